@@ -1,0 +1,81 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""API: who am I, and the audit log for those who may read it."""
+
+import datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
+
+from liaison.lib.api_errors import ERROR_RESPONSES
+
+from .models import AuditEntry
+from .scope import user_scope
+from .selectors import audit_entries_visible_to, audit_log_readable
+
+router = Router(tags=["accounts"])
+
+
+class MembershipOut(Schema):
+    role: str
+    agency: UUID | None
+    district: UUID | None
+    school: UUID | None
+
+
+class MeOut(Schema):
+    uuid: UUID
+    username: str
+    full_name: str
+    platform_admin: bool
+    memberships: list[MembershipOut]
+
+
+class AuditEntryOut(Schema):
+    uuid: UUID
+    at: datetime.datetime
+    actor: str = Field(alias="actor_username")
+    action: str
+    object_type: str
+    object_uuid: UUID | None
+    summary: str
+    before: dict | None
+    after: dict | None
+
+
+class AuditFilters(FilterSchema):
+    action: AuditEntry.Action | None = None
+    object_type: str | None = None
+    object_uuid: UUID | None = None
+
+
+@router.get("/me", response={200: MeOut, **ERROR_RESPONSES})
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    memberships = [
+        MembershipOut(
+            role=m.role,
+            agency=m.agency.uuid if m.agency else None,
+            district=m.district.uuid if m.district else None,
+            school=m.school.uuid if m.school else None,
+        )
+        for m in user.memberships.select_related("agency", "district", "school")  # type: ignore[union-attr]
+    ]
+    return MeOut(
+        uuid=user.uuid,  # type: ignore[union-attr]
+        username=user.get_username(),
+        full_name=user.get_full_name(),  # type: ignore[union-attr]
+        platform_admin=user_scope(user).platform_admin,
+        memberships=memberships,
+    )
+
+
+@router.get("/audit", response={200: list[AuditEntryOut], **ERROR_RESPONSES})
+@paginate
+def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
+    if not audit_log_readable(request.user):
+        raise PermissionDenied
+    return filters.filter(audit_entries_visible_to(request.user))

@@ -1,0 +1,27 @@
+"""Print a new API token for a user; the token carries the user's own scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from liaison.accounts.models import User
+from liaison.accounts.tokens import api_token_create
+
+UNKNOWN_USER = "No active user named {username!r}."
+
+
+class Command(BaseCommand):
+    help = "Create an API token for USERNAME and print it (it is shown only this once)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="", help="A label to recognise the token by.")
+
+    def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(UNKNOWN_USER.format(username=username))
+        _, token = api_token_create(user=user, name=name)
+        self.stdout.write(token)

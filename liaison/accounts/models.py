@@ -1,0 +1,136 @@
+"""Users, their memberships (role + scope), API tokens and the append-only audit log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .roles import Role
+
+MEMBERSHIP_SCOPE_MISMATCH = "This role needs exactly one {scope}."
+AUDIT_IS_APPEND_ONLY = "Audit entries cannot be changed or deleted."
+
+
+class User(AbstractUser):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+
+# Which scope column each role must fill; the others stay empty.
+ROLE_SCOPE = {
+    Role.AGENCY_ADMIN: "agency",
+    Role.SUPERVISOR: "agency",
+    Role.OFFICER: "agency",
+    Role.DISTRICT_ADMIN: "district",
+    Role.SCHOOL_ADMIN: "school",
+}
+
+
+def _scope_only(field: str) -> Q:
+    others = sorted({"agency", "district", "school"} - {field})
+    q = Q(**{f"{field}__isnull": False})
+    for other in others:
+        q &= Q(**{f"{other}__isnull": True})
+    return q
+
+
+class Membership(models.Model):
+    """Ties a user to an agency, district or school with one role."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey("directory.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_fits_role",
+                condition=(
+                    (Q(role__in=[Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.OFFICER]) & _scope_only("agency"))
+                    | (Q(role=Role.DISTRICT_ADMIN) & _scope_only("district"))
+                    | (Q(role=Role.SCHOOL_ADMIN) & _scope_only("school"))
+                    | (Q(role=Role.EVALUATOR) & (_scope_only("agency") | _scope_only("district")))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display()}"
+
+    def clean(self) -> None:
+        scope = ROLE_SCOPE.get(Role(self.role)) if self.role else None
+        filled = [name for name in ("agency", "district", "school") if getattr(self, f"{name}_id")]
+        if scope and filled != [scope]:
+            raise ValidationError({scope: MEMBERSHIP_SCOPE_MISMATCH.format(scope=scope)})
+        if self.role == Role.EVALUATOR and filled not in (["agency"], ["district"]):
+            raise ValidationError({"agency": MEMBERSHIP_SCOPE_MISMATCH.format(scope="agency or district")})
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 digest is stored; the token is shown once."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, default="")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+
+class AuditEntry(models.Model):
+    """One change to a record, or one read or export of sensitive data. Never updated or deleted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        READ = "read", "Read"
+        EXPORT = "export", "Exported"
+        IMPORT = "import", "Imported"
+        LOGIN_LOCKED = "login_locked", "Login locked"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    object_type = models.CharField(max_length=64)
+    object_uuid = models.UUIDField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True, default="")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    # Tenant keys: who may read this entry.
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_uuid"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValidationError(AUDIT_IS_APPEND_ONLY)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError(AUDIT_IS_APPEND_ONLY)

@@ -1,0 +1,87 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one error shape, bearer tokens or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import SessionAuth
+
+from liaison.accounts.api import router as accounts_router
+from liaison.accounts.tokens import BearerTokenAuth
+from liaison.directory.api import router as directory_router
+from liaison.lib.api_errors import (
+    CONFLICT,
+    FORBIDDEN,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    error_body,
+    schema_error_fields,
+)
+from liaison.lib.errors import ConflictError, validation_error_fields
+
+api = NinjaAPI(
+    title="Liaison API",
+    version="1",
+    description="School Resource Officer program records. Authenticate with `Authorization: Bearer <token>`.",
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), SessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/", directory_router)
+
+
+def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:
+    return api.create_response(request, error_body(message, fields), status=status)
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    return _error(request, 400, "The input is not valid.", schema_error_fields(exc.errors))
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+    return _error(request, 409, CONFLICT, validation_error_fields(exc))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 400, "The input is not valid.", validation_error_fields(exc))
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    return _error(request, 409, CONFLICT)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, NOT_AUTHENTICATED)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or FORBIDDEN)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, NOT_FOUND)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+def openapi_document() -> dict[str, Any]:
+    return api.get_openapi_schema()

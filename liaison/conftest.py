@@ -1,0 +1,247 @@
+"""The cast every test shares: one user per role, a small program, and an outsider."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client
+from openapi_core import OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+from liaison.accounts.models import Membership, User
+from liaison.accounts.roles import Role
+from liaison.accounts.tokens import api_token_create
+from liaison.directory import services
+from liaison.directory.models import Agency, Assignment, District, Officer, School
+
+ROLES = (
+    "platform_admin",
+    "agency_admin",
+    "supervisor",
+    "officer",
+    "district_admin",
+    "school_admin",
+    "evaluator",
+    "outsider_agency_admin",
+    "outsider_district_admin",
+    "anonymous",
+)
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    agency: Agency
+    district: District
+    elementary: School
+    high: School
+    officer: Officer
+    assignment: Assignment
+    other_agency: Agency
+    other_district: District
+    other_school: School
+    other_officer: Officer
+    users: dict[str, Any]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username: str, **extra: Any) -> User:
+    user = User(username=username, first_name=username.split("_")[0].title(), last_name="Tester", **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def _member(user: User, role: Role, **scope: Any) -> User:
+    Membership.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    """Millbrook PD serves Millbrook schools; Harlow County Sheriff serves Harlow schools (the outsiders)."""
+    root = _user("platform_admin", is_superuser=True, is_staff=True)
+    agency = services.agency_create(
+        actor=root,
+        name="Millbrook Police Department",
+        kind=Agency.Kind.MUNICIPAL,
+        state="MA",
+        ori="MA0123400",
+        time_zone="America/New_York",
+    )
+    district = services.district_create(actor=root, name="Millbrook Public Schools", state="MA", nces_id="2500001")
+    elementary = services.school_create(
+        actor=root,
+        district=district,
+        name="Millbrook Elementary",
+        nces_id="250000100001",
+        level=School.Level.ELEMENTARY,
+        lowest_grade=0,
+        highest_grade=5,
+    )
+    high = services.school_create(
+        actor=root,
+        district=district,
+        name="Millbrook High",
+        nces_id="250000100003",
+        level=School.Level.HIGH,
+        lowest_grade=9,
+        highest_grade=12,
+    )
+    services.partnership_create(actor=root, agency=agency, district=district, start_date=datetime.date(2020, 7, 1))
+    officer = services.officer_create(
+        actor=root,
+        agency=agency,
+        username="officer",
+        first_name="Officer",
+        last_name="Tester",
+        badge_number="101",
+        rank="Officer",
+        password=PASSWORD,
+    )
+    assignment = services.assignment_create(
+        actor=root, officer=officer, school=elementary, start_date=datetime.date(2024, 8, 20)
+    )
+    other_agency = services.agency_create(
+        actor=root,
+        name="Harlow County Sheriff's Office",
+        kind=Agency.Kind.SHERIFF,
+        state="VT",
+        ori="VT0050000",
+        time_zone="America/New_York",
+    )
+    other_district = services.district_create(actor=root, name="Harlow Union", state="VT", nces_id="5000001")
+    other_school = services.school_create(
+        actor=root,
+        district=other_district,
+        name="Harlow Union High",
+        nces_id="500000100001",
+        level=School.Level.HIGH,
+        lowest_grade=7,
+        highest_grade=12,
+    )
+    services.partnership_create(
+        actor=root, agency=other_agency, district=other_district, start_date=datetime.date(2019, 1, 1)
+    )
+    other_officer = services.officer_create(
+        actor=root,
+        agency=other_agency,
+        username="deputy",
+        first_name="Dana",
+        last_name="Deputy",
+        badge_number="7",
+        rank="Deputy",
+        password=PASSWORD,
+    )
+    services.assignment_create(
+        actor=root, officer=other_officer, school=other_school, start_date=datetime.date(2023, 1, 9)
+    )
+    users = {
+        "platform_admin": root,
+        "agency_admin": _member(_user("agency_admin"), Role.AGENCY_ADMIN, agency=agency),
+        "supervisor": _member(_user("supervisor"), Role.SUPERVISOR, agency=agency),
+        "officer": officer.user,
+        "district_admin": _member(_user("district_admin"), Role.DISTRICT_ADMIN, district=district),
+        "school_admin": _member(_user("school_admin"), Role.SCHOOL_ADMIN, school=elementary),
+        "evaluator": _member(_user("evaluator"), Role.EVALUATOR, agency=agency),
+        "outsider_agency_admin": _member(_user("outsider_agency_admin"), Role.AGENCY_ADMIN, agency=other_agency),
+        "outsider_district_admin": _member(
+            _user("outsider_district_admin"), Role.DISTRICT_ADMIN, district=other_district
+        ),
+        "anonymous": None,
+    }
+    return World(
+        agency=agency,
+        district=district,
+        elementary=elementary,
+        high=high,
+        officer=officer,
+        assignment=assignment,
+        other_agency=other_agency,
+        other_district=other_district,
+        other_school=other_school,
+        other_officer=other_officer,
+        users=users,
+    )
+
+
+# --- the API, checked against its own OpenAPI document ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def openapi_spec() -> OpenAPI:
+    from liaison.api import openapi_document
+
+    # Round-trip through JSON, as clients receive it (status codes become strings).
+    return OpenAPI.from_dict(json.loads(json.dumps(openapi_document(), cls=DjangoJSONEncoder)))
+
+
+class ApiClient:
+    """A test client that authenticates with a bearer token and validates every response."""
+
+    def __init__(self, spec: OpenAPI, user: User | None) -> None:
+        self.spec = spec
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            _, token = api_token_create(user=user, name="tests")
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, data: Any = None, **params: Any) -> Any:
+        url = path if path.startswith("/api/") else f"/api/v1{path}"
+        call = getattr(self.client, method.lower())
+        if method.upper() in {"GET", "DELETE"}:
+            response = call(url, data=params or None, headers=self.headers)
+        else:
+            response = call(url, data=data, content_type="application/json", headers=self.headers)
+        self._validate(response)
+        return response
+
+    def _validate(self, response: Any) -> None:
+        request = DjangoOpenAPIRequest(response.wsgi_request)
+        self.spec.validate_response(request, DjangoOpenAPIResponse(response))
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, **params)
+
+    def post(self, path: str, data: Any) -> Any:
+        return self.request("POST", path, data)
+
+    def patch(self, path: str, data: Any) -> Any:
+        return self.request("PATCH", path, data)
+
+    def put(self, path: str, data: Any) -> Any:
+        return self.request("PUT", path, data)
+
+
+@pytest.fixture
+def api_as(world: World, openapi_spec: OpenAPI) -> Any:
+    """api_as("supervisor") → an ApiClient acting as that member of the cast."""
+
+    def make(role: str) -> ApiClient:
+        return ApiClient(openapi_spec, world.users[role])
+
+    return make
+
+
+@pytest.fixture
+def page_as(world: World) -> Any:
+    """page_as("school_admin") → a logged-in Django test client for pages."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        user = world.users[role]
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

@@ -1,0 +1,351 @@
+"""The program's structure: agencies, districts, schools, officers and who is assigned where."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from liaison.lib.states import STATE_CHOICES, STATE_FIPS
+
+from . import validators
+
+ORI_STATE_MISMATCH = "The ORI must start with the agency's state code ({state})."
+NCES_DISTRICT_STATE_MISMATCH = "The NCES district id must start with the state's FIPS code ({fips})."
+NCES_SCHOOL_DISTRICT_MISMATCH = "The NCES school id must start with the district's NCES id ({district})."
+GRADES_OUT_OF_ORDER = "The lowest grade cannot be above the highest grade."
+ASSIGNMENT_ENDS_BEFORE_START = "An assignment cannot end before it starts."
+SUBGROUP_ABOVE_TOTAL = "This count cannot be larger than the total enrollment."
+
+
+class Grade(models.IntegerChoices):
+    PK = -1, "Pre-K"
+    KG = 0, "K"
+    G1 = 1, "1"
+    G2 = 2, "2"
+    G3 = 3, "3"
+    G4 = 4, "4"
+    G5 = 5, "5"
+    G6 = 6, "6"
+    G7 = 7, "7"
+    G8 = 8, "8"
+    G9 = 9, "9"
+    G10 = 10, "10"
+    G11 = 11, "11"
+    G12 = 12, "12"
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal_police", "Municipal police department"
+        SHERIFF = "county_sheriff", "County sheriff's office"
+        SCHOOL_DISTRICT = "school_district_police", "School district police department"
+        STATE = "state_police", "State police"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    ori = models.CharField("FBI ORI", max_length=9, unique=True, validators=[validators.validate_ori])
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validators.validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.ori and self.state and not self.ori.startswith(self.state):
+            raise ValidationError({"ori": ORI_STATE_MISMATCH.format(state=self.state)})
+
+
+class District(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    nces_id = models.CharField(
+        "NCES district id", max_length=7, unique=True, validators=[validators.validate_nces_district_id]
+    )
+    # The OneRoster sourcedId of the district's org, so re-imports update rather than duplicate.
+    sourced_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        fips = STATE_FIPS.get(self.state)
+        if self.nces_id and fips and not self.nces_id.startswith(fips):
+            raise ValidationError({"nces_id": NCES_DISTRICT_STATE_MISMATCH.format(fips=fips)})
+
+
+class School(models.Model):
+    class Level(models.TextChoices):
+        ELEMENTARY = "elementary", "Elementary"
+        MIDDLE = "middle", "Middle"
+        HIGH = "high", "High"
+        K12 = "k12", "K–12"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+    nces_id = models.CharField(
+        "NCES school id", max_length=12, unique=True, validators=[validators.validate_nces_school_id]
+    )
+    level = models.CharField(max_length=16, choices=Level.choices)
+    lowest_grade = models.SmallIntegerField(choices=Grade.choices)
+    highest_grade = models.SmallIntegerField(choices=Grade.choices)
+    address = models.CharField(max_length=300, blank=True, default="")
+    sourced_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(lowest_grade__lte=F("highest_grade")), name="school_grades_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.lowest_grade is not None and self.highest_grade is not None:
+            if self.lowest_grade > self.highest_grade:
+                errors["highest_grade"] = GRADES_OUT_OF_ORDER
+        if self.nces_id and self.district_id:
+            district_nces = self.district.nces_id
+            if not self.nces_id.startswith(district_nces):
+                errors["nces_id"] = NCES_SCHOOL_DISTRICT_MISMATCH.format(district=district_nces)
+        if errors:
+            raise ValidationError(errors)
+
+
+# The subgroup counts every rate is divided by (CRDC categories). Null = not collected.
+ENROLLMENT_SUBGROUPS: tuple[tuple[str, str], ...] = (
+    ("hispanic_latino", "Hispanic or Latino"),
+    ("american_indian_alaska_native", "American Indian or Alaska Native"),
+    ("asian", "Asian"),
+    ("native_hawaiian_pacific_islander", "Native Hawaiian or Other Pacific Islander"),
+    ("black", "Black or African American"),
+    ("white", "White"),
+    ("two_or_more_races", "Two or more races"),
+    ("male", "Male"),
+    ("female", "Female"),
+    ("nonbinary", "Nonbinary"),
+    ("disability_idea", "Students with disabilities (IDEA)"),
+    ("disability_504_only", "Section 504 only"),
+    ("english_learner", "English learners"),
+)
+ENROLLMENT_FIELDS = tuple(name for name, _ in ENROLLMENT_SUBGROUPS)
+
+
+def _subgroup_field(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+class Enrollment(models.Model):
+    """Counts of students per school and school year: aggregates only, never a student row."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrollments")
+    school_year = models.CharField(max_length=9, validators=[validators.validate_school_year])
+    total = models.PositiveIntegerField()
+    hispanic_latino = _subgroup_field("Hispanic or Latino")
+    american_indian_alaska_native = _subgroup_field("American Indian or Alaska Native")
+    asian = _subgroup_field("Asian")
+    native_hawaiian_pacific_islander = _subgroup_field("Native Hawaiian or Other Pacific Islander")
+    black = _subgroup_field("Black or African American")
+    white = _subgroup_field("White")
+    two_or_more_races = _subgroup_field("Two or more races")
+    male = _subgroup_field("Male")
+    female = _subgroup_field("Female")
+    nonbinary = _subgroup_field("Nonbinary")
+    disability_idea = _subgroup_field("Students with disabilities (IDEA)")
+    disability_504_only = _subgroup_field("Section 504 only")
+    english_learner = _subgroup_field("English learners")
+    source = models.CharField(max_length=32, default="manual")  # manual | oneroster
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["school__name", "-school_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year"], name="enrollment_one_per_school_year"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lte": F("total")}),
+                    name=f"enrollment_{name}_within_total",
+                )
+                for name in ENROLLMENT_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.school_year}"
+
+    def clean(self) -> None:
+        if self.total is None:
+            return
+        errors = {
+            name: SUBGROUP_ABOVE_TOTAL
+            for name in ENROLLMENT_FIELDS
+            if getattr(self, name) is not None and getattr(self, name) > self.total
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Partnership(models.Model):
+    """An agency serving a district's schools."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="partnerships")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="partnerships")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__name", "district__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "district"], name="partnership_one_per_pair"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="partnership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ↔ {self.district}"
+
+
+class Officer(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_LEAVE = "on_leave", "On leave"
+        INACTIVE = "inactive", "Inactive"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer")
+    badge_number = models.CharField(max_length=32)
+    rank = models.CharField(max_length=64, blank=True, default="")
+    languages = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "badge_number"], name="officer_badge_unique_in_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        full = self.user.get_full_name()
+        return f"{self.rank} {full}".strip() if full else self.user.username
+
+
+class TrainingCourse(models.TextChoices):
+    BASIC_SRO = "basic_sro", "Basic SRO course"
+    ADVANCED_SRO = "advanced_sro", "Advanced SRO course"
+    CRISIS_INTERVENTION = "crisis_intervention", "Crisis intervention"
+    DE_ESCALATION = "de_escalation", "De-escalation"
+    ADOLESCENT_DEVELOPMENT = "adolescent_development", "Adolescent development"
+    IMPLICIT_BIAS = "implicit_bias", "Implicit bias"
+    SPECIAL_EDUCATION = "special_education", "Students with disabilities"
+    OTHER = "other", "Other"
+
+
+class TrainingRequirement(models.Model):
+    """A course an agency requires before an officer is assigned to a school."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="training_requirements")
+    course = models.CharField(max_length=32, choices=TrainingCourse.choices)
+    minimum_hours = models.DecimalField(max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "course"], name="training_requirement_once_per_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_course_display()} ({self.minimum_hours} h)"
+
+
+class TrainingRecord(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="training_records")
+    course = models.CharField(max_length=32, choices=TrainingCourse.choices)
+    title = models.CharField(max_length=200, blank=True, default="")
+    provider = models.CharField(max_length=200, blank=True, default="")
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(0.5), MaxValueValidator(999)]
+    )
+    completed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_course_display()}, {self.hours} h, {self.completed_on}"
+
+
+class Assignment(models.Model):
+    """An officer's assignment to a school. History is kept: ending sets end_date."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="assignments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="assignments")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    share_of_time = models.PositiveSmallIntegerField(
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Percent of the officer's time at this school.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="assignment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_of_time__gte=1) & Q(share_of_time__lte=100),
+                name="assignment_share_is_a_percent",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "start_date"]), models.Index(fields=["officer", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer} at {self.school} from {self.start_date}"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": ASSIGNMENT_ENDS_BEFORE_START})

@@ -1,0 +1,227 @@
+"""Writes to the program directory. Views, API and commands all call these."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from liaison.accounts.models import Membership, User
+from liaison.accounts.roles import Role
+from liaison.lib.errors import ConflictError
+from liaison.lib.records import record_create, record_update, validate_record
+
+from .models import (
+    ENROLLMENT_FIELDS,
+    Agency,
+    Assignment,
+    District,
+    Enrollment,
+    Officer,
+    Partnership,
+    School,
+    TrainingCourse,
+    TrainingRecord,
+    TrainingRequirement,
+)
+
+NO_PARTNERSHIP = "The officer's agency has no partnership with this school's district."
+OVERLAPPING_ASSIGNMENT = "The officer already has an assignment to this school that overlaps these dates."
+SHARE_OVER_100 = "With this assignment the officer's time would add up to {total}% on some day; at most 100%."
+ALREADY_ENDED = "This assignment has already ended."
+OFFICER_USERNAME_TAKEN = "This username is already taken."
+DEFAULT_BASIC_SRO_HOURS = Decimal("40")  # NASRO's recommended basic course before assignment
+
+# --- agencies, districts, schools ------------------------------------------------
+
+
+def agency_create(*, actor: Any, **fields: Any) -> Agency:
+    with transaction.atomic():
+        agency = record_create(Agency(**fields), actor=actor, tenant_is_self=True)
+        TrainingRequirement.objects.create(
+            agency=agency, course=TrainingCourse.BASIC_SRO, minimum_hours=DEFAULT_BASIC_SRO_HOURS
+        )
+    return agency
+
+
+def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
+    return record_update(agency, actor=actor, changes=changes, agency_id=agency.pk)
+
+
+def district_create(*, actor: Any, **fields: Any) -> District:
+    return record_create(District(**fields), actor=actor, tenant_is_self=True)
+
+
+def district_update(*, actor: Any, district: District, **changes: Any) -> District:
+    return record_update(district, actor=actor, changes=changes, district_id=district.pk)
+
+
+def school_create(*, actor: Any, district: District, **fields: Any) -> School:
+    return record_create(School(district=district, **fields), actor=actor, district_id=district.pk)
+
+
+def school_update(*, actor: Any, school: School, **changes: Any) -> School:
+    return record_update(school, actor=actor, changes=changes, district_id=school.district_id)
+
+
+def enrollment_set(*, actor: Any, school: School, school_year: str, total: int, **counts: int | None) -> Enrollment:
+    """Create or replace the enrollment counts for one school and year."""
+    unknown = set(counts) - set(ENROLLMENT_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not an enrollment subgroup." for name in sorted(unknown)})
+    values = {name: counts.get(name) for name in ENROLLMENT_FIELDS}
+    existing = Enrollment.objects.filter(school=school, school_year=school_year).first()
+    if existing is None:
+        enrollment = Enrollment(
+            school=school, district_id=school.district_id, school_year=school_year, total=total, **values
+        )
+        return record_create(enrollment, actor=actor, district_id=school.district_id)
+    return record_update(existing, actor=actor, changes={"total": total, **values}, district_id=school.district_id)
+
+
+# --- partnerships --------------------------------------------------------------------
+
+
+def partnership_create(
+    *, actor: Any, agency: Agency, district: District, start_date: datetime.date, end_date: datetime.date | None = None
+) -> Partnership:
+    partnership = Partnership(agency=agency, district=district, start_date=start_date, end_date=end_date)
+    return record_create(partnership, actor=actor, agency_id=agency.pk, district_id=district.pk)
+
+
+def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
+    return record_update(
+        partnership,
+        actor=actor,
+        changes=changes,
+        agency_id=partnership.agency_id,
+        district_id=partnership.district_id,
+    )
+
+
+# --- officers and training --------------------------------------------------------------
+
+
+def officer_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    username: str,
+    first_name: str,
+    last_name: str,
+    badge_number: str,
+    email: str = "",
+    rank: str = "",
+    languages: list[str] | None = None,
+    status: str = Officer.Status.ACTIVE,
+    password: str | None = None,
+) -> Officer:
+    """Create the officer's login, profile and officer membership together."""
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ConflictError({"username": OFFICER_USERNAME_TAKEN})
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        validate_record(user, exclude=["password"])
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        officer = Officer(
+            agency=agency,
+            user=user,
+            badge_number=badge_number,
+            rank=rank,
+            languages=languages or [],
+            status=status,
+        )
+        record_create(officer, actor=actor, agency_id=agency.pk)
+        Membership.objects.create(user=user, role=Role.OFFICER, agency=agency)
+    return officer
+
+
+OFFICER_USER_FIELDS = ("first_name", "last_name", "email")
+
+
+def officer_update(*, actor: Any, officer: Officer, **changes: Any) -> Officer:
+    user_changes = {k: changes.pop(k) for k in OFFICER_USER_FIELDS if k in changes}
+    with transaction.atomic():
+        if user_changes:
+            record_update(officer.user, actor=actor, changes=user_changes, agency_id=officer.agency_id)
+        record_update(officer, actor=actor, changes=changes, agency_id=officer.agency_id)
+    return officer
+
+
+def training_record_create(*, actor: Any, officer: Officer, **fields: Any) -> TrainingRecord:
+    record = TrainingRecord(officer=officer, agency_id=officer.agency_id, **fields)
+    return record_create(record, actor=actor, agency_id=officer.agency_id)
+
+
+# --- assignments --------------------------------------------------------------------
+
+
+def _overlapping(queryset: Any, start: datetime.date, end: datetime.date | None) -> Any:
+    """Rows whose [start_date, end_date] range meets [start, end] (open ends are unbounded)."""
+    queryset = queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        queryset = queryset.filter(start_date__lte=end)
+    return queryset
+
+
+def _check_assignment(assignment: Assignment) -> None:
+    school, officer = assignment.school, assignment.officer
+    partnered = Partnership.objects.filter(agency_id=officer.agency_id, district_id=school.district_id).exists()
+    if not partnered:
+        raise ValidationError({"school": NO_PARTNERSHIP})
+    others = Assignment.objects.filter(officer=officer).exclude(pk=assignment.pk)
+    overlapping = _overlapping(others, assignment.start_date, assignment.end_date)
+    if overlapping.filter(school=school).exists():
+        raise ConflictError({"start_date": OVERLAPPING_ASSIGNMENT})
+    shared = overlapping.aggregate(total=Sum("share_of_time"))["total"] or 0
+    if shared + assignment.share_of_time > 100:
+        raise ValidationError({"share_of_time": SHARE_OVER_100.format(total=shared + assignment.share_of_time)})
+
+
+def assignment_create(
+    *,
+    actor: Any,
+    officer: Officer,
+    school: School,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    share_of_time: int = 100,
+) -> Assignment:
+    assignment = Assignment(
+        agency_id=officer.agency_id,
+        officer=officer,
+        school=school,
+        start_date=start_date,
+        end_date=end_date,
+        share_of_time=share_of_time,
+    )
+    with transaction.atomic():
+        # Lock the officer row so two concurrent assignments cannot both pass the overlap check.
+        Officer.objects.select_for_update().filter(pk=officer.pk).first()
+        validate_record(assignment)
+        _check_assignment(assignment)
+        return record_create(assignment, actor=actor, agency_id=officer.agency_id, district_id=school.district_id)
+
+
+def assignment_end(*, actor: Any, assignment: Assignment, end_date: datetime.date) -> Assignment:
+    if assignment.end_date is not None and assignment.end_date <= end_date:
+        raise ValidationError({"end_date": ALREADY_ENDED})
+    return record_update(
+        assignment,
+        actor=actor,
+        changes={"end_date": end_date},
+        agency_id=assignment.agency_id,
+        district_id=assignment.school.district_id,
+    )
+
+
+def training_record_update(*, actor: Any, record: TrainingRecord, **changes: Any) -> TrainingRecord:
+    return record_update(record, actor=actor, changes=changes, agency_id=record.agency_id)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from liaison.accounts.views import home
+from liaison.api import api
+from liaison.health import healthz
+
+urlpatterns = [
+    # --- service ---
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    # --- people and access ---
+    path("", home, name="home"),
+    path("accounts/", include("liaison.accounts.urls")),
+    # --- program directory ---
+    path("", include("liaison.directory.urls")),
+    # --- platform administration (superusers only) ---
+    path("admin/", admin.site.urls),
+]
