@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.test import Client
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
@@ -32,6 +34,9 @@ ROLES = (
     "anonymous",
 )
 PASSWORD = "correct-horse-battery-staple"
+AUDIT_NO_DELETE_TRIGGER = importlib.import_module(
+    "liaison.accounts.migrations.0003_audit_log_append_only"
+).SQLITE_FORWARD[1]
 
 
 @dataclass
@@ -47,6 +52,25 @@ class World:
     other_school: School
     other_officer: Officer
     users: dict[str, Any]
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable_between_live_tests(request: Any, django_db_blocker: Any) -> None:
+    """Transactional tests end with a flush, which on SQLite is a DELETE the audit trigger refuses.
+
+    pytest-django's own autouse fixtures tear down after ours, so the trigger cannot be put back
+    after the flush; instead it is dropped for live tests and restored before every other test.
+    """
+    fixtures = set(request.fixturenames)
+    if connection.vendor != "sqlite" or not {"db", "transactional_db", "live_server"} & fixtures:
+        return
+    live = bool({"transactional_db", "live_server"} & fixtures)
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if live:
+            cursor.execute("DROP TRIGGER IF EXISTS accounts_auditentry_no_delete")
+        else:
+            cursor.execute(AUDIT_NO_DELETE_TRIGGER.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
 
 
 @pytest.fixture(autouse=True)
@@ -245,3 +269,48 @@ def page_as(world: World) -> Any:
         return client
 
     return make
+
+
+# --- the browser: Playwright driving Debian's Chromium ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Any:
+    """A page at a phone's size (375×667), as an officer in a hallway would see it."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(live_server: Any, transactional_db: Any) -> Any:
+    """sign_in(page, "agency_admin") → signs in through the login form at the live server."""
+
+    def act(page: Any, username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return act
