@@ -175,10 +175,30 @@ def officer_writable(user: Any, officer: Officer) -> bool:
     return agency_writable(user, officer.agency)
 
 
+def may_manage_agency_staff(user: Any) -> bool:
+    """Whether the user manages any agency's officers, assignments and training."""
+    scope = user_scope(user)
+    return scope.platform_admin or bool(scope.managing_agency_ids)
+
+
 def agency_staff_writable(user: Any, agency_id: int) -> bool:
     """Assignments and training: the agency's admins and SRO supervisors."""
     scope = user_scope(user)
     return scope.platform_admin or agency_id in scope.managing_agency_ids
+
+
+# --- what may the user see beyond single records? ------------------------------------
+
+
+def agency_coverage_visible(user: Any, agency: Agency) -> bool:
+    """Coverage names every officer of the agency and their training: its admins and supervisors."""
+    return agency_staff_writable(user, agency.pk)
+
+
+def officers_shown_to(user: Any) -> bool:
+    """Whether the user may see any officer or assignment at all (evaluators see only aggregates)."""
+    scope = user_scope(user)
+    return scope.platform_admin or _officer_visibility(scope) is not NOTHING
 
 
 # --- getters ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from liaison.accounts.scope import user_scope
@@ -69,12 +69,18 @@ def _require_platform_admin(request: HttpRequest) -> None:
         raise PermissionDenied(PLATFORM_ADMIN_ONLY)
 
 
+def _require_staff_manager(request: HttpRequest) -> None:
+    """Officers, assignments and training are managed by agency admins and SRO supervisors."""
+    if not access.may_manage_agency_staff(request.user):
+        raise PermissionDenied(access.NOT_ALLOWED)
+
+
 def _changes(payload: Any) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
 
-def _created(obj: T) -> tuple[int, T]:
-    return 201, obj
+def _created(obj: Any) -> Status:
+    return Status(201, obj)
 
 
 def _single(status: int, schema: Any) -> dict[int, Any]:
@@ -91,7 +97,7 @@ def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> QuerySet
 
 
 @router.post("/agencies", response=_single(201, AgencyOut), tags=["agencies"])
-def agency_create(request: HttpRequest, payload: AgencyIn) -> tuple[int, Agency]:
+def agency_create(request: HttpRequest, payload: AgencyIn) -> Status:
     _require_platform_admin(request)
     return _created(services.agency_create(actor=request.user, **payload.dict()))
 
@@ -117,7 +123,7 @@ def district_list(request: HttpRequest) -> QuerySet[District]:
 
 
 @router.post("/districts", response=_single(201, DistrictOut), tags=["districts"])
-def district_create(request: HttpRequest, payload: DistrictIn) -> tuple[int, District]:
+def district_create(request: HttpRequest, payload: DistrictIn) -> Status:
     _require_platform_admin(request)
     return _created(services.district_create(actor=request.user, **payload.dict()))
 
@@ -143,21 +149,15 @@ def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySet
 
 
 @router.post("/schools", response=_single(201, SchoolOut), tags=["schools"])
-def school_create(request: HttpRequest, payload: SchoolIn) -> tuple[int, School]:
+def school_create(request: HttpRequest, payload: SchoolIn) -> Status:
     fields = payload.dict()
     district = _reference(access.district_get_for_user, request, fields.pop("district"), "district", write=True)
     return _created(services.school_create(actor=request.user, district=district, **fields))
 
 
-def _school_detail(school: School) -> dict[str, Any]:
-    data = SchoolOut.from_orm(school).dict()
-    data["enrollment"] = list(school.enrollments.order_by("-school_year"))
-    return data
-
-
 @router.get("/schools/{uuid}", response=_single(200, SchoolDetailOut), tags=["schools"])
-def school_detail(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    return _school_detail(access.school_get_for_user(request.user, uuid))
+def school_detail(request: HttpRequest, uuid: UUID) -> School:
+    return access.school_get_for_user(request.user, uuid)
 
 
 @router.patch("/schools/{uuid}", response=_single(200, SchoolOut), tags=["schools"])
@@ -187,7 +187,7 @@ def partnership_list(request: HttpRequest) -> QuerySet[Partnership]:
 
 
 @router.post("/partnerships", response=_single(201, PartnershipOut), tags=["partnerships"])
-def partnership_create(request: HttpRequest, payload: PartnershipIn) -> tuple[int, Partnership]:
+def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status:
     _require_platform_admin(request)
     fields = payload.dict()
     agency = _reference(access.agency_get_for_user, request, fields.pop("agency"), "agency")
@@ -216,7 +216,8 @@ def officer_list(request: HttpRequest, filters: Query[OfficerFilters]) -> QueryS
 
 
 @router.post("/officers", response=_single(201, OfficerOut), tags=["officers"])
-def officer_create(request: HttpRequest, payload: OfficerIn) -> tuple[int, Officer]:
+def officer_create(request: HttpRequest, payload: OfficerIn) -> Status:
+    _require_staff_manager(request)
     fields = payload.dict()
     agency = _reference(access.agency_get_for_user, request, fields.pop("agency"), "agency", write=True)
     return _created(services.officer_create(actor=request.user, agency=agency, **fields))
@@ -243,7 +244,8 @@ def training_record_list(request: HttpRequest, filters: Query[TrainingFilters]) 
 
 
 @router.post("/training-records", response=_single(201, TrainingRecordOut), tags=["training"])
-def training_record_create(request: HttpRequest, payload: TrainingRecordIn) -> tuple[int, TrainingRecord]:
+def training_record_create(request: HttpRequest, payload: TrainingRecordIn) -> Status:
+    _require_staff_manager(request)
     fields = payload.dict()
     officer = _reference(access.officer_get_for_user, request, fields.pop("officer"), "officer")
     if not access.agency_staff_writable(request.user, officer.agency_id):
@@ -273,7 +275,8 @@ def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> 
 
 
 @router.post("/assignments", response=_single(201, AssignmentOut), tags=["assignments"])
-def assignment_create(request: HttpRequest, payload: AssignmentIn) -> tuple[int, Assignment]:
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
+    _require_staff_manager(request)
     fields = payload.dict()
     officer = _reference(access.officer_get_for_user, request, fields.pop("officer"), "officer")
     if not access.agency_staff_writable(request.user, officer.agency_id):

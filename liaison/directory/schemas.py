@@ -3,7 +3,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import Q
@@ -102,6 +102,10 @@ class SchoolOut(Schema):
 
 class SchoolDetailOut(SchoolOut):
     enrollment: list[EnrollmentOut]
+
+    @staticmethod
+    def resolve_enrollment(obj: School) -> list[Any]:
+        return list(obj.enrollments.order_by("-school_year"))
 
 
 class SchoolIn(Schema):
