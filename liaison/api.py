@@ -15,6 +15,7 @@ from ninja.security import SessionAuth
 from liaison.accounts.api import router as accounts_router
 from liaison.accounts.tokens import BearerTokenAuth
 from liaison.directory.api import router as directory_router
+from liaison.interactions.api import router as interactions_router
 from liaison.lib.api_errors import (
     CONFLICT,
     FORBIDDEN,
@@ -37,6 +38,7 @@ api = NinjaAPI(
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/", directory_router)
+api.add_router("/", interactions_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "liaison.accounts",
     "liaison.directory",
+    "liaison.interactions",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,10 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Liaison ------------------------------------------------------------------
+# The server-side secret behind pseudonymous student keys. Set it once and never change it:
+# changing it changes every key, so the same student would no longer be recognised.
+STUDENT_KEY_SECRET = env_str("STUDENT_KEY_SECRET") or SECRET_KEY
+EDIT_WINDOW_HOURS = env_int("EDIT_WINDOW_HOURS", 72, minimum=0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 LOGGING = {
     "version": 1,

@@ -1,0 +1,85 @@
+"""The only doors from a user to contacts and enforcement records.
+
+Officers reach their own records; SRO supervisors and agency admins their agency's; district and
+school admins the records about their schools (from every agency); evaluators no individual record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from liaison.accounts.scope import user_scope
+from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
+from liaison.directory.models import School
+
+from .models import Interaction
+
+NOTHING = Q(pk__in=[])
+
+
+def _visibility(user: Any) -> Q:
+    scope = user_scope(user)
+    rule = NOTHING
+    if scope.managing_agency_ids:
+        rule |= Q(agency_id__in=scope.managing_agency_ids)
+    if scope.officer_id is not None:
+        rule |= Q(officer_id=scope.officer_id)
+    if scope.district_admin_ids:
+        rule |= Q(district_id__in=scope.district_admin_ids)
+    if scope.school_admin_ids:
+        rule |= Q(school_id__in=scope.school_admin_ids)
+    return rule
+
+
+def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
+    if user_scope(user).platform_admin:
+        return Interaction.objects.all()
+    rule = _visibility(user)
+    return Interaction.objects.none() if rule is NOTHING else Interaction.objects.filter(rule)
+
+
+def interaction_writable(user: Any, interaction: Interaction) -> bool:
+    """The officer who recorded it, and the agency's supervisors and admins (by amendment)."""
+    scope = user_scope(user)
+    if scope.platform_admin or interaction.agency_id in scope.managing_agency_ids:
+        return True
+    return scope.officer_id is not None and interaction.officer_id == scope.officer_id
+
+
+def interaction_get_for_user(user: Any, uuid: UUID | str, *, write: bool = False) -> Interaction:
+    try:
+        interaction = interactions_visible_to(user).select_related("school", "officer__user", "agency").get(uuid=uuid)
+    except (Interaction.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if write and not interaction_writable(user, interaction):
+        raise PermissionDenied(NOT_ALLOWED)
+    return interaction
+
+
+def may_record_for(user: Any, officer: Any) -> bool:
+    """Officers record their own contacts; supervisors and agency admins may record for their officers."""
+    scope = user_scope(user)
+    if scope.platform_admin or officer.agency_id in scope.managing_agency_ids:
+        return True
+    return scope.officer_id == officer.pk
+
+
+def may_view_interactions(user: Any) -> bool:
+    """Whether the user reaches any record at all (evaluators and outsiders to every school do not)."""
+    scope = user_scope(user)
+    return scope.platform_admin or _visibility(user) is not NOTHING
+
+
+def school_for_recording(officer: Any, uuid: UUID | str) -> Any:
+    """A school the officer may record at: any school in a district their agency serves."""
+    try:
+        return School.objects.select_related("district").get(
+            uuid=uuid, district__partnerships__agency_id=officer.agency_id
+        )
+    except (School.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
