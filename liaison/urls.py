@@ -14,6 +14,8 @@ urlpatterns = [
     # --- people and access ---
     path("", home, name="home"),
     path("accounts/", include("liaison.accounts.urls")),
+    # --- contacts and enforcement actions ---
+    path("log/", include("liaison.interactions.urls")),
     # --- program directory ---
     path("", include("liaison.directory.urls")),
     # --- platform administration (superusers only) ---
