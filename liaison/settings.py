@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from liaison.lib.environment import env_bool, env_int, env_list, env_str
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.directory",
     "liaison.interactions",
+    "liaison.agreements",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +158,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # NONCE, not the string "'nonce'": django-csp replaces only the constant with 'nonce-<value>'.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],

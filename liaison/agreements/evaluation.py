@@ -1,0 +1,168 @@
+"""Evaluating an enforcement action against the MOU in force at that school on that day.
+
+`mou_evaluate` is pure: it takes the action's facts and the MOU's rules and returns the outcome
+with the rule and section text that decided it. `mou_in_force` is the one read that finds the MOU.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from liaison.interactions.vocabulary import RequestedBy
+
+from .models import AgreementVersion
+from .vocabulary import LEVEL_MEANING, SAFETY_ACTIONS, Element, Level, Outcome
+
+NO_MOU_IN_FORCE = "No MOU between this agency and the school's district is in force on this date."
+NO_RULE = "The MOU has no rule for this behaviour category, so enforcement is not within it."
+SCHOOL_ONLY = "Under the MOU this category is school discipline only: the officer takes no enforcement action."
+ASSIST_NOT_REQUESTED = "Under the MOU the officer assists only at an administrator's request."
+ASSIST_NOT_ENFORCEMENT = "Under the MOU the officer may help keep people safe here, but not take enforcement action."
+PROHIBITED = "The MOU rules out this action for this category."
+CONSULTATION_MISSING = "The MOU requires a school administrator to be consulted before this action."
+WITHIN = "The MOU allows this action for this category."
+WITHIN_ASSIST = "The officer helped keep people safe at an administrator's request, as the MOU allows."
+WITHIN_MUST_ACT = "An imminent threat: the MOU expects the officer to act."
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    action_type: str
+    reason_category: str
+    agency_id: int
+    school_id: int
+    on: datetime.date
+    admin_consulted: bool
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class RuleFacts:
+    category: str
+    level: str
+    consultation_required_for: tuple[str, ...] = ()
+    prohibited_actions: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MouFacts:
+    version_id: int
+    version_uuid: str
+    title: str
+    number: int
+    rules: dict[str, RuleFacts]
+    sections: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    outcome: str
+    explanation: str
+    rule: RuleFacts | None = None
+    section_element: str = ""
+    section_text: str = ""
+    mou: MouFacts | None = None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.outcome != Outcome.WITHIN
+
+
+def _result(outcome: str, explanation: str, mou: MouFacts, rule: RuleFacts | None, element: str) -> EvaluationResult:
+    return EvaluationResult(
+        outcome=outcome,
+        explanation=explanation,
+        rule=rule,
+        section_element=element,
+        section_text=mou.sections.get(element, ""),
+        mou=mou,
+    )
+
+
+def _evaluate_rule(action: ActionFacts, rule: RuleFacts) -> tuple[str, str, str]:
+    """(outcome, explanation, deciding section) for an action under one rule."""
+    if action.action_type in rule.prohibited_actions:
+        return Outcome.OUTSIDE, PROHIBITED, Element.PROCEDURES
+    if rule.level == Level.SCHOOL_ONLY:
+        return Outcome.OUTSIDE, SCHOOL_ONLY, Element.NO_DISCIPLINE
+    if rule.level == Level.ASSIST_ON_REQUEST:
+        if action.requested_by != RequestedBy.ADMINISTRATOR:
+            return Outcome.OUTSIDE, ASSIST_NOT_REQUESTED, Element.CRIME_VS_DISCIPLINE
+        if action.action_type not in SAFETY_ACTIONS:
+            return Outcome.OUTSIDE, ASSIST_NOT_ENFORCEMENT, Element.CRIME_VS_DISCIPLINE
+        return Outcome.WITHIN, WITHIN_ASSIST, Element.CRIME_VS_DISCIPLINE
+    if rule.level == Level.OFFICER_MUST_ACT:
+        return Outcome.WITHIN, WITHIN_MUST_ACT, Element.EMERGENCIES
+    if action.action_type in rule.consultation_required_for and not action.admin_consulted:
+        return Outcome.OUTSIDE, CONSULTATION_MISSING, Element.PROCEDURES
+    return Outcome.WITHIN, WITHIN, Element.PROCEDURES
+
+
+def mou_evaluate(action: ActionFacts, mou: MouFacts | None) -> EvaluationResult:
+    """The outcome of one enforcement action under the MOU in force (None: no MOU in force)."""
+    if mou is None:
+        return EvaluationResult(outcome=Outcome.NO_MOU, explanation=NO_MOU_IN_FORCE)
+    rule = mou.rules.get(action.reason_category)
+    if rule is None:
+        return _result(Outcome.OUTSIDE, NO_RULE, mou, None, Element.CRIME_VS_DISCIPLINE)
+    outcome, explanation, element = _evaluate_rule(action, rule)
+    return _result(outcome, explanation, mou, rule, element)
+
+
+def level_meaning(level: str) -> str:
+    return LEVEL_MEANING.get(Level(level), "") if level else ""
+
+
+# --- the MOU in force ----------------------------------------------------------------------------
+
+
+def versions_in_force(*, on: datetime.date) -> Q:
+    """Signed versions whose effective period includes the date."""
+    return Q(fully_signed_at__isnull=False, effective_date__lte=on) & (
+        Q(expiry_date__isnull=True) | Q(expiry_date__gte=on)
+    )
+
+
+def version_in_force(*, agency_id: int, school_id: int, on: datetime.date) -> AgreementVersion | None:
+    """The latest signed version covering the school for that agency on that date."""
+    return (
+        AgreementVersion.objects.filter(versions_in_force(on=on), agreement__agency_id=agency_id, schools=school_id)
+        .order_by("-effective_date", "-number")
+        .first()
+    )
+
+
+def mou_facts(version: AgreementVersion) -> MouFacts:
+    rules = {
+        r.category: RuleFacts(
+            category=r.category,
+            level=r.level,
+            consultation_required_for=tuple(r.consultation_required_for),
+            prohibited_actions=tuple(r.prohibited_actions),
+            note=r.note,
+        )
+        for r in version.rules.all()
+    }
+    sections = {s.element: s.text for s in version.sections.all()}
+    return MouFacts(
+        version_id=version.pk,
+        version_uuid=str(version.uuid),
+        title=version.agreement.title,
+        number=version.number,
+        rules=rules,
+        sections=sections,
+    )
+
+
+def mou_in_force(*, agency_id: int, school_id: int, on: datetime.date) -> MouFacts | None:
+    version = version_in_force(agency_id=agency_id, school_id=school_id, on=on)
+    return mou_facts(version) if version is not None else None
+
+
+def mou_evaluate_action(action: ActionFacts) -> EvaluationResult:
+    """Find the MOU in force for the action and evaluate against it."""
+    return mou_evaluate(action, mou_in_force(agency_id=action.agency_id, school_id=action.school_id, on=action.on))

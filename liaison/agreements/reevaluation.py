@@ -1,0 +1,72 @@
+"""Evaluating recorded enforcement actions, when they are recorded and again when an MOU changes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from liaison.accounts.audit import audit_record
+from liaison.interactions.models import Interaction
+from liaison.interactions.vocabulary import Kind
+
+from .evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
+from .models import Evaluation, Review
+from .services import evaluation_store
+
+REOPENED_JUSTIFICATION = (
+    "Opened when the action was evaluated again under MOU version {number}; no justification was recorded at the time."
+)
+
+
+def action_facts(interaction: Interaction) -> ActionFacts:
+    detail = interaction.enforcement
+    return ActionFacts(
+        action_type=detail.action_type,
+        reason_category=detail.reason_category,
+        agency_id=interaction.agency_id,
+        school_id=interaction.school_id,
+        on=interaction.occurred_on,
+        admin_consulted=detail.admin_consulted,
+        requested_by=detail.requested_by,
+    )
+
+
+def _refresh_one(interaction: Interaction, actor: Any) -> tuple[EvaluationResult, bool]:
+    result = mou_evaluate_action(action_facts(interaction))
+    previous = Evaluation.objects.filter(interaction=interaction).values_list("outcome", flat=True).first()
+    evaluation_store(interaction=interaction, result=result)
+    if result.needs_review and not Review.objects.filter(interaction=interaction).exists():
+        number = result.mou.number if result.mou else 0
+        Review.objects.create(
+            interaction=interaction,
+            agency_id=interaction.agency_id,
+            district_id=interaction.district_id,
+            school_id=interaction.school_id,
+            outcome=result.outcome,
+            justification=REOPENED_JUSTIFICATION.format(number=number),
+        )
+    return result, previous != result.outcome
+
+
+def evaluations_refresh(*, agency_id: int, since: datetime.date, actor: Any) -> int:
+    """Re-evaluate the agency's enforcement actions from a date on; returns how many changed outcome."""
+    records = (
+        Interaction.objects.filter(agency_id=agency_id, kind=Kind.ENFORCEMENT, voided=False, occurred_on__gte=since)
+        .select_related("enforcement")
+        .order_by("occurred_at")
+    )
+    changed = 0
+    with transaction.atomic():
+        for interaction in records.iterator(chunk_size=500):
+            _, did_change = _refresh_one(interaction, actor)
+            changed += did_change
+        audit_record(
+            actor=actor,
+            action="update",
+            object_type="agreements.evaluation",
+            summary=f"Re-evaluated enforcement actions since {since}: {changed} changed outcome",
+            agency_id=agency_id,
+        )
+    return changed
