@@ -14,6 +14,7 @@ from ninja.security import SessionAuth
 
 from liaison.accounts.api import router as accounts_router
 from liaison.accounts.tokens import BearerTokenAuth
+from liaison.agreements.api import router as agreements_router
 from liaison.directory.api import router as directory_router
 from liaison.interactions.api import router as interactions_router
 from liaison.lib.api_errors import (
@@ -39,6 +40,7 @@ api = NinjaAPI(
 api.add_router("/accounts", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/", interactions_router)
+api.add_router("/agreements", agreements_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

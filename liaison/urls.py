@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     # --- contacts and enforcement actions ---
     path("log/", include("liaison.interactions.urls")),
+    # --- MOUs and reviews ---
+    path("mou/", include("liaison.agreements.urls")),
     # --- program directory ---
     path("", include("liaison.directory.urls")),
     # --- platform administration (superusers only) ---
