@@ -4,6 +4,8 @@ from django import forms
 
 from .models import AuditEntry
 
+UNTIL_BEFORE_SINCE = "The end date is before the start date."
+
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(choices=[("", "Any action"), *AuditEntry.Action.choices], required=False)
@@ -14,5 +16,5 @@ class AuditFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", UNTIL_BEFORE_SINCE)
         return data

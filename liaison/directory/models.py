@@ -39,13 +39,31 @@ class Grade(models.IntegerChoices):
     G12 = 12, "12"
 
 
+# Choice classes carry distinct names: the OpenAPI document names each enum after its class.
+class AgencyKind(models.TextChoices):
+    MUNICIPAL = "municipal_police", "Municipal police department"
+    SHERIFF = "county_sheriff", "County sheriff's office"
+    SCHOOL_DISTRICT = "school_district_police", "School district police department"
+    STATE = "state_police", "State police"
+    OTHER = "other", "Other"
+
+
+class SchoolLevel(models.TextChoices):
+    ELEMENTARY = "elementary", "Elementary"
+    MIDDLE = "middle", "Middle"
+    HIGH = "high", "High"
+    K12 = "k12", "K–12"
+    OTHER = "other", "Other"
+
+
+class OfficerStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ON_LEAVE = "on_leave", "On leave"
+    INACTIVE = "inactive", "Inactive"
+
+
 class Agency(models.Model):
-    class Kind(models.TextChoices):
-        MUNICIPAL = "municipal_police", "Municipal police department"
-        SHERIFF = "county_sheriff", "County sheriff's office"
-        SCHOOL_DISTRICT = "school_district_police", "School district police department"
-        STATE = "state_police", "State police"
-        OTHER = "other", "Other"
+    Kind = AgencyKind
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
@@ -91,12 +109,7 @@ class District(models.Model):
 
 
 class School(models.Model):
-    class Level(models.TextChoices):
-        ELEMENTARY = "elementary", "Elementary"
-        MIDDLE = "middle", "Middle"
-        HIGH = "high", "High"
-        K12 = "k12", "K–12"
-        OTHER = "other", "Other"
+    Level = SchoolLevel
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
@@ -233,10 +246,7 @@ class Partnership(models.Model):
 
 
 class Officer(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ON_LEAVE = "on_leave", "On leave"
-        INACTIVE = "inactive", "Inactive"
+    Status = OfficerStatus
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers")

@@ -10,13 +10,13 @@ from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, Schema
 from pydantic import field_validator
 
-from .models import ENROLLMENT_FIELDS, Agency, Grade, Officer, School, TrainingCourse
+from .models import ENROLLMENT_FIELDS, AgencyKind, Grade, OfficerStatus, School, SchoolLevel, TrainingCourse
 
 
 class AgencyOut(Schema):
     uuid: UUID
     name: str
-    kind: Agency.Kind
+    kind: AgencyKind
     state: str
     ori: str
     time_zone: str
@@ -24,7 +24,7 @@ class AgencyOut(Schema):
 
 class AgencyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    kind: Agency.Kind
+    kind: AgencyKind
     state: str = Field(min_length=2, max_length=2)
     ori: str
     time_zone: str = "America/New_York"
@@ -32,7 +32,7 @@ class AgencyIn(Schema):
 
 class AgencyPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
-    kind: Agency.Kind | None = None
+    kind: AgencyKind | None = None
     state: str | None = Field(None, min_length=2, max_length=2)
     ori: str | None = None
     time_zone: str | None = None
@@ -40,7 +40,7 @@ class AgencyPatch(Schema):
 
 class AgencyFilters(FilterSchema):
     state: str | None = None
-    kind: Agency.Kind | None = None
+    kind: AgencyKind | None = None
     q: Annotated[str | None, FilterLookup("name__icontains")] = None
 
 
@@ -94,7 +94,7 @@ class SchoolOut(Schema):
     district_name: str = Field(alias="district.name")
     name: str
     nces_id: str
-    level: School.Level
+    level: SchoolLevel
     lowest_grade: Grade
     highest_grade: Grade
     address: str
@@ -112,7 +112,7 @@ class SchoolIn(Schema):
     district: UUID
     name: str = Field(min_length=1, max_length=200)
     nces_id: str
-    level: School.Level
+    level: SchoolLevel
     lowest_grade: Grade
     highest_grade: Grade
     address: str = Field("", max_length=300)
@@ -121,7 +121,7 @@ class SchoolIn(Schema):
 class SchoolPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     nces_id: str | None = None
-    level: School.Level | None = None
+    level: SchoolLevel | None = None
     lowest_grade: Grade | None = None
     highest_grade: Grade | None = None
     address: str | None = Field(None, max_length=300)
@@ -129,7 +129,7 @@ class SchoolPatch(Schema):
 
 class SchoolFilters(FilterSchema):
     district: Annotated[UUID | None, FilterLookup("district__uuid")] = None
-    level: School.Level | None = None
+    level: SchoolLevel | None = None
     q: Annotated[str | None, FilterLookup("name__icontains")] = None
 
 
@@ -164,7 +164,7 @@ class OfficerOut(Schema):
     badge_number: str
     rank: str
     languages: list[str]
-    status: Officer.Status
+    status: OfficerStatus
 
 
 class OfficerIn(Schema):
@@ -176,7 +176,7 @@ class OfficerIn(Schema):
     badge_number: str = Field(min_length=1, max_length=32)
     rank: str = Field("", max_length=64)
     languages: list[str] = []
-    status: Officer.Status = Officer.Status.ACTIVE
+    status: OfficerStatus = OfficerStatus.ACTIVE
 
     @field_validator("languages")
     @classmethod
@@ -193,12 +193,12 @@ class OfficerPatch(Schema):
     badge_number: str | None = Field(None, min_length=1, max_length=32)
     rank: str | None = Field(None, max_length=64)
     languages: list[str] | None = None
-    status: Officer.Status | None = None
+    status: OfficerStatus | None = None
 
 
 class OfficerFilters(FilterSchema):
     agency: Annotated[UUID | None, FilterLookup("agency__uuid")] = None
-    status: Officer.Status | None = None
+    status: OfficerStatus | None = None
 
 
 class TrainingRecordOut(Schema):

@@ -6,7 +6,7 @@ from uuid import UUID
 from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, Schema
 
-from .models import NOTE_MAX_LENGTH, Interaction
+from .models import NOTE_MAX_LENGTH, Interaction, InteractionSource
 from .vocabulary import (
     ActionType,
     DemographicsSource,
@@ -141,7 +141,7 @@ class InteractionOut(Schema):
     staff_role: str
     service: str
     instead_of_enforcement: bool | None
-    source: Interaction.Source
+    source: InteractionSource
     voided: bool
     created_at: datetime.datetime
     enforcement: EnforcementSummaryOut | None = None
