@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from liaison.accounts.scope import user_scope
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from . import access, services
+from . import access, selectors, services
 from .models import Agency, Assignment, District, Enrollment, Officer, Partnership, School, TrainingRecord
 from .schemas import (
     AgencyFilters,
@@ -25,6 +25,8 @@ from .schemas import (
     AssignmentIn,
     AssignmentOut,
     AssignmentPatch,
+    CoverageOut,
+    CoverageQuery,
     DistrictIn,
     DistrictOut,
     DistrictPatch,
@@ -294,3 +296,15 @@ def assignment_detail(request: HttpRequest, uuid: UUID) -> Assignment:
 def assignment_update(request: HttpRequest, uuid: UUID, payload: AssignmentPatch) -> Assignment:
     assignment = access.assignment_get_for_user(request.user, uuid, write=True)
     return services.assignment_end(actor=request.user, assignment=assignment, end_date=payload.end_date)
+
+
+# --- coverage -------------------------------------------------------------------------------------------
+
+
+@router.get("/agencies/{uuid}/coverage", response=_single(200, CoverageOut), tags=["agencies"])
+def agency_coverage(request: HttpRequest, uuid: UUID, query: Query[CoverageQuery]) -> selectors.Coverage:
+    """Schools without an officer and assigned officers lacking required training: the agency page's coverage."""
+    agency = access.agency_get_for_user(request.user, uuid)
+    if not access.agency_coverage_visible(request.user, agency):
+        raise PermissionDenied(access.NOT_ALLOWED)
+    return selectors.agency_coverage(agency=agency, on=query.on or selectors.agency_today(agency))

@@ -359,3 +359,59 @@ class Assignment(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": ASSIGNMENT_ENDS_BEFORE_START})
+
+
+class RosterImport(models.Model):
+    """One OneRoster upload and its outcome. The uploaded file is deleted once the import finishes."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The import may touch only this district's orgs; empty means any district (platform admins).
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school_year = models.CharField(max_length=9, validators=[validators.validate_school_year])
+    original_name = models.CharField(max_length=255, blank=True, default="")
+    # Relative to MEDIA_ROOT while the upload waits or runs; emptied when the file is deleted.
+    upload_path = models.CharField(max_length=255, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=64, blank=True, default="")
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    errors_not_shown = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="roster_import_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=F("progress_total")), name="roster_import_progress_within_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"OneRoster import {self.school_year} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -267,3 +267,36 @@ class AssignmentFilters(FilterSchema):
         if value is None:
             return Q()
         return Q(start_date__lte=value) & (Q(end_date__isnull=True) | Q(end_date__gte=value))
+
+
+class CoverageQuery(Schema):
+    on: datetime.date | None = Field(None, description="The day to report on; default: today at the agency.")
+
+
+class CoverageSchoolOut(Schema):
+    uuid: UUID
+    name: str
+    district: UUID = Field(alias="district.uuid")
+    district_name: str = Field(alias="district.name")
+
+
+class TrainingGapOut(Schema):
+    course: TrainingCourse
+    course_name: str
+    required_hours: Decimal
+    completed_hours: Decimal
+    missing_hours: Decimal
+
+
+class OfficerTrainingGapsOut(Schema):
+    officer: UUID = Field(alias="officer.uuid")
+    officer_name: str = Field(alias="officer.display_name")
+    gaps: list[TrainingGapOut]
+
+
+class CoverageOut(Schema):
+    """Schools the agency serves with no officer assigned on the day; assigned officers lacking training."""
+
+    on: datetime.date
+    schools_without_officer: list[CoverageSchoolOut]
+    officers_lacking_training: list[OfficerTrainingGapsOut]

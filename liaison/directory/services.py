@@ -70,6 +70,19 @@ def school_update(*, actor: Any, school: School, **changes: Any) -> School:
 
 def enrollment_set(*, actor: Any, school: School, school_year: str, total: int, **counts: int | None) -> Enrollment:
     """Create or replace the enrollment counts for one school and year."""
+    return _enrollment_save(actor, school, school_year, total, counts, source="manual")
+
+
+def enrollment_import(
+    *, actor: Any, school: School, school_year: str, total: int, counts: dict[str, int | None]
+) -> Enrollment:
+    """enrollment_set for counts computed by a roster import (the record says where they came from)."""
+    return _enrollment_save(actor, school, school_year, total, counts, source="oneroster")
+
+
+def _enrollment_save(
+    actor: Any, school: School, school_year: str, total: int, counts: dict[str, int | None], *, source: str
+) -> Enrollment:
     unknown = set(counts) - set(ENROLLMENT_FIELDS)
     if unknown:
         raise ValidationError({name: "Not an enrollment subgroup." for name in sorted(unknown)})
@@ -77,10 +90,11 @@ def enrollment_set(*, actor: Any, school: School, school_year: str, total: int, 
     existing = Enrollment.objects.filter(school=school, school_year=school_year).first()
     if existing is None:
         enrollment = Enrollment(
-            school=school, district_id=school.district_id, school_year=school_year, total=total, **values
+            school=school, district_id=school.district_id, school_year=school_year, total=total, source=source, **values
         )
         return record_create(enrollment, actor=actor, district_id=school.district_id)
-    return record_update(existing, actor=actor, changes={"total": total, **values}, district_id=school.district_id)
+    changes = {"total": total, "source": source, **values}
+    return record_update(existing, actor=actor, changes=changes, district_id=school.district_id)
 
 
 # --- partnerships --------------------------------------------------------------------

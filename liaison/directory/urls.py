@@ -2,20 +2,37 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "directory"
 
 urlpatterns = [
     # --- agencies ---
     path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<uuid:uuid>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<uuid:uuid>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/<uuid:uuid>/coverage/", views.agency_coverage, name="agency_coverage"),
+    path("agencies/<uuid:uuid>/officers/new/", views.officer_create, name="officer_create"),
+    # --- partnerships ---
+    path("partnerships/new/", views.partnership_create, name="partnership_create"),
     # --- districts ---
     path("districts/<uuid:uuid>/", views.district_detail, name="district_detail"),
+    path("districts/<uuid:uuid>/schools/new/", views.school_create, name="school_create"),
     # --- schools ---
     path("schools/<uuid:uuid>/", views.school_detail, name="school_detail"),
+    path("schools/<uuid:uuid>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<uuid:uuid>/enrollment/new/", views.enrollment_edit, name="enrollment_create"),
+    path("schools/<uuid:uuid>/enrollment/<str:school_year>/", views.enrollment_edit, name="enrollment_edit"),
     # --- officers ---
     path("officers/<uuid:uuid>/", views.officer_detail, name="officer_detail"),
+    path("officers/<uuid:uuid>/edit/", views.officer_edit, name="officer_edit"),
+    path("officers/<uuid:uuid>/training/new/", views.training_record_create, name="training_record_create"),
+    path("officers/<uuid:uuid>/assignments/new/", views.assignment_create, name="assignment_create"),
+    # --- assignments ---
+    path("assignments/<uuid:uuid>/end/", views.assignment_end, name="assignment_end"),
     # --- roster import ---
-    path("imports/oneroster/", views.import_oneroster, name="import_oneroster"),
+    path("imports/oneroster/", import_views.import_oneroster, name="import_oneroster"),
+    path("imports/<uuid:uuid>/", import_views.import_status, name="import_status"),
+    path("imports/<uuid:uuid>/status/", import_views.import_status_partial, name="import_status_partial"),
 ]

@@ -68,6 +68,12 @@ CASES = [
     # --- reads ---
     Case("me", "GET", lambda w, x: "/accounts/me", statuses(200, **dict.fromkeys(OUTSIDERS, 200))),
     Case("agency detail", "GET", lambda w, x: f"/agencies/{w.agency.uuid}", statuses(200)),
+    Case(
+        "agency coverage",
+        "GET",
+        lambda w, x: f"/agencies/{w.agency.uuid}/coverage",
+        statuses(403, platform_admin=200, agency_admin=200, supervisor=200),
+    ),
     Case("district detail", "GET", lambda w, x: f"/districts/{w.district.uuid}", statuses(200)),
     Case("school detail (officer's school)", "GET", lambda w, x: f"/schools/{w.elementary.uuid}", statuses(200)),
     Case(

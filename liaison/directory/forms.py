@@ -1,0 +1,258 @@
+"""Forms for the directory pages: they check the shape of the input; services check the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+
+from .models import (
+    ENROLLMENT_FIELDS,
+    ENROLLMENT_SUBGROUPS,
+    Agency,
+    Assignment,
+    District,
+    Enrollment,
+    Officer,
+    School,
+    TrainingRecord,
+)
+from .validators import validate_school_year
+
+LANGUAGES_INVALID = "Separate languages with commas; each is 1 to 35 characters."
+CHOOSE = "Choose…"
+NOT_COLLECTED_HELP = "Leave blank if not collected. Blank is shown as “not collected”, never as 0."
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def model_field(model: type[Model], name: str, **overrides: Any) -> forms.Field:
+    """The form field a model field implies (label, length, choices, help), with overrides."""
+    field = model._meta.get_field(name).formfield(**overrides)  # type: ignore[union-attr]
+    assert field is not None, f"{model.__name__}.{name} has no form field"
+    return field
+
+
+class AccessibleForm(forms.Form):
+    """A form whose inputs point at their help and errors (aria-describedby, aria-invalid)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self._input_id(name)}_help"
+            _name_the_empty_choice(field)
+
+    def _input_id(self, name: str) -> str:
+        """The id Django gives the input (BoundField.auto_id), without building the BoundField early."""
+        auto_id = str(self.auto_id)
+        return auto_id % self.add_prefix(name) if "%s" in auto_id else self.add_prefix(name)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                self._mark_invalid(name)
+
+    def _mark_invalid(self, name: str) -> None:
+        attrs = self.fields[name].widget.attrs
+        error_id = f"{self._input_id(name)}_error"
+        described = attrs.get("aria-describedby", "").split()
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = " ".join(dict.fromkeys([error_id, *described]))
+
+
+def _name_the_empty_choice(field: forms.Field) -> None:
+    """Say "Choose…" rather than Django's dashes in a select's empty option."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = CHOOSE
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(cast(Iterable[Any], field.choices))
+        if choices and choices[0][0] == "":
+            field.choices = [("", CHOOSE), *choices[1:]]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError/ConflictError on the fields it names."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        for item in errors:
+            form.add_error(_field_for(form, name, item), item)
+
+
+def _field_for(form: forms.Form, name: str, error: ValidationError) -> str | None:
+    """The form field an error belongs to; a clash on (agency, badge_number) belongs to the badge number."""
+    if name in form.fields:
+        return name
+    params = getattr(error, "params", None) or {}
+    clashing = [field for field in params.get("unique_check", ()) if field in form.fields]
+    return clashing[0] if len(clashing) == 1 else None
+
+
+# --- agencies and partnerships --------------------------------------------------------------
+
+
+class AgencyForm(AccessibleForm):
+    name = model_field(Agency, "name")
+    kind = model_field(Agency, "kind")
+    state = model_field(Agency, "state")
+    ori = model_field(Agency, "ori", help_text="The 9-character FBI Originating Agency Identifier, e.g. MA0123400.")
+    time_zone = model_field(Agency, "time_zone", help_text="An IANA time zone, e.g. America/Chicago.")
+
+    @classmethod
+    def initial_for(cls, agency: Agency) -> dict[str, Any]:
+        return {name: getattr(agency, name) for name in cls.base_fields}
+
+
+class PartnershipForm(AccessibleForm):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), to_field_name="uuid")
+    district = forms.ModelChoiceField(queryset=District.objects.none(), to_field_name="uuid")
+    start_date = forms.DateField(widget=_date_input())
+    end_date = forms.DateField(required=False, widget=_date_input(), help_text="Leave blank if it has no end.")
+
+    def __init__(self, *args: Any, agencies: QuerySet, districts: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+
+
+class CoverageDateForm(AccessibleForm):
+    on = forms.DateField(label="Show coverage on", required=False, widget=_date_input())
+
+
+# --- schools and enrollment -------------------------------------------------------------------
+
+
+class SchoolForm(AccessibleForm):
+    name = model_field(School, "name")
+    nces_id = model_field(School, "nces_id", help_text="12 digits: the district's 7-digit NCES id, then 5 more.")
+    level = model_field(School, "level")
+    lowest_grade = model_field(School, "lowest_grade")
+    highest_grade = model_field(School, "highest_grade")
+    address = model_field(School, "address")
+
+    @classmethod
+    def initial_for(cls, school: School) -> dict[str, Any]:
+        return {name: getattr(school, name) for name in cls.base_fields}
+
+
+class EnrollmentForm(AccessibleForm):
+    school_year = forms.CharField(
+        max_length=9, validators=[validate_school_year], help_text="Two consecutive years, e.g. 2025-2026."
+    )
+    total = forms.IntegerField(label="Total enrollment", min_value=0)
+
+    def __init__(self, *args: Any, year_fixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in ENROLLMENT_SUBGROUPS:
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
+        if year_fixed:
+            self.fields["school_year"].disabled = True
+            self.fields["school_year"].help_text = ""
+            self.fields["school_year"].widget.attrs.pop("aria-describedby", None)
+
+    def year_fields(self) -> list[forms.BoundField]:
+        return [self["school_year"], self["total"]]
+
+    def subgroup_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ENROLLMENT_FIELDS]
+
+    @classmethod
+    def initial_for(cls, enrollment: Enrollment) -> dict[str, Any]:
+        return {name: getattr(enrollment, name) for name in ("school_year", "total", *ENROLLMENT_FIELDS)}
+
+
+# --- officers and training ------------------------------------------------------------------------
+
+
+class LanguagesField(forms.CharField):
+    """Languages as one comma-separated line; stored as a list."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        items = [item.strip() for item in text.split(",")] if text else []
+        if any(not item or len(item) > 35 for item in items):
+            raise ValidationError(LANGUAGES_INVALID, code="invalid_languages")
+        return items
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+def _languages() -> LanguagesField:
+    return LanguagesField(
+        label="Languages spoken", required=False, help_text="Separate with commas, e.g. English, Spanish."
+    )
+
+
+class OfficerEditForm(AccessibleForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    badge_number = model_field(Officer, "badge_number")
+    rank = model_field(Officer, "rank", help_text="e.g. Officer, Sergeant, Deputy.")
+    languages = _languages()
+    status = model_field(Officer, "status")
+
+    @classmethod
+    def initial_for(cls, officer: Officer) -> dict[str, Any]:
+        user_fields = {"first_name", "last_name", "email"}
+        return {name: getattr(officer.user if name in user_fields else officer, name) for name in cls.base_fields}
+
+
+class OfficerCreateForm(OfficerEditForm):
+    username = forms.CharField(max_length=150, help_text="The name the officer signs in with.")
+    password = forms.CharField(
+        label="Password for first sign-in",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. Leave blank to create the login without a password.",
+    )
+
+    field_order = ["first_name", "last_name", "username", "password", "email", "badge_number", "rank"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            password_validation.validate_password(password)
+        return password
+
+
+class TrainingRecordForm(AccessibleForm):
+    course = model_field(TrainingRecord, "course")
+    title = model_field(TrainingRecord, "title")
+    provider = model_field(TrainingRecord, "provider")
+    hours = model_field(TrainingRecord, "hours", min_value=0.5, help_text="In hours, to the nearest half hour.")
+    completed_on = forms.DateField(widget=_date_input())
+
+
+# --- assignments ------------------------------------------------------------------------------------
+
+
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.district.name})"
+
+
+class AssignmentForm(AccessibleForm):
+    school = SchoolChoiceField(queryset=School.objects.none(), to_field_name="uuid")
+    start_date = forms.DateField(widget=_date_input())
+    end_date = forms.DateField(required=False, widget=_date_input(), help_text="Leave blank if it has no end date.")
+    share_of_time = model_field(Assignment, "share_of_time", label="Share of time (%)", min_value=1, max_value=100)
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+
+
+class AssignmentEndForm(AccessibleForm):
+    end_date = forms.DateField(widget=_date_input(), help_text="The last day the officer is at this school.")
