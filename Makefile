@@ -42,3 +42,4 @@ lint: venv
 
 benchmark: venv
 	$(BIN)/python scripts/benchmark_oneroster.py
+	$(BIN)/python scripts/benchmark_interactions_import.py

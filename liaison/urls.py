@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,3 +24,9 @@ urlpatterns = [
     # --- platform administration (superusers only) ---
     path("admin/", admin.site.urls),
 ]
+
+# --- benchmarks: only with LIAISON_BENCHMARK_ENDPOINTS=1 (scripts/benchmark_api_create.py) ---
+if settings.BENCHMARK_ENDPOINTS:
+    from liaison import benchmarking
+
+    urlpatterns += benchmarking.urlpatterns

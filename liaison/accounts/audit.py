@@ -37,7 +37,14 @@ def audit_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
-def audit_record(
+def audit_record(*, actor: Any, action: str, **fields: Any) -> AuditEntry:
+    """Write one entry (the arguments are audit_entry's)."""
+    entry = audit_entry(actor=actor, action=action, **fields)
+    entry.save()
+    return entry
+
+
+def audit_entry(
     *,
     actor: Any,
     action: str,
@@ -50,12 +57,13 @@ def audit_record(
     agency_id: int | None = None,
     district_id: int | None = None,
 ) -> AuditEntry:
+    """The entry audit_record writes, unsaved: for a writer that inserts it together with its own rows."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_uuid = object_uuid or getattr(obj, "uuid", None)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     before, after = audit_changes(before, after)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if authenticated else None,
         actor_username=actor.get_username() if authenticated else "",
         action=action,

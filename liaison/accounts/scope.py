@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from liaison.lib import sql_rows
+
+from .models import Membership
 from .roles import Role
 
 
@@ -55,19 +59,23 @@ def user_scope(user: Any) -> UserScope:
     cached = getattr(user, "_liaison_scope", None)
     if cached is not None:
         return cached
-    scope = _scope_from_memberships(user)
+    scope = _scope_from_memberships(user, _membership_rows(user.pk))
     user._liaison_scope = scope
     return scope
 
 
-def _scope_from_memberships(user: Any) -> UserScope:
+def user_scope_preload(user: Any, memberships: list[tuple]) -> None:
+    """Cache the scope from membership rows the caller has read already (token auth reads them together
+    with the token): (role, agency_id, district_id, school_id) per membership."""
+    user._liaison_scope = _scope_from_memberships(user, memberships)
+
+
+def _scope_from_memberships(user: Any, memberships: list[tuple]) -> UserScope:
     by_role: dict[str, set[int]] = {}
     districts: set[int] = set()
     schools: set[int] = set()
     evaluator_districts: set[int] = set()
-    for role, agency_id, district_id, school_id in user.memberships.values_list(
-        "role", "agency_id", "district_id", "school_id"
-    ):
+    for role, agency_id, district_id, school_id in memberships:
         if agency_id is not None:
             by_role.setdefault(role, set()).add(agency_id)
         elif role == Role.DISTRICT_ADMIN:
@@ -85,3 +93,18 @@ def _scope_from_memberships(user: Any) -> UserScope:
         evaluator_district_ids=frozenset(evaluator_districts),
         officer_id=officer.pk if officer is not None else None,
     )
+
+
+def _membership_rows(user_id: int) -> list[tuple]:
+    """(role, agency_id, district_id, school_id) per membership. Read on every request, so in plain
+    SQL: the ORM's compiler costs more than the query (see liaison/lib/sql_rows.py)."""
+    return sql_rows.fetch_all(_membership_sql(), [user_id])
+
+
+MEMBERSHIP_COLUMNS = ("role", "agency", "district", "school")
+
+
+@cache
+def _membership_sql() -> str:
+    names = ", ".join(sql_rows.column(Membership, name) for name in MEMBERSHIP_COLUMNS)
+    return f"SELECT {names} FROM {sql_rows.table(Membership)} WHERE {sql_rows.column(Membership, 'user')} = %s"

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from .models import ApiToken, User
+from liaison.directory.models import Agency, Officer
+from liaison.lib import sql_rows
+
+from .models import ApiToken, Membership, User
+from .scope import MEMBERSHIP_COLUMNS, user_scope_preload
 
 TOKEN_BYTES = 32
 LAST_USED_RESOLUTION = timedelta(minutes=5)  # avoid a write on every request
@@ -29,17 +35,54 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def api_token_user(token: str) -> User | None:
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if row is None:
+    """The active user whose live token this is, with their officer profile (and its agency) and
+    their scope loaded: one query, with a row per membership."""
+    rows = sql_rows.fetch_all(_token_sql(), [token_digest(token), True])
+    if not rows:
         return None
+    found, user = _token_and_user(rows[0])
+    memberships = [row[-len(MEMBERSHIP_COLUMNS) :] for row in rows]
+    user_scope_preload(user, [membership for membership in memberships if membership[0] is not None])
     now = timezone.now()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return user
+
+
+@cache
+def _token_sql() -> str:
+    """Read on every API request, so in plain SQL: the ORM's compiler costs more than the query
+    (see liaison/lib/sql_rows.py)."""
+    t, u, o, a, m = ApiToken, User, Officer, Agency, Membership
+    c = sql_rows.column
+    membership = ", ".join(f"m.{c(m, name)}" for name in MEMBERSHIP_COLUMNS)
+    return (
+        f"SELECT {sql_rows.columns(t, 't')}, {sql_rows.columns(u, 'u')}, "
+        f"{sql_rows.columns(o, 'o')}, {sql_rows.columns(a, 'a')}, {membership} "
+        f"FROM {sql_rows.table(t)} t JOIN {sql_rows.table(u)} u ON u.{c(u, 'id')} = t.{c(t, 'user')} "
+        f"LEFT JOIN {sql_rows.table(o)} o ON o.{c(o, 'user')} = u.{c(u, 'id')} "
+        f"LEFT JOIN {sql_rows.table(a)} a ON a.{c(a, 'id')} = o.{c(o, 'agency')} "
+        f"LEFT JOIN {sql_rows.table(m)} m ON m.{c(m, 'user')} = u.{c(u, 'id')} "
+        f"WHERE t.{c(t, 'digest')} = %s AND t.{c(t, 'revoked_at')} IS NULL AND u.{c(u, 'is_active')} = %s"
+    )
+
+
+def _token_and_user(row: tuple) -> tuple[ApiToken, User]:
+    """Build the instances and link them as select_related would (the profile cached, even when absent)."""
+    offsets = itertools.accumulate((0, *(sql_rows.width(m) for m in (ApiToken, User, Officer))))
+    token_at, user_at, officer_at, agency_at = offsets
+    found = sql_rows.instance(ApiToken, row, token_at)
+    user = sql_rows.instance(User, row, user_at)
+    officer = sql_rows.instance(Officer, row, officer_at)
+    agency = sql_rows.instance(Agency, row, agency_at)
+    assert found is not None and user is not None
+    found.user = user
+    if officer is not None and agency is not None:
+        officer.agency = agency
+        officer.user = user  # a one-to-one: this also caches user.officer
+    else:
+        User.officer.related.set_cached_value(user, None)  # type: ignore[attr-defined]
+    return found, user
 
 
 class BearerTokenAuth(HttpBearer):

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from liaison.directory.models import Agency, District, Officer, School
+from liaison.directory.models import Agency, District, School
 
 from .forms import AuditFilterForm
 from .roles import Role
@@ -48,7 +48,7 @@ def _landing_url(user: Any) -> str:
         return reverse("directory:agency_list")
     officer_agencies = scope.agencies(Role.OFFICER)
     if scope.officer_id is not None and officer_agencies and not scope.managing_agency_ids:
-        return reverse("directory:officer_detail", args=[Officer.objects.get(pk=scope.officer_id).uuid])
+        return reverse("interactions:quick_log")
     if scope.any_agency_ids:
         agency = Agency.objects.filter(pk__in=scope.any_agency_ids).order_by("name").first()
         return reverse("directory:agency_detail", args=[agency.uuid]) if agency else reverse("directory:agency_list")

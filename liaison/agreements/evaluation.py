@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from liaison.interactions.vocabulary import RequestedBy
+from liaison.interactions.vocabulary import ReasonCategory, RequestedBy
 
 from .models import AgreementVersion
 from .vocabulary import LEVEL_MEANING, SAFETY_ACTIONS, Element, Level, Outcome
@@ -46,6 +46,14 @@ class RuleFacts:
     consultation_required_for: tuple[str, ...] = ()
     prohibited_actions: tuple[str, ...] = ()
     note: str = ""
+
+    @property
+    def category_label(self) -> str:
+        return str(ReasonCategory(self.category).label) if self.category in ReasonCategory.values else self.category
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label) if self.level in Level.values else self.level
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from liaison.accounts.audit import audit_record
 from liaison.interactions.models import Interaction
+from liaison.interactions.services import enforcement_facts
 from liaison.interactions.vocabulary import Kind
 
 from .evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
@@ -21,16 +22,7 @@ REOPENED_JUSTIFICATION = (
 
 
 def action_facts(interaction: Interaction) -> ActionFacts:
-    detail = interaction.enforcement
-    return ActionFacts(
-        action_type=detail.action_type,
-        reason_category=detail.reason_category,
-        agency_id=interaction.agency_id,
-        school_id=interaction.school_id,
-        on=interaction.occurred_on,
-        admin_consulted=detail.admin_consulted,
-        requested_by=detail.requested_by,
-    )
+    return enforcement_facts(interaction, interaction.enforcement)
 
 
 def _refresh_one(interaction: Interaction, actor: Any) -> tuple[EvaluationResult, bool]:

@@ -17,7 +17,7 @@ from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory.models import Partnership, School
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
-from liaison.lib.records import validate_record
+from liaison.lib.records import record_update, validate_record
 
 from .evaluation import EvaluationResult
 from .models import Agreement, AgreementVersion, Evaluation, Review, ReviewComment, Rule, Section, Signatory
@@ -33,11 +33,19 @@ SCHOOL_OUTSIDE_DISTRICT = "Every covered school must belong to the agreement's d
 JUSTIFICATION_REQUIRED = "This action is outside the MOU or has no MOU in force: explain why it was needed."
 REVIEW_CLOSED = "This review is closed."
 FINDING_REQUIRED = "Choose a finding to close the review."
+EXPIRES_BEFORE_EFFECT = "The version must expire after the day it takes effect."
 
 
-def _require_draft(version: AgreementVersion) -> None:
+def _require_draft(version: AgreementVersion, *fields: str) -> None:
+    """Refuse to edit a submitted version, naming the fields the edit would have changed."""
     if not version.is_draft:
-        raise ValidationError({"__all__": NOT_A_DRAFT})
+        raise ValidationError({field: NOT_A_DRAFT for field in fields or ("__all__",)})
+
+
+def _check_dates(version: AgreementVersion) -> None:
+    """The database refuses this too; here the error names the field."""
+    if version.expiry_date is not None and version.effective_date and version.expiry_date <= version.effective_date:
+        raise ValidationError({"expiry_date": EXPIRES_BEFORE_EFFECT})
 
 
 def _audit(actor: Any, action: str, obj: Any, summary: str, agreement: Agreement, **extra: Any) -> None:
@@ -103,6 +111,7 @@ def _version_create(
         review_due_date=_one_year_after(effective),
         created_by=actor,
     )
+    _check_dates(version)
     validate_record(version)
     version.save()
     Signatory.objects.bulk_create(Signatory(version=version, party=party) for party in Signatory.Party.values)
@@ -145,25 +154,26 @@ def version_new_draft(*, actor: Any, agreement: Agreement, effective_date: datet
 
 def version_update(*, actor: Any, version: AgreementVersion, **changes: Any) -> AgreementVersion:
     """Change a draft's dates or covered schools."""
-    _require_draft(version)
+    _require_draft(version, *changes)
     schools = changes.pop("schools", None)
+    if schools is not None and any(s.district_id != version.agreement.district_id for s in schools):
+        raise ValidationError({"schools": SCHOOL_OUTSIDE_DISTRICT})
     for name, value in changes.items():
         setattr(version, name, value)
-    if "effective_date" in changes and "review_due_date" not in changes:
+    if changes.get("effective_date") and "review_due_date" not in changes:
         version.review_due_date = _one_year_after(version.effective_date)
     with transaction.atomic():
+        _check_dates(version)
         validate_record(version)
         version.save()
         if schools is not None:
-            if any(s.district_id != version.agreement.district_id for s in schools):
-                raise ValidationError({"schools": SCHOOL_OUTSIDE_DISTRICT})
             version.schools.set(schools)
         _audit(actor, "update", version, f"Changed draft v{version.number}", version.agreement)
     return version
 
 
 def section_update(*, actor: Any, version: AgreementVersion, element: str, text: str) -> Section:
-    _require_draft(version)
+    _require_draft(version, "text")
     section, _ = Section.objects.get_or_create(version=version, element=element)
     before = section.text
     section.text = text
@@ -199,7 +209,7 @@ def rule_set(
     note: str = "",
 ) -> Rule:
     """Create or change the rule for a behaviour category in a draft."""
-    _require_draft(version)
+    _require_draft(version, "level")
     _check_actions("consultation_required_for", consultation_required_for or [])
     _check_actions("prohibited_actions", prohibited_actions or [])
     rule = Rule.objects.filter(version=version, category=category).first() or Rule(version=version, category=category)
@@ -215,7 +225,7 @@ def rule_set(
 
 
 def rule_remove(*, actor: Any, version: AgreementVersion, category: str) -> None:
-    _require_draft(version)
+    _require_draft(version, "category")
     with transaction.atomic():
         Rule.objects.filter(version=version, category=category).delete()
         _audit(actor, "update", version, f"Removed the rule for {ReasonCategory(category).label}", version.agreement)
@@ -286,6 +296,13 @@ def version_sign(*, actor: Any, version: AgreementVersion, party: str) -> Signat
 
             evaluations_refresh(agency_id=version.agreement.agency_id, since=version.effective_date, actor=actor)
     return signatory
+
+
+def agreement_update(*, actor: Any, agreement: Agreement, **changes: Any) -> Agreement:
+    """Change an MOU's title or whether it is published; audited with the difference."""
+    return record_update(
+        agreement, actor=actor, changes=changes, agency_id=agreement.agency_id, district_id=agreement.district_id
+    )
 
 
 def agreement_publish(*, actor: Any, agreement: Agreement, published: bool) -> Agreement:

@@ -94,3 +94,32 @@ SAFETY_ACTIONS = frozenset({ActionType.PHYSICAL_RESTRAINT, ActionType.USE_OF_FOR
 
 # Default condition on "officer may act" rules: an arrest needs an administrator consulted first.
 DEFAULT_CONSULTATION_REQUIRED = [ActionType.ARREST]
+
+
+class VersionStatus(models.TextChoices):
+    """Where a version stands on a given day (see `selectors.version_status`)."""
+
+    DRAFT = "draft", "Draft"
+    AWAITING_SIGNATURES = "awaiting_signatures", "Awaiting signatures"
+    SIGNED = "signed", "Signed, not yet in effect"
+    IN_FORCE = "in_force", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+    EXPIRED = "expired", "Expired"
+
+
+class ElementState(models.TextChoices):
+    """How a version covers one element of an MOU (the completeness check)."""
+
+    PRESENT = "present", "Present"
+    EMPTY = "empty", "Empty"
+    MISSING = "missing", "Missing"
+
+
+class ReminderKind(models.TextChoices):
+    REVIEW_DUE = "review_due", "Review due"
+    EXPIRING = "expiring", "Expiring"
+    NO_MOU = "no_mou", "No MOU in force"
+
+
+# Reminders look this many days ahead.
+REMINDER_WINDOW_DAYS = 60

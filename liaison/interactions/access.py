@@ -6,20 +6,24 @@ school admins the records about their schools (from every agency); evaluators no
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
-from liaison.directory.models import School
+from liaison.directory.models import Partnership, School
+from liaison.lib import sql_rows
 
-from .models import Interaction
+from .models import DailyRollup, Interaction
 
 NOTHING = Q(pk__in=[])
+NO_RECORDS_FOR_ROLE = "Individual records are not shown to your role."
 
 
 def _visibility(user: Any) -> Q:
@@ -41,6 +45,15 @@ def interactions_visible_to(user: Any) -> QuerySet[Interaction]:
         return Interaction.objects.all()
     rule = _visibility(user)
     return Interaction.objects.none() if rule is NOTHING else Interaction.objects.filter(rule)
+
+
+def daily_rollups_visible_to(user: Any) -> QuerySet[DailyRollup]:
+    """The rollup rows of the records the user may see: the same rule on the same columns, so counts
+    taken from rollups match the lists."""
+    if user_scope(user).platform_admin:
+        return DailyRollup.objects.all()
+    rule = _visibility(user)
+    return DailyRollup.objects.none() if rule is NOTHING else DailyRollup.objects.filter(rule)
 
 
 def interaction_writable(user: Any, interaction: Interaction) -> bool:
@@ -75,11 +88,36 @@ def may_view_interactions(user: Any) -> bool:
     return scope.platform_admin or _visibility(user) is not NOTHING
 
 
-def school_for_recording(officer: Any, uuid: UUID | str) -> Any:
+def school_for_recording(officer: Any, uuid: UUID | str) -> School:
     """A school the officer may record at: any school in a district their agency serves."""
     try:
-        return School.objects.select_related("district").get(
-            uuid=uuid, district__partnerships__agency_id=officer.agency_id
-        )
-    except (School.DoesNotExist, ValueError, TypeError):
+        value = School._meta.get_field("uuid").get_db_prep_value(uuid, connection)
+    except (ValidationError, ValueError, TypeError, AttributeError):
         raise Http404(NOT_FOUND) from None
+    row = sql_rows.fetch_one(_school_sql(), [value])
+    school = sql_rows.instance(School, row) if row else None
+    if school is None or school.district_id not in served_district_ids(officer):
+        raise Http404(NOT_FOUND)
+    return school
+
+
+def served_district_ids(officer: Any) -> frozenset[int]:
+    """The districts the officer's agency serves, read once per officer instance (one request)."""
+    cached = officer.__dict__.get("_served_district_ids")
+    if cached is None:
+        rows = sql_rows.fetch_all(_served_sql(), [officer.agency_id])
+        cached = officer.__dict__["_served_district_ids"] = frozenset(district_id for (district_id,) in rows)
+    return cached
+
+
+# Both run on every API write: plain SQL, as the ORM's compiler costs more than the query (lib/sql_rows.py).
+@cache
+def _school_sql() -> str:
+    where = f"s.{sql_rows.column(School, 'uuid')} = %s"
+    return f"SELECT {sql_rows.columns(School, 's')} FROM {sql_rows.table(School)} s WHERE {where}"
+
+
+@cache
+def _served_sql() -> str:
+    district, agency = sql_rows.column(Partnership, "district"), sql_rows.column(Partnership, "agency")
+    return f"SELECT {district} FROM {sql_rows.table(Partnership)} WHERE {agency} = %s"

@@ -1,6 +1,7 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
 """API for contacts and enforcement actions."""
 
+import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,15 +12,25 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
-from liaison.accounts.audit import audit_record
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, officer_get_for_user
 from liaison.directory.models import Officer
+from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from . import access, services
+from . import access, selectors, services
 from .models import Interaction
-from .schemas import InteractionDetailOut, InteractionFilters, InteractionIn, InteractionOut, InteractionPatch, VoidIn
+from .schemas import (
+    InteractionCountFilters,
+    InteractionCountsOut,
+    InteractionDetailOut,
+    InteractionFilters,
+    InteractionIn,
+    InteractionOut,
+    InteractionPatch,
+    VoidIn,
+    WeekSummaryOut,
+)
 
 router = Router(tags=["interactions"])
 
@@ -29,10 +40,10 @@ SCHOOL_NOT_FOUND = "No such school in a district the officer's agency serves."
 
 def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
     if uuid is None:
-        officer_id = user_scope(request.user).officer_id
-        if officer_id is None:
+        if user_scope(request.user).officer_id is None:
             raise ValidationError({"officer": NO_OFFICER_PROFILE})
-        return Officer.objects.select_related("agency").get(pk=officer_id)
+        user: Any = request.user
+        return user.officer  # read by user_scope; with token auth, its agency came too
     try:
         officer = officer_get_for_user(request.user, uuid)
     except Http404:
@@ -55,20 +66,7 @@ def _optional(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audit_enforcement_read(request: HttpRequest, interactions: list[Interaction]) -> None:
-    """Every read of student-level enforcement data is logged."""
-    enforcement = [i for i in interactions if i.kind == "enforcement"]
-    if not enforcement:
-        return
-    for agency_id in {i.agency_id for i in enforcement}:
-        uuids = [str(i.uuid) for i in enforcement if i.agency_id == agency_id]
-        audit_record(
-            actor=request.user,
-            action="read",
-            object_type="interactions.enforcementdetail",
-            summary=f"Read {len(uuids)} enforcement record(s) through the API",
-            after={"uuids": uuids},
-            agency_id=agency_id,
-        )
+    services.enforcement_read_audit(actor=request.user, interactions=interactions, through="the API")
 
 
 @router.post("/interactions", response={200: InteractionOut, 201: InteractionOut, **ERROR_RESPONSES})
@@ -97,8 +95,26 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
 @router.get("/interactions", response={200: list[InteractionOut], **ERROR_RESPONSES})
 @paginate(CursorPagination, ordering=("-occurred_at", "-id"), page_size=50)
 def interaction_list(request: HttpRequest, filters: Query[InteractionFilters]) -> QuerySet[Interaction]:
+    _require_record_viewer(request)
     queryset = access.interactions_visible_to(request.user).select_related("officer", "school", "enforcement")
     return filters.filter(queryset)
+
+
+# --- records over time: counts with the list's filters -------------------------------------------------
+# Registered before "/interactions/{uuid}", which would otherwise take "counts" for a malformed uuid.
+
+
+@router.get("/interactions/counts", response={200: InteractionCountsOut, **ERROR_RESPONSES})
+def interaction_counts(request: HttpRequest, filters: Query[InteractionCountFilters]) -> selectors.RecordCounts:
+    """Total and per kind and role for the list's filters, from the daily rollups; void records never count."""
+    _require_record_viewer(request)
+    return selectors.interaction_counts(user=request.user, filters=selectors.RecordFilters(**filters.dict()))
+
+
+def _require_record_viewer(request: HttpRequest) -> None:
+    """Evaluators and anyone who reaches no record get 403 from lists and counts, as on the list page."""
+    if not access.may_view_interactions(request.user):
+        raise PermissionDenied(access.NO_RECORDS_FOR_ROLE)
 
 
 @router.get("/interactions/{uuid}", response={200: InteractionDetailOut, **ERROR_RESPONSES})
@@ -130,3 +146,23 @@ def interaction_void(request: HttpRequest, uuid: UUID, payload: VoidIn) -> Inter
     voided = services.interaction_void(actor=request.user, interaction=interaction, reason=payload.reason)
     _audit_enforcement_read(request, [voided])
     return voided
+
+
+@router.get("/interactions/summary/week", response={200: WeekSummaryOut, **ERROR_RESPONSES})
+def interaction_week_summary(
+    request: HttpRequest, week_of: datetime.date | None = None, officer: UUID | None = None
+) -> dict[str, Any]:
+    """The week (Monday to Sunday) around `week_of` (default: today), for the caller or one of their officers."""
+    found = _officer(request, officer)
+    summary = selectors.officer_week_summary(officer=found, week_of=week_of or agency_today(found.agency))
+    return {
+        "officer": found.uuid,
+        "week_start": summary.week_start,
+        "week_end": summary.week_end,
+        "total": summary.total,
+        "positive": summary.positive,
+        "enforcement": summary.enforcement,
+        "positive_per_enforcement": summary.positive_per_enforcement,
+        "by_kind": summary.by_kind,
+        "by_role": summary.by_role,
+    }

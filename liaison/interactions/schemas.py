@@ -90,6 +90,11 @@ class InteractionIn(Schema):
     service: Service | None = None
     instead_of_enforcement: bool | None = None
     enforcement: EnforcementIn | None = None
+    justification: str = Field(
+        "",
+        max_length=2000,
+        description="Required when the action is outside the MOU or no MOU is in force; opens a review.",
+    )
 
 
 class InteractionPatch(Schema):
@@ -151,9 +156,34 @@ class InteractionOut(Schema):
         return getattr(obj, "enforcement", None) if obj.kind == Kind.ENFORCEMENT else None
 
 
+class MouEvaluationOut(Schema):
+    """How the action stands against the MOU in force when it happened."""
+
+    outcome: str
+    explanation: str
+    category: str
+    level: str
+    review: UUID | None = None
+
+
 class InteractionDetailOut(InteractionOut):
     enforcement: EnforcementOut | None = None
     amendments: list[AmendmentOut]
+    mou: MouEvaluationOut | None = None
+
+    @staticmethod
+    def resolve_mou(obj: Interaction) -> dict[str, Any] | None:
+        evaluation = getattr(obj, "mou_evaluation", None)
+        if evaluation is None:
+            return None
+        review = getattr(obj, "review", None)
+        return {
+            "outcome": evaluation.outcome,
+            "explanation": evaluation.explanation,
+            "category": evaluation.category,
+            "level": evaluation.level,
+            "review": review.uuid if review is not None else None,
+        }
 
     @staticmethod
     def resolve_amendments(obj: Interaction) -> list[Any]:
@@ -171,3 +201,41 @@ class InteractionFilters(FilterSchema):
 
     def filter_include_void(self, value: bool) -> Q:
         return Q() if value else Q(voided=False)
+
+
+class WeekSummaryOut(Schema):
+    """An officer's week at a glance, counted from the daily rollups (void records never count)."""
+
+    officer: UUID
+    week_start: datetime.date = Field(description="The Monday of the week.")
+    week_end: datetime.date = Field(description="The Sunday of the week.")
+    total: int
+    positive: int = Field(description="Records of every kind but enforcement actions.")
+    enforcement: int
+    positive_per_enforcement: float | None = Field(
+        description="Positive records per enforcement action; null when the week had no enforcement action."
+    )
+    by_kind: dict[str, int] = Field(description="Every kind, with 0 where there were none.")
+    by_role: dict[str, int] = Field(description="Every role, with 0 where there were none.")
+
+
+# --- records over time: counts with the list's filters -------------------------------------------------
+
+
+class InteractionCountFilters(Schema):
+    """The list's filters, less `include_void`: void records never count."""
+
+    school: UUID | None = None
+    officer: UUID | None = None
+    kind: Kind | None = None
+    role: Role | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+class InteractionCountsOut(Schema):
+    """Counts of the records the caller may see that match the filters, summed from the daily rollups."""
+
+    total: int
+    by_kind: dict[str, int] = Field(description="Every kind, with 0 where there were none.")
+    by_role: dict[str, int] = Field(description="Every role, with 0 where there were none.")

@@ -15,30 +15,36 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from liaison.accounts.audit import audit_record, audit_snapshot
-from liaison.directory.models import Officer, Partnership, School
+from liaison.accounts.audit import audit_entry, audit_record, audit_snapshot
+from liaison.agreements.evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
+from liaison.agreements.services import JUSTIFICATION_REQUIRED, evaluation_store, review_open
+from liaison.directory.models import Officer, School
+from liaison.lib import sql_rows
 from liaison.lib.errors import ConflictError
-from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.pseudonyms import STUDENT_ID_INVALID, normalise_student_id, student_key
 
+from . import rules
+from .access import served_district_ids
 from .models import Amendment, EnforcementDetail, Interaction, StudentKeySetting
 from .rollups import rollup_apply
+from .rules import (  # noqa: F401  (the messages stay importable from here)
+    CONSULTED_ROLE_WITHOUT_CONSULTATION,
+    ENFORCEMENT_DETAIL_NOT_ALLOWED,
+    ENFORCEMENT_DETAIL_REQUIRED,
+    FUTURE_TOLERANCE,
+    IN_THE_FUTURE,
+    SCHOOL_NOT_SERVED,
+    SERVICE_ONLY_FOR_REFERRALS,
+    STAFF_ROLE_ONLY_FOR_STAFF,
+)
 from .vocabulary import DEFAULT_ROLE, REFERRAL_ACTIONS, ActionType, Kind
 
-ENFORCEMENT_DETAIL_REQUIRED = "An enforcement action needs its details (action type, reason, demographics)."
-ENFORCEMENT_DETAIL_NOT_ALLOWED = "Only enforcement actions carry enforcement details."
-SCHOOL_NOT_SERVED = "This school is not in a district the officer's agency serves."
-IN_THE_FUTURE = "This time is in the future."
-SERVICE_ONLY_FOR_REFERRALS = "A service is recorded only on a referral to services."
-STAFF_ROLE_ONLY_FOR_STAFF = "A staff role is recorded only on a staff consultation."
 UUID_TAKEN = "This id belongs to another record."
 STUDENT_KEYS_DISABLED = "This district does not use pseudonymous student keys."
 REASON_REQUIRED = "Say why this record is being changed."
 ALREADY_VOID = "This record is already void."
 NO_CHANGES = "Nothing was changed."
-CONSULTED_ROLE_WITHOUT_CONSULTATION = "Give the administrator's role only when one was consulted."
 
-FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 # Fields of a record that change what it counts as, so the rollups must follow a change to them.
 ROLLUP_FIELDS = frozenset({"kind", "role", "school", "occurred_at", "duration_minutes", "student_count"})
 CHANGEABLE_FIELDS = frozenset(
@@ -55,44 +61,60 @@ class Recorded:
     created: bool
 
 
-# --- checks ------------------------------------------------------------------------------
+# --- checks (the rules themselves live in rules.py, shared with the CSV import) ----------------------
 
 
 def _local_day(moment: datetime.datetime, time_zone: str) -> datetime.date:
     return timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone)).date()
 
 
+def _served_district_ids(officer: Officer) -> set[int]:
+    return set(served_district_ids(officer))
+
+
+def _raise_problems(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def _rule_values(interaction: Interaction) -> dict[str, Any]:
+    return {name: getattr(interaction, name) for name in rules.INTERACTION_FIELDS}
+
+
 def _check_school_served(officer: Officer, school: School) -> None:
-    served = Partnership.objects.filter(agency_id=officer.agency_id, district_id=school.district_id).exists()
-    if not served:
-        raise ValidationError({"school": SCHOOL_NOT_SERVED})
+    _raise_problems(rules.school_problems(school.district_id, _served_district_ids(officer)))
 
 
-def _field_errors(interaction: Interaction) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if interaction.note:
-        problems = identifying_text_problems(interaction.note)
-        if problems:
-            errors["note"] = problems
-    if interaction.occurred_at and interaction.occurred_at > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = [IN_THE_FUTURE]
-    if interaction.service and interaction.kind != Kind.REFERRAL:
-        errors["service"] = [SERVICE_ONLY_FOR_REFERRALS]
-    if interaction.staff_role and interaction.kind != Kind.STAFF:
-        errors["staff_role"] = [STAFF_ROLE_ONLY_FOR_STAFF]
-    return errors
+# Related rows (officer, school, agency, …) come loaded or checked by the caller, and the database
+# enforces the foreign keys: full_clean would otherwise spend one query on each, on every write.
+_RELATIONS = [field.name for field in Interaction._meta.concrete_fields if field.is_relation]
+
+
+def _full_clean(interaction: Interaction) -> None:
+    """The model's own validation, after the shared rules: a safety net for what they do not cover."""
+    try:
+        interaction.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.error_dict) from None
 
 
 def _validate(interaction: Interaction) -> None:
-    errors: dict[str, list[str]] = {}
-    try:
-        interaction.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        errors.update({k: [str(m) for m in ValidationError(v).messages] for k, v in error.error_dict.items()})
-    for field, messages in _field_errors(interaction).items():
-        errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    _raise_problems(rules.interaction_problems(_rule_values(interaction), now=timezone.now()))
+    _full_clean(interaction)
+
+
+def _check_new_record(interaction: Interaction, officer: Officer, enforcement: dict[str, Any] | None) -> None:
+    """rules.record_problems, the same check the CSV import makes on every row."""
+    details = None if enforcement is None else {k: v for k, v in enforcement.items() if k != "student_id"}
+    problems = rules.record_problems(
+        _rule_values(interaction),
+        details,
+        district_id=interaction.district_id,
+        served_district_ids=_served_district_ids(officer),
+        now=timezone.now(),
+    )
+    _raise_problems(problems)
+    _full_clean(interaction)
 
 
 # --- pseudonymous student keys ----------------------------------------------------------------
@@ -139,8 +161,6 @@ def _enforcement_detail(interaction: Interaction, fields: dict[str, Any]) -> Enf
     )
     if student_id:
         detail.student_key = student_key_for(school=interaction.school, student_id=student_id)
-    if detail.admin_consulted_role and not detail.admin_consulted:
-        raise ValidationError({"admin_consulted_role": CONSULTED_ROLE_WITHOUT_CONSULTATION})
     try:
         detail.full_clean(exclude=["interaction"], validate_unique=False)
     except ValidationError as error:
@@ -171,12 +191,17 @@ def interaction_record(
     role: str | None = None,
     enforcement: dict[str, Any] | None = None,
     source: str = Interaction.Source.FORM,
+    justification: str = "",
     **optional: Any,
 ) -> Recorded:
-    """Record a contact (or an enforcement action with its details). Idempotent on client_uuid."""
-    existing = _existing(client_uuid, actor)
-    if existing is not None:
-        return Recorded(existing, created=False)
+    """Record a contact (or an enforcement action with its details). Idempotent on client_uuid.
+
+    An enforcement action is evaluated against the MOU in force; one outside it (or with no MOU in
+    force) is never refused, but needs the officer's written justification and opens a review.
+
+    A new uuid is the usual case, so the record is inserted without looking first: a uuid already
+    used is found when the insert fails, or when the repeated submission no longer passes the checks.
+    """
     interaction = Interaction(
         agency_id=officer.agency_id,
         district_id=school.district_id,
@@ -192,33 +217,75 @@ def interaction_record(
     )
     if client_uuid is not None:
         interaction.uuid = client_uuid
-    _validate(interaction)
-    _check_school_served(officer, school)
-    if (kind == Kind.ENFORCEMENT) != (enforcement is not None):
-        field = "enforcement"
-        raise ValidationError(
-            {field: ENFORCEMENT_DETAIL_REQUIRED if enforcement is None else ENFORCEMENT_DETAIL_NOT_ALLOWED}
-        )
-    detail = _enforcement_detail(interaction, enforcement) if enforcement is not None else None
-    return _save_new(interaction, detail, actor)
+    try:
+        _check_new_record(interaction, officer, enforcement)
+        detail = _enforcement_detail(interaction, enforcement) if enforcement is not None else None
+        mou = _mou_check(interaction, detail, justification)
+    except ValidationError:
+        existing = _existing(client_uuid, actor)
+        if existing is None:
+            raise
+        return Recorded(existing, created=False)
+    return _save_new(interaction, detail, actor, mou=mou, justification=justification)
 
 
-def _save_new(interaction: Interaction, detail: EnforcementDetail | None, actor: Any) -> Recorded:
+def enforcement_facts(interaction: Interaction, detail: EnforcementDetail) -> ActionFacts:
+    """What the MOU evaluation needs to know about an enforcement action."""
+    return ActionFacts(
+        action_type=detail.action_type,
+        reason_category=detail.reason_category,
+        agency_id=interaction.agency_id,
+        school_id=interaction.school_id,
+        on=interaction.occurred_on,
+        admin_consulted=detail.admin_consulted,
+        requested_by=detail.requested_by,
+    )
+
+
+def _mou_check(
+    interaction: Interaction, detail: EnforcementDetail | None, justification: str
+) -> EvaluationResult | None:
+    if detail is None:
+        return None
+    result = mou_evaluate_action(enforcement_facts(interaction, detail))
+    if result.needs_review and not justification.strip():
+        raise ValidationError({"justification": JUSTIFICATION_REQUIRED})
+    return result
+
+
+def _save_new(
+    interaction: Interaction,
+    detail: EnforcementDetail | None,
+    actor: Any,
+    *,
+    mou: EvaluationResult | None = None,
+    justification: str = "",
+) -> Recorded:
+    """The record, its details, its audit entry and its rollup count, in one short transaction.
+
+    Every API create comes through here: the rows are inserted by sql_rows (no ORM compiling inside
+    the transaction), which keeps SQLite's write lock for as little time as possible.
+    """
+    entry = audit_entry(
+        actor=actor,
+        action="create",
+        obj=interaction,
+        summary=f"Recorded {interaction.get_kind_display()}",
+        agency_id=interaction.agency_id,
+        district_id=interaction.district_id,
+    )
     try:
         with transaction.atomic():
-            interaction.save(force_insert=True)
+            sql_rows.insert(interaction)
             if detail is not None:
                 detail.interaction = interaction
-                detail.save(force_insert=True)
-            audit_record(
-                actor=actor,
-                action="create",
-                obj=interaction,
-                summary=f"Recorded {interaction.get_kind_display()}",
-                agency_id=interaction.agency_id,
-                district_id=interaction.district_id,
-            )
+                sql_rows.insert(detail)
+            sql_rows.insert(entry)
             rollup_apply([interaction])
+            if mou is not None:
+                evaluation_store(interaction=interaction, result=mou)
+                if mou.needs_review:
+                    review_open(actor=actor, interaction=interaction, result=mou, justification=justification)
     except IntegrityError:
         # A retry raced the first submission: the record exists now.
         existing = _existing(interaction.uuid, actor)
@@ -341,3 +408,21 @@ def interaction_void(*, actor: Any, interaction: Interaction, reason: str) -> In
             district_id=interaction.district_id,
         )
     return interaction
+
+
+# --- reads of student-level data -----------------------------------------------------------------------
+
+
+def enforcement_read_audit(*, actor: Any, interactions: list[Interaction], through: str = "the API") -> None:
+    """Every read of student-level enforcement data is logged, one entry per agency whose records were read."""
+    enforcement = [i for i in interactions if i.kind == Kind.ENFORCEMENT]
+    for agency_id in sorted({i.agency_id for i in enforcement}):
+        uuids = [str(i.uuid) for i in enforcement if i.agency_id == agency_id]
+        audit_record(
+            actor=actor,
+            action="read",
+            object_type="interactions.enforcementdetail",
+            summary=f"Read {len(uuids)} enforcement record(s) through {through}",
+            after={"uuids": uuids},
+            agency_id=agency_id,
+        )

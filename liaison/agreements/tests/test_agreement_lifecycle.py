@@ -76,7 +76,7 @@ def test_a_signed_version_cannot_be_edited(world, mou):
     _sign_all(world, version)
     with pytest.raises(ValidationError) as error:
         services.section_update(actor=world.users["agency_admin"], version=version, element="purpose", text="New")
-    assert error.value.message_dict["__all__"] == [services.NOT_A_DRAFT]
+    assert error.value.message_dict["text"] == [services.NOT_A_DRAFT]
     with pytest.raises(ValidationError):
         services.rule_set(actor=world.users["agency_admin"], version=version, category="weapon", level="school_only")
 
@@ -133,6 +133,7 @@ def test_unknown_actions_in_a_rule_condition_name_the_field(world, mou):
 def test_history_is_evaluated_again_when_a_version_is_signed(world, mou):
     officer = world.officer
     recorded = interactions.interaction_record(
+        justification="Recorded for the test.",
         actor=officer.user,
         officer=officer,
         school=world.elementary,

@@ -1,0 +1,72 @@
+"""MOUs and flagged actions the agreements tests share, made through the services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from liaison.agreements import services
+from liaison.agreements.evaluation import mou_evaluate_action
+from liaison.agreements.models import Agreement, AgreementVersion, Review
+from liaison.agreements.reevaluation import action_facts
+from liaison.conftest import World
+from liaison.interactions import services as interactions
+from liaison.interactions.vocabulary import ActionType, ReasonCategory
+
+START = datetime.date(2025, 8, 1)
+JUSTIFICATION = "The student refused to hand over the vape and the principal asked me to step in."
+
+
+def draft_mou(world: World, *, title: str = "Millbrook SRO MOU", effective_date: datetime.date = START) -> Agreement:
+    partnership = world.agency.partnerships.get(district=world.district)
+    return services.agreement_create(
+        actor=world.users["agency_admin"], partnership=partnership, title=title, effective_date=effective_date
+    )
+
+
+def sign_all(world: World, version: AgreementVersion) -> AgreementVersion:
+    if version.is_draft:
+        services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
+    services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
+    version.refresh_from_db()
+    return version
+
+
+def mou_in_force(world: World, **kwargs: Any) -> Agreement:
+    agreement = draft_mou(world, **kwargs)
+    sign_all(world, agreement.versions.get())
+    return agreement
+
+
+def flagged_action(
+    world: World,
+    *,
+    action_type: str = ActionType.ARREST,
+    reason_category: str = ReasonCategory.TOBACCO_VAPING,
+    when: datetime.datetime = datetime.datetime(2025, 10, 1, 15, 0, tzinfo=datetime.UTC),
+) -> Review:
+    """An enforcement action by the cast's officer at the elementary school, with its review open."""
+    officer = world.officer
+    interaction = interactions.interaction_record(
+        justification=JUSTIFICATION,
+        actor=officer.user,
+        officer=officer,
+        school=world.elementary,
+        kind="enforcement",
+        occurred_at=when,
+        enforcement={
+            "action_type": action_type,
+            "reason_category": reason_category,
+            "requested_by": "administrator",
+            "admin_consulted": True,
+            "demographics_source": "perceived",
+            "race_ethnicity": "black",
+        },
+    ).interaction
+    existing = Review.objects.filter(interaction=interaction).first()
+    if existing is not None:
+        return existing
+    result = mou_evaluate_action(action_facts(interaction))
+    services.evaluation_store(interaction=interaction, result=result)
+    return services.review_open(actor=officer.user, interaction=interaction, result=result, justification=JUSTIFICATION)

@@ -1,0 +1,198 @@
+"""Writing checked rows of a contacts import, fast, inside the import's one transaction.
+
+PostgreSQL takes the rows through COPY (psycopg 3's `cursor.copy`), formatted as COPY text while
+the server is still storing the previous ones; SQLite through `executemany`. Enforcement details
+follow each chunk of contacts, joined to them by uuid. Both write exactly what the ORM would: the
+formats below are those of Django's own adapters for each database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+
+from .import_rows import NewContact, Stored
+from .models import EnforcementDetail, Interaction
+from .vocabulary import REFERRAL_ACTIONS, ActionType
+
+CONTACT_COLUMNS = (
+    "uuid", "agency_id", "district_id", "school_id", "officer_id", "kind", "role", "occurred_at", "occurred_on",
+    "duration_minutes", "student_count", "grade_band", "setting", "initiated_by", "note", "staff_role", "service",
+    "instead_of_enforcement", "created_by_id", "source", "voided", "created_at", "updated_at",
+)  # fmt: skip
+DETAIL_COLUMNS = (
+    "interaction_id", "agency_id", "action_type", "counts_as_referral", "counts_as_arrest", "reason_category",
+    "nibrs_code", "requested_by", "admin_consulted", "admin_consulted_role", "student_grade", "race_ethnicity",
+    "sex", "disability", "english_learner", "demographics_source", "rms_report_number", "student_key",
+)  # fmt: skip
+CONTACT_TABLE = Interaction._meta.db_table
+DETAIL_TABLE = EnforcementDetail._meta.db_table
+# COPY text: a backslash, tab, newline or carriage return in a value is escaped; \N is NULL.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+# Ids looked up per query: within SQLite's oldest parameter limit (999), and small enough that
+# PostgreSQL probes the uuid index rather than scanning the table (it scans for 10,000).
+LOOKUP_BATCH = 900
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
+def _detail_row(interaction_id: int, agency_id: int, details: dict[str, Any]) -> tuple[Any, ...]:
+    """An EnforcementDetail row; CRDC's referral and arrest flags are derived, never read from the file."""
+    action = details["action_type"]
+    derived = {"counts_as_referral": action in REFERRAL_ACTIONS, "counts_as_arrest": action == ActionType.ARREST}
+    values = {**details, **derived, "interaction_id": interaction_id, "agency_id": agency_id, "student_key": ""}
+    return tuple(values[name] if values[name] is not None else "" for name in DETAIL_COLUMNS)
+
+
+class ContactWriter:
+    """Writes chunks of checked rows for one agency; `added` counts what was written."""
+
+    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
+        self.agency_id = agency_id
+        self.now = now
+        self.added = 0
+        self.enforcement = 0
+        self.cursor = connection.cursor()
+
+    def write(self, contacts: Iterable[NewContact]) -> None:
+        """Write one chunk: the contacts (consumed as they are checked), then their enforcement details."""
+        details = self._write_contacts(contacts)
+        if details:
+            self._write_details(details)
+
+    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def _write_details(self, details: dict[str, dict[str, Any]]) -> None:
+        """Details by the canonical uuid of their contact, stored just before in this transaction."""
+        ids = {key: found.id for key, found in stored_contacts(list(details)).items()}
+        rows = [_detail_row(ids[key], self.agency_id, found) for key, found in details.items()]
+        self.cursor.executemany(_insert(DETAIL_TABLE, DETAIL_COLUMNS), rows)
+        self.enforcement += len(rows)
+
+    def finish(self) -> None:
+        """Called once every chunk is written (not after a failure, which rolls everything back)."""
+
+    def close(self) -> None:
+        self.cursor.close()
+
+
+class CopyWriter(ContactWriter):
+    """PostgreSQL: one COPY per chunk, fed row by row as the rows are checked."""
+
+    BUFFER_ROWS = 1000
+
+    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
+        super().__init__(agency_id=agency_id, now=now)
+        stamp = now.isoformat()
+        self.tail = f"\timport\tf\t{stamp}\t{stamp}\n"
+        self.statement = f"COPY {CONTACT_TABLE} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
+        # Django's foreign keys are INITIALLY DEFERRED. Deferred, a million rows queue five million
+        # checks that run one after another at commit; immediate, they run inside COPY, while this
+        # process is still reading the file, and cost less (measured: docs/benchmarks.md).
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def finish(self) -> None:
+        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
+
+    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+        details: dict[str, dict[str, Any]] = {}
+        lines: list[str] = []
+        raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
+        with raw_cursor.copy(self.statement) as copy:
+            for contact in contacts:
+                key = contact.client_uuid or str(uuid.uuid4())
+                lines.append(self._line(key, contact))
+                if contact.details is not None:
+                    details[key] = contact.details
+                if len(lines) >= self.BUFFER_ROWS:
+                    copy.write("".join(lines))
+                    self.added += len(lines)
+                    lines.clear()
+            copy.write("".join(lines))
+            self.added += len(lines)
+        return details
+
+    def _line(self, key: str, contact: NewContact) -> str:
+        v = contact.values
+        note = v.get("note") or ""
+        if note:
+            note = note.translate(_COPY_ESCAPES)
+        duration, students, instead = v["duration_minutes"], v["student_count"], v["instead_of_enforcement"]
+        flag = _NULL if instead is None else "t" if instead else "f"
+        return (
+            f"{key}\t{self.agency_id}\t{contact.district_id}\t{contact.school_id}\t{contact.officer_id}\t"
+            f"{v['kind']}\t{v['role']}\t{v['occurred_at'].isoformat()}\t{contact.occurred_on.isoformat()}\t"
+            f"{_NULL if duration is None else duration}\t{_NULL if students is None else students}\t"
+            f"{v.get('grade_band') or ''}\t{v.get('setting') or ''}\t{v.get('initiated_by') or ''}\t{note}\t"
+            f"{v.get('staff_role') or ''}\t{v.get('service') or ''}\t{flag}\t"
+            f"{contact.created_by_id}{self.tail}"
+        )
+
+
+class ExecutemanyWriter(ContactWriter):
+    """SQLite: executemany inside the import's transaction."""
+
+    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
+        super().__init__(agency_id=agency_id, now=now)
+        stamp = str(now.astimezone(datetime.UTC).replace(tzinfo=None))
+        self.tail = (Interaction.Source.IMPORT.value, False, stamp, stamp)
+        self.statement = _insert(CONTACT_TABLE, CONTACT_COLUMNS)
+
+    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+        details: dict[str, dict[str, Any]] = {}
+        rows = []
+        for contact in contacts:
+            key = contact.client_uuid or str(uuid.uuid4())
+            rows.append(self._row(key, contact))
+            if contact.details is not None:
+                details[key] = contact.details
+        self.cursor.executemany(self.statement, rows)
+        self.added += len(rows)
+        return details
+
+    def _row(self, key: str, contact: NewContact) -> tuple[Any, ...]:
+        v = contact.values
+        utc = v["occurred_at"].astimezone(datetime.UTC).replace(tzinfo=None)
+        return (
+            key.replace("-", ""), self.agency_id, contact.district_id, contact.school_id, contact.officer_id,
+            v["kind"], v["role"], str(utc), str(contact.occurred_on), v["duration_minutes"], v["student_count"],
+            v.get("grade_band") or "", v.get("setting") or "", v.get("initiated_by") or "", v.get("note") or "",
+            v.get("staff_role") or "", v.get("service") or "", v["instead_of_enforcement"], contact.created_by_id,
+            *self.tail,
+        )  # fmt: skip
+
+
+def contact_writer(*, agency_id: int, now: datetime.datetime) -> ContactWriter:
+    kind = CopyWriter if connection.vendor == "postgresql" else ExecutemanyWriter
+    return kind(agency_id=agency_id, now=now)
+
+
+def largest_contact_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {CONTACT_TABLE}")
+        return int(cursor.fetchone()[0])
+
+
+def stored_contacts(uuids: list[str]) -> dict[str, Stored]:
+    """The stored records among these ids (canonical text), in a few queries."""
+    found: dict[str, Stored] = {}
+    batch = LOOKUP_BATCH
+    with connection.cursor() as cursor:
+        for start in range(0, len(uuids), batch):
+            part = uuids[start : start + batch]
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                where, params = "uuid = ANY(%s::uuid[])", [part]
+            else:  # SQLite keeps a uuid as 32 hex digits
+                where, params = f"uuid IN ({', '.join(['%s'] * len(part))})", [u.replace("-", "") for u in part]
+            cursor.execute(f"SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE {where}", params)
+            found.update({str(uuid.UUID(str(key))): Stored(*rest) for key, *rest in cursor.fetchall()})
+    return found

@@ -1,0 +1,426 @@
+"""Importing contacts from CSV: one code path for the command, the upload page and the benchmark.
+
+`interaction_import_execute` runs an InteractionImport: it streams the file once, checking each
+chunk of rows (import_rows) and writing it (import_writers) inside one transaction. After the first
+bad row nothing more is written, but every row is still checked so that all problems are reported;
+then the transaction is rolled back and nothing at all is stored. When every row is good, the daily
+rollups are updated in one statement and one audit entry records the import.
+
+The upload side lives here too: storing the file, queueing the import, deleting the file after,
+and the access functions for InteractionImport.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import time
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from liaison.accounts.audit import audit_record
+from liaison.accounts.models import AuditEntry
+from liaison.accounts.scope import user_scope
+from liaison.directory.access import NOT_FOUND
+from liaison.directory.models import Agency, Officer, Partnership, School
+from liaison.lib.records import validate_record
+
+from . import import_rows
+from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, RowChecker
+from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
+from .models import InteractionImport
+from .rollups import rollup_add_imported
+
+logger = logging.getLogger(__name__)
+
+IMPORT_CRASHED = "The import stopped on an unexpected error and stored nothing; the server log has the details."
+NOT_AN_IMPORTER = "Only SRO supervisors, agency admins and platform admins can import contacts."
+COULD_NOT_QUEUE = "The import could not be queued; nothing was stored. Please try again."
+RACED = "A record with one of these ids was saved while the import ran; nothing was stored. Import the file again."
+
+CHUNK_ROWS = 25_000
+UPLOAD_FOLDER = "contact-imports"
+PROGRESS_INTERVAL_SECONDS = 0.5
+CHECKING = "Checking and saving rows"
+AUDIT_SUMMARY = "Imported {added} contacts ({enforcement} enforcement actions) from {file}; {skipped} already there"
+AUDITED = ("file", "added", "skipped", "enforcement", "by_kind", "first_day", "last_day", "after_id", "up_to_id")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportOutcome:
+    succeeded: bool
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_not_shown: int = 0
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_not_shown
+
+    @classmethod
+    def failed(cls, errors: ErrorLog) -> ImportOutcome:
+        return cls(False, errors=errors.shown, errors_not_shown=errors.not_shown)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+# --- what rows are checked against --------------------------------------------------------------
+
+
+def import_context(agency: Agency, actor: Any, *, after_id: int) -> ImportContext:
+    """The agency's officers by badge and its schools by NCES id, read once."""
+    officers = Officer.objects.filter(agency=agency).values_list("badge_number", "id", "user_id")
+    served = frozenset(Partnership.objects.filter(agency=agency).values_list("district_id", flat=True))
+    context = ImportContext(
+        agency_id=agency.pk,
+        time_zone=zoneinfo.ZoneInfo(agency.time_zone),
+        officers={badge: import_rows.Officer(pk, user_id) for badge, pk, user_id in officers},
+        served_district_ids=served,
+        now=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        after_id=after_id,
+    )
+    schools = School.objects.filter(district_id__in=served).values_list("nces_id", "id", "district_id")
+    context.schools.update({nces: import_rows.School(pk, district) for nces, pk, district in schools})
+    return context
+
+
+def _schools_by_nces(nces_ids: Iterable[str]) -> dict[str, import_rows.School]:
+    """Schools outside the served districts, so a row can be told "not served" rather than "unknown"."""
+    rows = School.objects.filter(nces_id__in=list(nces_ids)).values_list("nces_id", "id", "district_id")
+    return {nces: import_rows.School(pk, district) for nces, pk, district in rows}
+
+
+# --- the run --------------------------------------------------------------------------------------------
+
+
+class _Stream:
+    """The file as text for csv.reader, and how many of its bytes have been read (for progress)."""
+
+    def __init__(self, path: Path) -> None:
+        self.binary = open(path, "rb")  # closed by close()
+        self.size = os.fstat(self.binary.fileno()).st_size
+        self.text = io.TextIOWrapper(self.binary, encoding="utf-8-sig", newline="")
+
+    @property
+    def done(self) -> int:
+        return min(self.binary.tell(), self.size)
+
+    def close(self) -> None:
+        self.text.close()
+
+
+def interaction_import_run(
+    *,
+    path: Path,
+    agency: Agency,
+    actor: Any,
+    progress: Progress | None = None,
+    source_name: str = "",
+    import_uuid: UUID | None = None,
+) -> ImportOutcome:
+    """Import the contacts in a CSV file for one agency, or nothing at all."""
+    started = time.monotonic()
+    errors = ErrorLog()
+    stream = _Stream(path)
+    try:
+        rows = CsvRows(stream.text, errors)
+        if not rows.read_header():
+            return ImportOutcome.failed(errors)
+        run = _Run(agency, actor, rows, errors, stream, progress or _no_progress)
+        return run.execute(source_name=source_name or path.name, started=started, import_uuid=import_uuid)
+    except IntegrityError:
+        # A client_uuid stored by someone else between its check and the commit.
+        logger.warning("Contacts import for agency %s raced another write", agency.pk, exc_info=True)
+        return ImportOutcome(False, errors=[{"line": None, "column": "client_uuid", "reason": RACED}])
+    finally:
+        stream.close()
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+class _Run:
+    """One import's single pass over the file, inside one transaction."""
+
+    def __init__(
+        self, agency: Agency, actor: Any, rows: CsvRows, errors: ErrorLog, stream: _Stream, progress: Progress
+    ) -> None:
+        self.agency = agency
+        self.actor = actor
+        self.rows = rows
+        self.errors = errors
+        self.stream = stream
+        self.progress = progress
+        self.kinds: Counter[str] = Counter()
+        self.days: set[str] = set()
+
+    def execute(self, *, source_name: str, started: float, import_uuid: UUID | None) -> ImportOutcome:
+        try:
+            with transaction.atomic(), _sqlite_cache():
+                _lock_agency_imports(self.agency)
+                after_id = largest_contact_id()
+                context = import_context(self.agency, self.actor, after_id=after_id)
+                checker = RowChecker(context, self.rows.names, self.errors)
+                writer = contact_writer(agency_id=self.agency.pk, now=context.now)
+                try:
+                    self._pass(checker, writer)
+                    if not self.errors:
+                        writer.finish()
+                finally:
+                    writer.close()
+                if self.errors:
+                    raise _RolledBack
+                rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
+                summary = self._summary(writer, checker, after_id, source_name, started)
+                self._audit(summary, import_uuid)
+        except _RolledBack:
+            return ImportOutcome.failed(self.errors)
+        return ImportOutcome(True, summary=summary)
+
+    def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
+        for chunk in self.rows.chunks(CHUNK_ROWS):
+            checker.prepare(chunk, _schools_by_nces, stored_contacts)
+            if self.errors:
+                for line, cells in chunk:
+                    checker.check(line, cells)  # only to report every problem; nothing more is written
+            else:
+                writer.write(self._good(checker, chunk))
+            self.progress(CHECKING, self.stream.done, self.stream.size)
+        self.progress(CHECKING, self.stream.size, self.stream.size)
+
+    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Iterator[NewContact]:
+        """The chunk's good rows, as they are checked; none after the first bad row of the file."""
+        for line, cells in chunk:
+            contact = checker.check(line, cells)
+            if contact is not None and not self.errors:
+                self.kinds[contact.values["kind"]] += 1
+                self.days.add(contact.occurred_on.isoformat())
+                yield contact
+
+    def _summary(
+        self, writer: ContactWriter, checker: RowChecker, after_id: int, source_name: str, started: float
+    ) -> dict[str, Any]:
+        return {
+            "file": source_name,
+            "added": writer.added,
+            "skipped": checker.skipped,
+            "enforcement": writer.enforcement,
+            "by_kind": dict(sorted(self.kinds.items())),
+            "first_day": min(self.days, default=None),
+            "last_day": max(self.days, default=None),
+            # The import's records: the agency's imported ones with ids in (after_id, up_to_id].
+            "after_id": after_id,
+            "up_to_id": largest_contact_id(),
+            "seconds": round(time.monotonic() - started, 1),
+        }
+
+    def _audit(self, summary: dict[str, Any], import_uuid: UUID | None) -> None:
+        """One entry for the whole import, never one per row."""
+        audit_record(
+            actor=self.actor,
+            action=AuditEntry.Action.IMPORT,
+            object_type=InteractionImport._meta.label_lower,
+            object_uuid=import_uuid,
+            summary=AUDIT_SUMMARY.format(**summary),
+            after={name: summary[name] for name in AUDITED},
+            agency_id=self.agency.pk,
+        )
+
+
+def _lock_agency_imports(agency: Agency) -> None:
+    """One import at a time per agency (PostgreSQL; SQLite's write lock already serialises them).
+
+    FOR NO KEY UPDATE does not conflict with the key-share locks foreign keys take, so officers
+    keep recording while an import runs.
+    """
+    list(Agency.objects.select_for_update(no_key=True).filter(pk=agency.pk).values_list("pk"))
+
+
+class _sqlite_cache:
+    """A larger SQLite page cache while the import writes: index updates then stay in memory."""
+
+    PAGES = -131_072  # negative: KiB (128 MiB)
+
+    def __enter__(self) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.before = cursor.fetchone()[0]
+                cursor.execute(f"PRAGMA cache_size={self.PAGES}")
+
+    def __exit__(self, *exc: object) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size={int(self.before)}")
+
+
+# --- InteractionImport: uploads, the command, and their outcome -------------------------------------
+
+
+def interaction_import_create(
+    *, actor: Any, agency: Agency, upload: UploadedFile | None = None, original_name: str = ""
+) -> InteractionImport:
+    """Record an import to run; an uploaded file is stored where only this process can read it."""
+    name = (upload.name if upload is not None else original_name) or ""
+    job = InteractionImport(agency=agency, uploaded_by=actor, original_name=Path(name).name[:255])
+    validate_record(job)
+    if upload is not None:
+        job.upload_path = _store_upload(job.uuid, upload)
+    job.save()
+    return job
+
+
+def _store_upload(uuid: UUID, upload: UploadedFile) -> str:
+    folder = Path(settings.MEDIA_ROOT) / UPLOAD_FOLDER
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    relative = f"{UPLOAD_FOLDER}/{uuid}.csv"
+    descriptor = os.open(Path(settings.MEDIA_ROOT) / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return relative
+
+
+def interaction_import_execute(
+    job: InteractionImport, *, path: Path | None = None, progress: Progress | None = None
+) -> InteractionImport:
+    """Run a queued import, keeping progress and outcome on the record; an uploaded file is deleted after."""
+    if job.status != InteractionImport.Status.QUEUED:
+        return job  # a task delivered twice runs once
+    InteractionImport.objects.filter(pk=job.pk).update(
+        status=InteractionImport.Status.RUNNING, started_at=timezone.now()
+    )
+    recorder = _ProgressRecorder(job.pk, also=progress)
+    try:
+        outcome = interaction_import_run(
+            path=path or Path(settings.MEDIA_ROOT) / job.upload_path,
+            agency=job.agency,
+            actor=job.uploaded_by,
+            progress=recorder,
+            source_name=job.original_name,
+            import_uuid=job.uuid,
+        )
+    except Exception:
+        logger.exception("Contacts import %s stopped", job.uuid)
+        outcome = ImportOutcome(False, errors=[{"line": None, "column": "", "reason": IMPORT_CRASHED}])
+    finally:
+        recorder.close()
+        _delete_upload(job)
+    return _finish(job, outcome)
+
+
+def interaction_import_abandon(job: InteractionImport, reason: str) -> InteractionImport:
+    """An import that will never run (it could not be queued): delete the upload and say why."""
+    _delete_upload(job)
+    return _finish(job, ImportOutcome(False, errors=[{"line": None, "column": "", "reason": reason}]))
+
+
+def _delete_upload(job: InteractionImport) -> None:
+    if job.upload_path:
+        (Path(settings.MEDIA_ROOT) / job.upload_path).unlink(missing_ok=True)
+    job.upload_path = ""
+    InteractionImport.objects.filter(pk=job.pk).update(upload_path="")
+
+
+def _finish(job: InteractionImport, outcome: ImportOutcome) -> InteractionImport:
+    job.refresh_from_db()
+    job.status = InteractionImport.Status.SUCCEEDED if outcome.succeeded else InteractionImport.Status.FAILED
+    job.errors = outcome.errors
+    job.errors_not_shown = outcome.errors_not_shown
+    job.summary = outcome.summary
+    job.phase = ""
+    job.progress_done = job.progress_total
+    job.finished_at = timezone.now()
+    validate_record(job)
+    job.save()
+    return job
+
+
+class _ProgressRecorder:
+    """Progress onto the InteractionImport row, at most every half second, for the status page.
+
+    The import writes in one transaction, whose changes nobody sees before it commits, so progress
+    goes through a connection of its own. That needs a database with concurrent writers: on SQLite
+    the bar moves only when the import ends.
+    """
+
+    STATEMENT = (
+        f"UPDATE {InteractionImport._meta.db_table} SET phase = %s, progress_done = %s, progress_total = %s "
+        "WHERE id = %s"
+    )
+
+    def __init__(self, pk: int, *, also: Progress | None) -> None:
+        self.pk = pk
+        self.also = also
+        self.last = 0.0
+        self.side: Any = None
+        if connection.vendor == "postgresql":
+            self.side = connection.get_new_connection(connection.get_connection_params())
+            self.side.autocommit = True
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.also is not None:
+            self.also(phase, done, total)
+        now = time.monotonic()
+        if self.side is None or now - self.last < PROGRESS_INTERVAL_SECONDS:
+            return
+        self.last = now
+        self.side.execute(self.STATEMENT, (phase[:64], min(done, total), total, self.pk))
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+# --- who may import, and see which imports ----------------------------------------------------------------
+# (InteractionImport's access functions; they belong in access.py once that file is free to change.)
+
+
+def interaction_import_allowed(user: Any) -> bool:
+    scope = user_scope(user)
+    return scope.platform_admin or bool(scope.managing_agency_ids)
+
+
+def interaction_import_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies the user may import contacts into."""
+    scope = user_scope(user)
+    if scope.platform_admin:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=scope.managing_agency_ids)
+
+
+def interaction_imports_visible_to(user: Any) -> QuerySet[InteractionImport]:
+    scope = user_scope(user)
+    if scope.platform_admin:
+        return InteractionImport.objects.all()
+    return InteractionImport.objects.filter(agency_id__in=scope.managing_agency_ids)
+
+
+def interaction_import_get_for_user(user: Any, uuid: UUID | str) -> InteractionImport:
+    """403 for users who can never import; 404 for an import of an agency not theirs."""
+    if not interaction_import_allowed(user):
+        raise PermissionDenied(NOT_AN_IMPORTER)
+    try:
+        return interaction_imports_visible_to(user).select_related("agency", "uploaded_by").get(uuid=uuid)
+    except (InteractionImport.DoesNotExist, ValueError, ValidationError):
+        raise Http404(NOT_FOUND) from None
