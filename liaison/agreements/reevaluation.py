@@ -62,3 +62,17 @@ def evaluations_refresh(*, agency_id: int, since: datetime.date, actor: Any) -> 
             agency_id=agency_id,
         )
     return changed
+
+
+def evaluations_record_imported(*, agency_id: int, after_id: int, actor: Any) -> int:
+    """Evaluate the enforcement actions an import just added (ids above after_id); opens their reviews.
+
+    Imported rows carry no justification, so each flagged one opens a review saying so."""
+    records = Interaction.objects.filter(
+        agency_id=agency_id, kind=Kind.ENFORCEMENT, voided=False, pk__gt=after_id
+    ).select_related("enforcement")
+    flagged = 0
+    for interaction in records.iterator(chunk_size=500):
+        result, _ = _refresh_one(interaction, actor)
+        flagged += result.needs_review
+    return flagged

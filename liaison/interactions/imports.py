@@ -35,6 +35,7 @@ from django.utils import timezone
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
 from liaison.accounts.scope import user_scope
+from liaison.agreements.reevaluation import evaluations_record_imported
 from liaison.directory.access import NOT_FOUND
 from liaison.directory.models import Agency, Officer, Partnership, School
 from liaison.lib.records import validate_record
@@ -191,6 +192,8 @@ class _Run:
                 if self.errors:
                     raise _RolledBack
                 rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
+                # Imported enforcement actions are evaluated against the MOU like any other.
+                evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:
