@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -101,15 +101,15 @@ def interaction_counts(*, user: Any, filters: RecordFilters) -> RecordCounts:
     cells = (
         access.daily_rollups_visible_to(user)
         .filter(_dimensions(filters, "day"))
-        .values("kind", "role")
+        .values_list("kind", "role")
         .annotate(n=Sum("count"))
         .order_by()
     )
     by_kind = dict.fromkeys(Kind.values, 0)
     by_role = dict.fromkeys(Role.values, 0)
-    for cell in cells:
-        by_kind[cell["kind"]] = by_kind.get(cell["kind"], 0) + cell["n"]
-        by_role[cell["role"]] = by_role.get(cell["role"], 0) + cell["n"]
+    for kind, role, n in cells:
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        by_role[role] = by_role.get(role, 0) + n
     return RecordCounts(total=sum(by_kind.values()), by_kind=by_kind, by_role=by_role)
 
 
@@ -195,8 +195,8 @@ def interaction_page(
     matching = _matching(user, filters)
     if after is not None:
         matching = matching.filter(after.following())
-    cells = None if filters.include_void else _page_cells(user, filters, after, size)
-    if cells is not None:
+    if not filters.include_void:  # void records are in no rollup
+        cells = _page_cells(user, filters, after, size)
         if not cells:
             return RecordPage([], None)
         matching = matching.filter(_in_cells(cells))
@@ -209,8 +209,7 @@ def interaction_page(
 def _page_cells(
     user: Any, filters: RecordFilters, after: ListPosition | None, size: int
 ) -> list[tuple[datetime.date, int]]:
-    """The (day, school) cells whose records fill the next page, from the rollups the user may see.
-    Void records are in no rollup, so this is not for include_void."""
+    """The (day, school) cells whose records fill the next page, from the rollups the user may see."""
     rollups = access.daily_rollups_visible_to(user).filter(_dimensions(filters, "day"), count__gt=0)
     if after is not None:
         rollups = rollups.filter(day__lte=after.occurred_on)
@@ -220,21 +219,29 @@ def _page_cells(
 
 
 def _page_days(rollups: QuerySet, after: ListPosition | None, size: int) -> list[datetime.date]:
-    """The newest days holding more than `size` records past `after` (or all there are). The newest
-    two days usually suffice, so they are asked for first; then as many days as a page can span."""
+    """The newest days holding the next page. The newest two usually suffice, so they are asked for
+    first; then as many days as a page can span (each holds at least one record)."""
     by_day = rollups.values_list("day").annotate(n=Sum("count")).order_by("-day")
+    days, enough = _enough_days(by_day[:2], after, size)
+    return days if enough or len(days) < 2 else _enough_days(by_day[: size + 2], after, size)[0]
+
+
+def _enough_days(
+    totals: Iterable[tuple[datetime.date, int]], after: ListPosition | None, size: int
+) -> tuple[list[datetime.date], bool]:
+    """From (day, records) newest first: the days up to the one that makes more than `size` records
+    past `after`, and whether they do (else they are all the days there are)."""
     days: list[datetime.date] = []
-    for limit in (2, size + 2):
-        days, enough = [], 0
-        for day, records in by_day[:limit]:
-            days.append(day)
-            # The cursor's own day is partly shown already: its records do not count towards the page.
-            enough += records if after is None or day < after.occurred_on else 0
-            if enough > size:
-                return days
-        if len(days) < limit:
-            break
-    return days
+    enough = 0
+    for day, records in totals:
+        if records <= 0 or (after is not None and day > after.occurred_on):
+            continue
+        days.append(day)
+        # The cursor's own day is partly shown already: its records do not count towards the page.
+        enough += records if after is None or day < after.occurred_on else 0
+        if enough > size:
+            return days, True
+    return days, False
 
 
 def _in_cells(cells: list[tuple[datetime.date, int]]) -> Q:

@@ -263,8 +263,8 @@ def _save_new(
 ) -> Recorded:
     """The record, its details, its audit entry and its rollup count, in one short transaction.
 
-    Every API create comes through here: the rows are inserted by sql_rows (no ORM compiling inside
-    the transaction), which keeps SQLite's write lock for as little time as possible.
+    Every API create comes through here: the rows' values are prepared before the transaction and
+    inserted by sql_rows (no ORM compiling inside it), so SQLite's write lock is held briefly.
     """
     entry = audit_entry(
         actor=actor,
@@ -274,13 +274,14 @@ def _save_new(
         agency_id=interaction.agency_id,
         district_id=interaction.district_id,
     )
+    record_values, entry_values = sql_rows.insert_values(interaction), sql_rows.insert_values(entry)
     try:
         with transaction.atomic():
-            sql_rows.insert(interaction)
+            sql_rows.insert(interaction, record_values)
             if detail is not None:
                 detail.interaction = interaction
                 sql_rows.insert(detail)
-            sql_rows.insert(entry)
+            sql_rows.insert(entry, entry_values)
             rollup_apply([interaction])
             if mou is not None:
                 evaluation_store(interaction=interaction, result=mou)

@@ -81,17 +81,22 @@ def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def insert(obj: Model) -> None:
-    """INSERT a new instance as save(force_insert=True) would (defaults, auto_now), and set its key."""
-    model = type(obj)
-    fields = _insert_fields(model)
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+def insert(obj: Model, values: list[Any] | None = None) -> None:
+    """INSERT a new instance as save(force_insert=True) would, and set its key. `values` may come from
+    insert_values, called earlier: outside a transaction, so the transaction holds its locks for less."""
+    if values is None:
+        values = insert_values(obj)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, connection.vendor), values)
+        cursor.execute(_insert_sql(type(obj), connection.vendor), values)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
+
+
+def insert_values(obj: Model) -> list[Any]:
+    """The column values insert writes: defaults and auto_now applied, prepared for the database."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in _insert_fields(type(obj))]
 
 
 @cache
