@@ -171,6 +171,38 @@ def mou_in_force(*, agency_id: int, school_id: int, on: datetime.date) -> MouFac
     return mou_facts(version) if version is not None else None
 
 
+class AgencyMous:
+    """Every signed MOU version of one agency, read once, so that many actions (an import, a
+    re-evaluation of history) are evaluated without a query each. Chooses as `version_in_force` does."""
+
+    def __init__(self, agency_id: int) -> None:
+        versions = AgreementVersion.objects.filter(
+            agreement__agency_id=agency_id, fully_signed_at__isnull=False
+        ).select_related("agreement")
+        self._versions = {version.pk: version for version in versions}
+        covers = AgreementVersion.schools.through.objects.filter(agreementversion_id__in=list(self._versions))
+        self._by_school: dict[int, list[AgreementVersion]] = {}
+        for version_id, school_id in covers.values_list("agreementversion_id", "school_id"):
+            self._by_school.setdefault(school_id, []).append(self._versions[version_id])
+        self._facts: dict[int, MouFacts] = {}
+
+    def in_force(self, school_id: int, on: datetime.date) -> MouFacts | None:
+        running = [
+            v
+            for v in self._by_school.get(school_id, ())
+            if v.effective_date <= on and (v.expiry_date is None or v.expiry_date >= on)
+        ]
+        version = max(running, key=lambda v: (v.effective_date, v.number), default=None)
+        if version is None:
+            return None
+        if version.pk not in self._facts:
+            self._facts[version.pk] = mou_facts(version)
+        return self._facts[version.pk]
+
+    def evaluate(self, action: ActionFacts) -> EvaluationResult:
+        return mou_evaluate(action, self.in_force(action.school_id, action.on))
+
+
 def mou_evaluate_action(action: ActionFacts) -> EvaluationResult:
     """Find the MOU in force for the action and evaluate against it."""
     return mou_evaluate(action, mou_in_force(agency_id=action.agency_id, school_id=action.school_id, on=action.on))

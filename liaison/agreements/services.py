@@ -316,9 +316,13 @@ def agreement_publish(*, actor: Any, agreement: Agreement, published: bool) -> A
 # --- evaluations and reviews ------------------------------------------------------------------------------------
 
 
-def evaluation_store(*, interaction: Any, result: EvaluationResult) -> Evaluation:
-    """Keep the current evaluation of an enforcement action (created or replaced)."""
-    values = {
+def evaluation_new(*, interaction: Any, result: EvaluationResult) -> Evaluation:
+    """The (unsaved) evaluation of an enforcement action."""
+    return Evaluation(interaction=interaction, **_evaluation_values(interaction, result))
+
+
+def _evaluation_values(interaction: Any, result: EvaluationResult) -> dict[str, Any]:
+    return {
         "agency_id": interaction.agency_id,
         "version_id": result.mou.version_id if result.mou else None,
         "outcome": result.outcome,
@@ -326,6 +330,11 @@ def evaluation_store(*, interaction: Any, result: EvaluationResult) -> Evaluatio
         "level": result.rule.level if result.rule else "",
         "explanation": result.explanation,
     }
+
+
+def evaluation_store(*, interaction: Any, result: EvaluationResult) -> Evaluation:
+    """Keep the current evaluation of an enforcement action (created or replaced)."""
+    values = _evaluation_values(interaction, result)
     evaluation, _ = Evaluation.objects.update_or_create(interaction=interaction, defaults=values)
     return evaluation
 

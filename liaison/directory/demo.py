@@ -233,6 +233,7 @@ TOWN = ProgramPlan(
         PersonPlan("kfpd.chief", "Robert", "Caldwell", Role.AGENCY_ADMIN),
         PersonPlan("kfpd.lt", "Maria", "Santos", Role.SUPERVISOR),
         PersonPlan("kfsd.superintendent", "Helen", "Ward", Role.DISTRICT_ADMIN, "kfsd"),
+        PersonPlan("kfhs.principal", "Owen", "Pratt", Role.SCHOOL_ADMIN, "kf-high"),
     ),
 )
 
@@ -310,6 +311,7 @@ CITY_DIVISION = ProgramPlan(
         PersonPlan("pcpd.chief", "Andrea", "Holloway", Role.AGENCY_ADMIN),
         PersonPlan("pcpd.sgt", "Victor", "Lang", Role.SUPERVISOR),
         PersonPlan("pccs.superintendent", "Elaine", "Foster", Role.DISTRICT_ADMIN, "pccs"),
+        PersonPlan("hrls.superintendent", "Dana", "Whitfield", Role.DISTRICT_ADMIN, "hrls"),
         PersonPlan("pceast.principal", "Gregory", "Moss", Role.SCHOOL_ADMIN, "east-high"),
         PersonPlan("evaluator", "Priya", "Raman", Role.EVALUATOR),
     ),
@@ -332,7 +334,7 @@ COUNTY_SHERIFF = ProgramPlan(
             ),
         ),
         DistrictPlan(
-            key="stony-ford", name="Stony Ford R-II School District", nces_id="2999302", town="Stony Ford",
+            key="stony-ford-r2", name="Stony Ford R-II School District", nces_id="2999302", town="Stony Ford",
             profile=RURAL, partner_since=d(2018, 7, 1),
             schools=(_school("stony-ford", "Stony Ford School", "00010", K12, (0, 12), 268, "1 Bulldog Drive"),),
         ),
@@ -345,7 +347,7 @@ COUNTY_SHERIFF = ProgramPlan(
             ),
         ),
         DistrictPlan(
-            key="blue-mound", name="Blue Mound R-IV School District", nces_id="2999304", town="Blue Mound",
+            key="blue-mound-r4", name="Blue Mound R-IV School District", nces_id="2999304", town="Blue Mound",
             profile=RURAL, partner_since=d(2021, 7, 1),
             schools=(_school("blue-mound", "Blue Mound School", "00010", E, (0, 8), 118, "Route 2"),),
         ),
@@ -363,6 +365,11 @@ COUNTY_SHERIFF = ProgramPlan(
     people=(
         PersonPlan("lcso.sheriff", "Wade", "Tillman", Role.AGENCY_ADMIN),
         PersonPlan("lcso.sgt", "Lena", "Hollis", Role.SUPERVISOR),
+        # Each rural district's superintendent signs its own MOU with the sheriff.
+        PersonPlan("pruett.superintendent", "Carl", "Beasley", Role.DISTRICT_ADMIN, "pruett"),
+        PersonPlan("stonyford.superintendent", "Judith", "Kerr", Role.DISTRICT_ADMIN, "stony-ford-r2"),
+        PersonPlan("wexley.superintendent", "Ray", "Dunning", Role.DISTRICT_ADMIN, "wexley"),
+        PersonPlan("bluemound.superintendent", "Teresa", "Vogel", Role.DISTRICT_ADMIN, "blue-mound-r4"),
     ),
 )
 

@@ -6,11 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.pagination import CursorPagination, paginate
 
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, officer_get_for_user
@@ -19,14 +17,16 @@ from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import access, selectors, services
+from .list_forms import DATE_RANGE_REVERSED
 from .models import Interaction
 from .schemas import (
     InteractionCountFilters,
     InteractionCountsOut,
     InteractionDetailOut,
-    InteractionFilters,
     InteractionIn,
+    InteractionListQuery,
     InteractionOut,
+    InteractionPageOut,
     InteractionPatch,
     VoidIn,
     WeekSummaryOut,
@@ -92,12 +92,46 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
     return Status(201 if recorded.created else 200, recorded.interaction)
 
 
-@router.get("/interactions", response={200: list[InteractionOut], **ERROR_RESPONSES})
-@paginate(CursorPagination, ordering=("-occurred_at", "-id"), page_size=50)
-def interaction_list(request: HttpRequest, filters: Query[InteractionFilters]) -> QuerySet[Interaction]:
+@router.get("/interactions", response={200: InteractionPageOut, **ERROR_RESPONSES})
+def interaction_list(request: HttpRequest, query: Query[InteractionListQuery]) -> dict[str, Any]:
+    """Keyset pages, as on the records page: each page reads only the rows it shows, however many
+    records the caller may see."""
     _require_record_viewer(request)
-    queryset = access.interactions_visible_to(request.user).select_related("officer", "school", "enforcement")
-    return filters.filter(queryset)
+    if query.since and query.until and query.since > query.until:
+        raise ValidationError({"until": [DATE_RANGE_REVERSED]})
+    filters = selectors.RecordFilters(
+        school=query.school,
+        officer=query.officer,
+        kind=query.kind or "",
+        role=query.role or "",
+        since=query.since,
+        until=query.until,
+        include_void=query.include_void,
+    )
+    page = selectors.interaction_page(
+        user=request.user,
+        filters=filters,
+        after=_list_position(query.cursor),
+        size=query.page_size,
+        read=selectors.for_api,
+    )
+    following = page.next_position
+    return {"results": page.records, "next": _page_url(request, following.token()) if following else None}
+
+
+def _list_position(cursor: str | None) -> selectors.ListPosition | None:
+    if not cursor:
+        return None
+    try:
+        return selectors.ListPosition.parse(cursor)
+    except ValueError as error:
+        raise ValidationError({"cursor": [str(error)]}) from None
+
+
+def _page_url(request: HttpRequest, cursor: str) -> str:
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 # --- records over time: counts with the list's filters -------------------------------------------------

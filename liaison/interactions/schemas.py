@@ -1,10 +1,9 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
 import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
-from ninja import Field, FilterLookup, FilterSchema, Schema
+from ninja import Field, Schema
 
 from .models import NOTE_MAX_LENGTH, Interaction, InteractionSource
 from .vocabulary import (
@@ -190,17 +189,25 @@ class InteractionDetailOut(InteractionOut):
         return list(obj.amendments.select_related("amended_by"))
 
 
-class InteractionFilters(FilterSchema):
-    school: Annotated[UUID | None, FilterLookup("school__uuid")] = None
-    officer: Annotated[UUID | None, FilterLookup("officer__uuid")] = None
+class InteractionListQuery(Schema):
+    """The list's filters (the same as the records page), and where the page starts."""
+
+    school: UUID | None = None
+    officer: UUID | None = None
     kind: Kind | None = None
     role: Role | None = None
-    since: Annotated[datetime.date | None, FilterLookup("occurred_on__gte")] = None
-    until: Annotated[datetime.date | None, FilterLookup("occurred_on__lte")] = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
     include_void: bool = False
+    cursor: str | None = Field(None, description="From the previous page's `next` link; omit for the first page.")
+    page_size: int = Field(50, ge=1, le=100)
 
-    def filter_include_void(self, value: bool) -> Q:
-        return Q() if value else Q(voided=False)
+
+class InteractionPageOut(Schema):
+    """One page, newest first (by local day, time, then id); follow `next` for older records."""
+
+    results: list[InteractionOut]
+    next: str | None = Field(None, description="The URL of the next (older) page; null on the last page.")
 
 
 class WeekSummaryOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -172,6 +172,11 @@ def _for_listing(records: QuerySet[Interaction], *, local_time: bool = True) -> 
     return records.select_related(*related).only(*fields).order_by(*LIST_ORDER)
 
 
+def for_api(records: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    """Whole records with their school, officer and action summary, in list order (the API's list)."""
+    return records.select_related("school", "officer", "enforcement").order_by(*LIST_ORDER)
+
+
 def interactions_listed(*, user: Any, filters: RecordFilters) -> QuerySet[Interaction]:
     """The records the user may see that match the filters, newest first, with list fields only.
 
@@ -182,14 +187,20 @@ def interactions_listed(*, user: Any, filters: RecordFilters) -> QuerySet[Intera
 
 
 def interaction_page(
-    *, user: Any, filters: RecordFilters, after: ListPosition | None = None, size: int | None = None
+    *,
+    user: Any,
+    filters: RecordFilters,
+    after: ListPosition | None = None,
+    size: int | None = None,
+    read: Callable[[QuerySet[Interaction]], QuerySet[Interaction]] | None = None,
 ) -> RecordPage:
     """One page of the list (LIST_PAGE_SIZE records), starting after `after`; raw rows are never counted.
 
     The daily rollups say which (day, school) cells hold the next page, so the raw query reads only
     those: a filter that matches a few records scattered over a year, or none, reads no more than a
     page's worth. The page's ids are found without joins (the database sorts bare rows), then those
-    few rows are read with their school, officer and action.
+    few rows are read with their school, officer and action: by `read`, which orders them as the
+    list does (default: the list's fields only).
     """
     size = size or LIST_PAGE_SIZE
     matching = _matching(user, filters)
@@ -201,7 +212,7 @@ def interaction_page(
             return RecordPage([], None)
         matching = matching.filter(_in_cells(cells))
     ids = matching.order_by(*LIST_ORDER).values("pk")[: size + 1]
-    rows = list(_for_listing(Interaction.objects.filter(pk__in=ids)))
+    rows = list((read or _for_listing)(Interaction.objects.filter(pk__in=ids)))
     more = len(rows) > size
     return RecordPage(rows[:size], ListPosition.of(rows[size - 1]) if more else None)
 

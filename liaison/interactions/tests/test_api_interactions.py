@@ -382,5 +382,48 @@ def test_lists_filter_and_page_by_cursor(api_as, world):
     assert api.get("/interactions", since="2026-03-10").json()["results"][0]["kind"] == "safety"
 
 
+def test_paging_through_the_list_gives_every_record_once_newest_first(api_as, world):
+    api = api_as("officer")
+    same_moment = "2026-03-09T14:00:00Z"
+    for hour in range(7):
+        api.post("/interactions", _contact(world, occurred_at=f"2026-03-0{hour + 2}T1{hour}:00:00Z"))
+    for _ in range(4):  # ties on the same moment are broken by the record's id
+        api.post("/interactions", _contact(world, occurred_at=same_moment))
+    seen, path, pages = [], "/interactions?page_size=3", 0
+    while path:
+        page = api.request("GET", path).json()
+        seen += [(r["occurred_on"], r["occurred_at"], r["uuid"]) for r in page["results"]]
+        path = page["next"].split("testserver")[-1] if page["next"] else ""
+        pages += 1
+    assert pages == 4
+    assert len(seen) == len(set(seen)) == 11
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_the_list_shows_void_records_only_when_asked(api_as, world):
+    api = api_as("officer")
+    record = api.post("/interactions", _contact(world)).json()
+    api.post(f"/interactions/{record['uuid']}/void", {"reason": "Entered twice."})
+    assert api.get("/interactions").json()["results"] == []
+    listed = api.get("/interactions", include_void="true").json()["results"]
+    assert [(r["uuid"], r["voided"]) for r in listed] == [(record["uuid"], True)]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "101"}, "page_size"),
+        ({"since": "2026-03-10", "until": "2026-03-01"}, "until"),
+        ({"kind": "arrested"}, "kind"),
+    ],
+)
+def test_a_bad_list_parameter_is_a_400_naming_it(api_as, world, params, field):
+    response = api_as("supervisor").get("/interactions", **params)
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
 def test_no_enforcement_detail_row_exists_without_its_action(world):
     assert EnforcementDetail.objects.count() == 0

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
 
+from liaison.agreements.demo import agreements_demo_load
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
+from liaison.interactions.demo import interactions_demo_load
 
 DATABASE_NOT_EMPTY = (
     "The database already holds agencies; the demo loads only into an empty database. "
@@ -27,8 +32,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Load only if the database has no agency yet; otherwise just print the demo logins.",
         )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The last day of the demo's year of activity, YYYY-MM-DD (default: today).",
+        )
 
-    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, if_empty: bool, today: datetime.date | None, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(DEMO_NEEDS_DEBUG)
         if Agency.objects.exists():
@@ -36,8 +47,21 @@ class Command(BaseCommand):
                 raise CommandError(DATABASE_NOT_EMPTY)
             self.stdout.write(ALREADY_LOADED)
         else:
-            demo_load()
-            self.stdout.write(self.style.SUCCESS("Loaded the demo programs."))
+            self._load(today or timezone.localdate())
         logins = demo_logins()
         if logins:
             self.stdout.write("\n" + demo_logins_table(logins))
+
+    def _load(self, today: datetime.date) -> None:
+        """The programs, then their MOUs, then a year of activity evaluated against those MOUs."""
+        with transaction.atomic():
+            demo_load()
+            agreements = agreements_demo_load(today=today)
+            activity = interactions_demo_load(today=today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "
+                f"{activity.enforcement} enforcement actions up to {today:%Y-%m-%d}, "
+                f"{sum(activity.reviews.values())} reviews."
+            )
+        )

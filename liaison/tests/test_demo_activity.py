@@ -1,0 +1,187 @@
+"""`manage.py load_demo`: the MOUs and the year of activity it adds to the three programs."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.test import override_settings
+
+from liaison.agreements.models import Agreement, AgreementVersion, Evaluation, Review
+from liaison.agreements.selectors import mou_reminders, version_completeness, version_status
+from liaison.agreements.vocabulary import Element, ElementState, Outcome, ReminderKind, VersionStatus
+from liaison.directory.models import Officer, Partnership, School
+from liaison.interactions.demo import GAP_SCHOOL_NCES, demo_school_days
+from liaison.interactions.models import Amendment, DailyRollup, Interaction
+from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind
+
+TODAY = datetime.date(2026, 5, 20)  # a Wednesday in spring: the year runs from late May 2025
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded_once(django_db_setup, django_db_blocker):
+    """Load once for the module, in a transaction rolled back at the end; each test runs in a savepoint."""
+    out = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=True),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", "--today", TODAY.isoformat(), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_demo_loaded_once, db):
+    return _demo_loaded_once
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def test_it_says_what_it_loaded(demo):
+    assert "7 MOUs" in demo
+    assert f"up to {TODAY:%Y-%m-%d}" in demo
+
+
+# --- MOUs ------------------------------------------------------------------------------------------
+
+
+def test_every_partnership_has_an_mou_in_force_today(demo):
+    for partnership in Partnership.objects.all():
+        versions = AgreementVersion.objects.filter(agreement__partnership=partnership)
+        statuses = [version_status(version, TODAY) for version in versions]
+        assert statuses.count(VersionStatus.IN_FORCE) == 1, partnership
+
+
+def test_one_mou_has_a_revision_in_draft(demo):
+    drafts = [v for v in AgreementVersion.objects.all() if version_status(v, TODAY) == VersionStatus.DRAFT]
+    assert len(drafts) == 1
+    assert drafts[0].number == 2
+    assert drafts[0].agreement.district.name == "Port Calder City Schools"
+
+
+def test_signed_versions_carry_both_signatures_and_the_town_superseded_its_first(demo):
+    town = Agreement.objects.get(district__name="Kestrel Falls School District")
+    first, second = town.versions.order_by("number")
+    # Renewed with effect from 1 July, the start of the school year.
+    assert second.effective_date == datetime.date(2025, 7, 1)
+    assert version_status(first, datetime.date(2025, 6, 30)) == VersionStatus.IN_FORCE
+    assert version_status(first, TODAY) == VersionStatus.SUPERSEDED
+    assert version_status(second, TODAY) == VersionStatus.IN_FORCE
+    for version in (first, second):
+        assert all(s.signed_at and s.signed_hash == version.content_hash for s in version.signatories.all())
+    assert town.published
+
+
+def test_mous_are_complete_but_one_rural_mou_left_two_elements_empty(demo):
+    gaps = {}
+    for version in AgreementVersion.objects.filter(fully_signed_at__isnull=False):
+        empty = {row.element for row in version_completeness(version).elements if row.state != ElementState.PRESENT}
+        if empty:
+            gaps[version.agreement.district.name] = empty
+    assert gaps == {"Blue Mound R-IV School District": {Element.FUNDING, Element.PUBLICATION}}
+
+
+def test_reminders_show_an_overdue_review_and_an_mou_about_to_expire(demo):
+    kinds = {(r.kind, r.district.name) for r in mou_reminders(today=TODAY) if r.district is not None}
+    assert (ReminderKind.REVIEW_DUE, "Harmon Ridge Local Schools") in kinds
+    assert (ReminderKind.EXPIRING, "Wexley R-III School District") in kinds
+
+
+# --- contacts --------------------------------------------------------------------------------------
+
+
+def test_a_year_of_mostly_positive_contacts_on_school_days_only(demo):
+    records = Interaction.objects.all()
+    assert 5_000 <= records.count() <= 50_000
+    positive = records.filter(kind__in=POSITIVE_KINDS).count()
+    assert positive / records.count() > 0.97
+    days = set(records.values_list("occurred_on", flat=True).distinct())
+    assert days <= set(demo_school_days(TODAY - datetime.timedelta(days=364), TODAY))
+    assert not any(day.weekday() >= 5 or (day.month, day.day) >= (12, 22) for day in days)
+
+
+def test_every_assigned_officer_has_records_this_week(demo):
+    monday = TODAY - datetime.timedelta(days=TODAY.weekday())
+    active = Officer.objects.filter(assignments__end_date__isnull=True).distinct()
+    this_week = Interaction.objects.filter(occurred_on__gte=monday, occurred_on__lte=TODAY)
+    assert set(active) == {record.officer for record in this_week.select_related("officer")}
+
+
+def test_instruction_is_concentrated_in_a_few_weeks_per_school(demo):
+    school = School.objects.get(name="Kestrel Falls High School")
+    per_week = (
+        Interaction.objects.filter(school=school, kind=Kind.INSTRUCTION)
+        .values_list("occurred_on", flat=True)
+        .order_by("occurred_on")
+    )
+    weeks: dict[datetime.date, int] = {}
+    for day in per_week:
+        monday = day - datetime.timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + 1
+    busiest = sorted(weeks.values(), reverse=True)[:5]
+    assert sum(busiest) > 0.5 * sum(weeks.values())
+
+
+def test_one_school_has_six_weeks_without_its_officer(demo):
+    school = School.objects.get(nces_id=GAP_SCHOOL_NCES)
+    days = sorted(set(Interaction.objects.filter(school=school).values_list("occurred_on", flat=True)))
+    longest = max(later - earlier for earlier, later in zip(days, days[1:], strict=False))
+    assert longest >= datetime.timedelta(weeks=6)
+    # The deputy kept working at her other schools.
+    officer = Interaction.objects.filter(school=school).first().officer
+    elsewhere = Interaction.objects.filter(officer=officer).exclude(school=school)
+    assert elsewhere.filter(occurred_on__month__in=[2, 3]).exists()
+
+
+def test_the_rollups_count_every_record_that_counts(demo):
+    counted = DailyRollup.objects.aggregate(n=Sum("count"))["n"]
+    assert counted == Interaction.objects.filter(voided=False).count()
+
+
+def test_one_record_was_voided_and_one_amended_and_both_are_kept(demo):
+    assert Interaction.objects.filter(voided=True).count() == 1
+    assert Amendment.objects.filter(voids=True).count() == 1
+    assert Amendment.objects.filter(voids=False).count() == 1
+
+
+# --- enforcement actions and their reviews -----------------------------------------------------------
+
+
+def test_a_small_number_of_enforcement_actions_each_evaluated_against_the_mou(demo):
+    actions = Interaction.objects.filter(kind=Kind.ENFORCEMENT)
+    assert 30 <= actions.count() <= 150
+    assert Evaluation.objects.count() == actions.count()
+    outcomes = dict(Evaluation.objects.values_list("outcome").annotate(n=Count("id")))
+    assert outcomes[Outcome.WITHIN] > outcomes[Outcome.OUTSIDE]
+    assert outcomes[Outcome.NO_MOU] >= 1
+
+
+def test_every_flagged_action_has_a_review_with_the_officers_justification(demo):
+    flagged = Evaluation.objects.exclude(outcome=Outcome.WITHIN)
+    reviews = Review.objects.filter(interaction__in=flagged.values("interaction"))
+    assert reviews.count() == flagged.count()
+    assert all(review.justification for review in reviews)
+    assert Review.objects.count() == flagged.count()
+
+
+def test_reviews_are_in_several_states(demo):
+    closed = Review.objects.filter(closed_at__isnull=False)
+    assert closed.values("finding").distinct().count() >= 3
+    open_reviews = Review.objects.filter(closed_at__isnull=True).annotate(said=Count("comments"))
+    assert open_reviews.filter(said=0).exists()
+    assert open_reviews.filter(said__gt=0).exists()
+    assert all(review.opened_at.date() <= TODAY for review in Review.objects.all())
+
+
+def test_enforcement_demographics_come_from_the_schools_enrolment(demo):
+    city = Interaction.objects.filter(kind=Kind.ENFORCEMENT, agency__name="Port Calder Division of Police")
+    races = set(city.values_list("enforcement__race_ethnicity", flat=True))
+    assert len(races) >= 3
