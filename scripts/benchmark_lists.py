@@ -30,8 +30,9 @@ from throwaway_database import engine_name, throwaway_database  # noqa: E402
 TARGET_MS = 150
 SCHOOLS = 20
 OFFICERS = 40
-FIRST_DAY = datetime.date(2025, 8, 25)
 SCHOOL_DAYS = 200
+# Forty school weeks ending this week, so the officer's home page has a full week of records.
+FIRST_DAY = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday(), weeks=39)
 # Mostly positive contacts, a few enforcement actions; the last two are rare on purpose (a filter
 # that matches a handful of rows scattered over the year is the hard case for a list).
 KIND_WEIGHTS = [
@@ -259,7 +260,10 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
     page, api, counts = reverse("interactions:list"), "/api/v1/interactions", "/api/v1/interactions/counts"
     school, other_officer = str(world["schools"][3].uuid), str(world["officers"][5].uuid)
     second_page = _next_link(supervisor, page)
-    month = {"since": "2026-01-05", "until": "2026-02-04"}
+    api_second_page = supervisor.get(api).json()["next"]
+    home = reverse("interactions:quick_log")
+    month_start = FIRST_DAY + datetime.timedelta(weeks=20)
+    month = {"since": str(month_start), "until": str(month_start + datetime.timedelta(days=30))}
     rare = {"kind": RARE[0], "role": RARE[1]}
     return [
         ("list page, supervisor, no filters", lambda: supervisor.get(page)),
@@ -274,7 +278,9 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
         ("list page, district admin, no filters", lambda: district_admin.get(page)),
         ("list page, school admin, no filters", lambda: school_admin.get(page)),
         ("list page, officer (own records)", lambda: officer.get(page)),
+        ("officer's home page (quick log, today and this week)", lambda: officer.get(home)),
         ("API list, supervisor, no filters", lambda: supervisor.get(api)),
+        ("API list, supervisor, second page", lambda: supervisor.get(api_second_page)),
         ("API list, supervisor, enforcement only", lambda: supervisor.get(api, {"kind": "enforcement"})),
         ("API counts, supervisor, no filters", lambda: supervisor.get(counts)),
         ("API counts, district admin, one month", lambda: district_admin.get(counts, month)),
