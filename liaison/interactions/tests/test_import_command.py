@@ -207,8 +207,12 @@ def test_one_audit_entry_summarises_the_whole_import(world, tmp_path):
     before = AuditEntry.objects.count()
     rows = [contact(), contact(kind="enforcement", **ARREST), contact(kind="family")]
     import_file(write_csv(tmp_path, rows), world.agency, user="supervisor")
-    assert AuditEntry.objects.count() == before + 1
-    entry = AuditEntry.objects.latest("id")
+    added = AuditEntry.objects.order_by("id")[before:]
+    assert [entry.action for entry in added] == ["import", "create"], "the import, then the reviews it opened"
+    reviews = added[1]
+    assert reviews.object_type == "agreements.review"
+    assert reviews.summary.startswith("Opened 1 reviews of imported enforcement actions")
+    entry = AuditEntry.objects.get(action="import")
     assert (entry.action, entry.object_type, entry.object_uuid) == (
         "import",
         "interactions.interactionimport",
