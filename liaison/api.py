@@ -26,6 +26,7 @@ from liaison.lib.api_errors import (
     schema_error_fields,
 )
 from liaison.lib.errors import ConflictError, validation_error_fields
+from liaison.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Liaison API",
@@ -41,6 +42,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/", interactions_router)
 api.add_router("/agreements", agreements_router)
+api.add_router("/", programs_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

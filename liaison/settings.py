@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "liaison.directory",
     "liaison.interactions",
     "liaison.agreements",
+    "liaison.programs",
 ]
 
 MIDDLEWARE = [

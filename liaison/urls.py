@@ -19,6 +19,8 @@ urlpatterns = [
     path("log/", include("liaison.interactions.urls")),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
+    # --- classes, mentoring, presence ---
+    path("programs/", include("liaison.programs.urls")),
     # --- program directory ---
     path("", include("liaison.directory.urls")),
     # --- platform administration (superusers only) ---

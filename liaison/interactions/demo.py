@@ -33,6 +33,7 @@ from liaison.agreements.evaluation import ActionFacts, mou_evaluate_action
 from liaison.agreements.models import Review, ReviewComment
 from liaison.agreements.services import review_close, review_comment
 from liaison.agreements.vocabulary import Finding, Outcome
+from liaison.directory.demo_calendar import demo_school_days
 from liaison.directory.models import Agency, Assignment, Enrollment, Officer, School
 
 from .imports import interaction_import_run
@@ -59,45 +60,6 @@ from .vocabulary import (
 SEED = "liaison-demo-activity"
 YEAR_DAYS = 364
 
-# --- the school calendar the demo schools keep ---------------------------------------------------------
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
-    """The n-th given weekday of a month (n=-1: the last)."""
-    if n < 0:
-        last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
-        return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
-    first = datetime.date(year, month, 1)
-    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _closed(day: datetime.date) -> bool:
-    """Weekends, summer, the winter and spring breaks, Thanksgiving and the Monday holidays."""
-    if day.weekday() >= 5:
-        return True
-    if (6, 12) <= (day.month, day.day) <= (8, 24) or (day.month, day.day) >= (12, 22) or (day.month, day.day) <= (1, 2):
-        return True
-    thanksgiving = _nth_weekday(day.year, 11, 3, 4)
-    spring_break = _nth_weekday(day.year, 3, 0, 3)
-    if day in (thanksgiving, thanksgiving + datetime.timedelta(days=1)):
-        return True
-    if spring_break <= day <= spring_break + datetime.timedelta(days=4):
-        return True
-    holidays = {
-        _nth_weekday(day.year, 9, 0, 1),  # Labor Day
-        _nth_weekday(day.year, 1, 0, 3),  # Martin Luther King Jr. Day
-        _nth_weekday(day.year, 2, 0, 3),  # Presidents' Day
-        _nth_weekday(day.year, 5, 0, -1),  # Memorial Day
-    }
-    return day in holidays
-
-
-def demo_school_days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The days the demo schools are open, from first to last."""
-    days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
-    return [day for day in days if not _closed(day)]
-
-
 # --- who works where, and how busy a day is --------------------------------------------------------------
 
 # Contacts a full-time officer logs on an ordinary day, and enforcement actions per school day.
@@ -114,10 +76,11 @@ GRADE_BANDS: dict[str, tuple[str, ...]] = {
     School.Level.HIGH: (GradeBand.HIGH,),
 }
 
-# One school goes without its officer for six weeks in February and March (the deputy covered
-# patrol shifts): the presence figures should show it.
-GAP_SCHOOL_NCES = "299930300010"  # Wexley Elementary School
-GAP_WEEKS = 6
+# Two schools go without their officer for weeks (the presence figures should show it): a rural
+# elementary school for six weeks from February (the deputy covered patrol shifts), and a city middle
+# school for the five weeks ending two weeks before today (the officer was on leave).
+WEXLEY_ELEMENTARY = "299930300010"
+ASH_STREET_MIDDLE = "399920100060"
 
 
 @dataclass(frozen=True)
@@ -156,12 +119,18 @@ def _count(rng: random.Random, mean: float) -> int:
     return max(0, round(rng.gauss(mean, math.sqrt(mean)))) if mean > 0 else 0
 
 
-def _gap(days: list[datetime.date]) -> tuple[datetime.date, datetime.date] | None:
-    """The six school weeks from the first Monday of February in the year."""
-    february = [day for day in days if day.month == 2 and day.weekday() == 0]
-    if not february:
-        return None
-    return february[0], february[0] + datetime.timedelta(weeks=GAP_WEEKS) - datetime.timedelta(days=1)
+def demo_gaps(today: datetime.date) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """The demo's absences by school NCES id: (first day, last day) with no officer there."""
+    february = _first_monday(datetime.date(today.year if today.month >= 3 else today.year - 1, 2, 1))
+    recent_end = today - datetime.timedelta(days=14)
+    return {
+        WEXLEY_ELEMENTARY: (february, february + datetime.timedelta(weeks=6, days=-1)),
+        ASH_STREET_MIDDLE: (recent_end - datetime.timedelta(weeks=5, days=-1), recent_end),
+    }
+
+
+def _first_monday(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
 
 
 def _instruction_weeks(rng: random.Random, days: list[datetime.date]) -> set[datetime.date]:
@@ -236,13 +205,15 @@ CSV_COLUMNS = (
 class _Agenda:
     """The agency's everyday contacts, day by day, as CSV rows."""
 
-    def __init__(self, agency: Agency, posts: list[Post], days: list[datetime.date], now: datetime.datetime) -> None:
+    def __init__(
+        self, agency: Agency, posts: list[Post], days: list[datetime.date], today: datetime.date, now: datetime.datetime
+    ) -> None:
         self.agency = agency
         self.posts = posts
         self.days = days
         self.now_local = now.astimezone(zoneinfo.ZoneInfo(agency.time_zone)).replace(tzinfo=None)
         self.rng = random.Random(f"{SEED}:contacts:{agency.ori}")
-        self.gap = _gap(days)
+        self.gaps = demo_gaps(today)
         self.teaching = {
             post.school.pk: _instruction_weeks(random.Random(f"{SEED}:teaching:{post.school.nces_id}"), days)
             for post in posts
@@ -256,7 +227,8 @@ class _Agenda:
                     yield from self._day(post, day)
 
     def _in_gap(self, post: Post, day: datetime.date) -> bool:
-        return self.gap is not None and post.school.nces_id == GAP_SCHOOL_NCES and self.gap[0] <= day <= self.gap[1]
+        away = self.gaps.get(post.school.nces_id)
+        return away is not None and away[0] <= day <= away[1]
 
     def _day(self, post: Post, day: datetime.date) -> Iterator[tuple[Any, ...]]:
         mean = CONTACTS_PER_DAY[post.level] * post.share / 100
@@ -610,7 +582,7 @@ def interactions_demo_load(*, today: datetime.date) -> DemoActivity:
     with transaction.atomic():
         for agency in Agency.objects.order_by("ori"):
             posts = _posts(agency)
-            contacts += _contacts_import(agency, _Agenda(agency, posts, days, timezone.now()))
+            contacts += _contacts_import(agency, _Agenda(agency, posts, days, today, timezone.now()))
             enforcement += _enforcement_load(agency, posts, days)
         reviews = _reviews_progress()
         _corrections(today)

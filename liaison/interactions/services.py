@@ -226,7 +226,17 @@ def interaction_record(
         if existing is None:
             raise
         return Recorded(existing, created=False)
-    return _save_new(interaction, detail, actor, mou=mou, justification=justification)
+    recorded = _save_new(interaction, detail, actor, mou=mou, justification=justification)
+    if recorded.created and detail is not None and detail.student_key:
+        _mentee_safeguard(recorded.interaction, detail.student_key)
+    return recorded
+
+
+def _mentee_safeguard(interaction: Interaction, student_key: str) -> None:
+    """An enforcement action on a student the officer mentors notifies the supervisor (programs app)."""
+    from liaison.programs.services import mentee_enforcement_check  # programs builds on interactions
+
+    mentee_enforcement_check(interaction=interaction, student_key=student_key)
 
 
 def enforcement_facts(interaction: Interaction, detail: EnforcementDetail) -> ActionFacts:

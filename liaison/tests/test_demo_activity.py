@@ -14,8 +14,9 @@ from django.test import override_settings
 from liaison.agreements.models import Agreement, AgreementVersion, Evaluation, Review
 from liaison.agreements.selectors import mou_reminders, version_completeness, version_status
 from liaison.agreements.vocabulary import Element, ElementState, Outcome, ReminderKind, VersionStatus
+from liaison.directory.demo_calendar import demo_school_days
 from liaison.directory.models import Officer, Partnership, School
-from liaison.interactions.demo import GAP_SCHOOL_NCES, demo_school_days
+from liaison.interactions.demo import WEXLEY_ELEMENTARY
 from liaison.interactions.models import Amendment, DailyRollup, Interaction
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind
 
@@ -131,7 +132,7 @@ def test_instruction_is_concentrated_in_a_few_weeks_per_school(demo):
 
 
 def test_one_school_has_six_weeks_without_its_officer(demo):
-    school = School.objects.get(nces_id=GAP_SCHOOL_NCES)
+    school = School.objects.get(nces_id=WEXLEY_ELEMENTARY)
     days = sorted(set(Interaction.objects.filter(school=school).values_list("occurred_on", flat=True)))
     longest = max(later - earlier for earlier, later in zip(days, days[1:], strict=False))
     assert longest >= datetime.timedelta(weeks=6)

@@ -14,6 +14,7 @@ from liaison.agreements.demo import agreements_demo_load
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
 from liaison.interactions.demo import interactions_demo_load
+from liaison.programs.demo import programs_demo_load
 
 DATABASE_NOT_EMPTY = (
     "The database already holds agencies; the demo loads only into an empty database. "
@@ -53,11 +54,13 @@ class Command(BaseCommand):
             self.stdout.write("\n" + demo_logins_table(logins))
 
     def _load(self, today: datetime.date) -> None:
-        """The programs, then their MOUs, then a year of activity evaluated against those MOUs."""
+        """The programs, then their MOUs, then a year of activity evaluated against those MOUs, then the
+        classes, mentoring and meetings that make the programs' presence."""
         with transaction.atomic():
-            demo_load()
+            admin = demo_load()
             agreements = agreements_demo_load(today=today)
             activity = interactions_demo_load(today=today)
+            programs_demo_load(actor=admin, today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "

@@ -1,0 +1,169 @@
+"""Consistency, persistence and the officer's triad split, checked against figures worked out by
+hand on a five-week term with a one-week break.
+
+The term: Monday 8 September to Friday 10 October 2025, with a break the week of 22 September.
+School days: weeks of Sep 8, Sep 15, Sep 29 and Oct 6 (20 days); four school weeks.
+Positive contacts by the assigned officer: two on Tue Sep 9, one on Wed Sep 24 (the break), one on
+Thu Oct 2. Not counted: a contact by an officer no longer assigned there (Oct 6), a voided one
+(Oct 7), and every contact at another school.
+
+By hand: weeks with a contact 2 of 4 (Sep 8, Sep 29); the longest run of school days without one
+is Sep 10–Oct 1: 3 + 5 (+ the break, skipped) + 3 = 11 days; contacts in the school year 4;
+enrollment 200; months with school days 2 → 4 × 100 / 200 / 2 = 1.0 per 100 students per month.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+
+from liaison.conftest import World
+from liaison.directory import services as directory
+from liaison.interactions.services import interaction_record, interaction_void
+from liaison.programs import selectors, services
+from liaison.programs.charts import GAP, heatmap_svg
+
+d = datetime.date
+YEAR = "2025-2026"
+AS_OF = d(2025, 10, 10)
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def at(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=NEW_YORK)
+
+
+def contact(world: World, officer, day: datetime.date, kind: str = "positive", school=None, **extra):
+    return interaction_record(
+        actor=world.users["platform_admin"],
+        officer=officer,
+        school=school or world.elementary,
+        kind=kind,
+        occurred_at=at(day),
+        **extra,
+    ).interaction
+
+
+@pytest.fixture
+def term(world: World) -> World:
+    root = world.users["platform_admin"]
+    services.school_calendar_set(
+        actor=root,
+        district=world.district,
+        school_year=YEAR,
+        first_day=d(2025, 9, 8),
+        last_day=AS_OF,
+        breaks=[("Fall break", d(2025, 9, 22), d(2025, 9, 26))],
+    )
+    directory.enrollment_set(actor=root, school=world.elementary, school_year=YEAR, total=200)
+    colleague = directory.officer_create(
+        actor=root, agency=world.agency, username="colleague", first_name="Cole", last_name="League", badge_number="102"
+    )
+    ancient = directory.assignment_create(actor=root, officer=colleague, school=world.high, start_date=d(2019, 1, 7))
+    directory.assignment_end(actor=root, assignment=ancient, end_date=d(2022, 6, 1))
+    earlier = directory.assignment_create(
+        actor=root, officer=colleague, school=world.elementary, start_date=d(2023, 1, 9)
+    )
+    directory.assignment_end(actor=root, assignment=earlier, end_date=d(2024, 6, 14))
+    officer = world.officer
+    contact(world, officer, d(2025, 9, 9), duration_minutes=10)
+    contact(world, officer, d(2025, 9, 9), duration_minutes=10)
+    contact(world, officer, d(2025, 9, 24), kind="instruction", duration_minutes=45)
+    contact(world, officer, d(2025, 10, 2), kind="staff")
+    contact(world, colleague, d(2025, 10, 6))
+    voided = contact(world, officer, d(2025, 10, 7))
+    interaction_void(actor=root, interaction=voided, reason="Entered twice")
+    contact(world, officer, d(2025, 10, 8), school=world.high)
+    world.colleague = colleague  # type: ignore[attr-defined]
+    return world
+
+
+def test_school_days_and_weeks_skip_weekends_and_the_break(term: World) -> None:
+    calendar = selectors.calendars_for([term.elementary], YEAR)[term.elementary.pk]
+    days = selectors.school_days(calendar)
+    assert len(days) == 20
+    assert d(2025, 9, 24) not in days and d(2025, 9, 13) not in days
+    assert len({selectors.monday(day) for day in days}) == 4
+
+
+def test_consistency_matches_the_hand_computed_figures(term: World) -> None:
+    (figures,) = selectors.schools_consistency([term.elementary], school_year=YEAR, as_of=AS_OF)
+    assert figures.has_calendar
+    assert (figures.school_days, figures.school_weeks, figures.weeks_with_contact) == (20, 4, 2)
+    assert figures.week_share == 0.5
+    assert figures.longest_gap == selectors.Gap(11, d(2025, 9, 10), d(2025, 10, 1))
+    assert figures.contacts == 4
+    assert figures.months == 2
+    assert figures.per_100_per_month == pytest.approx(1.0)
+    assert figures.weekly == {d(2025, 9, 8): 2, d(2025, 9, 15): 0, d(2025, 9, 29): 1, d(2025, 10, 6): 0}
+
+
+def test_figures_part_way_through_count_only_the_days_so_far(term: World) -> None:
+    (figures,) = selectors.schools_consistency([term.elementary], school_year=YEAR, as_of=d(2025, 9, 16))
+    assert (figures.school_days, figures.school_weeks, figures.weeks_with_contact) == (7, 2, 1)
+    assert figures.longest_gap.days == 5  # Sep 10, 11, 12, 15, 16
+
+
+def test_a_school_without_a_calendar_shows_missing_not_zero(term: World) -> None:
+    (figures,) = selectors.schools_consistency([term.other_school], school_year=YEAR, as_of=AS_OF)
+    assert not figures.has_calendar and figures.week_share is None and figures.per_100_per_month is None
+
+
+def test_a_school_calendar_overrides_the_districts(term: World) -> None:
+    services.school_calendar_set(
+        actor=term.users["platform_admin"],
+        district=term.district,
+        school=term.elementary,
+        school_year=YEAR,
+        first_day=d(2025, 9, 29),
+        last_day=AS_OF,
+    )
+    (figures,) = selectors.schools_consistency([term.elementary], school_year=YEAR, as_of=AS_OF)
+    assert (figures.school_days, figures.school_weeks, figures.weeks_with_contact) == (10, 2, 1)
+
+
+def test_persistence_matches_the_hand_computed_figures(term: World) -> None:
+    (elementary, high) = selectors.schools_persistence([term.elementary, term.high], as_of=AS_OF)
+    assert elementary.tenure_days == (AS_OF - d(2024, 8, 20)).days == 416
+    assert elementary.officers_in_window == 2
+    assert [(t.officer, t.ended_on) for t in elementary.turnover] == [(term.colleague, d(2024, 6, 14))]
+    assert high.tenure_days is None and high.officers_in_window == 0 and high.turnover == []
+
+
+def test_the_heat_map_marks_school_weeks_without_a_contact(term: World) -> None:
+    heatmap = selectors.presence_heatmap([term.elementary], school_year=YEAR, as_of=AS_OF)
+    (row,) = heatmap.rows
+    assert heatmap.weeks == [d(2025, 9, 8), d(2025, 9, 15), d(2025, 9, 22), d(2025, 9, 29), d(2025, 10, 6)]
+    assert [(c.count, c.school_week, c.gap) for c in row.cells] == [
+        (2, True, False),
+        (0, True, True),
+        (1, False, False),
+        (1, True, False),
+        (0, True, True),
+    ]
+    svg = str(heatmap_svg(heatmap))
+    assert svg.count(f'fill="{GAP}"') == 2
+    assert "Week of Sep 15, 2025: no positive contact (gap)" in svg
+    assert "2 school weeks without a positive contact" in svg
+
+
+def test_the_triad_split_uses_minutes_and_says_when_some_are_missing(term: World) -> None:
+    (split,) = selectors.officers_role_split([term.officer], first=d(2025, 9, 1), last=AS_OF)
+    roles = {role.role: role for role in split.roles}
+    assert (roles["mentor"].count, roles["mentor"].minutes) == (3, 20)  # the void one never counts
+    assert (roles["educator"].count, roles["educator"].minutes) == (1, 45)
+    assert (roles["law_enforcement"].count, roles["law_enforcement"].timed) == (1, 0)
+    assert split.basis == "mixed"
+    assert split.share_of(roles["educator"]) == pytest.approx(45 / 65)
+    assert split.count_share_of(roles["mentor"]) == pytest.approx(3 / 5)
+
+
+def test_the_triad_split_falls_back_to_counts_without_durations(world: World) -> None:
+    contact(world, world.officer, d(2025, 9, 9))
+    contact(world, world.officer, d(2025, 9, 10), kind="safety")
+    (split,) = selectors.officers_role_split([world.officer], first=d(2025, 9, 1), last=AS_OF)
+    roles = {role.role: role for role in split.roles}
+    assert split.basis == "counts"
+    assert split.share_of(roles["mentor"]) == 0.5
