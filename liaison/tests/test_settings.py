@@ -146,6 +146,30 @@ def test_starting_with_debug_on_needs_no_secret_key(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+# --- PostgreSQL: prepared statements unless a pooler forbids them ------------------------------
+
+DATABASE_OPTIONS = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+)
+
+
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements_by_default(tmp_path):
+    result = start_django(tmp_path, DATABASE_OPTIONS, DEBUG="true", DATABASE_URL="postgres://u@db.example/liaison")
+    assert json.loads(last_line(result.stdout)) == {"server_side_binding": True, "prepare_threshold": 2}, result.stderr
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(tmp_path):
+    result = start_django(
+        tmp_path,
+        DATABASE_OPTIONS,
+        DEBUG="true",
+        DATABASE_URL="postgres://u@db.example/liaison",
+        DB_PREPARED_STATEMENTS="false",
+    )
+    assert json.loads(last_line(result.stdout)) == {}, result.stderr
+
+
 # --- production: DEBUG off ------------------------------------------------------------------
 
 
