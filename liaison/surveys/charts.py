@@ -115,24 +115,24 @@ def distribution_chart(title: str, bars: Sequence[tuple[str, int]]) -> SafeStrin
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="{}">{}</text>'
-                '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{}: {}</title></rect>'
-                '<text x="{:.1f}" y="{}" font-size="11" fill="{}">{} ({:.0f}%)</text>',
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+                '<text x="{}" y="{}" font-size="11" fill="{}">{} ({}%)</text>',
                 label_width - 6,
                 y + 14,
                 INK,
                 label[:34],
                 label_width,
                 y + 2,
-                length,
+                f"{length:.1f}",
                 row - 6,
                 BAR,
                 label,
                 count,
-                label_width + length + 4,
+                f"{label_width + length + 4:.1f}",
                 y + 14,
                 INK,
                 count,
-                100 * count / total,
+                f"{100 * count / total:.0f}",
             )
         )
     return format_html(
