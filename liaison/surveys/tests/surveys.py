@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from liaison.conftest import World
 from liaison.surveys import services
-from liaison.surveys.item_bank import KEY
-from liaison.surveys.models import Instrument, Wave, WaveSchool
+from liaison.surveys.item_bank import item_bank_install
+from liaison.surveys.models import Instrument, Item, Wave, WaveSchool
 
 
 def instrument() -> Instrument:
-    return Instrument.objects.get(key=KEY, version=1)
+    """Version 1 of the item bank (loaded by migration; again after a live test's flush)."""
+    return item_bank_install(Instrument, Item)
 
 
 def student_wave(
