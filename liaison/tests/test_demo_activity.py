@@ -186,3 +186,33 @@ def test_enforcement_demographics_come_from_the_schools_enrolment(demo):
     city = Interaction.objects.filter(kind=Kind.ENFORCEMENT, agency__name="Port Calder Division of Police")
     races = set(city.values_list("enforcement__race_ethnicity", flat=True))
     assert len(races) >= 3
+
+
+# --- trust surveys ---------------------------------------------------------------------------------
+
+
+def test_a_fall_and_a_spring_student_wave_and_an_open_family_wave(demo):
+    from liaison.surveys.models import Wave
+
+    assert "5 survey waves" in demo
+    titles = sorted(Wave.objects.values_list("title", "status"))
+    assert ("Fall 2025 students", "closed") in titles and ("Spring 2026 students", "closed") in titles
+    assert ("May 2026 families", "open") in titles
+
+
+def test_trust_rises_at_most_schools_stays_flat_at_one_and_one_school_is_suppressed(demo):
+    from liaison.surveys import selectors
+    from liaison.surveys.models import WaveSchool
+
+    spring = WaveSchool.objects.filter(wave__title="Spring 2026 students").select_related("school", "wave__instrument")
+    changes = {}
+    for wave_school in spring:
+        history = selectors.school_history(wave_school)
+        (_, before), (_, after) = history
+        if after.suppressed:
+            changes[wave_school.school.name] = "suppressed"
+            continue
+        changes[wave_school.school.name] = round(after.trust.mean - before.trust.mean)
+    assert changes["Whitcomb Middle School"] == "suppressed"
+    assert abs(changes["Port Calder West High School"]) <= 3  # flat
+    assert sum(1 for v in changes.values() if v != "suppressed" and v >= 5) >= 3, changes
