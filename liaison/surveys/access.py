@@ -57,6 +57,13 @@ def result_schools(user: Any) -> QuerySet[School]:
     return School.objects.none() if rule is NOTHING else School.objects.filter(rule)
 
 
+def result_school_ids(user: Any) -> frozenset[int] | None:
+    """The ids of result_schools, read once (None: every school, for platform admins)."""
+    if user_scope(user).platform_admin:
+        return None
+    return frozenset(result_schools(user).values_list("pk", flat=True))
+
+
 def waves_visible_to(user: Any) -> QuerySet[Wave]:
     waves = Wave.objects.select_related("instrument", "district")
     if user_scope(user).platform_admin:

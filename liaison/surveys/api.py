@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +41,9 @@ def instrument_list(request: HttpRequest) -> list[Instrument]:
 # --- waves -------------------------------------------------------------------------------------
 
 
-def _wave_out(request: HttpRequest, wave: Wave) -> dict[str, Any]:
-    wave_schools = access.wave_schools_visible(request.user, wave)
+def _wave_out(request: HttpRequest, wave: Wave, wave_schools: Any = None) -> dict[str, Any]:
+    if wave_schools is None:
+        wave_schools = access.wave_schools_visible(request.user, wave)
     return {
         "uuid": wave.uuid,
         "title": wave.title,
@@ -74,8 +76,17 @@ def _wave_school_out(request: HttpRequest, wave_school: WaveSchool) -> dict[str,
 @router.get("/surveys/waves", response={200: list[WaveOut], **ERROR_RESPONSES})
 def wave_list(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_survey_reader(request.user)
-    waves = access.waves_visible_to(request.user).order_by("-opens_on", "title")[:200]
-    return [_wave_out(request, wave) for wave in waves]
+    visible = access.result_school_ids(request.user)
+    in_order = WaveSchool.objects.select_related("school").order_by("school__name")
+    waves = (
+        access.waves_visible_to(request.user)
+        .prefetch_related(Prefetch("wave_schools", queryset=in_order))
+        .order_by("-opens_on", "title")[:200]
+    )
+    return [
+        _wave_out(request, wave, [ws for ws in wave.wave_schools.all() if visible is None or ws.school_id in visible])
+        for wave in waves
+    ]
 
 
 @router.post("/surveys/waves", response={201: WaveOut, **ERROR_RESPONSES})
