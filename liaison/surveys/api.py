@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from liaison.directory.access import NOT_ALLOWED
@@ -21,7 +21,7 @@ from liaison.lib.suppression import SUPPRESSED
 
 from . import access, limits, scoring, selectors, services
 from .models import Instrument, Wave, WaveSchool
-from .schemas import InstrumentOut, ReceivedOut, ResponseIn, WaveIn, WaveOut, WaveResultsOut
+from .schemas import InstrumentOut, ReceivedOut, ResponseIn, ResultsQuery, WaveIn, WaveOut, WaveResultsOut
 
 router = Router(tags=["surveys"])
 
@@ -149,8 +149,16 @@ def group_out(result: scoring.GroupResult) -> dict[str, Any]:
     }
 
 
+def _subgroups(results: selectors.WaveResults, row: selectors.SchoolRow, by: str | None) -> list[dict[str, Any]]:
+    if not by or row.result.suppressed or by not in {item.code for item in results.items}:
+        return []
+    answers = selectors.answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
+    groups = scoring.subgroup_results(results.items, answers, by)
+    return [{**group_out(result), "group": key} for key, result in groups.items()]
+
+
 @router.get("/surveys/waves/{uuid}/results", response={200: WaveResultsOut, **ERROR_RESPONSES})
-def wave_results(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -> dict[str, Any]:
     wave = access.wave_get_for_user(request.user, uuid)
     results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
     schools = [
@@ -159,6 +167,7 @@ def wave_results(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
             "school": row.wave_school.school.uuid,
             "school_name": row.wave_school.school.name,
             "link": row.wave_school.uuid,
+            "groups": _subgroups(results, row, query.by),
         }
         for row in results.rows
     ]

@@ -2,7 +2,7 @@
 """API schemas for instruments, waves, results and the public submission."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -92,10 +92,19 @@ class GroupOut(Schema):
     scales: list[ScaleOut]
 
 
+class SubgroupOut(GroupOut):
+    group: str = Field(description='The answer to the breakdown item; "not_answered" for skips.')
+
+
 class SchoolResultOut(GroupOut):
     school: UUID
     school_name: str
     link: UUID
+    groups: list[SubgroupOut] = Field(description="Per answer to `by`, when asked for and the school is shown.")
+
+
+class ResultsQuery(Schema):
+    by: Literal["about_grade", "about_race", "about_sex"] | None = Field(None, description="Break down by this item.")
 
 
 class WaveResultsOut(Schema):

@@ -68,3 +68,24 @@ def test_the_api_suppresses_the_small_school(wave, world: World, api_as) -> None
     assert high["trust_index"] is None
     assert schools["Millbrook Elementary"]["respondents"] == 12
     assert body["all_schools_shown"]["respondents"] == 12
+
+
+def test_the_api_breaks_a_school_down_by_grade_and_hides_small_groups(wave, world: World, api_as) -> None:
+    here = link(wave, world.elementary)
+    respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
+    respond(here, 10, {"pulse_safety": 5, "about_grade": "6"})
+    body = api_as("supervisor").get(f"/surveys/waves/{wave.uuid}/results", by="about_grade").json()
+    schools = {school["school_name"]: school for school in body["schools"]}
+    groups = {group["group"]: group for group in schools["Millbrook Elementary"]["groups"]}
+    assert groups["7"]["respondents"] == 12 and not groups["7"]["suppressed"]
+    assert groups["8"] == {**groups["8"], "suppressed": True, "respondents": None, "note": SUPPRESSED}
+    assert groups["6"]["suppressed"], "the next smallest is hidden too, or 8 = total − 6 − 7"
+    assert schools["Millbrook High"]["groups"] == []  # a suppressed school is not broken down
+
+
+def test_the_school_page_breaks_down_by_grade_with_small_groups_suppressed(wave, world: World, page_as) -> None:
+    here = link(wave, world.elementary)
+    respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
+    page = page_as("school_admin").get(reverse("surveys:school", args=[here.uuid]), {"by": "about_grade"})
+    row = page.text.split("Grade 8</th>")[1].split("</tr>")[0]
+    assert SUPPRESSED in row and "3" not in row
