@@ -30,6 +30,14 @@ def phone(browser: Any) -> Any:
     context.close()
 
 
+@pytest.fixture
+def desktop(browser: Any) -> Any:
+    """A Chromebook-sized page, also open to axe-core."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -118,3 +126,26 @@ def test_a_district_admin_reads_a_schools_results_with_charts(world: World, phon
     page.get_by_role("link", name="Millbrook Elementary").click()
     expect(page.get_by_role("heading", name="Trust index over waves")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_district_admin_opens_a_student_wave_only_with_the_parental_notice(
+    world: World, desktop, sign_in, live_server
+) -> None:
+    page = desktop
+    sign_in(page, "district_admin")
+    page.goto(live_server.url + reverse("surveys:wave_create"))
+    assert axe_violations(page) == []
+    page.get_by_label("Title").fill("Spring students")
+    page.get_by_label("Audience").select_option("students")
+    page.get_by_label("Millbrook High").check()
+    page.get_by_label("Opens").fill("2026-04-06")
+    page.get_by_label("Closes").fill("2026-04-24")
+    page.get_by_role("button", name="Open the wave").click()
+    expect(page.get_by_text("A student wave cannot open without the parental notification")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Parents notified on").fill("2026-03-20")
+    page.get_by_label("How parents were notified").select_option("email")
+    page.get_by_label("Opt-out handling").fill("Teachers hold a list; those students read instead.")
+    page.get_by_role("button", name="Open the wave").click()
+    expect(page.get_by_role("status")).to_contain_text("Opened Spring students")
+    expect(page.get_by_role("link", name="poster")).to_be_visible()
