@@ -15,7 +15,7 @@ from liaison.directory.models import School
 
 from . import services
 from .item_bank import item_bank_install
-from .models import Instrument, Item, Response, SlipCode, Wave
+from .models import CODE_ALPHABET, CODE_LENGTH, Instrument, Item, Response, SlipCode, Wave
 from .vocabulary import Audience, ItemKind
 
 NOTICE = (
@@ -122,8 +122,10 @@ def _respond(wave: Wave, schools: dict[str, School], sizes: dict[str, tuple[int,
             language = "es" if rng.random() < 0.15 else "en"
             responses.append(Response(wave_school=wave_school, submitted_on=day, language=language, answers=answers))
         if wave.uses_codes:
-            codes = [SlipCode(wave_school=wave_school, code=f"DEMO{i:04d}", used=i < count) for i in range(count + 20)]
-            SlipCode.objects.bulk_create(codes)
+            codes = {"".join(rng.choices(CODE_ALPHABET, k=CODE_LENGTH)) for _ in range(count + 20)}
+            SlipCode.objects.bulk_create(
+                SlipCode(wave_school=wave_school, code=code, used=i < count) for i, code in enumerate(sorted(codes))
+            )
     random.Random(stream).shuffle(responses)  # no order to read anything from
     Response.objects.bulk_create(responses, batch_size=500)
 

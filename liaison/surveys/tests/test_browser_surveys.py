@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from liaison.conftest import World
 from liaison.surveys.models import Response
 
-from .surveys import link, respond, student_wave
+from .surveys import instrument, link, respond, student_wave
 
 pytestmark = pytest.mark.browser
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -131,6 +131,7 @@ def test_a_district_admin_reads_a_schools_results_with_charts(world: World, phon
 def test_a_district_admin_opens_a_student_wave_only_with_the_parental_notice(
     world: World, desktop, sign_in, live_server
 ) -> None:
+    instrument()  # the item bank, again after an earlier live test's flush
     page = desktop
     sign_in(page, "district_admin")
     page.goto(live_server.url + reverse("surveys:wave_create"))

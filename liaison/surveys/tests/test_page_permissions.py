@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.conftest import ROLES, World
+from liaison.surveys.models import Wave
 
 from .surveys import instrument, link, respond, student_wave
 
@@ -149,3 +150,12 @@ def test_the_nav_shows_surveys_to_those_who_may_see_them(page_as, world: World) 
         "outsider_agency_admin": True,
         "outsider_district_admin": True,
     }
+
+
+def test_a_school_admin_closes_a_wave_that_is_theirs_alone(page_as, world: World) -> None:
+    client = page_as("school_admin")
+    assert client.post(reverse("surveys:wave_create"), _wave_data(world)).status_code == 302
+    mine = Wave.objects.get(title="Spring families")
+    assert client.post(reverse("surveys:wave_close", args=[mine.uuid])).status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "closed"
