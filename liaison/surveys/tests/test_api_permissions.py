@@ -129,3 +129,19 @@ def test_public_submissions_are_rate_limited(api_as, world: World, wave: Any, mo
     client = api_as("anonymous")
     body = {"token": link(wave, world.high).token, "language": "en", "answers": {}}
     assert [client.post("/surveys/responses", body).status_code for _ in range(2)] == [201, 429]
+
+
+def test_the_matrix_covers_every_surveys_endpoint(world: World, wave: Any) -> None:
+    import re
+
+    from liaison.api import openapi_document
+
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in openapi_document()["paths"].items()
+        for method in operations
+        if path.startswith("/api/v1/surveys/")
+    }
+    uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    covered = {(case.method, uuid.sub("{uuid}", case.path(world, wave))) for case in CASES}
+    assert documented == covered

@@ -159,3 +159,12 @@ def test_a_school_admin_closes_a_wave_that_is_theirs_alone(page_as, world: World
     assert client.post(reverse("surveys:wave_close", args=[mine.uuid])).status_code == 302
     mine.refresh_from_db()
     assert mine.status == "closed"
+
+
+def test_the_matrix_covers_every_surveys_page(world: World, wave: Any) -> None:
+    from django.urls import resolve
+
+    from liaison.surveys import urls
+
+    covered = {resolve(case.url(world, wave).split("?")[0]).url_name for case in CASES}
+    assert {pattern.name for pattern in urls.urlpatterns} - covered == {"take"}  # take: tested above
