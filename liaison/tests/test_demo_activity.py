@@ -16,9 +16,14 @@ from liaison.agreements.selectors import mou_reminders, version_completeness, ve
 from liaison.agreements.vocabulary import Element, ElementState, Outcome, ReminderKind, VersionStatus
 from liaison.directory.demo_calendar import demo_school_days
 from liaison.directory.models import Officer, Partnership, School
-from liaison.interactions.demo import WEXLEY_ELEMENTARY
+from liaison.interactions.demo import ASH_STREET_MIDDLE, WEXLEY_ELEMENTARY, demo_gaps
 from liaison.interactions.models import Amendment, DailyRollup, Interaction
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind
+from liaison.programs.models import LiaisonMeeting, MentoringRelationship, Session
+from liaison.programs.selectors import relationships_dosage, schools_consistency, schools_without_check_in
+from liaison.programs.vocabulary import LiaisonMeetingKind, RelationshipStatus, SessionStatus
+from liaison.surveys import selectors as survey_selectors
+from liaison.surveys.models import Wave, WaveSchool
 
 TODAY = datetime.date(2026, 5, 20)  # a Wednesday in spring: the year runs from late May 2025
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -188,12 +193,58 @@ def test_enforcement_demographics_come_from_the_schools_enrolment(demo):
     assert len(races) >= 3
 
 
+# --- programs: classes, mentoring, presence, check-ins ------------------------------------------------
+
+
+def test_classes_are_taught_all_year_and_each_delivered_class_is_one_instruction_contact(demo):
+    delivered = Session.objects.filter(status=SessionStatus.DELIVERED)
+    assert delivered.count() >= 100
+    assert delivered.values("school").distinct().count() >= 10
+    assert delivered.dates("starts_on", "month").count() >= 8, "classes across the school year, not one month"
+    assert not delivered.filter(interaction__isnull=True).exists()
+    assert not delivered.exclude(interaction__kind=Kind.INSTRUCTION).exists()
+    assert Interaction.objects.filter(program_session__in=delivered).count() == delivered.count()
+    assert Session.objects.filter(status=SessionStatus.SCHEDULED, starts_on__gt=TODAY).exists(), "classes ahead"
+    assert not Session.objects.filter(status=SessionStatus.SCHEDULED, starts_on__lt=TODAY).exists()
+
+
+def test_a_few_mentoring_relationships_keyed_never_named_with_consent_and_meetings(demo):
+    relationships = list(MentoringRelationship.objects.all())
+    assert 3 <= len(relationships) <= 6
+    for relationship in relationships:
+        assert relationship.student_key and not relationship.student_key.startswith(("PC-", "HR-", "KF-"))
+        assert relationship.co_contact_name and relationship.consent_on <= relationship.started_on
+        assert relationship.meetings.exists()
+        assert all(meeting.interaction.kind == Kind.MENTORING for meeting in relationship.meetings.all())
+    active = MentoringRelationship.objects.filter(status=RelationshipStatus.ACTIVE)
+    quiet = [dosage for dosage in relationships_dosage(active, as_of=TODAY) if dosage.days_since_last > 30]
+    assert len(quiet) == 1, "one active relationship has gone a month without a meeting"
+
+
+def test_presence_shows_the_demo_gaps_and_steady_presence_elsewhere(demo):
+    schools = School.objects.filter(assignments__isnull=False).distinct()
+    figures = {row.school.nces_id: row for row in schools_consistency(schools, school_year="2025-2026", as_of=TODAY)}
+    for nces_id, (first, last) in demo_gaps(TODAY).items():
+        gap = figures[nces_id].longest_gap
+        assert gap.days >= 20, "weeks of school days without the officer (breaks are not school days)"
+        week = datetime.timedelta(days=7)  # a quiet day at either edge may lengthen it a little
+        assert abs(gap.first - first) < week and abs(gap.last - last) < week, "the figures find the demo's gap"
+    steady = [row for nces_id, row in figures.items() if nces_id not in (WEXLEY_ELEMENTARY, ASH_STREET_MIDDLE)]
+    assert steady and all(row.longest_gap.days < 10 for row in steady)
+    assert all(row.week_share is not None and row.week_share > 0.9 for row in steady)
+
+
+def test_the_gap_school_is_listed_without_a_recent_mou_check_in(demo):
+    due = {row.school.nces_id for row in schools_without_check_in(School.objects.all(), as_of=TODAY)}
+    assert ASH_STREET_MIDDLE in due
+    held = LiaisonMeeting.objects.filter(kind=LiaisonMeetingKind.MOU_CHECK_IN, status="held")
+    assert held.values("school").distinct().count() >= 10
+
+
 # --- trust surveys ---------------------------------------------------------------------------------
 
 
 def test_a_fall_and_a_spring_student_wave_and_an_open_family_wave(demo):
-    from liaison.surveys.models import Wave
-
     assert "5 survey waves" in demo
     titles = sorted(Wave.objects.values_list("title", "status"))
     assert ("Fall 2025 students", "closed") in titles and ("Spring 2026 students", "closed") in titles
@@ -201,13 +252,10 @@ def test_a_fall_and_a_spring_student_wave_and_an_open_family_wave(demo):
 
 
 def test_trust_rises_at_most_schools_stays_flat_at_one_and_one_school_is_suppressed(demo):
-    from liaison.surveys import selectors
-    from liaison.surveys.models import WaveSchool
-
     spring = WaveSchool.objects.filter(wave__title="Spring 2026 students").select_related("school", "wave__instrument")
     changes = {}
     for wave_school in spring:
-        history = selectors.school_history(wave_school)
+        history = survey_selectors.school_history(wave_school)
         (_, before), (_, after) = history
         if after.suppressed:
             changes[wave_school.school.name] = "suppressed"

@@ -14,10 +14,14 @@ enrollment 200; months with school days 2 → 4 × 100 / 200 / 2 = 1.0 per 100 s
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import zoneinfo
 
 import pytest
+import time_machine
+from django.urls import reverse
 
 from liaison.conftest import World
 from liaison.directory import services as directory
@@ -167,3 +171,60 @@ def test_the_triad_split_falls_back_to_counts_without_durations(world: World) ->
     roles = {role.role: role for role in split.roles}
     assert split.basis == "counts"
     assert split.share_of(roles["mentor"]) == 0.5
+
+
+# --- the same figures through the API, the page and its CSV -------------------------------------------
+
+
+def test_the_api_gives_the_hand_computed_figures(term: World, api_as) -> None:
+    response = api_as("supervisor").get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat())
+    assert response.status_code == 200
+    row = next(r for r in response.json() if r["school"] == str(term.elementary.uuid))
+    assert (row["school_days"], row["school_weeks"], row["weeks_with_positive_contact"]) == (20, 4, 2)
+    assert row["share_of_weeks"] == 0.5
+    assert (row["longest_gap_school_days"], row["longest_gap_first_day"], row["longest_gap_last_day"]) == (
+        11,
+        "2025-09-10",
+        "2025-10-01",
+    )
+    assert (row["positive_contacts"], row["enrollment"]) == (4, 200)
+    assert row["contacts_per_100_students_per_month"] == pytest.approx(1.0)
+    assert row["weekly_positive_contacts"] == {"2025-09-08": 2, "2025-09-15": 0, "2025-09-29": 1, "2025-10-06": 0}
+    assert (row["current_tenure_days"], row["officers_last_3_years"], row["turnover_events_last_3_years"]) == (
+        416,
+        2,
+        1,
+    )
+
+
+def test_the_page_and_its_csv_give_the_hand_computed_figures(term: World, page_as) -> None:
+    client = page_as("supervisor")
+    evening = datetime.datetime.combine(AS_OF, datetime.time(18), tzinfo=NEW_YORK)
+    with time_machine.travel(evening, tick=False):
+        page = client.get(reverse("programs:presence"), {"school_year": YEAR})
+        exported = client.get(reverse("programs:presence"), {"school_year": YEAR, "format": "csv"})
+    assert page.status_code == 200
+    row = _table_row(page.content.decode(), term.elementary.name)
+    assert "2 of 4 (50%)" in row
+    assert "11" in row and "Sep 10–Oct 1" in row
+    assert "1.0" in row
+    rows = {r["school"]: r for r in csv.DictReader(io.StringIO(exported.content.decode()))}
+    figures = rows[term.elementary.name]
+    assert (figures["school_days"], figures["school_weeks"], figures["weeks_with_positive_contact"]) == (
+        "20",
+        "4",
+        "2",
+    )
+    assert (figures["share_of_weeks"], figures["longest_gap_school_days"], figures["positive_contacts"]) == (
+        "0.500",
+        "11",
+        "4",
+    )
+    assert figures["contacts_per_100_students_per_month"] == "1.000"
+    assert (figures["current_tenure_days"], figures["officers_last_3_years"]) == ("416", "2")
+
+
+def _table_row(html: str, school_name: str) -> str:
+    """The school's row in the figures table (the heat map has a table of its own)."""
+    start = html.index(f'<th scope="row">{school_name}</th>', html.index("Weeks with a contact</th>"))
+    return html[start : html.index("</tr>", start)]
