@@ -14,9 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# htmx comes from the npm registry at install time (never committed). Pages work without it.
+# htmx and axe-core (for the accessibility checks in browser tests) come from the npm registry at
+# install time (never committed). Pages work without htmx.
 assets:
-	@if [ -d node_modules/htmx.org ]; then :; \
+	@if [ -d node_modules/htmx.org ] && [ -d node_modules/axe-core ]; then :; \
 	elif command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
 	else echo "npm not found: pages will work without htmx enhancements"; fi
 

@@ -27,6 +27,7 @@ from liaison.lib.api_errors import (
 )
 from liaison.lib.errors import ConflictError, validation_error_fields
 from liaison.programs.api import router as programs_router
+from liaison.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Liaison API",
@@ -43,6 +44,7 @@ api.add_router("/", directory_router)
 api.add_router("/", interactions_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/", programs_router)
+api.add_router("/", surveys_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "liaison.interactions",
     "liaison.agreements",
     "liaison.programs",
+    "liaison.surveys",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---
     path("programs/", include("liaison.programs.urls")),
+    # --- trust surveys (staff pages, and the public survey links) ---
+    path("surveys/", include("liaison.surveys.urls")),
     # --- program directory ---
     path("", include("liaison.directory.urls")),
     # --- platform administration (superusers only) ---

@@ -22,6 +22,8 @@ from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind
 from liaison.programs.models import LiaisonMeeting, MentoringRelationship, Session
 from liaison.programs.selectors import relationships_dosage, schools_consistency, schools_without_check_in
 from liaison.programs.vocabulary import LiaisonMeetingKind, RelationshipStatus, SessionStatus
+from liaison.surveys import selectors as survey_selectors
+from liaison.surveys.models import Wave, WaveSchool
 
 TODAY = datetime.date(2026, 5, 20)  # a Wednesday in spring: the year runs from late May 2025
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -237,3 +239,28 @@ def test_the_gap_school_is_listed_without_a_recent_mou_check_in(demo):
     assert ASH_STREET_MIDDLE in due
     held = LiaisonMeeting.objects.filter(kind=LiaisonMeetingKind.MOU_CHECK_IN, status="held")
     assert held.values("school").distinct().count() >= 10
+
+
+# --- trust surveys ---------------------------------------------------------------------------------
+
+
+def test_a_fall_and_a_spring_student_wave_and_an_open_family_wave(demo):
+    assert "5 survey waves" in demo
+    titles = sorted(Wave.objects.values_list("title", "status"))
+    assert ("Fall 2025 students", "closed") in titles and ("Spring 2026 students", "closed") in titles
+    assert ("May 2026 families", "open") in titles
+
+
+def test_trust_rises_at_most_schools_stays_flat_at_one_and_one_school_is_suppressed(demo):
+    spring = WaveSchool.objects.filter(wave__title="Spring 2026 students").select_related("school", "wave__instrument")
+    changes = {}
+    for wave_school in spring:
+        history = survey_selectors.school_history(wave_school)
+        (_, before), (_, after) = history
+        if after.suppressed:
+            changes[wave_school.school.name] = "suppressed"
+            continue
+        changes[wave_school.school.name] = round(after.trust.mean - before.trust.mean)
+    assert changes["Whitcomb Middle School"] == "suppressed"
+    assert abs(changes["Port Calder West High School"]) <= 3  # flat
+    assert sum(1 for v in changes.values() if v != "suppressed" and v >= 5) >= 3, changes

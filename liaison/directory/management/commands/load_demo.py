@@ -15,6 +15,7 @@ from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
 from liaison.interactions.demo import interactions_demo_load
 from liaison.programs.demo import programs_demo_load
+from liaison.surveys.demo import surveys_demo_load
 
 DATABASE_NOT_EMPTY = (
     "The database already holds agencies; the demo loads only into an empty database. "
@@ -55,16 +56,17 @@ class Command(BaseCommand):
 
     def _load(self, today: datetime.date) -> None:
         """The programs, then their MOUs, then a year of activity evaluated against those MOUs, then the
-        classes, mentoring and meetings that make the programs' presence."""
+        classes, mentoring and meetings that make the programs' presence, then the trust surveys."""
         with transaction.atomic():
             admin = demo_load()
             agreements = agreements_demo_load(today=today)
             activity = interactions_demo_load(today=today)
             programs_demo_load(actor=admin, today=today)
+            surveys = surveys_demo_load(actor=admin, today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "
                 f"{activity.enforcement} enforcement actions up to {today:%Y-%m-%d}, "
-                f"{sum(activity.reviews.values())} reviews."
+                f"{sum(activity.reviews.values())} reviews, {len(surveys)} survey waves."
             )
         )

@@ -1,0 +1,197 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""API for survey instruments, waves, results and the public (anonymous) submission.
+
+The pages and these endpoints call the same services and scoring; waves come through `surveys.access`.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from liaison.directory.access import NOT_ALLOWED
+from liaison.lib.api_errors import ERROR_RESPONSES, ErrorOut
+from liaison.lib.suppression import SUPPRESSED
+
+from . import access, limits, scoring, selectors, services
+from .models import Instrument, Wave, WaveSchool
+from .schemas import InstrumentOut, ReceivedOut, ResponseIn, ResultsQuery, WaveIn, WaveOut, WaveResultsOut
+
+router = Router(tags=["surveys"])
+
+NO_SUCH_INSTRUMENT = "No such instrument."
+NO_SUCH_SCHOOL = "No such school where you may open a wave."
+TOO_MANY = "Too many responses from here. Please try again later."
+
+
+# --- instruments -------------------------------------------------------------------------------
+
+
+@router.get("/surveys/instruments", response={200: list[InstrumentOut], **ERROR_RESPONSES})
+def instrument_list(request: HttpRequest) -> list[Instrument]:
+    return list(Instrument.objects.prefetch_related("items"))
+
+
+# --- waves -------------------------------------------------------------------------------------
+
+
+def _wave_out(request: HttpRequest, wave: Wave, wave_schools: Any = None) -> dict[str, Any]:
+    if wave_schools is None:
+        wave_schools = access.wave_schools_visible(request.user, wave)
+    return {
+        "uuid": wave.uuid,
+        "title": wave.title,
+        "instrument": wave.instrument.uuid,
+        "instrument_version": wave.instrument.version,
+        "district": wave.district.uuid,
+        "audience": wave.audience,
+        "languages": wave.languages,
+        "opens_on": wave.opens_on,
+        "closes_on": wave.closes_on,
+        "status": wave.status,
+        "uses_codes": wave.uses_codes,
+        "notice_date": wave.notice_date,
+        "notice_method": wave.notice_method,
+        "opt_out_handling": wave.opt_out_handling,
+        "schools": [_wave_school_out(request, ws) for ws in wave_schools],
+    }
+
+
+def _wave_school_out(request: HttpRequest, wave_school: WaveSchool) -> dict[str, Any]:
+    manageable = access.wave_school_manageable(request.user, wave_school)
+    return {
+        "uuid": wave_school.uuid,
+        "school": wave_school.school.uuid,
+        "school_name": wave_school.school.name,
+        "survey_path": reverse("surveys:take", args=[wave_school.token]) if manageable else None,
+    }
+
+
+@router.get("/surveys/waves", response={200: list[WaveOut], **ERROR_RESPONSES})
+def wave_list(request: HttpRequest) -> list[dict[str, Any]]:
+    access.require_survey_reader(request.user)
+    visible = access.result_school_ids(request.user)
+    in_order = WaveSchool.objects.select_related("school").order_by("school__name")
+    waves = (
+        access.waves_visible_to(request.user)
+        .prefetch_related(Prefetch("wave_schools", queryset=in_order))
+        .order_by("-opens_on", "title")[:200]
+    )
+    return [
+        _wave_out(request, wave, [ws for ws in wave.wave_schools.all() if visible is None or ws.school_id in visible])
+        for wave in waves
+    ]
+
+
+@router.post("/surveys/waves", response={201: WaveOut, **ERROR_RESPONSES})
+def wave_create(request: HttpRequest, payload: WaveIn) -> Status:
+    if not access.may_open_waves(request.user):
+        raise PermissionDenied(NOT_ALLOWED)
+    fields = payload.dict()
+    instrument = Instrument.objects.filter(uuid=fields.pop("instrument")).first()
+    if instrument is None:
+        raise ValidationError({"instrument": NO_SUCH_INSTRUMENT})
+    wanted = fields.pop("schools")
+    schools = list(access.schools_for_new_wave(request.user).filter(uuid__in=wanted))
+    if len(schools) != len(set(wanted)):
+        raise ValidationError({"schools": NO_SUCH_SCHOOL})
+    fields["notice_method"] = fields["notice_method"] or ""
+    wave = services.wave_open(actor=request.user, instrument=instrument, schools=schools, **fields)
+    return Status(201, _wave_out(request, wave))
+
+
+@router.get("/surveys/waves/{uuid}", response={200: WaveOut, **ERROR_RESPONSES})
+def wave_detail(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    return _wave_out(request, access.wave_get_for_user(request.user, uuid))
+
+
+@router.post("/surveys/waves/{uuid}/close", response={200: WaveOut, **ERROR_RESPONSES})
+def wave_close(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    wave = access.wave_get_for_user(request.user, uuid, write=True)
+    return _wave_out(request, services.wave_close(actor=request.user, wave=wave, today=timezone.localdate()))
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def _estimate(est: scoring.Estimate | None) -> dict[str, Any] | None:
+    if est is None:
+        return None
+    return {"n": est.n, "mean": est.mean, "low": est.low, "high": est.high}
+
+
+def group_out(result: scoring.GroupResult) -> dict[str, Any]:
+    """A group's figures, or only the suppression flag and note."""
+    if result.suppressed:
+        return {"respondents": None, "suppressed": True, "note": SUPPRESSED, "trust_index": None, "scales": []}
+    scales = [
+        {
+            "scale": s.scale,
+            "label": s.label,
+            "estimate": _estimate(s.estimate),
+            "percent_favourable": s.favourable,
+            "alpha": s.alpha,
+        }
+        for s in result.scales
+    ]
+    return {
+        "respondents": result.respondents,
+        "suppressed": False,
+        "note": "",
+        "trust_index": _estimate(result.trust),
+        "scales": scales,
+    }
+
+
+def _subgroups(results: selectors.WaveResults, row: selectors.SchoolRow, by: str | None) -> list[dict[str, Any]]:
+    if not by or row.result.suppressed or by not in {item.code for item in results.items}:
+        return []
+    answers = selectors.answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
+    groups = scoring.subgroup_results(results.items, answers, by)
+    return [{**group_out(result), "group": key} for key, result in groups.items()]
+
+
+@router.get("/surveys/waves/{uuid}/results", response={200: WaveResultsOut, **ERROR_RESPONSES})
+def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -> dict[str, Any]:
+    wave = access.wave_get_for_user(request.user, uuid)
+    results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
+    schools = [
+        {
+            **group_out(row.result),
+            "school": row.wave_school.school.uuid,
+            "school_name": row.wave_school.school.name,
+            "link": row.wave_school.uuid,
+            "groups": _subgroups(results, row, query.by),
+        }
+        for row in results.rows
+    ]
+    return {"wave": wave.uuid, "schools": schools, "all_schools_shown": group_out(results.pooled)}
+
+
+# --- the public submission ---------------------------------------------------------------------
+
+
+@router.post("/surveys/responses", auth=None, response={201: ReceivedOut, 429: ErrorOut, **ERROR_RESPONSES})
+def response_submit(request: HttpRequest, payload: ResponseIn) -> Status:
+    """Anyone with a school's link may answer; no sign-in, no cookie, rate-limited per address and link.
+
+    Nothing identifying comes back: not even the response's own key."""
+    wave_school = WaveSchool.objects.select_related("wave__instrument").filter(token=payload.token).first()
+    if wave_school is None:
+        raise Http404
+    if not limits.submission_allowed(request, wave_school.token):
+        raise HttpError(429, TOO_MANY)
+    services.survey_response_submit(
+        wave_school=wave_school,
+        language=payload.language,
+        answers=payload.answers,
+        code=payload.code,
+        today=timezone.localdate(),
+    )
+    return Status(201, {"received": True})

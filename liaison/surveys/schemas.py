@@ -1,0 +1,124 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""API schemas for instruments, waves, results and the public submission."""
+
+import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from .vocabulary import Audience, NoticeMethod, WaveStatus
+
+
+class ItemOut(Schema):
+    code: str
+    page: int
+    kind: str
+    scale: str
+    reverse_scored: bool
+    text: dict[str, str]
+    options: list[dict[str, Any]]
+    audiences: list[str]
+
+
+class InstrumentOut(Schema):
+    uuid: UUID
+    key: str
+    version: int
+    title: dict[str, str]
+    languages: list[str]
+    items: list[ItemOut]
+
+
+class WaveIn(Schema):
+    title: str = Field(min_length=1, max_length=120)
+    instrument: UUID
+    audience: Audience
+    schools: list[UUID] = Field(min_length=1)
+    languages: list[str] = Field(min_length=1)
+    opens_on: datetime.date
+    closes_on: datetime.date
+    uses_codes: bool = False
+    notice_date: datetime.date | None = None
+    notice_method: NoticeMethod | None = None
+    opt_out_handling: str = Field("", max_length=2000)
+
+
+class WaveSchoolOut(Schema):
+    uuid: UUID
+    school: UUID
+    school_name: str
+    survey_path: str | None = Field(None, description="The public link; only for those who manage the school's wave.")
+
+
+class WaveOut(Schema):
+    uuid: UUID
+    title: str
+    instrument: UUID
+    instrument_version: int
+    district: UUID
+    audience: Audience
+    languages: list[str]
+    opens_on: datetime.date
+    closes_on: datetime.date
+    status: WaveStatus
+    uses_codes: bool
+    notice_date: datetime.date | None
+    notice_method: str
+    opt_out_handling: str
+    schools: list[WaveSchoolOut]
+
+
+class EstimateOut(Schema):
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
+
+
+class ScaleOut(Schema):
+    scale: str
+    label: str
+    estimate: EstimateOut | None
+    percent_favourable: float | None
+    alpha: float | None
+
+
+class GroupOut(Schema):
+    respondents: int | None = Field(description="Null when suppressed.")
+    suppressed: bool
+    note: str = Field(description='"Suppressed (fewer than 10)" when suppressed, else empty.')
+    trust_index: EstimateOut | None
+    scales: list[ScaleOut]
+
+
+class SubgroupOut(GroupOut):
+    group: str = Field(description='The answer to the breakdown item; "not_answered" for skips.')
+
+
+class SchoolResultOut(GroupOut):
+    school: UUID
+    school_name: str
+    link: UUID
+    groups: list[SubgroupOut] = Field(description="Per answer to `by`, when asked for and the school is shown.")
+
+
+class ResultsQuery(Schema):
+    by: Literal["about_grade", "about_race", "about_sex"] | None = Field(None, description="Break down by this item.")
+
+
+class WaveResultsOut(Schema):
+    wave: UUID
+    schools: list[SchoolResultOut]
+    all_schools_shown: GroupOut
+
+
+class ResponseIn(Schema):
+    token: str = Field(min_length=8, max_length=64, description="The school's survey link token.")
+    language: str = Field(max_length=8)
+    code: str = Field("", max_length=20, description="The one-time code, for waves that use slips.")
+    answers: dict[str, int | str] = Field(description="Item code → answer; leave skipped items out.")
+
+
+class ReceivedOut(Schema):
+    received: bool

@@ -1,0 +1,74 @@
+"""Reads: a wave's answers and results per school, a school's results over waves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+
+from liaison.lib.suppression import is_suppressed
+
+from . import scoring
+from .models import Item, Response, Wave, WaveSchool
+from .services import wave_items
+
+
+@dataclass
+class SchoolRow:
+    wave_school: WaveSchool
+    result: scoring.GroupResult
+
+
+@dataclass
+class WaveResults:
+    wave: Wave
+    items: list[Item]
+    rows: list[SchoolRow]
+    pooled: scoring.GroupResult  # only the schools shown, so a hidden school cannot be recovered
+
+
+def answers_by_wave_school(wave_school_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in wave_school_ids}
+    for wave_school_id, answers in Response.objects.filter(wave_school_id__in=wave_school_ids).values_list(
+        "wave_school_id", "answers"
+    ):
+        found[wave_school_id].append(answers)
+    return found
+
+
+def wave_results(wave: Wave, wave_schools: Sequence[WaveSchool]) -> WaveResults:
+    items = wave_items(wave)
+    answers = answers_by_wave_school([ws.pk for ws in wave_schools])
+    rows = [SchoolRow(ws, scoring.group_result(items, answers[ws.pk])) for ws in wave_schools]
+    shown = [a for ws in wave_schools for a in answers[ws.pk] if not is_suppressed(len(answers[ws.pk]))]
+    return WaveResults(wave, items, rows, scoring.group_result(items, shown))
+
+
+def response_counts(wave: Wave) -> dict[int, int]:
+    rows = Response.objects.filter(wave_school__wave=wave).values("wave_school_id").annotate(n=Count("*"))
+    return {row["wave_school_id"]: row["n"] for row in rows}
+
+
+def school_history(wave_school: WaveSchool) -> list[tuple[WaveSchool, scoring.GroupResult]]:
+    """The school's results in every wave of the same instrument and audience, oldest first."""
+    wave = wave_school.wave
+    earlier = (
+        WaveSchool.objects.filter(
+            school_id=wave_school.school_id,
+            wave__audience=wave.audience,
+            wave__instrument__key=wave.instrument.key,
+        )
+        .select_related("wave__instrument")
+        .order_by("wave__opens_on")
+    )
+    found = list(earlier)
+    answers = answers_by_wave_school([ws.pk for ws in found])
+    return [(ws, scoring.group_result(wave_items(ws.wave), answers[ws.pk])) for ws in found]
+
+
+def previous(history: list[tuple[WaveSchool, scoring.GroupResult]], wave_school: WaveSchool) -> Any:
+    """The entry just before this wave in the history, or None."""
+    index = next(i for i, (ws, _) in enumerate(history) if ws.pk == wave_school.pk)
+    return history[index - 1] if index > 0 else None

@@ -1,0 +1,375 @@
+"""Surveys pages: waves and their results for staff, and the public survey behind each school's link.
+
+Staff reach waves and schools through `surveys.access`; every change goes through `surveys.services`.
+The survey page needs no sign-in (the link's token is the key), works without JavaScript, carries
+earlier pages' answers in hidden fields (nothing is kept on the server until the last page), and is
+CSRF-protected like every form.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liaison.directory.access import NOT_ALLOWED
+from liaison.directory.forms import add_service_errors
+from liaison.lib.suppression import SUPPRESSED
+
+from . import access, charts, exports, forms, limits, scoring, selectors, services
+from .models import Instrument, Item, Wave, WaveSchool
+from .vocabulary import WaveStatus
+
+WAVE_OPENED = "Opened {title}."
+WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
+TOO_MANY = "too_many"
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+# --- waves (staff) ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    access.require_survey_reader(request.user)
+    waves = access.waves_visible_to(request.user).order_by("-opens_on", "title")
+    return render(
+        request,
+        "surveys/home.html",
+        {"waves": waves, "may_open": access.may_open_waves(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_create(request: HttpRequest) -> HttpResponse:
+    if not access.may_open_waves(request.user):
+        raise PermissionDenied(NOT_ALLOWED)
+    schools = access.schools_for_new_wave(request.user)
+    form = forms.WaveForm(request.POST if request.method == "POST" else None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["schools"] = list(data["schools"])
+        data["notice_method"] = data["notice_method"] or ""
+        try:
+            wave = services.wave_open(actor=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, WAVE_OPENED.format(title=wave.title))
+            return redirect("surveys:wave", uuid=wave.uuid)
+    status = 400 if form.errors else 200
+    return render(request, "surveys/wave_form.html", {"form": form}, status=status)
+
+
+def _school_summary(row: selectors.SchoolRow, manageable: bool) -> dict[str, Any]:
+    return {"row": row, "result": row.result, "manageable": manageable}
+
+
+@login_required
+@require_GET
+def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    wave = access.wave_get_for_user(request.user, uuid)
+    wave_schools = list(access.wave_schools_visible(request.user, wave))
+    results = selectors.wave_results(wave, wave_schools)
+    rows = [_school_summary(row, access.wave_school_manageable(request.user, row.wave_school)) for row in results.rows]
+    context = {
+        "wave": wave,
+        "results": results,
+        "rows": rows,
+        "manageable": access.wave_manageable(request.user, wave),
+        "SUPPRESSED": SUPPRESSED,
+        "trust_help": scoring.TRUST_INDEX_HELP,
+        "open": wave.status == WaveStatus.OPEN,
+        "any_manageable": any(entry["manageable"] for entry in rows),
+    }
+    return render(request, "surveys/wave.html", context)
+
+
+@login_required
+@require_POST
+def wave_close(request: HttpRequest, uuid: str) -> HttpResponse:
+    wave = access.wave_get_for_user(request.user, uuid, write=True)
+    services.wave_close(actor=request.user, wave=wave, today=_today())
+    messages.success(request, WAVE_CLOSED.format(title=wave.title))
+    return redirect("surveys:wave", uuid=wave.uuid)
+
+
+def _csv(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
+    wave = access.wave_get_for_user(request.user, uuid)
+    results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
+    return _csv(exports.results_csv(results), f"survey-results-{wave.uuid}.csv")
+
+
+@login_required
+@require_GET
+def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
+    """De-identified raw responses, for the wave's managers only."""
+    wave = access.wave_get_for_user(request.user, uuid, write=True)
+    wave_schools = list(access.wave_schools_visible(request.user, wave))
+    answers = selectors.answers_by_wave_school([ws.pk for ws in wave_schools])
+    by_school = {ws.school.name: answers[ws.pk] for ws in wave_schools}
+    return _csv(exports.responses_csv(services.wave_items(wave), by_school), f"survey-responses-{wave.uuid}.csv")
+
+
+# --- one school's results ---------------------------------------------------------------------------
+
+
+class SubgroupForm(django_forms.Form):
+    by = django_forms.ChoiceField(
+        required=False,
+        label="Break down by",
+        choices=[("", "Everyone"), ("about_grade", "Grade"), ("about_race", "Race/ethnicity"), ("about_sex", "Sex")],
+    )
+
+
+def _option_label(item: Item, value: str) -> str:
+    for option in item.options:
+        if str(option["value"]) == value:
+            return option["label"]["en"]
+    return "Not answered" if value == scoring.NOT_ANSWERED else value
+
+
+def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list[dict[str, Any]]:
+    by_code = {item.code: item for item in items}
+    found = []
+    for dist in result.distributions:
+        item = by_code[dist.code]
+        bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]
+        found.append({"item": item, "answered": dist.answered, "svg": charts.distribution_chart(item.text["en"], bars)})
+    return found
+
+
+@login_required
+@require_GET
+def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
+    wave_school = access.wave_school_get_for_user(request.user, uuid)
+    history = selectors.school_history(wave_school)
+    current = next(result for ws, result in history if ws.pk == wave_school.pk)
+    before = selectors.previous(history, wave_school)
+    comparisons = []
+    if before is not None and not current.suppressed and not before[1].suppressed:
+        pairs = [("Trust index", before[1].trust, current.trust)]
+        pairs += [(s.label, _est(before[1], s.scale), s.estimate) for s in current.scales]
+        comparisons = [(label, scoring.compare(a, b)) for label, a, b in pairs]
+    points = [charts.TrendPoint(ws.wave.title, result.trust, result.suppressed) for ws, result in history]
+    items = services.wave_items(wave_school.wave)
+    filters = SubgroupForm(request.GET or None)
+    by = filters.cleaned_data["by"] if filters.is_valid() else ""
+    subgroups: list[tuple[str, scoring.GroupResult]] = []
+    if by:
+        answers = selectors.answers_by_wave_school([wave_school.pk])[wave_school.pk]
+        item = next(i for i in items if i.code == by) if by in {i.code for i in items} else None
+        if item is not None and not current.suppressed:
+            found = scoring.subgroup_results(items, answers, by)
+            subgroups = [(_option_label(item, key), result) for key, result in found.items()]
+    context = {
+        "wave_school": wave_school,
+        "wave": wave_school.wave,
+        "result": current,
+        "before": before,
+        "comparisons": comparisons,
+        "trend": charts.trend_chart(points, f"Trust index over waves at {wave_school.school.name}"),
+        "history": history,
+        "distributions": [] if current.suppressed else _distribution_charts(items, current),
+        "filters": filters,
+        "subgroups": subgroups,
+        "SUPPRESSED": SUPPRESSED,
+        "trust_help": scoring.TRUST_INDEX_HELP,
+        "manageable": access.wave_school_manageable(request.user, wave_school),
+    }
+    return render(request, "surveys/school.html", context)
+
+
+def _est(result: scoring.GroupResult, scale: str) -> scoring.Estimate | None:
+    found = result.scale(scale)
+    return found.estimate if found else None
+
+
+# --- links, QR codes, posters and slips --------------------------------------------------------------
+
+
+def _public_url(request: HttpRequest, wave_school: WaveSchool) -> str:
+    return request.build_absolute_uri(reverse("surveys:take", args=[wave_school.token]))
+
+
+@login_required
+@require_GET
+def qr_code(request: HttpRequest, uuid: str, kind: str) -> HttpResponse:
+    wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
+    qr = segno.make(_public_url(request, wave_school), error="m")
+    buffer = io.BytesIO()
+    if kind == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=2, title=f"Survey link for {wave_school.school.name}")
+        return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    qr.save(buffer, kind="png", scale=8, border=2)
+    return HttpResponse(buffer.getvalue(), content_type="image/png")
+
+
+@login_required
+@require_GET
+def poster(request: HttpRequest, uuid: str) -> HttpResponse:
+    wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
+    wave = wave_school.wave
+    titles = [wave.instrument.title.get(lang, wave.instrument.title["en"]) for lang in wave.languages]
+    context = {"wave_school": wave_school, "wave": wave, "url": _public_url(request, wave_school), "titles": titles}
+    return render(request, "surveys/poster.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slips(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Print one-time codes: each POST makes new codes and shows the sheet to print (they are shown once)."""
+    wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
+    form = forms.CodesForm(request.POST if request.method == "POST" else None)
+    codes: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.slip_codes_issue(
+                actor=request.user, wave_school=wave_school, count=form.cleaned_data["count"], today=_today()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {"wave_school": wave_school, "form": form, "codes": codes, "url": _public_url(request, wave_school)}
+    return render(request, "surveys/slips.html", context, status=400 if form.errors else 200)
+
+
+# --- the public survey ------------------------------------------------------------------------------
+
+
+def _wave_school_by_token(token: str) -> WaveSchool:
+    found = WaveSchool.objects.select_related("wave__instrument", "school").filter(token=token).first()
+    if found is None:
+        raise Http404("Not found.")
+    return found
+
+
+def _language(request: HttpRequest, wave: Wave) -> str:
+    asked = request.POST.get("switch") or request.POST.get("lang") or request.GET.get("lang") or ""
+    return asked if asked in wave.languages else wave.languages[0]
+
+
+def _ui(instrument: Instrument, language: str) -> dict[str, Any]:
+    return instrument.ui.get(language) or instrument.ui["en"]
+
+
+@require_http_methods(["GET", "POST"])
+def take(request: HttpRequest, token: str) -> HttpResponse:
+    wave_school = _wave_school_by_token(token)
+    wave = wave_school.wave
+    language = _language(request, wave)
+    ui = _ui(wave.instrument, language)
+    base = {"wave_school": wave_school, "wave": wave, "ui": ui, "LANGUAGE_CODE": language, "language": language}
+    base["languages"] = [(code, forms.LANGUAGE_NAMES.get(code, code)) for code in wave.languages]
+    base["title"] = wave.instrument.title.get(language, wave.instrument.title["en"])
+    if request.method == "GET" and request.GET.get("done"):
+        return render(request, "surveys/take_done.html", base)
+    if not services.wave_accepts(wave, _today()):
+        return render(request, "surveys/take_closed.html", base, status=410)
+    items = services.wave_items(wave)
+    pages = sorted({item.page for item in items})
+    form = forms.SurveyForm(
+        request.POST if request.method == "POST" else None,
+        items=items,
+        language=language,
+        uses_codes=wave.uses_codes,
+        ui=ui,
+    )
+    page = _page_number(request, len(pages))
+    status = 200
+    if request.method == "POST" and not request.POST.get("switch"):
+        page, status, done = _advance(request, form, wave_school, page, len(pages), language, ui)
+        if done:
+            return redirect(f"{reverse('surveys:take', args=[token])}?done=1&lang={language}")
+    return render(request, "surveys/take.html", {**base, **_page_context(form, items, pages, page, ui)}, status=status)
+
+
+def _page_number(request: HttpRequest, pages: int) -> int:
+    try:
+        page = int(request.POST.get("page", 1))
+    except ValueError:
+        page = 1
+    return min(max(page, 1), pages)
+
+
+def _advance(
+    request: HttpRequest,
+    form: forms.SurveyForm,
+    wave_school: WaveSchool,
+    page: int,
+    pages: int,
+    language: str,
+    ui: dict[str, Any],
+) -> tuple[int, int, bool]:
+    """Move between pages, or send on the last: (page to show, status, sent)."""
+    action = request.POST.get("action", "next")
+    if not form.is_valid():
+        return page, 400, False
+    if action == "back":
+        return max(1, page - 1), 200, False
+    code = form.cleaned_data.get("code", "") or ""
+    if page == 1 and wave_school.wave.uses_codes and not services.slip_code_valid(wave_school, code):
+        form.add_error("code", ui["bad_code"])
+        return page, 400, False
+    if action != "submit" or page < pages:
+        return min(pages, page + 1), 200, False
+    if not limits.submission_allowed(request, wave_school.token):
+        form.add_error(None, ui["too_many"])
+        return page, 429, False
+    try:
+        services.survey_response_submit(
+            wave_school=wave_school, language=language, answers=form.answers(), code=code, today=_today()
+        )
+    except ValidationError as error:
+        messages_for = getattr(error, "error_dict", {})
+        form.add_error(None, ui["bad_code"] if "code" in messages_for else ui["closed"])
+        return (1 if "code" in messages_for else page), 400, False
+    return page, 200, True
+
+
+def _page_context(
+    form: forms.SurveyForm, items: list[Item], pages: list[int], page: int, ui: dict[str, Any]
+) -> dict[str, Any]:
+    number = pages[page - 1]
+    shown = {item.code for item in items if item.page == number}
+    if page == 1 and "code" in form.fields:
+        shown.add("code")
+    carried = []
+    if form.is_bound:
+        for name in form.fields:
+            if name not in shown:
+                value = form.data.get(name, "")
+                if value:
+                    carried.append((name, value))
+    return {
+        "form": form,
+        "fields": [form[name] for name in form.fields if name in shown],
+        "carried": carried,
+        "page": page,
+        "pages": len(pages),
+        "progress": ui["page"].format(page=page, pages=len(pages)),
+        "heading": ui.get("pages", {}).get(str(number), ""),
+        "last": page == len(pages),
+    }
