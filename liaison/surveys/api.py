@@ -157,6 +157,30 @@ def _subgroups(results: selectors.WaveResults, row: selectors.SchoolRow, by: str
     return [{**group_out(result), "group": key} for key, result in groups.items()]
 
 
+def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:
+    compared = selectors.compared_with_previous(selectors.school_history(wave_school), wave_school)
+    if compared is None:
+        return None
+    changes = [
+        {
+            "measure": change.measure,
+            "label": change.label,
+            "difference": change.comparison.difference if change.comparison else None,
+            "low": change.comparison.low if change.comparison else None,
+            "high": change.comparison.high if change.comparison else None,
+            "distinguishable": change.comparison.distinguishable if change.comparison else None,
+        }
+        for change in compared.changes
+    ]
+    previous = compared.previous.wave
+    return {
+        "previous_wave": previous.uuid,
+        "previous_title": previous.title,
+        "suppressed": compared.suppressed,
+        "changes": changes,
+    }
+
+
 @router.get("/surveys/waves/{uuid}/results", response={200: WaveResultsOut, **ERROR_RESPONSES})
 def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -> dict[str, Any]:
     wave = access.wave_get_for_user(request.user, uuid)
@@ -168,6 +192,7 @@ def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -
             "school_name": row.wave_school.school.name,
             "link": row.wave_school.uuid,
             "groups": _subgroups(results, row, query.by),
+            "compared_with_previous": _compared_out(row.wave_school),
         }
         for row in results.rows
     ]

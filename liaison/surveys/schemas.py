@@ -96,11 +96,30 @@ class SubgroupOut(GroupOut):
     group: str = Field(description='The answer to the breakdown item; "not_answered" for skips.')
 
 
+class ChangeOut(Schema):
+    measure: str = Field(description='"trust_index" or a scale.')
+    label: str
+    difference: float | None = Field(description="This wave's mean minus the previous wave's.")
+    low: float | None = Field(description="Welch's 95% confidence interval of the difference.")
+    high: float | None
+    distinguishable: bool | None = Field(description="Whether the interval excludes no change.")
+
+
+class ComparedOut(Schema):
+    previous_wave: UUID
+    previous_title: str
+    suppressed: bool = Field(description="Either wave is suppressed at this school: nothing is compared.")
+    changes: list[ChangeOut]
+
+
 class SchoolResultOut(GroupOut):
     school: UUID
     school_name: str
     link: UUID
     groups: list[SubgroupOut] = Field(description="Per answer to `by`, when asked for and the school is shown.")
+    compared_with_previous: ComparedOut | None = Field(
+        description="Against the school's previous wave of the same instrument and audience; null when none."
+    )
 
 
 class ResultsQuery(Schema):

@@ -72,3 +72,43 @@ def previous(history: list[tuple[WaveSchool, scoring.GroupResult]], wave_school:
     """The entry just before this wave in the history, or None."""
     index = next(i for i, (ws, _) in enumerate(history) if ws.pk == wave_school.pk)
     return history[index - 1] if index > 0 else None
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: str  # "trust_index" or a scale's key
+    label: str
+    comparison: scoring.Comparison | None  # None when either wave has too few answers for an interval
+
+
+@dataclass(frozen=True)
+class ComparedWithPrevious:
+    """A school's results against its previous wave of the same instrument and audience."""
+
+    previous: WaveSchool
+    suppressed: bool  # either wave is suppressed: no figures are compared
+    changes: list[Change]
+
+
+def _scale_estimate(result: scoring.GroupResult, scale: str) -> scoring.Estimate | None:
+    found = result.scale(scale)
+    return found.estimate if found else None
+
+
+def compared_with_previous(
+    history: list[tuple[WaveSchool, scoring.GroupResult]], wave_school: WaveSchool
+) -> ComparedWithPrevious | None:
+    """The trust index and each scale, this wave minus the previous one, with Welch's 95% interval;
+    None when the school has no earlier wave."""
+    before = previous(history, wave_school)
+    if before is None:
+        return None
+    current = next(result for ws, result in history if ws.pk == wave_school.pk)
+    earlier_ws, earlier = before
+    if current.suppressed or earlier.suppressed:
+        return ComparedWithPrevious(earlier_ws, True, [])
+    changes = [Change("trust_index", "Trust index", scoring.compare(earlier.trust, current.trust))]
+    changes += [
+        Change(s.scale, s.label, scoring.compare(_scale_estimate(earlier, s.scale), s.estimate)) for s in current.scales
+    ]
+    return ComparedWithPrevious(earlier_ws, False, changes)

@@ -169,11 +169,8 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
     history = selectors.school_history(wave_school)
     current = next(result for ws, result in history if ws.pk == wave_school.pk)
     before = selectors.previous(history, wave_school)
-    comparisons = []
-    if before is not None and not current.suppressed and not before[1].suppressed:
-        pairs = [("Trust index", before[1].trust, current.trust)]
-        pairs += [(s.label, _est(before[1], s.scale), s.estimate) for s in current.scales]
-        comparisons = [(label, scoring.compare(a, b)) for label, a, b in pairs]
+    compared = selectors.compared_with_previous(history, wave_school)
+    comparisons = [(change.label, change.comparison) for change in compared.changes] if compared else []
     points = [charts.TrendPoint(ws.wave.title, result.trust, result.suppressed) for ws, result in history]
     items = services.wave_items(wave_school.wave)
     filters = SubgroupForm(request.GET or None)
@@ -201,11 +198,6 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
         "manageable": access.wave_school_manageable(request.user, wave_school),
     }
     return render(request, "surveys/school.html", context)
-
-
-def _est(result: scoring.GroupResult, scale: str) -> scoring.Estimate | None:
-    found = result.scale(scale)
-    return found.estimate if found else None
 
 
 # --- links, QR codes, posters and slips --------------------------------------------------------------
