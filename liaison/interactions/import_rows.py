@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import datetime
 import re
+import time
 import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
@@ -94,6 +96,24 @@ class ErrorLog:
 
     def __bool__(self) -> bool:
         return bool(self.shown)
+
+
+class Phases:
+    """Wall seconds spent in each phase of an import, for its summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def rounded(self) -> dict[str, float]:
+        return {name: round(seconds, 2) for name, seconds in self.seconds.items()}
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -226,6 +246,15 @@ UuidLookup = Callable[[list[str]], Mapping[str, Stored]]
 # --- checking --------------------------------------------------------------------------------------
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The fast path: the columns whose values it remembers, and the checks it repeats from the model fields.
+_QUICK_CODED = (
+    "kind", "role", "grade_band", "setting", "initiated_by", "staff_role", "service", "instead_of_enforcement",
+)  # fmt: skip
+_DURATION_LOW = rules.INTERACTION_RULES["duration_minutes"].minimum
+_DURATION_HIGH = rules.INTERACTION_RULES["duration_minutes"].maximum
+_STUDENTS_LOW = rules.INTERACTION_RULES["student_count"].minimum
+_STUDENTS_HIGH = rules.INTERACTION_RULES["student_count"].maximum
+assert None not in (_DURATION_LOW, _DURATION_HIGH, _STUDENTS_LOW, _STUDENTS_HIGH)
 
 
 def canonical_uuid(text: str) -> str | None:
@@ -291,6 +320,11 @@ class RowChecker:
         self.seen: set[str] = set()
         self.stored: Mapping[str, Stored] = {}
         self.skipped = 0
+        # The fast path (see `_quick`): the coded values of rows the full check found good.
+        self.good_codes: dict[tuple[str, ...], tuple[str, bool | None]] = {}
+        self.coded_names = tuple(name for name in _QUICK_CODED if name in names)
+        self.detail_cells = tuple(at for at, name in enumerate(names) if name in ENFORCEMENT_COLUMNS)
+        self.future = context.now + rules.FUTURE_TOLERANCE
 
     def prepare(self, chunk: list[tuple[int, list[str]]], schools: SchoolLookup, stored: UuidLookup) -> None:
         """Look up, in one query each, the chunk's schools not met before and its client ids already stored."""
@@ -307,6 +341,55 @@ class RowChecker:
     def check(self, line: int, cells: list[str]) -> NewContact | None:
         """The row as a NewContact, or None: already stored (skipped), or wrong (logged)."""
         raw: dict[str, Any] = dict(zip(self.names, map(str.strip, cells), strict=True))
+        if not raw.get("note") and not any(cells[at] for at in self.detail_cells):
+            quick = self._quick(raw)
+            if quick is not None:
+                return quick
+        return self._check(line, raw)
+
+    def _quick(self, raw: dict[str, Any]) -> NewContact | None:
+        """The common row, a contact without note or enforcement details, checked in a few lookups.
+
+        None means "not sure": the full check (`_check`) then decides and words every problem. The
+        fast path accepts only rows the full check accepts, with the same values: the combination
+        of coded values (kind, role, grade band, …, instead_of_enforcement) must be one a full check
+        already passed in this import, and the rest is what rules.record_problems checks of such a
+        row: a known officer, a served school, numbers in the model fields' ranges, a time that
+        parses and is not in the future (parse_moment, as the full check). Rows with a note or any
+        enforcement detail always take the full check. tests/test_import_fast_path.py holds the two together.
+        """
+        context = self.context
+        client_uuid = raw.get("client_uuid") or None
+        if client_uuid is not None:
+            client_uuid = client_uuid.lower()
+            if not _CANONICAL_UUID.fullmatch(client_uuid) or client_uuid in self.seen or client_uuid in self.stored:
+                return None
+        codes = self.good_codes.get(tuple(map(raw.get, self.coded_names)))
+        officer = context.officers.get(raw["badge_number"])
+        school = context.schools.get(raw["school_nces_id"])
+        if codes is None or officer is None or school is None or school.district_id not in context.served_district_ids:
+            return None
+        try:
+            duration = int(raw["duration_minutes"]) if raw.get("duration_minutes") else None
+            students = int(raw["student_count"]) if raw.get("student_count") else None
+        except ValueError:
+            return None
+        if (duration is not None and not _DURATION_LOW <= duration <= _DURATION_HIGH) or (
+            students is not None and not _STUDENTS_LOW <= students <= _STUDENTS_HIGH
+        ):
+            return None
+        parsed = parse_moment(raw["occurred_at"], context.time_zone)
+        if isinstance(parsed, str) or parsed[0] > self.future:
+            return None
+        raw["role"], raw["instead_of_enforcement"] = codes
+        raw["duration_minutes"], raw["student_count"], (raw["occurred_at"], occurred_on) = duration, students, parsed
+        if client_uuid is not None:
+            self.seen.add(client_uuid)
+        created_by = context.actor_id or officer.user_id
+        return NewContact(client_uuid, officer.id, created_by, school.id, school.district_id, raw, occurred_on, None)
+
+    def _check(self, line: int, raw: dict[str, Any]) -> NewContact | None:
+        codes = tuple(map(raw.get, self.coded_names))
         problems = Problems()
         client_uuid = self._client_uuid(raw.get("client_uuid") or "", problems)
         if client_uuid is not None and client_uuid in self.stored:
@@ -323,6 +406,8 @@ class RowChecker:
             return None
         if details is not None:
             details = rules.enforcement_defaults(details)
+        elif not raw.get("note"):
+            self.good_codes[codes] = (raw["role"], raw["instead_of_enforcement"])
         created_by = self.context.actor_id or officer.user_id
         return NewContact(client_uuid, officer.id, created_by, school.id, school.district_id, raw, occurred_on, details)
 

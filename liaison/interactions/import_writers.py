@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from .import_rows import NewContact, Stored
+from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
 from .vocabulary import REFERRAL_ACTIONS, ActionType
 
@@ -54,9 +54,10 @@ def _detail_row(interaction_id: int, agency_id: int, details: dict[str, Any]) ->
 class ContactWriter:
     """Writes chunks of checked rows for one agency; `added` counts what was written."""
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
         self.agency_id = agency_id
         self.now = now
+        self.phases = phases or Phases()
         self.added = 0
         self.enforcement = 0
         self.cursor = connection.cursor()
@@ -65,7 +66,8 @@ class ContactWriter:
         """Write one chunk: the contacts (consumed as they are checked), then their enforcement details."""
         details = self._write_contacts(contacts)
         if details:
-            self._write_details(details)
+            with self.phases("details"):
+                self._write_details(details)
 
     def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
         raise NotImplementedError
@@ -89,8 +91,8 @@ class CopyWriter(ContactWriter):
 
     BUFFER_ROWS = 1000
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
-        super().__init__(agency_id=agency_id, now=now)
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
+        super().__init__(agency_id=agency_id, now=now, phases=phases)
         stamp = now.isoformat()
         self.tail = f"\timport\tf\t{stamp}\t{stamp}\n"
         self.statement = f"COPY {CONTACT_TABLE} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
@@ -140,8 +142,8 @@ class CopyWriter(ContactWriter):
 class ExecutemanyWriter(ContactWriter):
     """SQLite: executemany inside the import's transaction."""
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
-        super().__init__(agency_id=agency_id, now=now)
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
+        super().__init__(agency_id=agency_id, now=now, phases=phases)
         stamp = str(now.astimezone(datetime.UTC).replace(tzinfo=None))
         self.tail = (Interaction.Source.IMPORT.value, False, stamp, stamp)
         self.statement = _insert(CONTACT_TABLE, CONTACT_COLUMNS)
@@ -170,9 +172,9 @@ class ExecutemanyWriter(ContactWriter):
         )  # fmt: skip
 
 
-def contact_writer(*, agency_id: int, now: datetime.datetime) -> ContactWriter:
+def contact_writer(*, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> ContactWriter:
     kind = CopyWriter if connection.vendor == "postgresql" else ExecutemanyWriter
-    return kind(agency_id=agency_id, now=now)
+    return kind(agency_id=agency_id, now=now, phases=phases)
 
 
 def largest_contact_id() -> int:

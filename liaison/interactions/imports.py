@@ -12,6 +12,7 @@ and the access functions for InteractionImport.
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -41,7 +42,7 @@ from liaison.directory.models import Agency, Officer, Partnership, School
 from liaison.lib.records import validate_record
 
 from . import import_rows
-from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, RowChecker
+from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
 from .rollups import rollup_add_imported
@@ -173,7 +174,9 @@ class _Run:
         self.stream = stream
         self.progress = progress
         self.kinds: Counter[str] = Counter()
-        self.days: set[str] = set()
+        self.first_day: datetime.date | None = None
+        self.last_day: datetime.date | None = None
+        self.phases = Phases()
 
     def execute(self, *, source_name: str, started: float, import_uuid: UUID | None) -> ImportOutcome:
         try:
@@ -182,18 +185,21 @@ class _Run:
                 after_id = largest_contact_id()
                 context = import_context(self.agency, self.actor, after_id=after_id)
                 checker = RowChecker(context, self.rows.names, self.errors)
-                writer = contact_writer(agency_id=self.agency.pk, now=context.now)
+                writer = contact_writer(agency_id=self.agency.pk, now=context.now, phases=self.phases)
                 try:
                     self._pass(checker, writer)
                     if not self.errors:
-                        writer.finish()
+                        with self.phases("finish"):
+                            writer.finish()
                 finally:
                     writer.close()
                 if self.errors:
                     raise _RolledBack
-                rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
+                with self.phases("rollups"):
+                    rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
                 # Imported enforcement actions are evaluated against the MOU like any other.
-                evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
+                with self.phases("evaluations"):
+                    evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:
@@ -202,23 +208,32 @@ class _Run:
 
     def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
         for chunk in self.rows.chunks(CHUNK_ROWS):
-            checker.prepare(chunk, _schools_by_nces, stored_contacts)
+            with self.phases("lookups"):
+                checker.prepare(chunk, _schools_by_nces, stored_contacts)
             if self.errors:
                 for line, cells in chunk:
                     checker.check(line, cells)  # only to report every problem; nothing more is written
             else:
-                writer.write(self._good(checker, chunk))
+                with self.phases("write"):
+                    writer.write(self._good(checker, chunk))
             self.progress(CHECKING, self.stream.done, self.stream.size)
         self.progress(CHECKING, self.stream.size, self.stream.size)
 
     def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
+        kinds = self.kinds
+        first, last = self.first_day, self.last_day
         for line, cells in chunk:
             contact = checker.check(line, cells)
             if contact is not None and not self.errors:
-                self.kinds[contact.values["kind"]] += 1
-                self.days.add(contact.occurred_on.isoformat())
+                kinds[contact.values["kind"]] += 1
+                day = contact.occurred_on
+                if first is None or day < first:
+                    first = day
+                if last is None or day > last:
+                    last = day
                 yield contact
+        self.first_day, self.last_day = first, last
 
     def _summary(
         self, writer: ContactWriter, checker: RowChecker, after_id: int, source_name: str, started: float
@@ -229,12 +244,14 @@ class _Run:
             "skipped": checker.skipped,
             "enforcement": writer.enforcement,
             "by_kind": dict(sorted(self.kinds.items())),
-            "first_day": min(self.days, default=None),
-            "last_day": max(self.days, default=None),
+            "first_day": self.first_day.isoformat() if self.first_day else None,
+            "last_day": self.last_day.isoformat() if self.last_day else None,
             # The import's records: the agency's imported ones with ids in (after_id, up_to_id].
             "after_id": after_id,
             "up_to_id": largest_contact_id(),
             "seconds": round(time.monotonic() - started, 1),
+            # Where the time went (wall seconds; "write" includes checking the rows it writes).
+            "phases": self.phases.rounded(),
         }
 
     def _audit(self, summary: dict[str, Any], import_uuid: UUID | None) -> None:
