@@ -94,6 +94,14 @@ class ErrorLog:
     def count(self) -> int:
         return len(self.shown) + self.not_shown
 
+    def mark(self) -> tuple[int, int]:
+        return len(self.shown), self.not_shown
+
+    def restore(self, mark: tuple[int, int]) -> None:
+        """Forget the problems logged since `mark`."""
+        del self.shown[mark[0] :]
+        self.not_shown = mark[1]
+
     def __bool__(self) -> bool:
         return bool(self.shown)
 
@@ -326,15 +334,17 @@ class RowChecker:
         self.detail_cells = tuple(at for at, name in enumerate(names) if name in ENFORCEMENT_COLUMNS)
         self.future = context.now + rules.FUTURE_TOLERANCE
 
-    def prepare(self, chunk: list[tuple[int, list[str]]], schools: SchoolLookup, stored: UuidLookup) -> None:
-        """Look up, in one query each, the chunk's schools not met before and its client ids already stored."""
+    def prepare(self, chunk: list[tuple[int, list[str]]], schools: SchoolLookup, stored: UuidLookup | None) -> None:
+        """Look up, in one query each, the chunk's schools not met before and its client ids already stored
+        (with `stored` None, none: the caller lets the uuid index find them, see imports._Run)."""
         nces_at = self.names.index("school_nces_id")
         unknown = {cells[nces_at].strip() for _, cells in chunk} - self.context.schools.keys()
         if unknown:
             found = schools(unknown)
             self.context.schools.update({nces: found.get(nces) for nces in unknown})
         self.seen = set()
-        if "client_uuid" in self.names:
+        self.stored = {}
+        if stored is not None and "client_uuid" in self.names:
             at = self.names.index("client_uuid")
             self.stored = stored([u for _, cells in chunk if (u := canonical_uuid(cells[at].strip()))])
 

@@ -78,6 +78,13 @@ class ContactWriter:
         self.cursor.executemany(_insert(DETAIL_TABLE, DETAIL_COLUMNS), rows)
         self.enforcement += len(rows)
 
+    def mark(self) -> tuple[int, int]:
+        return self.added, self.enforcement
+
+    def restore(self, mark: tuple[int, int]) -> None:
+        """After the rows written since `mark` were rolled back."""
+        self.added, self.enforcement = mark
+
     def finish(self) -> None:
         """Called once every chunk is written (not after a failure, which rolls everything back)."""
 

@@ -45,7 +45,7 @@ from . import import_rows
 from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
-from .rollups import rollup_add_imported
+from .rollups import RollupCells, rollup_add_cells
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,28 @@ class ImportOutcome:
 
 class _RolledBack(Exception):
     pass
+
+
+@dataclass
+class _Tally:
+    """The written contacts by kind, their first and last day, and their counts for the daily rollups."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+    cells: RollupCells = field(default_factory=dict)
+
+    def add(self, other: _Tally) -> None:
+        self.kinds.update(other.kinds)
+        for key, values in other.cells.items():
+            cell = self.cells.get(key)
+            if cell is None:
+                self.cells[key] = values
+            else:
+                for at, value in enumerate(values):
+                    cell[at] += value
+        days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
+        self.first_day, self.last_day = min(days, default=None), max(days, default=None)
 
 
 # --- what rows are checked against --------------------------------------------------------------
@@ -173,10 +195,9 @@ class _Run:
         self.errors = errors
         self.stream = stream
         self.progress = progress
-        self.kinds: Counter[str] = Counter()
-        self.first_day: datetime.date | None = None
-        self.last_day: datetime.date | None = None
+        self.tally = _Tally()
         self.phases = Phases()
+        self.assume_new = True
 
     def execute(self, *, source_name: str, started: float, import_uuid: UUID | None) -> ImportOutcome:
         try:
@@ -196,7 +217,7 @@ class _Run:
                 if self.errors:
                     raise _RolledBack
                 with self.phases("rollups"):
-                    rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
+                    rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
                     evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
@@ -208,32 +229,78 @@ class _Run:
 
     def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
         for chunk in self.rows.chunks(CHUNK_ROWS):
-            with self.phases("lookups"):
-                checker.prepare(chunk, _schools_by_nces, stored_contacts)
-            if self.errors:
-                for line, cells in chunk:
-                    checker.check(line, cells)  # only to report every problem; nothing more is written
-            else:
-                with self.phases("write"):
-                    writer.write(self._good(checker, chunk))
+            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk):
+                with self.phases("lookups"):
+                    checker.prepare(chunk, _schools_by_nces, stored_contacts)
+                if self.errors:
+                    for line, cells in chunk:
+                        checker.check(line, cells)  # only to report every problem; nothing more is written
+                else:
+                    with self.phases("write"):
+                        self._write(checker, writer, chunk)
             self.progress(CHECKING, self.stream.done, self.stream.size)
         self.progress(CHECKING, self.stream.size, self.stream.size)
 
-    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Iterator[NewContact]:
+    def _write_new(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> bool:
+        """Write a chunk as if none of its client ids were stored yet, or write nothing and return False.
+
+        Looking every id up first costs an index probe per row; inserting probes the same unique index
+        anyway. So the chunk is written under a savepoint, and undone when the index finds an id already
+        stored (by an earlier import, the API, another agency or an earlier chunk) or when a row has a
+        problem (which might be a stored row's, to be skipped unchecked): the caller then looks the ids
+        up and checks the chunk again, exactly as before.
+        """
+        with self.phases("lookups"):
+            checker.prepare(chunk, _schools_by_nces, None)
+        errors, written = self.errors.mark(), writer.mark()
+        savepoint = transaction.savepoint()
+        try:
+            with self.phases("write"):
+                self._write(checker, writer, chunk)
+            undo = bool(self.errors)
+        except (IntegrityError, connection.Database.IntegrityError):
+            undo = True
+            self.assume_new = False  # a file imported before: look its ids up from now on
+        if undo:
+            transaction.savepoint_rollback(savepoint)
+            self.errors.restore(errors)
+            writer.restore(written)
+            return False
+        transaction.savepoint_commit(savepoint)
+        return True
+
+    def _write(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> None:
+        tally = _Tally()
+        writer.write(self._good(checker, chunk, tally))
+        if not self.errors:
+            self.tally.add(tally)
+
+    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
-        kinds = self.kinds
-        first, last = self.first_day, self.last_day
+        kinds, rollups = tally.kinds, tally.cells
+        first, last = tally.first_day, tally.last_day
         for line, cells in chunk:
             contact = checker.check(line, cells)
             if contact is not None and not self.errors:
-                kinds[contact.values["kind"]] += 1
-                day = contact.occurred_on
+                values, day = contact.values, contact.occurred_on
+                kind = values["kind"]
+                kinds[kind] += 1
                 if first is None or day < first:
                     first = day
                 if last is None or day > last:
                     last = day
+                key = (contact.district_id, contact.school_id, contact.officer_id, day, kind, values["role"])
+                cell = rollups.get(key)
+                if cell is None:
+                    cell = rollups[key] = [0, 0, 0, 0]
+                cell[0] += 1
+                if (minutes := values["duration_minutes"]) is not None:
+                    cell[1] += minutes
+                    cell[2] += 1
+                if students := values["student_count"]:
+                    cell[3] += students
                 yield contact
-        self.first_day, self.last_day = first, last
+        tally.first_day, tally.last_day = first, last
 
     def _summary(
         self, writer: ContactWriter, checker: RowChecker, after_id: int, source_name: str, started: float
@@ -243,9 +310,9 @@ class _Run:
             "added": writer.added,
             "skipped": checker.skipped,
             "enforcement": writer.enforcement,
-            "by_kind": dict(sorted(self.kinds.items())),
-            "first_day": self.first_day.isoformat() if self.first_day else None,
-            "last_day": self.last_day.isoformat() if self.last_day else None,
+            "by_kind": dict(sorted(self.tally.kinds.items())),
+            "first_day": self.tally.first_day.isoformat() if self.tally.first_day else None,
+            "last_day": self.tally.last_day.isoformat() if self.tally.last_day else None,
             # The import's records: the agency's imported ones with ids in (after_id, up_to_id].
             "after_id": after_id,
             "up_to_id": largest_contact_id(),
