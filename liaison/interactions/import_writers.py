@@ -53,6 +53,8 @@ def _detail_row(interaction_id: int, agency_id: int, details: dict[str, Any]) ->
 class ContactWriter:
     """Writes chunks of checked rows for one agency; `added` counts what was written."""
 
+    set_based = False  # whether finish() checks the foreign keys (CopyWriter)
+
     def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
         self.agency_id = agency_id
         self.now = now
