@@ -320,6 +320,12 @@ def main() -> None:
     parser.add_argument("--again", action="store_true", help="import the same file a second time")
     parser.add_argument("--csv", type=Path, help="keep the generated file here (and reuse it if it is there)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw bulk insert for comparison")
+    parser.add_argument(
+        "--row-triggers",
+        action="store_true",
+        help="PostgreSQL: check foreign keys row by row, as for a database role that may not set "
+        "session_replication_role (see import_writers.CopyWriter)",
+    )
     args = parser.parse_args()
     with throwaway_database("bench_import") as environment:
         os.environ.update(environment)
@@ -328,6 +334,10 @@ def main() -> None:
         import django
 
         django.setup()
+        if args.row_triggers:
+            from liaison.interactions import import_writers
+
+            import_writers.SET_BASED_FOREIGN_KEYS = False
         run(rows=args.rows, seed=args.seed, again=args.again, keep=args.csv, baseline=not args.no_baseline)
         from django.db import connections
 

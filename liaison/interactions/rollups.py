@@ -123,6 +123,8 @@ def rollup_add_cells(*, agency_id: int, cells: RollupCells, references_checked: 
             return
         if references_checked:
             cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(_ADD_COLUMNS, [list(column) for column in zip(*rows, strict=True)])
+        # Each column as an array literal: ids, dates, counts and codes need no quoting, and formatting
+        # them here is several times cheaper than adapting 87,000 × 11 values one by one.
+        cursor.execute(_ADD_COLUMNS, ["{" + ",".join(map(str, column)) + "}" for column in zip(*rows, strict=True)])
         if references_checked:
             cursor.execute("SET LOCAL session_replication_role = origin")
