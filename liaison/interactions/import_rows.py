@@ -267,11 +267,17 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 _QUICK_CODED = (
     "kind", "role", "grade_band", "setting", "initiated_by", "staff_role", "service", "instead_of_enforcement",
 )  # fmt: skip
-_DURATION_LOW = rules.INTERACTION_RULES["duration_minutes"].minimum
-_DURATION_HIGH = rules.INTERACTION_RULES["duration_minutes"].maximum
-_STUDENTS_LOW = rules.INTERACTION_RULES["student_count"].minimum
-_STUDENTS_HIGH = rules.INTERACTION_RULES["student_count"].maximum
-assert None not in (_DURATION_LOW, _DURATION_HIGH, _STUDENTS_LOW, _STUDENTS_HIGH)
+
+
+def _limit(value: int | None) -> int:
+    assert value is not None, "the fast path repeats the model field's range"
+    return value
+
+
+_DURATION_LOW = _limit(rules.INTERACTION_RULES["duration_minutes"].minimum)
+_DURATION_HIGH = _limit(rules.INTERACTION_RULES["duration_minutes"].maximum)
+_STUDENTS_LOW = _limit(rules.INTERACTION_RULES["student_count"].minimum)
+_STUDENTS_HIGH = _limit(rules.INTERACTION_RULES["student_count"].maximum)
 
 
 def canonical_uuid(text: str) -> str | None:
@@ -338,7 +344,7 @@ class RowChecker:
         self.stored: Mapping[str, Stored] = {}
         self.skipped = 0
         # The fast path (see `_quick`): the coded values of rows the full check found good.
-        self.good_codes: dict[tuple[str, ...], tuple[str, bool | None]] = {}
+        self.good_codes: dict[tuple[Any, ...], tuple[str, bool | None]] = {}
         self.coded_names = tuple(name for name in _QUICK_CODED if name in names)
         detail_cells = [at for at, name in enumerate(names) if name in ENFORCEMENT_COLUMNS]
         # the row's enforcement cells, as a tuple (itemgetter of one index returns the cell alone)
@@ -387,7 +393,8 @@ class RowChecker:
             client_uuid = client_uuid.lower()
             if not _CANONICAL_UUID.fullmatch(client_uuid) or client_uuid in self.seen or client_uuid in self.stored:
                 return None
-        codes = self.good_codes.get(tuple(map(raw.get, self.coded_names)))
+        get: Callable[[str], Any] = raw.get
+        codes = self.good_codes.get(tuple(map(get, self.coded_names)))
         officer = context.officers.get(raw["badge_number"])
         school = context.schools.get(raw["school_nces_id"])
         if codes is None or officer is None or school is None or school.district_id not in context.served_district_ids:

@@ -227,7 +227,7 @@ class ExecutemanyWriter(ContactWriter):
 SET_BASED_FOREIGN_KEYS = True
 # The contact columns that are foreign keys, with the table each refers to.
 _REFERENCES = {
-    field.column: field.related_model._meta.db_table
+    field.column: field.related_model._meta.db_table  # type: ignore[union-attr]
     for field in Interaction._meta.concrete_fields
     if field.is_relation and field.column in CONTACT_COLUMNS
 }

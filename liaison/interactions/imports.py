@@ -262,7 +262,7 @@ class _Run:
             with self.phases("write"):
                 self._write(checker, writer, chunk)
             undo = bool(self.errors)
-        except (IntegrityError, connection.Database.IntegrityError):
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
             undo = True
             self.assume_new = False  # a file imported before: look its ids up from now on
         if undo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
@@ -114,7 +115,7 @@ def rollup_add_cells(*, agency_id: int, cells: RollupCells, references_checked: 
     officer these cells refer to (import_writers.CopyWriter), so PostgreSQL's per-row foreign-key
     triggers are turned off for this one statement.
     """
-    rows = [(agency_id, *key, *values) for key, values in cells.items()]
+    rows: list[tuple[Any, ...]] = [(agency_id, *key, *values) for key, values in cells.items()]
     if not rows:
         return
     with connection.cursor() as cursor:
