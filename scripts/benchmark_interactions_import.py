@@ -178,7 +178,22 @@ def import_file(path: Path, agency: Any, label: str, rows: int) -> None:
     seconds = time.perf_counter() - started
     cpu, server_after = own_cpu_seconds() - cpu, server_cpu_seconds()
     used = f"CPU {cpu:.1f} s here" + (f", {server_after - server:.1f} s in PostgreSQL" if server is not None else "")
-    print(f"{label}: {seconds:.1f} s, {rows / seconds:,.0f} rows/s ({used}); peak RSS so far {peak_rss_mb():.0f} MB")
+    print(f"{label}: {seconds:.1f} s, {rows / seconds:,.0f} rows/s ({used}); peak RSS so far {peak_rss_mb():.0f} MB; "
+          f"load average {load_average()}")  # fmt: skip
+    print(f"  phases (wall s): {phases()}")
+
+
+def load_average() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def phases() -> str:
+    """Where the last import's time went, from its summary ("write" includes checking the rows)."""
+    from liaison.interactions.models import InteractionImport
+
+    job = InteractionImport.objects.order_by("-id").first()
+    spent = (job.summary or {}).get("phases", {}) if job else {}
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in spent.items()) or "none recorded"
 
 
 def check_counts(rows: int) -> None:
@@ -221,7 +236,7 @@ def raw_insert_baseline(folder: Path, rows: int) -> None:
         transaction.set_rollback(True)
     used = f"CPU {cpu:.1f} s here" + (f", {server_after - server:.1f} s in PostgreSQL" if server is not None else "")
     print(f"Raw bulk insert of the same rows, same indexes and foreign keys: {seconds:.1f} s, "
-          f"{rows / seconds:,.0f} rows/s ({used})")  # fmt: skip
+          f"{rows / seconds:,.0f} rows/s ({used}); load average {load_average()}")  # fmt: skip
 
 
 def _clone_postgresql() -> None:
@@ -279,8 +294,7 @@ def run(*, rows: int, seed: int, again: bool, keep: Path | None, baseline: bool)
 
     call_command("migrate", verbosity=0)
     agency = seed_program()
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{engine_name()} ({connection.vendor}); {os.cpu_count()} CPUs; load average {load}")
+    print(f"{engine_name()} ({connection.vendor}); {os.cpu_count()} CPUs; load average {load_average()}")
     with tempfile.TemporaryDirectory(prefix="contacts-import-") as folder:
         path = keep or Path(folder) / "contacts.csv"
         started = time.perf_counter()
@@ -306,6 +320,12 @@ def main() -> None:
     parser.add_argument("--again", action="store_true", help="import the same file a second time")
     parser.add_argument("--csv", type=Path, help="keep the generated file here (and reuse it if it is there)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw bulk insert for comparison")
+    parser.add_argument(
+        "--row-triggers",
+        action="store_true",
+        help="PostgreSQL: check foreign keys row by row, as for a database role that may not set "
+        "session_replication_role (see import_writers.CopyWriter)",
+    )
     args = parser.parse_args()
     with throwaway_database("bench_import") as environment:
         os.environ.update(environment)
@@ -314,6 +334,10 @@ def main() -> None:
         import django
 
         django.setup()
+        if args.row_triggers:
+            from liaison.interactions import import_writers
+
+            import_writers.SET_BASED_FOREIGN_KEYS = False
         run(rows=args.rows, seed=args.seed, again=args.again, keep=args.csv, baseline=not args.no_baseline)
         from django.db import connections
 

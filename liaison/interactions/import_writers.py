@@ -13,9 +13,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection
 
-from .import_rows import NewContact, Stored
+from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
 from .vocabulary import REFERRAL_ACTIONS, ActionType
 
@@ -34,8 +34,7 @@ DETAIL_TABLE = EnforcementDetail._meta.db_table
 # COPY text: a backslash, tab, newline or carriage return in a value is escaped; \N is NULL.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NULL = "\\N"
-# Ids looked up per query: within SQLite's oldest parameter limit (999), and small enough that
-# PostgreSQL probes the uuid index rather than scanning the table (it scans for 10,000).
+# Ids looked up per query on SQLite: within its oldest parameter limit (999).
 LOOKUP_BATCH = 900
 
 
@@ -54,9 +53,12 @@ def _detail_row(interaction_id: int, agency_id: int, details: dict[str, Any]) ->
 class ContactWriter:
     """Writes chunks of checked rows for one agency; `added` counts what was written."""
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
+    set_based = False  # whether finish() checks the foreign keys (CopyWriter)
+
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
         self.agency_id = agency_id
         self.now = now
+        self.phases = phases or Phases()
         self.added = 0
         self.enforcement = 0
         self.cursor = connection.cursor()
@@ -65,7 +67,8 @@ class ContactWriter:
         """Write one chunk: the contacts (consumed as they are checked), then their enforcement details."""
         details = self._write_contacts(contacts)
         if details:
-            self._write_details(details)
+            with self.phases("details"):
+                self._write_details(details)
 
     def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
         raise NotImplementedError
@@ -77,6 +80,13 @@ class ContactWriter:
         self.cursor.executemany(_insert(DETAIL_TABLE, DETAIL_COLUMNS), rows)
         self.enforcement += len(rows)
 
+    def mark(self) -> tuple[int, int]:
+        return self.added, self.enforcement
+
+    def restore(self, mark: tuple[int, int]) -> None:
+        """After the rows written since `mark` were rolled back."""
+        self.added, self.enforcement = mark
+
     def finish(self) -> None:
         """Called once every chunk is written (not after a failure, which rolls everything back)."""
 
@@ -85,31 +95,71 @@ class ContactWriter:
 
 
 class CopyWriter(ContactWriter):
-    """PostgreSQL: one COPY per chunk, fed row by row as the rows are checked."""
+    """PostgreSQL: one COPY per chunk, fed row by row as the rows are checked.
+
+    Foreign keys. Each contact references five rows (agency, district, school, officer, creator),
+    and PostgreSQL checks a foreign key with one trigger call per row and key: five million queries
+    for a million contacts, most of the time a COPY takes (docs/benchmarks.md). Every one of those
+    ids was read from the database in this transaction, so when the database role may (superuser, or
+    on PostgreSQL 15+ `GRANT SET ON PARAMETER session_replication_role`), the COPY runs with row
+    triggers off (`SET LOCAL session_replication_role = replica`, for that statement only) and
+    `finish` checks the same keys once per distinct value instead: it takes the very lock each trigger
+    would take (FOR KEY SHARE) on every referenced row, and fails the import if one is gone. Without
+    that privilege the triggers run, immediate, inside each COPY.
+    """
 
     BUFFER_ROWS = 1000
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
-        super().__init__(agency_id=agency_id, now=now)
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
+        super().__init__(agency_id=agency_id, now=now, phases=phases)
         stamp = now.isoformat()
         self.tail = f"\timport\tf\t{stamp}\t{stamp}\n"
         self.statement = f"COPY {CONTACT_TABLE} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
-        # Django's foreign keys are INITIALLY DEFERRED. Deferred, a million rows queue five million
-        # checks that run one after another at commit; immediate, they run inside COPY, while this
-        # process is still reading the file, and cost less (measured: docs/benchmarks.md).
-        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.set_based = SET_BASED_FOREIGN_KEYS and _may_turn_off_row_triggers(self.cursor)
+        # column -> the ids written to it; checked in finish() when the row triggers were off
+        self.referenced: dict[str, set[int]] = {column: set() for column in _REFERENCES}
+        self.referenced["agency_id"].add(agency_id)
+        if not self.set_based:
+            # Django's foreign keys are INITIALLY DEFERRED. Deferred, a million rows queue five million
+            # checks that run one after another at commit; immediate, they run inside COPY, while this
+            # process is still reading the file, and cost less (measured: docs/benchmarks.md).
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def finish(self) -> None:
-        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
+        if self.set_based:
+            with self.phases("foreign keys"):
+                self._check_references()
+        else:
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
+
+    def _check_references(self) -> None:
+        """The foreign keys of every written contact, one query per referenced table: each referenced row
+        is locked FOR KEY SHARE (as a foreign-key trigger would lock it) and must exist."""
+        for column, ids in self.referenced.items():
+            if not ids:
+                continue
+            table = _REFERENCES[column]
+            self.cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [sorted(ids)])
+            missing = ids - {found for (found,) in self.cursor.fetchall()}
+            if missing:
+                raise IntegrityError(f"{CONTACT_TABLE}.{column} refers to rows of {table} that are gone: {missing}")
 
     def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
         details: dict[str, dict[str, Any]] = {}
         lines: list[str] = []
         raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
+        districts, schools = self.referenced["district_id"], self.referenced["school_id"]
+        officers, creators = self.referenced["officer_id"], self.referenced["created_by_id"]
+        if self.set_based:
+            raw_cursor.execute("SET LOCAL session_replication_role = replica")
         with raw_cursor.copy(self.statement) as copy:
             for contact in contacts:
                 key = contact.client_uuid or str(uuid.uuid4())
                 lines.append(self._line(key, contact))
+                districts.add(contact.district_id)
+                schools.add(contact.school_id)
+                officers.add(contact.officer_id)
+                creators.add(contact.created_by_id)
                 if contact.details is not None:
                     details[key] = contact.details
                 if len(lines) >= self.BUFFER_ROWS:
@@ -118,6 +168,8 @@ class CopyWriter(ContactWriter):
                     lines.clear()
             copy.write("".join(lines))
             self.added += len(lines)
+        if self.set_based:  # (after a failed COPY the transaction only rolls back, which undoes SET LOCAL)
+            raw_cursor.execute("SET LOCAL session_replication_role = origin")
         return details
 
     def _line(self, key: str, contact: NewContact) -> str:
@@ -140,8 +192,8 @@ class CopyWriter(ContactWriter):
 class ExecutemanyWriter(ContactWriter):
     """SQLite: executemany inside the import's transaction."""
 
-    def __init__(self, *, agency_id: int, now: datetime.datetime) -> None:
-        super().__init__(agency_id=agency_id, now=now)
+    def __init__(self, *, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> None:
+        super().__init__(agency_id=agency_id, now=now, phases=phases)
         stamp = str(now.astimezone(datetime.UTC).replace(tzinfo=None))
         self.tail = (Interaction.Source.IMPORT.value, False, stamp, stamp)
         self.statement = _insert(CONTACT_TABLE, CONTACT_COLUMNS)
@@ -170,9 +222,32 @@ class ExecutemanyWriter(ContactWriter):
         )  # fmt: skip
 
 
-def contact_writer(*, agency_id: int, now: datetime.datetime) -> ContactWriter:
+# Whether CopyWriter may check foreign keys once per distinct value (see its docstring); tests and the
+# benchmark turn it off to measure the per-row triggers.
+SET_BASED_FOREIGN_KEYS = True
+# The contact columns that are foreign keys, with the table each refers to.
+_REFERENCES = {
+    field.column: field.related_model._meta.db_table  # type: ignore[union-attr]
+    for field in Interaction._meta.concrete_fields
+    if field.is_relation and field.column in CONTACT_COLUMNS
+}
+
+
+def _may_turn_off_row_triggers(cursor: Any) -> bool:
+    """Whether this database role may SET session_replication_role (superuser, or granted on PostgreSQL 15+)."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    row = cursor.fetchone()
+    if row is not None and row[0]:
+        return True
+    if connection.pg_version < 150000:  # type: ignore[attr-defined]
+        return False
+    cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    return bool(cursor.fetchone()[0])
+
+
+def contact_writer(*, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> ContactWriter:
     kind = CopyWriter if connection.vendor == "postgresql" else ExecutemanyWriter
-    return kind(agency_id=agency_id, now=now)
+    return kind(agency_id=agency_id, now=now, phases=phases)
 
 
 def largest_contact_id() -> int:
@@ -183,16 +258,34 @@ def largest_contact_id() -> int:
 
 def stored_contacts(uuids: list[str]) -> dict[str, Stored]:
     """The stored records among these ids (canonical text), in a few queries."""
+    if connection.vendor == "postgresql":
+        return _stored_postgresql(uuids)
     found: dict[str, Stored] = {}
-    batch = LOOKUP_BATCH
     with connection.cursor() as cursor:
-        for start in range(0, len(uuids), batch):
-            part = uuids[start : start + batch]
-            params: list[Any]
-            if connection.vendor == "postgresql":
-                where, params = "uuid = ANY(%s::uuid[])", [part]
-            else:  # SQLite keeps a uuid as 32 hex digits
-                where, params = f"uuid IN ({', '.join(['%s'] * len(part))})", [u.replace("-", "") for u in part]
-            cursor.execute(f"SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE {where}", params)
-            found.update({str(uuid.UUID(str(key))): Stored(*rest) for key, *rest in cursor.fetchall()})
+        for start in range(0, len(uuids), LOOKUP_BATCH):
+            part = [u.replace("-", "") for u in uuids[start : start + LOOKUP_BATCH]]  # SQLite: 32 hex digits
+            where = f"uuid IN ({', '.join(['%s'] * len(part))})"
+            cursor.execute(f"SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE {where}", part)
+            found.update({str(uuid.UUID(key)): Stored(*rest) for key, *rest in cursor.fetchall()})
+    return found
+
+
+# One index probe per id, in id order (neighbouring probes share index pages). LATERAL … LIMIT 1 keeps
+# the probes: as `uuid = ANY(…)` PostgreSQL scanned the whole table for 900 ids once it held 200,000
+# rows it had not analysed yet. 10,000 ids a query keep the estimate under the cost where JIT starts.
+_STORED_POSTGRESQL = f"""
+SELECT found.uuid, found.id, found.agency_id, found.source
+FROM unnest(%s::uuid[]) AS wanted (uuid)
+CROSS JOIN LATERAL (SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE uuid = wanted.uuid LIMIT 1) AS found
+"""
+PROBE_BATCH = 10_000
+
+
+def _stored_postgresql(uuids: list[str]) -> dict[str, Stored]:
+    found: dict[str, Stored] = {}
+    ordered = sorted(uuids)  # canonical lower-case text sorts as the uuid type does
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), PROBE_BATCH):
+            cursor.execute(_STORED_POSTGRESQL, [ordered[start : start + PROBE_BATCH]])
+            found.update({str(key): Stored(*rest) for key, *rest in cursor.fetchall()})
     return found

@@ -12,6 +12,8 @@ and the access functions for InteractionImport.
 
 from __future__ import annotations
 
+import datetime
+import gc
 import io
 import logging
 import os
@@ -19,6 +21,7 @@ import time
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +44,10 @@ from liaison.directory.models import Agency, Officer, Partnership, School
 from liaison.lib.records import validate_record
 
 from . import import_rows
-from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, RowChecker
+from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
-from .rollups import rollup_add_imported
+from .rollups import RollupCells, rollup_add_cells
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,28 @@ class ImportOutcome:
 
 class _RolledBack(Exception):
     pass
+
+
+@dataclass
+class _Tally:
+    """The written contacts by kind, their first and last day, and their counts for the daily rollups."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    first_day: datetime.date | None = None
+    last_day: datetime.date | None = None
+    cells: RollupCells = field(default_factory=dict)
+
+    def add(self, other: _Tally) -> None:
+        self.kinds.update(other.kinds)
+        for key, values in other.cells.items():
+            cell = self.cells.get(key)
+            if cell is None:
+                self.cells[key] = values
+            else:
+                for at, value in enumerate(values):
+                    cell[at] += value
+        days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
+        self.first_day, self.last_day = min(days, default=None), max(days, default=None)
 
 
 # --- what rows are checked against --------------------------------------------------------------
@@ -172,28 +197,34 @@ class _Run:
         self.errors = errors
         self.stream = stream
         self.progress = progress
-        self.kinds: Counter[str] = Counter()
-        self.days: set[str] = set()
+        self.tally = _Tally()
+        self.phases = Phases()
+        self.assume_new = True
 
     def execute(self, *, source_name: str, started: float, import_uuid: UUID | None) -> ImportOutcome:
         try:
-            with transaction.atomic(), _sqlite_cache():
+            with transaction.atomic(), _sqlite_cache(), _collector_paused():
                 _lock_agency_imports(self.agency)
                 after_id = largest_contact_id()
                 context = import_context(self.agency, self.actor, after_id=after_id)
                 checker = RowChecker(context, self.rows.names, self.errors)
-                writer = contact_writer(agency_id=self.agency.pk, now=context.now)
+                writer = contact_writer(agency_id=self.agency.pk, now=context.now, phases=self.phases)
                 try:
                     self._pass(checker, writer)
                     if not self.errors:
-                        writer.finish()
+                        with self.phases("finish"):
+                            writer.finish()
                 finally:
                     writer.close()
                 if self.errors:
                     raise _RolledBack
-                rollup_add_imported(agency_id=self.agency.pk, after_id=after_id)
+                with self.phases("rollups"):
+                    rollup_add_cells(
+                        agency_id=self.agency.pk, cells=self.tally.cells, references_checked=writer.set_based
+                    )
                 # Imported enforcement actions are evaluated against the MOU like any other.
-                evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
+                with self.phases("evaluations"):
+                    evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:
@@ -202,23 +233,78 @@ class _Run:
 
     def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
         for chunk in self.rows.chunks(CHUNK_ROWS):
-            checker.prepare(chunk, _schools_by_nces, stored_contacts)
-            if self.errors:
-                for line, cells in chunk:
-                    checker.check(line, cells)  # only to report every problem; nothing more is written
-            else:
-                writer.write(self._good(checker, chunk))
+            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk):
+                with self.phases("lookups"):
+                    checker.prepare(chunk, _schools_by_nces, stored_contacts)
+                if self.errors:
+                    for line, cells in chunk:
+                        checker.check(line, cells)  # only to report every problem; nothing more is written
+                else:
+                    with self.phases("write"):
+                        self._write(checker, writer, chunk)
             self.progress(CHECKING, self.stream.done, self.stream.size)
         self.progress(CHECKING, self.stream.size, self.stream.size)
 
-    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Iterator[NewContact]:
+    def _write_new(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> bool:
+        """Write a chunk as if none of its client ids were stored yet, or write nothing and return False.
+
+        Looking every id up first costs an index probe per row; inserting probes the same unique index
+        anyway. So the chunk is written under a savepoint, and undone when the index finds an id already
+        stored (by an earlier import, the API, another agency or an earlier chunk) or when a row has a
+        problem (which might be a stored row's, to be skipped unchecked): the caller then looks the ids
+        up and checks the chunk again, exactly as before.
+        """
+        with self.phases("lookups"):
+            checker.prepare(chunk, _schools_by_nces, None)
+        errors, written = self.errors.mark(), writer.mark()
+        savepoint = transaction.savepoint()
+        try:
+            with self.phases("write"):
+                self._write(checker, writer, chunk)
+            undo = bool(self.errors)
+        except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
+            undo = True
+            self.assume_new = False  # a file imported before: look its ids up from now on
+        if undo:
+            transaction.savepoint_rollback(savepoint)
+            self.errors.restore(errors)
+            writer.restore(written)
+            return False
+        transaction.savepoint_commit(savepoint)
+        return True
+
+    def _write(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> None:
+        tally = _Tally()
+        writer.write(self._good(checker, chunk, tally))
+        if not self.errors:
+            self.tally.add(tally)
+
+    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
+        kinds, rollups = tally.kinds, tally.cells
+        first, last = tally.first_day, tally.last_day
         for line, cells in chunk:
             contact = checker.check(line, cells)
             if contact is not None and not self.errors:
-                self.kinds[contact.values["kind"]] += 1
-                self.days.add(contact.occurred_on.isoformat())
+                values, day = contact.values, contact.occurred_on
+                kind = values["kind"]
+                kinds[kind] += 1
+                if first is None or day < first:
+                    first = day
+                if last is None or day > last:
+                    last = day
+                key = (contact.district_id, contact.school_id, contact.officer_id, day, kind, values["role"])
+                cell = rollups.get(key)
+                if cell is None:
+                    cell = rollups[key] = [0, 0, 0, 0]
+                cell[0] += 1
+                if (minutes := values["duration_minutes"]) is not None:
+                    cell[1] += minutes
+                    cell[2] += 1
+                if students := values["student_count"]:
+                    cell[3] += students
                 yield contact
+        tally.first_day, tally.last_day = first, last
 
     def _summary(
         self, writer: ContactWriter, checker: RowChecker, after_id: int, source_name: str, started: float
@@ -228,13 +314,15 @@ class _Run:
             "added": writer.added,
             "skipped": checker.skipped,
             "enforcement": writer.enforcement,
-            "by_kind": dict(sorted(self.kinds.items())),
-            "first_day": min(self.days, default=None),
-            "last_day": max(self.days, default=None),
+            "by_kind": dict(sorted(self.tally.kinds.items())),
+            "first_day": self.tally.first_day.isoformat() if self.tally.first_day else None,
+            "last_day": self.tally.last_day.isoformat() if self.tally.last_day else None,
             # The import's records: the agency's imported ones with ids in (after_id, up_to_id].
             "after_id": after_id,
             "up_to_id": largest_contact_id(),
             "seconds": round(time.monotonic() - started, 1),
+            # Where the time went (wall seconds; "write" includes checking the rows it writes).
+            "phases": self.phases.rounded(),
         }
 
     def _audit(self, summary: dict[str, Any], import_uuid: UUID | None) -> None:
@@ -257,6 +345,20 @@ def _lock_agency_imports(agency: Agency) -> None:
     keep recording while an import runs.
     """
     list(Agency.objects.select_for_update(no_key=True).filter(pk=agency.pk).values_list("pk"))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the rows stream through: a chunk holds 25,000 lists of cells, and
+    the collector walked them over and over (about 5 s of a million rows). Nothing the import makes forms
+    a cycle that must go before it ends; the collector runs again right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _sqlite_cache:

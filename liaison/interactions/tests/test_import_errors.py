@@ -8,6 +8,7 @@ import uuid
 import pytest
 import time_machine
 from django.core.management import CommandError
+from django.db import connection
 
 from liaison.interactions import import_rows, imports, rules
 from liaison.interactions.import_rows import MAX_ERRORS_SHOWN
@@ -242,3 +243,18 @@ def test_a_client_uuid_repeated_in_a_later_chunk_is_still_reported(world, tmp_pa
     rows = [contact(client_uuid=REPEATED), contact(), contact(), contact(client_uuid=REPEATED), contact()]
     job = _refused(world, tmp_path, rows)
     assert problems(job) == [(5, "client_uuid", import_rows.UUID_REPEATED)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based foreign-key check is PostgreSQL's")
+def test_a_school_gone_before_the_end_fails_the_import_though_row_triggers_were_off(world, tmp_path, monkeypatch):
+    read = imports.import_context
+
+    def school_deleted_meanwhile(agency, actor, *, after_id):
+        context = read(agency, actor, after_id=after_id)
+        served = context.schools[ELEMENTARY]
+        context.schools[ELEMENTARY] = import_rows.School(10**9, served.district_id)  # an id no row has
+        return context
+
+    monkeypatch.setattr(imports, "import_context", school_deleted_meanwhile)
+    job = _refused(world, tmp_path, [contact(), contact()])
+    assert problems(job) == [(None, "client_uuid", imports.RACED)]
