@@ -54,6 +54,12 @@ def _row(interaction: Interaction, sign: int) -> tuple:
     )
 
 
+def rollup_add_statement(interaction: Interaction) -> tuple[str, tuple]:
+    """The upsert that counts one new record, with its parameters, for a writer that runs it together
+    with the record's own insert (services._save_together)."""
+    return _UPSERT, _row(interaction, 1)
+
+
 def rollup_apply(interactions: Iterable[Interaction], *, sign: int = 1) -> None:
     """Add (sign=1) or remove (sign=-1) records' counts. Voided records are never counted."""
     rows = [_row(i, sign) for i in interactions if not i.voided]

@@ -109,6 +109,11 @@ def _insert_fields(model: type[Model]) -> tuple[Field, ...]:
     )
 
 
+def insert_sql(model: type[Model]) -> str:
+    """The INSERT `insert` runs, for a writer that combines it with other statements."""
+    return _insert_sql(model, connection.vendor)
+
+
 @cache
 def _insert_sql(model: type[Model], vendor: str) -> str:
     names = ", ".join(quoted(field.column) for field in _insert_fields(model))
