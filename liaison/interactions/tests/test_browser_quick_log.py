@@ -117,6 +117,23 @@ def test_the_records_id_is_made_in_the_browser_and_a_double_tap_stores_one_recor
     assert next_id != in_browser and next_id in page.evaluate("window.browserIds"), "the next record, a new id"
 
 
+def test_a_double_tap_whose_second_touch_comes_after_the_answer_stores_one_record(
+    world, phone_page, sign_in, live_server
+):
+    """On a fast server the first save is answered, and the form renewed, before the second touch."""
+    page = phone_page
+    taps = _open_log(page, sign_in, live_server)
+    taps.tap(_kind_button(page, "Informal positive contact"))
+    expect(_status(page)).to_contain_text("Saved: Informal positive contact")
+    taps.tap(_kind_button(page, "Informal positive contact"))  # the second touch of the same double tap
+    page.wait_for_load_state("networkidle")
+    assert Interaction.objects.count() == 1
+    page.wait_for_timeout(900)  # a deliberate tap a moment later is a new record
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        taps.tap(_kind_button(page, "Informal positive contact"))
+    assert Interaction.objects.count() == 2
+
+
 def test_a_retry_after_a_lost_answer_stores_one_record(world, phone_page, sign_in, live_server):
     page = phone_page
     taps = _open_log(page, sign_in, live_server)

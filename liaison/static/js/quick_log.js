@@ -57,8 +57,35 @@
     status.replaceChildren(line);
   }
 
+  // A double tap whose second touch lands after the first save was answered would reach the fresh
+  // form (a new id) and store a second record. Submissions of a quick-log form within this many
+  // milliseconds of a save are dropped, before htmx or the browser sees them.
+  var DOUBLE_TAP_MS = 800;
+  var lastSaved = 0;
+
+  function isQuickLog(form) {
+    return Boolean(form && form.querySelector && form.querySelector("input[data-client-uuid]"));
+  }
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      if (isQuickLog(event.target) && Date.now() - lastSaved < DOUBLE_TAP_MS) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
   document.addEventListener("DOMContentLoaded", function () {
     prepare(document);
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var detail = event.detail || {};
+      if (detail.successful && isQuickLog(detail.elt)) {
+        lastSaved = Date.now();
+      }
+    });
     document.body.addEventListener("htmx:sendError", function () {
       notSent("Not sent: no connection. Tap again when you can; it will not be saved twice.");
     });
