@@ -150,11 +150,8 @@ def group_out(result: scoring.GroupResult) -> dict[str, Any]:
 
 
 def _subgroups(results: selectors.WaveResults, row: selectors.SchoolRow, by: str | None) -> list[dict[str, Any]]:
-    if not by or row.result.suppressed or by not in {item.code for item in results.items}:
-        return []
-    answers = selectors.answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
-    groups = scoring.subgroup_results(results.items, answers, by)
-    return [{**group_out(result), "group": key} for key, result in groups.items()]
+    groups = selectors.school_subgroups(results.items, row, by)
+    return [{**group_out(group.result), "group": group.key} for group in groups]
 
 
 def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:

@@ -1,4 +1,5 @@
-"""CSV exports: results (suppressed like the pages) and de-identified raw responses.
+"""CSV exports: results (suppressed like the pages, with subgroups and the change since the previous
+wave) and de-identified raw responses.
 
 Raw responses leave out the open question (people write names), the day and anything from a school
 with fewer than 10 responses, and drop demographic columns until every combination of school and
@@ -11,6 +12,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -19,12 +21,13 @@ from liaison.lib.suppression import MIN_GROUP, SUPPRESSED, is_suppressed
 from . import scoring
 from .item_bank import DEMOGRAPHIC_CODES
 from .models import Item
-from .selectors import WaveResults
+from .selectors import ComparedWithPrevious, Subgroup, WaveResults
 from .vocabulary import ItemKind
 
 RESULT_COLUMNS = [
     "wave",
     "school",
+    "group",
     "respondents",
     "measure",
     "mean",
@@ -32,60 +35,101 @@ RESULT_COLUMNS = [
     "ci_high",
     "percent_favourable",
     "alpha",
+    "compared_with",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "change_distinguishable",
 ]
+EVERYONE = "Everyone"
 
 
 def _number(value: float | None, places: int = 2) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
-def _measure_rows(wave: str, school: str, result: scoring.GroupResult) -> list[list[str]]:
+def _measure_rows(result: scoring.GroupResult) -> list[dict[str, str]]:
+    """One row per measure (trust index, then each scale); one row without a measure when the group
+    is suppressed or empty."""
     if result.suppressed:
-        return [[wave, school, SUPPRESSED, "", "", "", "", "", ""]]
+        return [{"respondents": SUPPRESSED}]
     if result.respondents == 0:
-        return [[wave, school, "0", "", "", "", "", "", ""]]
+        return [{"respondents": "0"}]
     n = str(result.respondents)
     rows = []
     trust = result.trust
     if trust is not None:
         rows.append(
-            [
-                wave,
-                school,
-                n,
-                "trust_index",
-                _number(trust.mean, 1),
-                _number(trust.low, 1),
-                _number(trust.high, 1),
-                "",
-                "",
-            ]
+            {
+                "respondents": n,
+                "measure": "trust_index",
+                "mean": _number(trust.mean, 1),
+                "ci_low": _number(trust.low, 1),
+                "ci_high": _number(trust.high, 1),
+            }
         )
     for scale in result.scales:
         est = scale.estimate
         rows.append(
-            [
-                wave,
-                school,
-                n,
-                scale.scale,
-                _number(est.mean if est else None),
-                _number(est.low if est else None),
-                _number(est.high if est else None),
-                _number(scale.favourable, 1),
-                _number(scale.alpha),
-            ]
+            {
+                "respondents": n,
+                "measure": scale.scale,
+                "mean": _number(est.mean if est else None),
+                "ci_low": _number(est.low if est else None),
+                "ci_high": _number(est.high if est else None),
+                "percent_favourable": _number(scale.favourable, 1),
+                "alpha": _number(scale.alpha),
+            }
         )
     return rows
 
 
-def results_csv(results: WaveResults) -> str:
+def _change_cells(compared: ComparedWithPrevious | None, measure: str) -> dict[str, str]:
+    """This wave minus the school's previous one for a measure; the change is marked suppressed when
+    either wave is, and left empty when either has too few answers for an interval."""
+    if compared is None:
+        return {}
+    cells = {"compared_with": compared.previous.wave.title}
+    if compared.suppressed:
+        return {**cells, "change": SUPPRESSED}
+    found = next((change.comparison for change in compared.changes if change.measure == measure), None)
+    if found is None:
+        return cells
+    return {
+        **cells,
+        "change": _number(found.difference),
+        "change_ci_low": _number(found.low),
+        "change_ci_high": _number(found.high),
+        "change_distinguishable": "yes" if found.distinguishable else "no",
+    }
+
+
+@dataclass(frozen=True)
+class SchoolExtras:
+    """What the results file adds for one school: its subgroups and its change since the last wave."""
+
+    subgroups: list[Subgroup]
+    compared: ComparedWithPrevious | None
+
+
+def results_csv(results: WaveResults, extras: dict[int, SchoolExtras]) -> str:
+    """Per school (everyone, then each subgroup asked for), then all schools shown; every figure
+    suppressed where the page and the API suppress it."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RESULT_COLUMNS)
+    writer = csv.DictWriter(out, RESULT_COLUMNS, restval="")
+    writer.writeheader()
+    wave = results.wave.title
     for row in results.rows:
-        writer.writerows(_measure_rows(results.wave.title, row.wave_school.school.name, row.result))
-    writer.writerows(_measure_rows(results.wave.title, "All schools shown", results.pooled))
+        school = row.wave_school.school.name
+        extra = extras.get(row.wave_school.pk, SchoolExtras([], None))
+        for cells in _measure_rows(row.result):
+            change = _change_cells(extra.compared, cells.get("measure", ""))
+            writer.writerow({"wave": wave, "school": school, "group": EVERYONE, **cells, **change})
+        for group in extra.subgroups:
+            for cells in _measure_rows(group.result):
+                writer.writerow({"wave": wave, "school": school, "group": group.label, **cells})
+    for cells in _measure_rows(results.pooled):
+        writer.writerow({"wave": wave, "school": "All schools shown", "group": EVERYONE, **cells})
     return out.getvalue()
 
 

@@ -46,6 +46,34 @@ def wave_results(wave: Wave, wave_schools: Sequence[WaveSchool]) -> WaveResults:
     return WaveResults(wave, items, rows, scoring.group_result(items, shown))
 
 
+SUBGROUP_ITEMS = {"about_grade": "Grade", "about_race": "Race/ethnicity", "about_sex": "Sex"}
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    key: str  # the answer's stored value, or scoring.NOT_ANSWERED
+    label: str
+    result: scoring.GroupResult
+
+
+def option_label(item: Item, value: str) -> str:
+    for option in item.options:
+        if str(option["value"]) == value:
+            return str(option["label"]["en"])
+    return "Not answered" if value == scoring.NOT_ANSWERED else value
+
+
+def school_subgroups(items: Sequence[Item], row: SchoolRow, by: str | None) -> list[Subgroup]:
+    """The school's results broken down by one demographic item, small groups suppressed (with their
+    complements); nothing when the school itself is suppressed or the wave does not ask that item."""
+    item = next((i for i in items if i.code == by), None) if by in SUBGROUP_ITEMS else None
+    if item is None or row.result.suppressed:
+        return []
+    answers = answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
+    found = scoring.subgroup_results(items, answers, item.code)
+    return [Subgroup(key, option_label(item, key), result) for key, result in found.items()]
+
+
 def response_counts(wave: Wave) -> dict[int, int]:
     rows = Response.objects.filter(wave_school__wave=wave).values("wave_school_id").annotate(n=Count("*"))
     return {row["wave_school_id"]: row["n"] for row in rows}

@@ -96,6 +96,7 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "trust_help": scoring.TRUST_INDEX_HELP,
         "open": wave.status == WaveStatus.OPEN,
         "any_manageable": any(entry["manageable"] for entry in rows),
+        "breakdown": SubgroupForm(auto_id="breakdown_%s"),
     }
     return render(request, "surveys/wave.html", context)
 
@@ -109,6 +110,14 @@ def wave_close(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect("surveys:wave", uuid=wave.uuid)
 
 
+class SubgroupForm(django_forms.Form):
+    by = django_forms.ChoiceField(
+        required=False,
+        label="Break down by",
+        choices=[("", "Everyone"), *selectors.SUBGROUP_ITEMS.items()],
+    )
+
+
 def _csv(body: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -118,9 +127,24 @@ def _csv(body: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Every school's results and change since its previous wave; `?by=about_grade` (or race, sex)
+    adds each school's subgroups."""
     wave = access.wave_get_for_user(request.user, uuid)
+    filters = SubgroupForm(request.GET)
+    if not filters.is_valid():
+        problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in filters.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    by = filters.cleaned_data["by"]
     results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
-    return _csv(exports.results_csv(results), f"survey-results-{wave.uuid}.csv")
+    extras = {
+        row.wave_school.pk: exports.SchoolExtras(
+            selectors.school_subgroups(results.items, row, by),
+            selectors.compared_with_previous(selectors.school_history(row.wave_school), row.wave_school),
+        )
+        for row in results.rows
+    }
+    suffix = f"-by-{by.removeprefix('about_')}" if by else ""
+    return _csv(exports.results_csv(results, extras), f"survey-results-{wave.uuid}{suffix}.csv")
 
 
 @login_required
@@ -135,21 +159,6 @@ def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 # --- one school's results ---------------------------------------------------------------------------
-
-
-class SubgroupForm(django_forms.Form):
-    by = django_forms.ChoiceField(
-        required=False,
-        label="Break down by",
-        choices=[("", "Everyone"), ("about_grade", "Grade"), ("about_race", "Race/ethnicity"), ("about_sex", "Sex")],
-    )
-
-
-def _option_label(item: Item, value: str) -> str:
-    for option in item.options:
-        if str(option["value"]) == value:
-            return option["label"]["en"]
-    return "Not answered" if value == scoring.NOT_ANSWERED else value
 
 
 def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list[dict[str, Any]]:
@@ -175,13 +184,8 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
     items = services.wave_items(wave_school.wave)
     filters = SubgroupForm(request.GET or None)
     by = filters.cleaned_data["by"] if filters.is_valid() else ""
-    subgroups: list[tuple[str, scoring.GroupResult]] = []
-    if by:
-        answers = selectors.answers_by_wave_school([wave_school.pk])[wave_school.pk]
-        item = next(i for i in items if i.code == by) if by in {i.code for i in items} else None
-        if item is not None and not current.suppressed:
-            found = scoring.subgroup_results(items, answers, by)
-            subgroups = [(_option_label(item, key), result) for key, result in found.items()]
+    row = selectors.SchoolRow(wave_school, current)
+    subgroups = [(group.label, group.result) for group in selectors.school_subgroups(items, row, by)]
     context = {
         "wave_school": wave_school,
         "wave": wave_school.wave,

@@ -3,6 +3,8 @@ district admin's results page, also checked by axe-core."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +125,12 @@ def test_a_district_admin_reads_a_schools_results_with_charts(world: World, phon
     page.goto(live_server.url + reverse("surveys:wave", args=[wave.uuid]))
     expect(page.get_by_text("Suppressed (fewer than 10)")).to_have_count(0)
     assert axe_violations(page) == []
+    page.get_by_label("Break down by").select_option(label="Grade")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Results by group (CSV)").click()
+    assert download.value.suggested_filename == f"survey-results-{wave.uuid}-by-grade.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert {row["group"] for row in rows} == {"Everyone", "Grade 7"}
     page.get_by_role("link", name="Millbrook Elementary").click()
     expect(page.get_by_role("heading", name="Trust index over waves")).to_be_visible()
     assert axe_violations(page) == []

@@ -41,7 +41,7 @@ def test_the_results_csv_suppresses_the_small_school(wave, world: World, page_as
     body = page_as("district_admin").get(reverse("surveys:results_csv", args=[wave.uuid])).content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     high = [row for row in rows if row["school"] == "Millbrook High"]
-    assert high == [{**high[0], "respondents": SUPPRESSED, "mean": "", "measure": ""}]
+    assert high == [{**high[0], "group": "Everyone", "respondents": SUPPRESSED, "mean": "", "measure": ""}]
     elementary = {row["measure"]: row for row in rows if row["school"] == "Millbrook Elementary"}
     assert elementary["trust_index"]["respondents"] == "12"
     pooled = {row["respondents"] for row in rows if row["school"] == "All schools shown"}
@@ -81,6 +81,32 @@ def test_the_api_breaks_a_school_down_by_grade_and_hides_small_groups(wave, worl
     assert groups["8"] == {**groups["8"], "suppressed": True, "respondents": None, "note": SUPPRESSED}
     assert groups["6"]["suppressed"], "the next smallest is hidden too, or 8 = total − 6 − 7"
     assert schools["Millbrook High"]["groups"] == []  # a suppressed school is not broken down
+
+
+def test_the_results_csv_breaks_each_school_down_by_grade_and_hides_small_groups(wave, world: World, page_as) -> None:
+    here = link(wave, world.elementary)
+    respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
+    respond(here, 10, {"pulse_safety": 5, "about_grade": "6"})
+    url = reverse("surveys:results_csv", args=[wave.uuid])
+    response = page_as("supervisor").get(url, {"by": "about_grade"})
+    assert f"survey-results-{wave.uuid}-by-grade.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    elementary = [row for row in rows if row["school"] == "Millbrook Elementary"]
+    by_group = {row["group"]: row for row in elementary if row["measure"] in ("trust_index", "")}
+    assert by_group["Everyone"]["respondents"] == "25"
+    assert by_group["Grade 7"]["respondents"] == "12" and by_group["Grade 7"]["mean"] != ""
+    assert (by_group["Grade 8"]["respondents"], by_group["Grade 8"]["mean"]) == (SUPPRESSED, "")
+    assert by_group["Grade 6"]["respondents"] == SUPPRESSED, "the next smallest is hidden too, or 8 = total − 6 − 7"
+    assert "3" not in {row["respondents"] for row in rows} and "10" not in {row["respondents"] for row in rows}
+    high = [row for row in rows if row["school"] == "Millbrook High"]
+    assert [row["group"] for row in high] == ["Everyone"], "a suppressed school is not broken down"
+
+
+def test_the_results_csv_refuses_an_unknown_breakdown_naming_the_field(wave, page_as) -> None:
+    url = reverse("surveys:results_csv", args=[wave.uuid])
+    response = page_as("supervisor").get(url, {"by": "open_problem"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("by: Select a valid choice. open_problem is not one of")
 
 
 def test_the_school_page_breaks_down_by_grade_with_small_groups_suppressed(wave, world: World, page_as) -> None:

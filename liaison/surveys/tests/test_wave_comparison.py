@@ -11,13 +11,16 @@ the interval is 0.372 to 0.961, which excludes zero.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from liaison.conftest import World
+from liaison.lib.suppression import SUPPRESSED
 
 from .surveys import ANSWERS, link, respond, student_wave
 
@@ -79,3 +82,26 @@ def test_the_school_page_shows_the_same_change(waves, world: World, page_as) -> 
     assert "Change since Fall students" in page.text
     row = page.text.split("Change since Fall students")[1]
     assert "<td>0.67</td><td>0.37 to 0.96</td><td>Yes</td>" in row
+
+
+def test_the_results_csv_carries_the_same_change(waves, world: World, page_as) -> None:
+    _, spring = waves
+    body = page_as("district_admin").get(reverse("surveys:results_csv", args=[spring.uuid])).content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    pulse = next(row for row in rows if row["school"] == "Millbrook Elementary" and row["measure"] == "pulse")
+    assert {key: pulse[key] for key in ("compared_with", "change", "change_ci_low", "change_ci_high")} == {
+        "compared_with": "Fall students",
+        "change": "0.67",
+        "change_ci_low": "0.37",
+        "change_ci_high": "0.96",
+    }
+    assert pulse["change_distinguishable"] == "yes"
+    high = next(row for row in rows if row["school"] == "Millbrook High")
+    assert (high["compared_with"], high["change"], high["change_ci_low"]) == ("Fall students", SUPPRESSED, "")
+
+
+def test_the_first_waves_csv_has_no_change(waves, world: World, page_as) -> None:
+    fall, _ = waves
+    body = page_as("district_admin").get(reverse("surveys:results_csv", args=[fall.uuid])).content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert {(row["compared_with"], row["change"]) for row in rows} == {("", "")}
