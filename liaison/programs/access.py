@@ -203,6 +203,18 @@ def notices_visible_to(user: Any) -> QuerySet[MenteeEnforcementNotice]:
     return MenteeEnforcementNotice.objects.filter(agency_id__in=scope.managing_agency_ids)
 
 
+def notices_listed(user: Any) -> QuerySet[MenteeEnforcementNotice]:
+    return notices_visible_to(user).select_related("officer__user", "interaction__school", "relationship")
+
+
+def require_notice_reader(user: Any) -> None:
+    """The notices list is for an agency's supervisors and admins (and platform admins); anyone else
+    is refused rather than shown an empty list."""
+    scope = user_scope(user)
+    if not (scope.platform_admin or scope.managing_agency_ids):
+        raise PermissionDenied(NOT_ALLOWED)
+
+
 def notice_get_for_user(user: Any, uuid: UUID | str) -> MenteeEnforcementNotice:
     return _get(notices_visible_to(user).select_related("officer__user", "interaction", "relationship"), uuid)
 

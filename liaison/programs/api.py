@@ -22,7 +22,15 @@ from liaison.directory.models import Agency, Officer, School
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import access, selectors, services
-from .models import Curriculum, LiaisonMeeting, MentoringRelationship, SchoolCalendar, Session, TeacherFeedback
+from .models import (
+    Curriculum,
+    LiaisonMeeting,
+    MenteeEnforcementNotice,
+    MentoringRelationship,
+    SchoolCalendar,
+    Session,
+    TeacherFeedback,
+)
 from .schemas import (
     CurriculumIn,
     CurriculumOut,
@@ -33,6 +41,8 @@ from .schemas import (
     LiaisonMeetingOut,
     MeetingIn,
     MeetingOut,
+    NoticeAcknowledgeIn,
+    NoticeOut,
     OfficerPresenceOut,
     ReasonIn,
     RelationshipDosageOut,
@@ -279,6 +289,27 @@ def meeting_create(request: HttpRequest, uuid: UUID, payload: MeetingIn) -> Stat
 def meeting_remove(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Any:
     meeting = access.meeting_get_for_user(request.user, uuid, write=True)
     return services.meeting_remove(actor=request.user, meeting=meeting, reason=payload.reason)
+
+
+# --- notices: enforcement on a mentee ------------------------------------------------------------
+
+
+@router.get("/programs/notices", response={200: list[NoticeOut], **ERROR_RESPONSES})
+@paginate(CursorPagination, ordering=("-created_at", "-id"), page_size=50)
+def notice_list(request: HttpRequest, acknowledged: bool | None = None) -> QuerySet[MenteeEnforcementNotice]:
+    """For the agency's supervisors and admins; `acknowledged=false` gives the ones still to answer."""
+    access.require_notice_reader(request.user)
+    notices = access.notices_listed(request.user)
+    if acknowledged is not None:
+        notices = notices.filter(acknowledged_at__isnull=not acknowledged)
+    return notices
+
+
+@router.post("/programs/notices/{uuid}/acknowledge", response={200: NoticeOut, **ERROR_RESPONSES})
+def notice_acknowledge(request: HttpRequest, uuid: UUID, payload: NoticeAcknowledgeIn) -> MenteeEnforcementNotice:
+    notice = access.notice_get_for_user(request.user, uuid)
+    services.notice_acknowledge(actor=request.user, notice=notice, note=payload.note)
+    return access.notices_listed(request.user).get(pk=notice.pk)
 
 
 # --- liaison meetings ----------------------------------------------------------------------------

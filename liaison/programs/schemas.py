@@ -233,6 +233,32 @@ class LiaisonHeldIn(Schema):
     notes: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
+class NoticeOut(Schema):
+    """An enforcement action an officer recorded with the key of a student they mentor. Names the two
+    records, never the key."""
+
+    uuid: UUID
+    officer: UUID = Field(alias="officer.uuid")
+    officer_name: str = Field(alias="officer.display_name")
+    action: UUID = Field(alias="interaction.uuid")
+    school: UUID = Field(alias="interaction.school.uuid")
+    school_name: str = Field(alias="interaction.school.name")
+    occurred_on: datetime.date = Field(alias="interaction.occurred_on")
+    relationship: UUID = Field(alias="relationship.uuid")
+    created_at: datetime.datetime
+    acknowledged: bool
+    acknowledged_at: datetime.datetime | None
+    acknowledgement: str
+
+    @staticmethod
+    def resolve_acknowledged(obj: object) -> bool:
+        return getattr(obj, "acknowledged_at", None) is not None
+
+
+class NoticeAcknowledgeIn(Schema):
+    note: str = Field("", max_length=500, description="What you did about it (optional; no names).")
+
+
 class LiaisonMeetingOut(Schema):
     uuid: UUID
     school: UUID = Field(alias="school.uuid")

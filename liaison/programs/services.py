@@ -474,7 +474,7 @@ def mentee_enforcement_check(*, interaction: Interaction, student_key: str) -> l
 
 def notice_acknowledge(*, actor: Any, notice: MenteeEnforcementNotice, note: str = "") -> MenteeEnforcementNotice:
     _require(notice.acknowledged_at is None, "__all__", ALREADY_ACKNOWLEDGED)
-    _problems("acknowledgement", note)
+    _problems("note", note)
     changes = {"acknowledged_by": actor, "acknowledged_at": timezone.now(), "acknowledgement": note.strip()}
     return _update(notice, actor=actor, changes=changes, agency_id=notice.agency_id)
 

@@ -638,12 +638,8 @@ def meeting_remove(request: HttpRequest, uuid: Any) -> HttpResponse:
 @agency_time
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    if not (scope.platform_admin or scope.managing_agency_ids):
-        raise PermissionDenied(NOT_ALLOWED)
-    notices = access.notices_visible_to(request.user).select_related(
-        "officer__user", "interaction__school", "relationship"
-    )
+    access.require_notice_reader(request.user)
+    notices = access.notices_listed(request.user)
     return render(request, "programs/notices.html", {"notices": notices, "form": forms.NoticeForm()})
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from liaison.conftest import World
 from liaison.directory.selectors import agency_today
-from liaison.interactions.services import student_keys_enable
+from liaison.interactions.models import Interaction
+from liaison.interactions.services import interaction_record, student_keys_enable
 from liaison.programs import services
 from liaison.programs.models import Curriculum, MentoringRelationship, Session
 
@@ -55,3 +56,24 @@ def relationship(world: World, student_id: str = STUDENT_ID, **fields: Any) -> M
     return services.relationship_start(
         actor=world.officer.user, officer=world.officer, school=world.elementary, student_id=student_id, **values
     )
+
+
+def enforcement(world: World, student_id: str) -> Interaction:
+    """A warning the officer records with a student id (a mentee's, to raise a notice)."""
+    return interaction_record(
+        actor=world.officer.user,
+        officer=world.officer,
+        school=world.elementary,
+        kind="enforcement",
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        enforcement={
+            "action_type": "warning",
+            "reason_category": "verbal_conflict",
+            "requested_by": "administrator",
+            "admin_consulted": True,
+            "admin_consulted_role": "administrator",
+            "demographics_source": "perceived",
+            "student_id": student_id,
+        },
+        justification="No MOU yet; warning only.",
+    ).interaction

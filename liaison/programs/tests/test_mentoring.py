@@ -16,12 +16,11 @@ from liaison.accounts.models import AuditEntry
 from liaison.conftest import World
 from liaison.directory.selectors import agency_today
 from liaison.interactions.models import DailyRollup
-from liaison.interactions.services import interaction_record
 from liaison.lib.identifying_text import PHONE_IN_TEXT
 from liaison.programs import selectors, services
 from liaison.programs.models import MenteeEnforcementNotice, MentoringRelationship
 
-from .programs import STUDENT_ID, relationship
+from .programs import STUDENT_ID, enforcement, relationship
 
 
 def noon(day: datetime.date) -> datetime.datetime:
@@ -37,26 +36,6 @@ def meet(world: World, rel: MentoringRelationship, days_ago: int, minutes: int =
         setting="office",
         topic="school_engagement",
     )
-
-
-def enforcement(world: World, student_id: str):
-    return interaction_record(
-        actor=world.officer.user,
-        officer=world.officer,
-        school=world.elementary,
-        kind="enforcement",
-        occurred_at=timezone.now() - datetime.timedelta(hours=1),
-        enforcement={
-            "action_type": "warning",
-            "reason_category": "verbal_conflict",
-            "requested_by": "administrator",
-            "admin_consulted": True,
-            "admin_consulted_role": "administrator",
-            "demographics_source": "perceived",
-            "student_id": student_id,
-        },
-        justification="No MOU yet; warning only.",
-    ).interaction
 
 
 def test_a_relationship_stores_the_key_never_the_student_id(world: World) -> None:
