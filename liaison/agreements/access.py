@@ -17,7 +17,9 @@ from django.http import Http404
 
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
+from liaison.directory import access as directory_access
 from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
+from liaison.directory.models import Agency, District
 
 from .models import Agreement, AgreementVersion, Review
 
@@ -116,3 +118,24 @@ def review_get_for_user(user: Any, uuid: UUID | str, *, close: bool = False) -> 
     if close and not review_closable(user, review):
         raise PermissionDenied(NOT_ALLOWED)
     return review
+
+
+# --- the MOU dashboard ---------------------------------------------------------------------------
+
+
+def dashboard_owner_get_for_user(user: Any, owner: str, uuid: UUID | str) -> Agency | District:
+    """The agency (for its admins and supervisors) or the district (for its admins) whose MOU dashboard
+    is asked for: 404 when the user cannot see it, 403 when they can but it is not theirs."""
+    scope = user_scope(user)
+    found: Agency | District
+    if owner == "agency":
+        found = directory_access.agency_get_for_user(user, uuid)
+        allowed = scope.platform_admin or found.pk in scope.managing_agency_ids
+    elif owner == "district":
+        found = directory_access.district_get_for_user(user, uuid)
+        allowed = scope.platform_admin or found.pk in scope.district_admin_ids
+    else:
+        raise Http404(NOT_FOUND)
+    if not allowed:
+        raise PermissionDenied(NOT_ALLOWED)
+    return found

@@ -2,12 +2,13 @@
 """API for MOUs, their versions, evaluation, reviews and reminders. Every object is reached
 through agreements.access (or directory.access for schools, agencies and partnerships)."""
 
+import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -20,8 +21,9 @@ from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from . import access, selectors, services
+from . import access, dashboard, selectors, services
 from .evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
+from .forms import PERIOD_REVERSED
 from .models import Agreement, AgreementVersion, Review, Rule, Section
 from .schemas import (
     AgreementDetailOut,
@@ -32,6 +34,8 @@ from .schemas import (
     CloseIn,
     CommentIn,
     CommentOut,
+    DashboardOut,
+    DashboardQuery,
     DiffOut,
     DiffQuery,
     EvaluateIn,
@@ -50,7 +54,7 @@ from .schemas import (
     VersionDetailOut,
     VersionPatch,
 )
-from .vocabulary import Element
+from .vocabulary import Element, Outcome
 
 router = Router(tags=["agreements"])
 
@@ -269,6 +273,67 @@ def reminders(request: HttpRequest, query: Query[RemindersQuery]) -> dict[str, A
     """Reviews due and versions expiring within 60 days, and schools with officers but no MOU in force."""
     on = query.on or timezone.localdate()
     return {"on": on, "reminders": selectors.mou_reminders(today=on, user=request.user)}
+
+
+# --- the MOU dashboard -------------------------------------------------------------------------------------
+
+
+def _dashboard_period(query: DashboardQuery, today: datetime.date) -> dashboard.Period:
+    default = dashboard.default_period(today)
+    period = dashboard.Period(start=query.start or default.start, end=query.end or default.end)
+    if period.end < period.start:
+        raise ValidationError({"end": [PERIOD_REVERSED]})
+    return period
+
+
+def _month_out(row: dashboard.MonthRow) -> dict[str, Any]:
+    counts = row.counts
+    return {
+        "month": row.month,
+        "within_mou": counts.get(Outcome.WITHIN, 0),
+        "outside_mou": counts.get(Outcome.OUTSIDE, 0),
+        "no_mou_in_force": counts.get(Outcome.NO_MOU, 0),
+        "total": row.total,
+    }
+
+
+@router.get("/dashboard/agency/{uuid}", response=_single(200, DashboardOut))
+def agency_dashboard(request: HttpRequest, uuid: UUID, query: Query[DashboardQuery]) -> dict[str, Any]:
+    """The agency's MOU dashboard, for its admins and supervisors."""
+    return _dashboard(request, "agency", uuid, query)
+
+
+@router.get("/dashboard/district/{uuid}", response=_single(200, DashboardOut))
+def district_dashboard(request: HttpRequest, uuid: UUID, query: Query[DashboardQuery]) -> dict[str, Any]:
+    """The district's MOU dashboard (every agency's actions at its schools), for its admins."""
+    return _dashboard(request, "district", uuid, query)
+
+
+def _dashboard(
+    request: HttpRequest, owner: Literal["agency", "district"], uuid: UUID, query: DashboardQuery
+) -> dict[str, Any]:
+    found = access.dashboard_owner_get_for_user(request.user, owner, uuid)
+    period = _dashboard_period(query, dashboard.owner_today(found))
+    figures = dashboard.dashboard_figures(scope=dashboard.Scope.of(found), period=period, now=timezone.now())
+    agreements = (
+        Agreement.objects.filter(**{owner: found})
+        .select_related("agency", "district", "partnership")
+        .prefetch_related(Prefetch("versions", queryset=AgreementVersion.objects.prefetch_related("sections")))
+        .order_by("title", "id")
+    )
+    arrests = figures.arrests
+    return {
+        "owner": {"kind": owner, "uuid": found.uuid, "name": found.name},
+        "period": period,
+        "agreements": list(agreements),
+        "outcomes_by_school": [
+            {"school": row.school, "months": [_month_out(m) for m in row.months], "total": row.total}
+            for row in figures.by_school
+        ],
+        "open_reviews": figures.open_reviews,
+        "categories_outside": figures.categories,
+        "arrests": {"arrests": arrests.whole, "administrator_consulted": arrests.part, "percent": arrests.percent},
+    }
 
 
 # --- one MOU (last: "/{uuid}" would otherwise catch "/evaluate", "/reviews" and "/reminders") ---

@@ -14,7 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from liaison.directory.models import Agency, District
+from liaison.directory.selectors import agency_today
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
 
@@ -22,6 +25,7 @@ from .models import Evaluation, Review
 from .vocabulary import Outcome
 
 TOP_CATEGORIES = 5
+DEFAULT_MONTHS = 12  # the period when none is asked for: this month and the eleven before it
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,10 @@ class Scope:
 
     agency_id: int | None = None
     district_id: int | None = None
+
+    @classmethod
+    def of(cls, owner: Agency | District) -> Scope:
+        return cls(agency_id=owner.pk) if isinstance(owner, Agency) else cls(district_id=owner.pk)
 
     def lookup(self, prefix: str = "interaction__") -> Q:
         if self.agency_id is not None:
@@ -157,3 +165,31 @@ def open_reviews(*, scope: Scope, now: datetime.datetime) -> OpenReviews:
     reviews = Review.objects.filter(scope.lookup(prefix=""), closed_at__isnull=True)
     oldest = reviews.order_by("opened_at").values_list("opened_at", flat=True).first()
     return OpenReviews(count=reviews.count(), oldest_days=(now - oldest).days if oldest else None)
+
+
+def owner_today(owner: Agency | District) -> datetime.date:
+    """Today where the agency is (a district has no time zone of its own: the server's)."""
+    return agency_today(owner) if isinstance(owner, Agency) else timezone.localdate()
+
+
+def default_period(today: datetime.date) -> Period:
+    return Period(start=months_back(today, DEFAULT_MONTHS - 1), end=today)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard counts, for the page and the API alike."""
+
+    by_school: list[SchoolOutcomes]
+    open_reviews: OpenReviews
+    categories: list[CategoryCount]
+    arrests: Share
+
+
+def dashboard_figures(*, scope: Scope, period: Period, now: datetime.datetime) -> Figures:
+    return Figures(
+        by_school=outcomes_by_school_month(scope=scope, period=period),
+        open_reviews=open_reviews(scope=scope, now=now),
+        categories=categories_outside(scope=scope, period=period),
+        arrests=arrests_with_consultation(scope=scope, period=period),
+    )

@@ -499,3 +499,77 @@ class RemindersQuery(Schema):
 class RemindersOut(Schema):
     on: datetime.date
     reminders: list[ReminderOut]
+
+
+# --- the MOU dashboard ---------------------------------------------------------------------------
+
+
+class DashboardQuery(Schema):
+    start: datetime.date | None = Field(
+        None, description="First day counted; default: the first of the month 11 months ago."
+    )
+    end: datetime.date | None = Field(None, description="Last day counted; default: today.")
+
+
+class DashboardAgreementOut(AgreementOut):
+    completeness: CompletenessOut = Field(description="Of the latest version.")
+
+    @staticmethod
+    def resolve_completeness(obj: Agreement) -> Any:
+        return selectors.version_completeness(selectors.agreement_latest_version(obj))
+
+
+class OwnerOut(Schema):
+    kind: Literal["agency", "district"]
+    uuid: UUID
+    name: str
+
+
+class PeriodOut(Schema):
+    start: datetime.date
+    end: datetime.date
+
+
+class MonthOutcomesOut(Schema):
+    month: datetime.date = Field(description="The month's first day.")
+    within_mou: int
+    outside_mou: int
+    no_mou_in_force: int
+    total: int
+
+
+class SchoolOutcomesOut(Schema):
+    school: str
+    months: list[MonthOutcomesOut]
+    total: int
+
+
+class OpenReviewsOut(Schema):
+    count: int
+    oldest_days: int | None = Field(description="Whole days the oldest open review has waited.")
+
+
+class CategoryCountOut(Schema):
+    category: str = Field(description="A reason category (the MOU's behaviour categories).")
+    label: str
+    count: int
+
+
+class ArrestsOut(Schema):
+    arrests: int
+    administrator_consulted: int
+    percent: int | None = Field(description="Rounded; null when there were no arrests (never 0%).")
+
+
+class DashboardOut(Schema):
+    owner: OwnerOut
+    period: PeriodOut
+    agreements: list[DashboardAgreementOut]
+    outcomes_by_school: list[SchoolOutcomesOut] = Field(
+        description="Enforcement actions by MOU outcome, per school and month with actions."
+    )
+    open_reviews: OpenReviewsOut = Field(description="Open now, whatever the period.")
+    categories_outside: list[CategoryCountOut] = Field(
+        description="The behaviour categories most often outside the MOU."
+    )
+    arrests: ArrestsOut = Field(description="School-related arrests where an administrator was consulted first.")

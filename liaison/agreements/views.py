@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +48,6 @@ DRAFT_STARTED = "Started draft version {number}, a copy of version {previous}."
 COMMENT_ADDED = "Added your comment."
 REVIEW_CLOSED = "Closed the review: {finding}."
 REVIEWS_PAGE_SIZE = 50
-DASHBOARD_MONTHS = 12
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -594,27 +593,9 @@ def review_close(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # --- the MOU dashboard -------------------------------------------------------------------------------------
 
 
-def _dashboard_owner(user: Any, owner: str, uuid: UUID) -> Agency | District:
-    """The agency (its admins and supervisors) or the district (its admins); 404 unseen, 403 seen."""
-    scope = user_scope(user)
-    if owner == "agency":
-        agency = directory_access.agency_get_for_user(user, uuid)
-        allowed = scope.platform_admin or agency.pk in scope.managing_agency_ids
-        found: Agency | District = agency
-    elif owner == "district":
-        district = directory_access.district_get_for_user(user, uuid)
-        allowed = scope.platform_admin or district.pk in scope.district_admin_ids
-        found = district
-    else:
-        raise Http404(directory_access.NOT_FOUND)
-    if not allowed:
-        raise PermissionDenied(directory_access.NOT_ALLOWED)
-    return found
-
-
 def _dashboard_period(request: HttpRequest, today: datetime.date) -> tuple[forms.DashboardPeriodForm, dashboard.Period]:
     """The period from ?start=&end= (default: the last twelve months), and the form showing it."""
-    period = dashboard.Period(start=dashboard.months_back(today, DASHBOARD_MONTHS - 1), end=today)
+    period = dashboard.default_period(today)
     form = forms.DashboardPeriodForm(request.GET or None)
     if not form.is_bound:
         return forms.DashboardPeriodForm(initial={"start": period.start, "end": period.end}), period
@@ -633,23 +614,22 @@ def _dashboard_reminders(user: Any, owner: Agency | District, today: datetime.da
 @login_required
 @require_GET
 def mou_dashboard(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
-    found = _dashboard_owner(request.user, owner, uuid)
-    scope = dashboard.Scope(agency_id=found.pk) if owner == "agency" else dashboard.Scope(district_id=found.pk)
-    agreements = Agreement.objects.filter(**{owner: found})
-    today = agency_today(found) if isinstance(found, Agency) else timezone.localdate()
+    found = access.dashboard_owner_get_for_user(request.user, owner, uuid)
+    today = dashboard.owner_today(found)
     period_form, period = _dashboard_period(request, today)
+    figures = dashboard.dashboard_figures(scope=dashboard.Scope.of(found), period=period, now=timezone.now())
     context = {
         "reminders": _dashboard_reminders(request.user, found, today),
         "owner": found,
         "owner_kind": owner,
-        "rows": _agreement_rows(agreements),
+        "rows": _agreement_rows(Agreement.objects.filter(**{owner: found})),
         "period_form": period_form,
         "period": period,
         "outcomes": Outcome.choices,
-        "by_school": dashboard.outcomes_by_school_month(scope=scope, period=period),
-        "open_reviews": dashboard.open_reviews(scope=scope, now=timezone.now()),
-        "categories": dashboard.categories_outside(scope=scope, period=period),
-        "arrests": dashboard.arrests_with_consultation(scope=scope, period=period),
+        "by_school": figures.by_school,
+        "open_reviews": figures.open_reviews,
+        "categories": figures.categories,
+        "arrests": figures.arrests,
         "reviews_url": reverse("agreements:reviews") + "?status=open",
         "in_force": VersionStatus.IN_FORCE,
     }

@@ -164,6 +164,19 @@ CASES = [
     ),
     # --- reminders ---
     Case("reminders", "GET", lambda w, x: "/agreements/reminders", EVERYONE_SIGNED_IN),
+    # --- the MOU dashboard ---
+    Case(
+        "dashboard (agency)",
+        "GET",
+        lambda w, x: f"/agreements/dashboard/agency/{w.agency.uuid}",
+        statuses(403, platform_admin=200, agency_admin=200, supervisor=200),
+    ),
+    Case(
+        "dashboard (district)",
+        "GET",
+        lambda w, x: f"/agreements/dashboard/district/{w.district.uuid}",
+        statuses(403, platform_admin=200, district_admin=200),
+    ),
 ]
 
 

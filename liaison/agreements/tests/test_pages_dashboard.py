@@ -1,4 +1,5 @@
-"""The MOU dashboard for an agency and for a district, its numbers checked by hand on a small program.
+"""The MOU dashboard for an agency and for a district, its numbers checked by hand on a small program,
+on the page and through the API (the same figures from `dashboard.dashboard_figures`).
 
 Under Millbrook's MOU (default rules, in force from 1 August 2025 at both schools):
 
@@ -163,3 +164,58 @@ def test_the_dashboard_reads_the_same_few_queries_however_many_actions(program, 
     with django_assert_max_num_queries(19):
         response = client.get(address, PERIOD)
     assert response.context["arrests"].whole == 7
+
+
+# --- the same figures through the API ---------------------------------------------------------------
+
+
+def _api_dashboard(api_as, role, owner, uuid, period=PERIOD):
+    with time_machine.travel(NOW, tick=False):
+        return api_as(role).get(f"/agreements/dashboard/{owner}/{uuid}", **period)
+
+
+def test_the_api_gives_the_agency_dashboard_with_the_same_numbers(program, api_as):
+    response = _api_dashboard(api_as, "supervisor", "agency", program.agency.uuid)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["owner"] == {"kind": "agency", "uuid": str(program.agency.uuid), "name": program.agency.name}
+    assert body["period"] == {"start": "2025-07-01", "end": "2025-10-31"}
+    grid = {
+        (school["school"], month["month"][:7]): [month["within_mou"], month["outside_mou"], month["no_mou_in_force"]]
+        for school in body["outcomes_by_school"]
+        for month in school["months"]
+    }
+    assert grid == EXPECTED_GRID
+    assert {school["school"]: school["total"] for school in body["outcomes_by_school"]} == {
+        "Millbrook Elementary": 4,
+        "Millbrook High": 2,
+    }
+    assert [(c["category"], c["count"]) for c in body["categories_outside"]] == [
+        ("dress_code", 2),
+        ("assault_with_injury", 1),
+    ]
+    assert body["arrests"] == {"arrests": 4, "administrator_consulted": 2, "percent": 50}
+    assert body["open_reviews"] == {"count": 4, "oldest_days": 113}
+    [mou] = body["agreements"]
+    assert (mou["title"], mou["status"], mou["completeness"]["present"]) == ("Millbrook SRO MOU", "in_force", 0)
+
+
+def test_the_api_gives_the_district_dashboard_every_agencys_actions_at_its_schools(program, api_as):
+    body = _api_dashboard(api_as, "district_admin", "district", program.district.uuid).json()
+    assert sum(school["total"] for school in body["outcomes_by_school"]) == 6
+    assert body["arrests"]["arrests"] == 4
+
+
+def test_with_no_arrests_the_api_gives_no_percentage_not_zero(world, api_as):
+    body = _api_dashboard(api_as, "agency_admin", "agency", world.agency.uuid, {}).json()
+    assert body["arrests"] == {"arrests": 0, "administrator_consulted": 0, "percent": None}
+    assert body["period"] == {"start": "2024-12-01", "end": "2025-11-05"}, "the last twelve months by default"
+
+
+def test_the_api_refuses_a_reversed_period_naming_the_field(world, api_as):
+    response = _api_dashboard(
+        api_as, "agency_admin", "agency", world.agency.uuid, {"start": "2025-10-01", "end": "2025-09-01"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["end"]
+
