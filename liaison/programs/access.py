@@ -10,6 +10,7 @@ its managers change them. A school or a district that is not yours is a 404.
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 from uuid import UUID
 
@@ -284,3 +285,19 @@ def calendar_writable(user: Any, district_id: int) -> bool:
 def officers_visible_on_calendars(user: Any) -> QuerySet[Officer]:
     """Officers whose calendars the user may open: as directory.access decides (never evaluators)."""
     return officers_visible_to(user).select_related("user")
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+def user_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    """The time zone of the user's agency (or of the agency serving their district or school)."""
+    scope = user_scope(user)
+    agencies = Agency.objects.filter(pk__in=scope.any_agency_ids)
+    if not scope.any_agency_ids:
+        districts = set(scope.district_admin_ids) | set(
+            School.objects.filter(pk__in=scope.school_admin_ids).values_list("district_id", flat=True)
+        )
+        agencies = Agency.objects.filter(partnerships__district_id__in=districts)
+    zone = agencies.order_by("name").values_list("time_zone", flat=True).first()
+    return zoneinfo.ZoneInfo(zone) if zone else None

@@ -90,8 +90,9 @@ def _school(request: HttpRequest, uuid: UUID) -> School:
         raise ValidationError({"school": NO_SUCH_SCHOOL}) from None
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
+def _today(request: HttpRequest) -> datetime.date:
+    """Today where the caller's agency is, as on the pages (`views.agency_time`)."""
+    return timezone.localdate(timezone=access.user_time_zone(request.user) or timezone.get_default_timezone())
 
 
 # --- curricula ---------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ def relationship_list(
         relationships = relationships.filter(status=status)
     if school is not None:
         relationships = relationships.filter(school__uuid=school)
-    dosage = selectors.relationships_dosage(relationships, as_of=_today())
+    dosage = selectors.relationships_dosage(relationships, as_of=_today(request))
     if due:
         dosage = [d for d in dosage if d.overdue]
     services.mentee_read_audit(actor=request.user, relationships=[d.relationship for d in dosage], through="the API")
@@ -262,7 +263,7 @@ def relationship_create(request: HttpRequest, payload: RelationshipIn) -> Status
 def relationship_detail(request: HttpRequest, uuid: UUID) -> MentoringRelationship:
     relationship = access.relationship_get_for_user(request.user, uuid)
     services.mentee_read_audit(actor=request.user, relationships=[relationship], through="the API")
-    return _with_dosage(relationship, selectors.relationships_dosage([relationship], as_of=_today())[0])
+    return _with_dosage(relationship, selectors.relationships_dosage([relationship], as_of=_today(request))[0])
 
 
 @router.post("/programs/mentoring/{uuid}/status", response={200: RelationshipOut, **ERROR_RESPONSES})
@@ -382,12 +383,12 @@ def school_calendar_set(request: HttpRequest, payload: SchoolCalendarIn) -> Scho
 # --- presence figures --------------------------------------------------------------------------------
 
 
-def _school_year(value: str | None) -> tuple[str, datetime.date]:
-    school_year = value or selectors.school_year_of(_today())
+def _school_year(value: str | None, today: datetime.date) -> tuple[str, datetime.date]:
+    school_year = value or selectors.school_year_of(today)
     if not (len(school_year) == 9 and school_year[4] == "-" and school_year[:4].isdigit()):
         raise ValidationError({"school_year": "Write the school year as 2025-2026."})
     last = datetime.date(int(school_year[:4]) + 1, 6, 30)
-    return school_year, min(_today(), last)
+    return school_year, min(today, last)
 
 
 @router.get("/programs/presence/schools", response={200: list[SchoolPresenceOut], **ERROR_RESPONSES})
@@ -396,7 +397,7 @@ def presence_schools(
 ) -> list[dict[str, Any]]:
     """Consistency and persistence per school the caller may see (definitions: programs/selectors.py)."""
     access.require_program_viewer(request.user)
-    year, default_as_of = _school_year(school_year)
+    year, default_as_of = _school_year(school_year, _today(request))
     as_of = as_of or default_as_of
     schools = list(access.presence_schools_for(request.user).order_by("name"))
     consistency = selectors.schools_consistency(schools, school_year=year, as_of=as_of)
@@ -435,7 +436,7 @@ def presence_officers(
 ) -> list[dict[str, Any]]:
     """Each officer's split of time across educator / law enforcement / mentor (default: this school year)."""
     access.require_program_viewer(request.user)
-    until = until or _today()
+    until = until or _today(request)
     since = since or datetime.date(int(selectors.school_year_of(until)[:4]), 7, 1)
     officers = access.officers_visible_on_calendars(request.user).filter(status=Officer.Status.ACTIVE)
     splits = selectors.officers_role_split(officers, first=since, last=until)

@@ -57,25 +57,12 @@ FEED_LIMIT, FEED_WINDOW = 120, 3600
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _user_zone(user: Any) -> zoneinfo.ZoneInfo | None:
-    """The time zone of the user's agency (or of the agency serving their district or school)."""
-    scope = user_scope(user)
-    agencies = Agency.objects.filter(pk__in=scope.any_agency_ids)
-    if not scope.any_agency_ids:
-        districts = set(scope.district_admin_ids) | set(
-            School.objects.filter(pk__in=scope.school_admin_ids).values_list("district_id", flat=True)
-        )
-        agencies = Agency.objects.filter(partnerships__district_id__in=districts)
-    zone = agencies.order_by("name").values_list("time_zone", flat=True).first()
-    return zoneinfo.ZoneInfo(zone) if zone else None
-
-
 def agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Times on programs pages are typed and shown in the agency's time zone, as officers live them."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(_user_zone(request.user) or timezone.get_default_timezone()):
+        with timezone.override(access.user_time_zone(request.user) or timezone.get_default_timezone()):
             return view(request, *args, **kwargs)
 
     return wrapped

@@ -228,3 +228,15 @@ def _table_row(html: str, school_name: str) -> str:
     """The school's row in the figures table (the heat map has a table of its own)."""
     start = html.index(f'<th scope="row">{school_name}</th>', html.index("Weeks with a contact</th>"))
     return html[start : html.index("</tr>", start)]
+
+
+def test_the_api_counts_up_to_the_agencys_today_not_the_servers(term: World, api_as) -> None:
+    """At 01:30 UTC on 2 October it is still 1 October in New York: without `as_of`/`until`, the API
+    stops where the page would, on the agency's date."""
+    late = datetime.datetime(2025, 10, 2, 1, 30, tzinfo=datetime.UTC)
+    client = api_as("supervisor")
+    with time_machine.travel(late, tick=False):
+        schools = client.get("/programs/presence/schools", school_year=YEAR).json()
+        officers = client.get("/programs/presence/officers").json()
+    assert {row["as_of"] for row in schools} == {"2025-10-01"}
+    assert {row["until"] for row in officers} == {"2025-10-01"}
