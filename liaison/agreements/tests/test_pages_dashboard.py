@@ -218,4 +218,3 @@ def test_the_api_refuses_a_reversed_period_naming_the_field(world, api_as):
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["end"]
-
