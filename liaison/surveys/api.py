@@ -21,7 +21,16 @@ from liaison.lib.suppression import SUPPRESSED
 
 from . import access, limits, scoring, selectors, services
 from .models import Instrument, Wave, WaveSchool
-from .schemas import InstrumentOut, ReceivedOut, ResponseIn, ResultsQuery, WaveIn, WaveOut, WaveResultsOut
+from .schemas import (
+    InstrumentOut,
+    OpenAnswersOut,
+    ReceivedOut,
+    ResponseIn,
+    ResultsQuery,
+    WaveIn,
+    WaveOut,
+    WaveResultsOut,
+)
 
 router = Router(tags=["surveys"])
 
@@ -194,6 +203,24 @@ def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -
         for row in results.rows
     ]
     return {"wave": wave.uuid, "schools": schools, "all_schools_shown": group_out(results.pooled)}
+
+
+@router.get("/surveys/schools/{uuid}/open-answers", response={200: OpenAnswersOut, **ERROR_RESPONSES})
+def open_answers(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    """One school's answers to the open question, for the wave's managers on the school side (they may
+    name people, so not for the police side or evaluators); each reading is audited."""
+    wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
+    found = selectors.open_answers(wave_school)
+    services.open_answers_read_audit(actor=request.user, wave_school=wave_school, through="the API")
+    return {
+        "wave": wave_school.wave.uuid,
+        "school": wave_school.school.uuid,
+        "school_name": wave_school.school.name,
+        "suppressed": found.suppressed,
+        "note": SUPPRESSED if found.suppressed else "",
+        "answers": found.answers,
+        "withheld": found.withheld,
+    }
 
 
 # --- the public submission ---------------------------------------------------------------------

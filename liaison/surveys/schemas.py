@@ -141,3 +141,13 @@ class ResponseIn(Schema):
 
 class ReceivedOut(Schema):
     received: bool
+
+
+class OpenAnswersOut(Schema):
+    wave: UUID
+    school: UUID
+    school_name: str
+    suppressed: bool = Field(description="Fewer than 10 responses at the school: no answer is given.")
+    note: str
+    answers: list[str] = Field(description="Sorted by their text, not by when they came in.")
+    withheld: int = Field(description="Answers holding an e-mail address, a phone number or a date.")

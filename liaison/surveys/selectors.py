@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db.models import Count
 
+from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.suppression import is_suppressed
 
 from . import scoring
 from .models import Item, Response, Wave, WaveSchool
 from .services import wave_items
+from .vocabulary import ItemKind
 
 
 @dataclass
@@ -140,3 +142,23 @@ def compared_with_previous(
         Change(s.scale, s.label, scoring.compare(_scale_estimate(earlier, s.scale), s.estimate)) for s in current.scales
     ]
     return ComparedWithPrevious(earlier_ws, False, changes)
+
+
+@dataclass(frozen=True)
+class OpenAnswers:
+    """A school's answers to the open question, for the school's side to read."""
+
+    suppressed: bool  # fewer than 10 responses at the school: nothing is shown
+    answers: list[str]  # sorted by their text, so the order says nothing about who answered when
+    withheld: int  # answers holding an e-mail address, a phone number or a date: not shown
+
+
+def open_answers(wave_school: WaveSchool) -> OpenAnswers:
+    codes = [item.code for item in wave_items(wave_school.wave) if item.kind == ItemKind.OPEN]
+    responses = answers_by_wave_school([wave_school.pk])[wave_school.pk]
+    if is_suppressed(len(responses)):
+        return OpenAnswers(True, [], 0)
+    texts = [str(a.get(code) or "").strip() for a in responses for code in codes]
+    texts = [text for text in texts if text]
+    shown = sorted((text for text in texts if not identifying_text_problems(text)), key=str.casefold)
+    return OpenAnswers(False, shown, len(texts) - len(shown))

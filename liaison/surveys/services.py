@@ -222,3 +222,14 @@ def _redeem(wave_school: WaveSchool, code: str) -> None:
     used = SlipCode.objects.filter(wave_school=wave_school, code=code.strip().upper(), used=False).update(used=True)
     if used != 1:
         raise ValidationError({"code": CODE_INVALID})
+
+
+def open_answers_read_audit(*, actor: Any, wave_school: WaveSchool, through: str) -> None:
+    """Open answers may name people despite the request not to: every read is logged."""
+    audit_record(
+        actor=actor,
+        action="read",
+        obj=wave_school,
+        summary=f"Read the open answers of {wave_school.school.name} in {wave_school.wave.title} through {through}",
+        district_id=wave_school.wave.district_id,
+    )

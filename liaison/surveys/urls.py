@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("waves/<uuid:uuid>/responses.csv", views.responses_csv, name="responses_csv"),
     # --- one school in a wave: results, link, QR code, poster, slips ---
     path("schools/<uuid:uuid>/", views.school_results, name="school"),
+    path("schools/<uuid:uuid>/open-answers/", views.open_answers, name="open_answers"),
     path("schools/<uuid:uuid>/qr.<str:kind>", views.qr_code, name="qr"),
     path("schools/<uuid:uuid>/poster/", views.poster, name="poster"),
     path("schools/<uuid:uuid>/slips/", views.slips, name="slips"),

@@ -28,7 +28,7 @@ from liaison.lib.suppression import SUPPRESSED
 
 from . import access, charts, exports, forms, limits, scoring, selectors, services
 from .models import Instrument, Item, Wave, WaveSchool
-from .vocabulary import WaveStatus
+from .vocabulary import ItemKind, WaveStatus
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
@@ -202,6 +202,25 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
         "manageable": access.wave_school_manageable(request.user, wave_school),
     }
     return render(request, "surveys/school.html", context)
+
+
+@login_required
+@require_GET
+def open_answers(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The school's answers to the open question: for the school's and district's side (the wave's
+    managers), never the police side, as they may name people; each reading is audited."""
+    wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
+    found = selectors.open_answers(wave_school)
+    services.open_answers_read_audit(actor=request.user, wave_school=wave_school, through="the open answers page")
+    questions = [item.text["en"] for item in services.wave_items(wave_school.wave) if item.kind == ItemKind.OPEN]
+    context = {
+        "wave_school": wave_school,
+        "wave": wave_school.wave,
+        "found": found,
+        "questions": questions,
+        "SUPPRESSED": SUPPRESSED,
+    }
+    return render(request, "surveys/open_answers.html", context)
 
 
 # --- links, QR codes, posters and slips --------------------------------------------------------------

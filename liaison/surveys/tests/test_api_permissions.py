@@ -79,6 +79,12 @@ CASES = [
         lambda w, v: {},
     ),
     Case(
+        "open answers",
+        "GET",
+        lambda w, v: f"/surveys/schools/{link(v, w.elementary).uuid}/open-answers",
+        statuses(403, platform_admin=200, district_admin=200, school_admin=200),
+    ),
+    Case(
         "respond",
         "POST",
         lambda w, v: "/surveys/responses",

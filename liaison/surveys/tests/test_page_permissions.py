@@ -95,6 +95,7 @@ CASES = [
     Case("close", lambda w, v: reverse("surveys:wave_close", args=[v.uuid]), CLOSE, lambda w: {}),
     Case("school results", lambda w, v: _school(w, v, "school"), READ),
     Case("school results by grade", lambda w, v: _school(w, v, "school") + "?by=about_grade", READ),
+    Case("open answers", lambda w, v: _school(w, v, "open_answers"), MANAGE_SCHOOL),
     Case("qr svg", lambda w, v: _school(w, v, "qr", "svg"), MANAGE_SCHOOL),
     Case("qr png", lambda w, v: _school(w, v, "qr", "png"), MANAGE_SCHOOL),
     Case("poster", lambda w, v: _school(w, v, "poster"), MANAGE_SCHOOL),
