@@ -134,6 +134,9 @@ def test_a_district_admin_reads_a_schools_results_with_charts(world: World, phon
     page.get_by_role("link", name="Millbrook Elementary").click()
     expect(page.get_by_role("heading", name="Trust index over waves")).to_be_visible()
     assert axe_violations(page) == []
+    page.get_by_role("link", name="Read the answers to the open question").click()
+    expect(page.get_by_role("heading", name="Open answers: Millbrook Elementary")).to_be_visible()
+    assert axe_violations(page) == []
 
 
 def test_a_district_admin_opens_a_student_wave_only_with_the_parental_notice(
