@@ -116,8 +116,10 @@ def _respond(wave: Wave, schools: dict[str, School], sizes: dict[str, tuple[int,
         count, mean = sizes[wave_school.school.name]
         school = schools[wave_school.school.name]
         rng = random.Random(f"{stream}:{school.name}")  # each school's own stream, the same every day
+        open_rng = random.Random(f"{stream}:{school.name}:open")  # apart, so the scores do not move
         for _ in range(count):
             answers = _answers(items, rng.gauss(mean, 0.8), school, wave.audience, rng)
+            answers.update(_open_answer(items, open_rng))
             day = wave.opens_on + datetime.timedelta(days=rng.randint(0, max(0, days)))
             language = "es" if rng.random() < 0.15 else "en"
             responses.append(Response(wave_school=wave_school, submitted_on=day, language=language, answers=answers))
@@ -141,6 +143,32 @@ def _answers(items: list[Item], trust: float, school: School, audience: str, rng
     return answers
 
 
+# What students and families write when asked the one thing police and students should work on: about
+# a third answer, in a few words, never with a name (the demo shows what the page does with real ones).
+OPEN_ANSWERS = (
+    "Bullying in the hallways between classes",
+    "Fights after school near the bus loop",
+    "More time talking with students, not just standing at the door",
+    "Vaping in the bathrooms",
+    "Explain why the officer is here",
+    "Be friendlier at lunch",
+    "Traffic at pickup is dangerous",
+    "Listen to both sides before deciding",
+    "Cyberbullying and group chats",
+    "Nothing, the officer is great",
+    "More classes like the internet safety one",
+    "Treat everyone the same",
+    "Me gustaría que el oficial hablara más con nosotros",
+    "Más seguridad a la salida de la escuela",
+)
+
+
+def _open_answer(items: list[Item], rng: random.Random) -> dict[str, str]:
+    if not any(item.kind == ItemKind.OPEN for item in items) or rng.random() >= 0.35:
+        return {}
+    return {"open_problem": rng.choice(OPEN_ANSWERS)}
+
+
 def _clamp(value: float, low: int, high: int) -> int:
     return max(low, min(high, round(value)))
 
@@ -160,4 +188,4 @@ def _value(item: Item, trust: float, school: School, audience: str, rng: random.
         return rng.choices([r for r, _ in RACES], weights=[w for _, w in RACES])[0]
     if item.code == "about_sex":
         return rng.choices(["female", "male", "another", "prefer_not"], weights=[47, 47, 2, 4])[0]
-    return None  # the open question stays empty in the demo
+    return None  # the open question: _open_answer, from its own stream

@@ -264,3 +264,13 @@ def test_trust_rises_at_most_schools_stays_flat_at_one_and_one_school_is_suppres
     assert changes["Whitcomb Middle School"] == "suppressed"
     assert abs(changes["Port Calder West High School"]) <= 3  # flat
     assert sum(1 for v in changes.values() if v != "suppressed" and v >= 5) >= 3, changes
+
+
+def test_about_a_third_answer_the_open_question_and_the_school_side_can_read_them(demo):
+    wave_school = WaveSchool.objects.select_related("school", "wave__instrument").get(
+        wave__title="Spring 2026 students", school__name="Port Calder East High School"
+    )
+    found = survey_selectors.open_answers(wave_school)
+    respondents = wave_school.responses.count()
+    assert not found.suppressed and found.withheld == 0
+    assert 0.2 * respondents <= len(found.answers) <= 0.5 * respondents
