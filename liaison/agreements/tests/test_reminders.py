@@ -227,3 +227,49 @@ def test_the_command_says_when_nothing_is_due(world):
 def test_the_command_refuses_an_unknown_agency(world):
     with pytest.raises(CommandError, match="No agency with the id"):
         _run(agency="not-a-uuid")
+
+
+# --- by e-mail (the daily run with --email) --------------------------------------------------------
+
+
+def _addresses(world, **emails: str) -> None:
+    for role, address in emails.items():
+        user = world.users[role]
+        user.email = address
+        user.save(update_fields=["email"])
+
+
+def test_the_daily_run_emails_each_signer_the_reminders_that_concern_them(world, mailoutbox):
+    _addresses(
+        world,
+        agency_admin="chief@millbrook.example",
+        district_admin="super@millbrook.example",
+        outsider_agency_admin="sheriff@harlow.example",
+        supervisor="sgt@millbrook.example",
+    )
+    mou = _mou(world, expiry_date=_days(45), schools=[world.high])
+    output = _run(email=True)
+    sent = {message.to[0]: message for message in mailoutbox}
+    assert set(sent) == {"chief@millbrook.example", "super@millbrook.example", "sheriff@harlow.example"}
+    chief = sent["chief@millbrook.example"]
+    assert chief.subject == "Liaison: 2 MOU reminder(s)"
+    assert selectors.EXPIRING.format(title=mou.title, number=1, due=_days(45)) in chief.body
+    assert selectors.NO_MOU.format(agency=world.agency.name, school=world.elementary.name) in chief.body
+    assert world.other_school.name not in chief.body, "another agency's reminder goes to its own people"
+    assert world.other_school.name in sent["sheriff@harlow.example"].body
+    assert "E-mailed 3 person(s)." in output
+    assert "sgt@millbrook.example" not in sent, "supervisors do not sign the MOU"
+
+
+def test_signers_without_an_address_are_named_not_skipped_silently(world, mailoutbox):
+    _addresses(world, agency_admin="chief@millbrook.example")
+    output = _run(agency=str(world.agency.uuid), email=True)
+    assert [message.to for message in mailoutbox] == [["chief@millbrook.example"]]
+    missing = world.users["district_admin"].username
+    assert f"Not e-mailed, no address on file: {missing}." in output
+
+
+def test_without_email_the_daily_run_sends_nothing(world, mailoutbox):
+    _addresses(world, agency_admin="chief@millbrook.example")
+    _run()
+    assert mailoutbox == []
