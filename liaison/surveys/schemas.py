@@ -143,11 +143,16 @@ class ReceivedOut(Schema):
     received: bool
 
 
+class OpenAnswerOut(Schema):
+    text: str
+    count: int = Field(description="How many wrote the same words (letter case and spacing aside).")
+
+
 class OpenAnswersOut(Schema):
     wave: UUID
     school: UUID
     school_name: str
     suppressed: bool = Field(description="Fewer than 10 responses at the school: no answer is given.")
     note: str
-    answers: list[str] = Field(description="Sorted by their text, not by when they came in.")
+    answers: list[OpenAnswerOut] = Field(description="Sorted by their text, not by when they came in.")
     withheld: int = Field(description="Answers holding an e-mail address, a phone number or a date.")

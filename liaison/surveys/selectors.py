@@ -145,11 +145,17 @@ def compared_with_previous(
 
 
 @dataclass(frozen=True)
+class OpenAnswer:
+    text: str
+    count: int  # how many wrote the same words (letter case and spacing aside)
+
+
+@dataclass(frozen=True)
 class OpenAnswers:
     """A school's answers to the open question, for the school's side to read."""
 
     suppressed: bool  # fewer than 10 responses at the school: nothing is shown
-    answers: list[str]  # sorted by their text, so the order says nothing about who answered when
+    answers: list[OpenAnswer]  # sorted by their text, so the order says nothing about who answered when
     withheld: int  # answers holding an e-mail address, a phone number or a date: not shown
 
 
@@ -158,7 +164,11 @@ def open_answers(wave_school: WaveSchool) -> OpenAnswers:
     responses = answers_by_wave_school([wave_school.pk])[wave_school.pk]
     if is_suppressed(len(responses)):
         return OpenAnswers(True, [], 0)
-    texts = [str(a.get(code) or "").strip() for a in responses for code in codes]
+    texts = [" ".join(str(a.get(code) or "").split()) for a in responses for code in codes]
     texts = [text for text in texts if text]
-    shown = sorted((text for text in texts if not identifying_text_problems(text)), key=str.casefold)
-    return OpenAnswers(False, shown, len(texts) - len(shown))
+    shown = [text for text in texts if not identifying_text_problems(text)]
+    grouped: dict[str, list[str]] = {}
+    for text in shown:
+        grouped.setdefault(text.casefold(), []).append(text)
+    answers = [OpenAnswer(min(same), len(same)) for _, same in sorted(grouped.items())]
+    return OpenAnswers(False, answers, len(texts) - len(shown))

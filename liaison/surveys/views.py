@@ -217,6 +217,7 @@ def open_answers(request: HttpRequest, uuid: str) -> HttpResponse:
         "wave_school": wave_school,
         "wave": wave_school.wave,
         "found": found,
+        "total": sum(answer.count for answer in found.answers),
         "questions": questions,
         "SUPPRESSED": SUPPRESSED,
     }

@@ -21,6 +21,7 @@ def _wave_with_answers(world: World):
     respond(here, 1, {"open_problem": "  more basketball games with the officer "})
     respond(here, 1, {"open_problem": "Call me at 555-201-3344 about the fights"})
     respond(here, 1, {"open_problem": "Bullying on the bus"})
+    respond(here, 1, {"open_problem": "bullying  on the bus"})
     respond(here, 1, {"open_problem": ""})
     respond(link(wave, world.high), 9, {"open_problem": "The parking lot"})
     return wave
@@ -30,7 +31,10 @@ def test_a_school_admin_reads_the_answers_sorted_with_contact_details_withheld(w
     wave = _wave_with_answers(world)
     here = link(wave, world.elementary)
     body = api_as("school_admin").get(f"/surveys/schools/{here.uuid}/open-answers").json()
-    assert body["answers"] == ["Bullying on the bus", "more basketball games with the officer"]
+    assert body["answers"] == [
+        {"text": "Bullying on the bus", "count": 2},
+        {"text": "more basketball games with the officer", "count": 1},
+    ]
     assert (body["withheld"], body["suppressed"], body["school_name"]) == (1, False, "Millbrook Elementary")
 
 
@@ -48,7 +52,8 @@ def test_the_page_shows_the_same_answers_and_every_reading_is_logged(world: Worl
     assert reverse("surveys:open_answers", args=[here.uuid]) in school
     page = client.get(reverse("surveys:open_answers", args=[here.uuid])).content.decode()
     assert page.index("Bullying on the bus") < page.index("more basketball games")
-    assert "555-201-3344" not in page and "1</strong> withheld" in page
+    assert "555-201-3344" not in page and "1</strong> withheld" in page and "(2 people)" in page
+    assert "<strong>3</strong> answers" in page
     client.get(reverse("surveys:open_answers", args=[here.uuid]))
     reads = AuditEntry.objects.filter(action="read", object_type="surveys.waveschool", object_uuid=here.uuid)
     assert reads.count() == 2
