@@ -13,10 +13,12 @@ from ninja.pagination import paginate
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from .models import AuditEntry
+from .people_api import router as people_router
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
 
 router = Router(tags=["accounts"])
+router.add_router("", people_router)
 
 
 class MembershipOut(Schema):

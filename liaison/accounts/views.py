@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from liaison.directory.models import Agency, District, School
 
 from .forms import AuditFilterForm
+from .people import places_managed_by
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
@@ -66,6 +68,21 @@ def _landing_url(user: Any) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(_landing_url(request.user))
+
+
+def _held_at(membership: Any) -> str:
+    place = membership.agency or membership.district or membership.school
+    return place.name if place is not None else ""
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    """Who the user is here: their login, their roles, and the people they manage."""
+    memberships = request.user.memberships.select_related("agency", "district", "school")  # type: ignore[union-attr]
+    roles = [(m.get_role_display(), _held_at(m)) for m in memberships]
+    context = {"roles": sorted(roles), "places": places_managed_by(request.user)}
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

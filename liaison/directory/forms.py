@@ -193,6 +193,11 @@ def _languages() -> LanguagesField:
     )
 
 
+OFFICER_NEEDS_EMAIL_OR_PASSWORD = (
+    "Give the officer's e-mail address, for the invitation to choose a password (or a password for the first sign-in)."
+)
+
+
 class OfficerEditForm(AccessibleForm):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
@@ -215,16 +220,25 @@ class OfficerCreateForm(OfficerEditForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. Leave blank to create the login without a password.",
+        help_text=(
+            "Better left blank: the officer is then e-mailed an invitation to choose their own password, "
+            "which nobody else knows. Otherwise at least 10 characters."
+        ),
     )
 
-    field_order = ["first_name", "last_name", "username", "password", "email", "badge_number", "rank"]
+    field_order = ["first_name", "last_name", "username", "email", "password", "badge_number", "rank"]
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password") or ""
         if password:
             password_validation.validate_password(password)
         return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("password") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", OFFICER_NEEDS_EMAIL_OR_PASSWORD)
+        return data
 
 
 class TrainingRecordForm(AccessibleForm):

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from liaison.accounts.invitations import invitation_send
+from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 
 from . import access, selectors, services
@@ -37,6 +40,7 @@ SCHOOL_CREATED = "Added {name}."
 SCHOOL_SAVED = "Saved the changes to {name}."
 ENROLLMENT_SAVED = "Saved the {year} enrollment of {school}."
 OFFICER_CREATED = "Added {name}, who signs in as “{username}”."
+OFFICER_INVITED = "An invitation to choose a password is on its way to {email}."
 OFFICER_SAVED = "Saved the changes to {name}."
 TRAINING_ADDED = "Added {course} ({hours} h) to {name}'s training."
 ASSIGNMENT_CREATED = "Assigned {name} to {school} from {start}."
@@ -150,6 +154,7 @@ def _agency_actions(user: Any, agency: Agency) -> list[tuple[str, str]]:
     if access.agency_writable(user, agency):
         actions.append(("Add an officer", _url("officer_create", agency)))
         actions.append(("Edit agency", _url("agency_edit", agency)))
+        actions.append(("People and roles", reverse("accounts:people", args=["agency", agency.uuid])))
     if user_scope(user).platform_admin:
         actions.append(("Add a partnership", f"{reverse('directory:partnership_create')}?agency={agency.uuid}"))
     return actions
@@ -369,14 +374,33 @@ def officer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "directory/officer_detail.html", context)
 
 
+def _officer_create(request: HttpRequest, agency: Agency, data: dict[str, Any]) -> Officer:
+    """The officer, and without a password an invitation to choose one (sent once this commits)."""
+    with transaction.atomic():
+        officer = services.officer_create(actor=request.user, agency=agency, **data)
+        if not data.get("password"):
+            invitation_send(
+                actor=request.user,
+                user=officer.user,
+                role=str(Role.OFFICER.label),
+                place=agency.name,
+                absolute=request.build_absolute_uri,
+                agency_id=agency.pk,
+                district_id=None,
+            )
+    return officer
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def officer_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
     agency = access.agency_get_for_user(request.user, uuid, write=True)
     form = directory_forms.OfficerCreateForm(_posted(request))
-    officer = _submit(request, form, lambda data: services.officer_create(actor=request.user, agency=agency, **data))
+    officer = _submit(request, form, lambda data: _officer_create(request, agency, data))
     if officer is not None:
         message = OFFICER_CREATED.format(name=officer.display_name, username=officer.user.username)
+        if not officer.user.has_usable_password():
+            message += " " + OFFICER_INVITED.format(email=officer.user.email)
         return _done(request, message, _url("officer_detail", officer))
     back = (agency.name, _url("agency_detail", agency))
     return _form_page(request, form, title=f"Add an officer to {agency.name}", submit="Add officer", back=back)

@@ -23,11 +23,13 @@ def test_chief_sees_coverage_adds_an_officer_and_assigns_them_to_a_school(world,
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Ortiz")
     page.get_by_label("Username").fill("nortiz")
+    page.get_by_label("Email").fill("nia.ortiz@millbrook.example")
     page.get_by_label("Badge number").fill("202")
     page.get_by_label("Rank").fill("Sergeant")
     page.get_by_role("button", name="Add officer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sergeant Nia Ortiz")
     expect(page.get_by_role("status")).to_contain_text("Added Sergeant Nia Ortiz")
+    expect(page.get_by_role("status")).to_contain_text("invitation to choose a password is on its way")
 
     page.get_by_role("link", name="Assign to a school").click()
     page.get_by_label("School").select_option(label="Millbrook High (Millbrook Public Schools)")
@@ -49,6 +51,7 @@ def test_a_form_error_names_the_field_it_belongs_to(world, phone_page, sign_in, 
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Ortiz")
     page.get_by_label("Username").fill("officer")  # already taken
+    page.get_by_label("Email").fill("nia.ortiz@millbrook.example")
     page.get_by_label("Badge number").fill("202")
     page.get_by_role("button", name="Add officer").click()
 

@@ -92,6 +92,7 @@ PAGES = [
         AGENCY_ADMIN,
         lambda w, x: (
             {"first_name": "Nia", "last_name": "Ortiz", "username": "nortiz", "badge_number": "202"}
+            | {"email": "nia.ortiz@example.org"}
             | {"status": "active"}
         ),
     ),

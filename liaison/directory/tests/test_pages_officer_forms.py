@@ -37,9 +37,39 @@ def test_agency_admin_adds_an_officer_who_can_then_sign_in(page_as, world):
     assert officer.user.check_password("a-long-enough-passphrase")
 
 
-def test_an_officer_added_without_a_password_cannot_sign_in_yet(page_as, world):
-    page_as("agency_admin").post(_create_url(world), {**NEW_OFFICER, "password": ""})
-    assert not Officer.objects.get(user__username="nortiz").user.has_usable_password()
+def test_an_officer_added_without_a_password_is_emailed_an_invitation_to_choose_one(
+    page_as, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = page_as("agency_admin").post(_create_url(world), {**NEW_OFFICER, "password": ""}, follow=True)
+    user = Officer.objects.get(user__username="nortiz").user
+    assert not user.has_usable_password()
+    assert [m.to for m in mailoutbox] == [["nia.ortiz@example.org"]]
+    assert "Officer at Millbrook Police Department" in mailoutbox[0].body
+    assert "/accounts/password/set/" in mailoutbox[0].body
+    assert "An invitation to choose a password is on its way to nia.ortiz@example.org." in response.content.decode()
+
+
+def test_an_officer_added_with_a_password_gets_no_invitation(
+    page_as, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page_as("agency_admin").post(_create_url(world), NEW_OFFICER)
+    assert mailoutbox == []
+
+
+def test_an_officer_needs_an_email_for_the_invitation_or_a_password(page_as, world, mailoutbox):
+    before = row_counts()
+    response = page_as("agency_admin").post(_create_url(world), {**NEW_OFFICER, "password": "", "email": ""})
+    assert field_errors(response, "email") == [forms.OFFICER_NEEDS_EMAIL_OR_PASSWORD]
+    assert row_counts() == before
+    assert mailoutbox == []
+
+
+def test_a_failed_officer_save_sends_no_invitation(page_as, world, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page_as("agency_admin").post(_create_url(world), {**NEW_OFFICER, "password": "", "badge_number": "101"})
+    assert mailoutbox == []
 
 
 def test_a_taken_username_is_named_and_nothing_is_written(page_as, world):

@@ -1,0 +1,291 @@
+"""People and their roles at one agency or one district: who may manage them, and the rules of doing so.
+
+The agency admin (chief) manages the agency's admins, SRO supervisors and evaluators; the district
+admin (superintendent) manages the district's admins, its schools' admins (principals) and its
+evaluators; a platform admin manages both. Officers come and go through their officer page (their
+profile, badge and status belong to the agency's records), so they are listed here but not granted or
+removed. Pages, API and tests all go through these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from liaison.directory import access as directory_access
+from liaison.directory.models import Agency, District, School
+from liaison.lib.errors import ConflictError
+from liaison.lib.records import record_create
+
+from .audit import audit_record, audit_snapshot
+from .models import Membership, User
+from .roles import Role
+from .services import MEMBERSHIP_EXISTS, user_create
+
+NOT_MANAGER = "Only the agency's admins manage its people; only the district's admins manage the district's."
+ROLE_NOT_HERE = "This role is not given here: choose one of {choices}."
+SCHOOL_NEEDED = "A school admin belongs to one school: choose it."
+SCHOOL_NOT_HERE = "Choose one of the district's schools."
+SCHOOL_ONLY_FOR_SCHOOL_ADMIN = "Only a school admin belongs to one school: leave the school empty."
+EMAIL_NEEDED = "An e-mail address is needed to send the invitation to choose a password."
+NOT_A_PERSON_HERE = "Choose someone who already has a role here."
+OFFICERS_ELSEWHERE = "Officers join and leave through their officer page (add the officer, or change their status)."
+LAST_ADMIN = "This is the last {role} here: give someone else that role first."
+NO_INVITATION_PENDING = "{name} has already chosen a password: they can use “Forgot your password?” if needed."
+NO_EMAIL = "{name} has no e-mail address to send the invitation to."
+
+AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.EVALUATOR)
+DISTRICT_ROLES = (Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.EVALUATOR)
+# The role a place cannot be left without: someone must be able to manage it (and sign its MOUs).
+ADMIN_ROLE = {"agency": Role.AGENCY_ADMIN, "district": Role.DISTRICT_ADMIN}
+
+
+@dataclass(frozen=True)
+class Place:
+    """An agency or a district, as a place people hold roles at."""
+
+    kind: str  # "agency" or "district"
+    obj: Agency | District
+
+    @property
+    def name(self) -> str:
+        return self.obj.name
+
+    @property
+    def grantable(self) -> tuple[Role, ...]:
+        return AGENCY_ROLES if self.kind == "agency" else DISTRICT_ROLES
+
+    @property
+    def agency_id(self) -> int | None:
+        return self.obj.pk if self.kind == "agency" else None
+
+    @property
+    def district_id(self) -> int | None:
+        return self.obj.pk if self.kind == "district" else None
+
+    def memberships(self) -> QuerySet[Membership]:
+        """Every role held here (for a district, also at its schools)."""
+        if self.kind == "agency":
+            found = Membership.objects.filter(agency_id=self.obj.pk)
+        else:
+            found = Membership.objects.filter(Q(district_id=self.obj.pk) | Q(school__district_id=self.obj.pk))
+        return found.select_related("user", "school")
+
+    def schools(self) -> QuerySet[School]:
+        if self.kind == "agency":
+            return School.objects.none()
+        return School.objects.filter(district_id=self.obj.pk).order_by("name")
+
+
+def place_get_for_user(user: Any, kind: str, uuid: UUID | str) -> Place:
+    """The agency or district whose people the user manages: 404 when unseen, 403 when seen but not theirs."""
+    if kind == "agency":
+        agency = directory_access.agency_get_for_user(user, uuid)
+        _require(directory_access.agency_writable(user, agency))
+        return Place("agency", agency)
+    if kind == "district":
+        district = directory_access.district_get_for_user(user, uuid)
+        _require(directory_access.district_writable(user, district))
+        return Place("district", district)
+    raise Http404
+
+
+def places_managed_by(user: Any) -> list[Place]:
+    """Every agency and district whose people the user manages, by name."""
+    agencies = [
+        Place("agency", a)
+        for a in directory_access.agencies_visible_to(user).order_by("name")
+        if directory_access.agency_writable(user, a)
+    ]
+    districts = [
+        Place("district", d)
+        for d in directory_access.districts_visible_to(user).order_by("name")
+        if directory_access.district_writable(user, d)
+    ]
+    return agencies + districts
+
+
+def membership_get_for_user(user: Any, uuid: UUID | str) -> tuple[Membership, Place]:
+    """A role held at a place the user manages (404 otherwise: a role elsewhere is not theirs to see)."""
+    membership = Membership.objects.select_related("user", "agency", "district", "school__district").filter(uuid=uuid)
+    found = membership.first()
+    if found is None:
+        raise Http404
+    place = _place_of(found)
+    try:
+        return found, place_get_for_user(user, place.kind, place.obj.uuid)
+    except PermissionDenied:
+        raise Http404 from None
+
+
+def _place_of(membership: Membership) -> Place:
+    if membership.agency is not None:
+        return Place("agency", membership.agency)
+    if membership.school is not None:
+        return Place("district", membership.school.district)
+    return Place("district", membership.district)  # type: ignore[arg-type]
+
+
+def role_label(membership: Membership) -> str:
+    """ "SRO supervisor", or "School admin (principal) at Millbrook High"."""
+    label = str(Role(membership.role).label)
+    return f"{label} at {membership.school.name}" if membership.school is not None else label
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(NOT_MANAGER)
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """One role someone holds here, with what the list shows about them."""
+
+    membership: Membership
+
+    @property
+    def user(self) -> User:
+        return self.membership.user
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Added without a password and not yet chosen one through the invitation."""
+        return not self.user.has_usable_password()
+
+    @property
+    def removable(self) -> bool:
+        return self.membership.role != Role.OFFICER
+
+
+def people_at(place: Place) -> list[Person]:
+    """Every role held here, by role then surname."""
+    order = {role: i for i, role in enumerate(Role)}
+    memberships = sorted(
+        place.memberships(),
+        key=lambda m: (order[Role(m.role)], m.user.last_name.lower(), m.user.first_name.lower(), m.user.username),
+    )
+    return [Person(m) for m in memberships]
+
+
+def people_choices(place: Place) -> QuerySet[User]:
+    """The people who already hold a role here: those another role may be given to."""
+    user_ids = place.memberships().values("user_id")
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("last_name", "first_name", "username")
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+
+def _membership_for(place: Place, role: str, school: School | None) -> Membership:
+    """The new role, checked against the place: a role given here, and a school of this district."""
+    if role not in place.grantable:
+        choices = ", ".join(str(Role(r).label) for r in place.grantable)
+        raise ValidationError({"role": ROLE_NOT_HERE.format(choices=choices)})
+    if role == Role.SCHOOL_ADMIN:
+        if school is None:
+            raise ValidationError({"school": SCHOOL_NEEDED})
+        if school.district_id != place.obj.pk:
+            raise ValidationError({"school": SCHOOL_NOT_HERE})
+        return Membership(role=role, school=school)
+    if school is not None:
+        raise ValidationError({"school": SCHOOL_ONLY_FOR_SCHOOL_ADMIN})
+    return Membership(role=role, agency_id=place.agency_id, district_id=place.district_id)
+
+
+def _grant(actor: Any, place: Place, user: User, membership: Membership) -> Membership:
+    membership.user = user
+    scope: dict[str, Any] = {
+        "agency_id": membership.agency_id,
+        "district_id": membership.district_id,
+        "school_id": membership.school_id,
+    }
+    if Membership.objects.filter(user=user, role=membership.role, **scope).exists():
+        raise ConflictError({"role": MEMBERSHIP_EXISTS})
+    return record_create(membership, actor=actor, agency_id=place.agency_id, district_id=_district_tenant(place))
+
+
+def _district_tenant(place: Place) -> int | None:
+    return place.obj.pk if place.kind == "district" else None
+
+
+def person_add(
+    *,
+    actor: Any,
+    place: Place,
+    role: str,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    school: School | None = None,
+) -> Membership:
+    """A new login with one role here. It has no password: the person chooses one through the
+    invitation sent to `email` (invitations.invitation_send, after this commits)."""
+    if not email:
+        raise ValidationError({"email": EMAIL_NEEDED})
+    membership = _membership_for(place, role, school)
+    with transaction.atomic():
+        user = user_create(
+            actor=actor, username=username, password=None, first_name=first_name, last_name=last_name, email=email
+        )
+        return _grant(actor, place, user, membership)
+
+
+def role_grant(*, actor: Any, place: Place, user: User, role: str, school: School | None = None) -> Membership:
+    """Another role here for someone who already holds one here."""
+    if not place.memberships().filter(user=user).exists():
+        raise ValidationError({"user": NOT_A_PERSON_HERE})
+    membership = _membership_for(place, role, school)
+    with transaction.atomic():
+        return _grant(actor, place, user, membership)
+
+
+def membership_remove(*, actor: Any, place: Place, membership: Membership) -> None:
+    """Take a role away. The login stays (it may hold other roles); the audit log keeps the role."""
+    if membership.role == Role.OFFICER:
+        raise ValidationError({"role": OFFICERS_ELSEWHERE})
+    with transaction.atomic():
+        _keep_an_admin(place, membership)
+        before = audit_snapshot(membership)
+        audit_record(
+            actor=actor,
+            action="delete",
+            obj=membership,
+            summary=f"Removed {membership}",
+            before=before,
+            agency_id=place.agency_id,
+            district_id=_district_tenant(place),
+        )
+        membership.delete()
+
+
+def _keep_an_admin(place: Place, membership: Membership) -> None:
+    admin_role = ADMIN_ROLE[place.kind]
+    if membership.role != admin_role or membership.school_id is not None:
+        return
+    scope: dict[str, Any] = {"agency_id": place.agency_id, "district_id": place.district_id}
+    admins = (
+        Membership.objects.select_for_update()
+        .filter(role=admin_role, user__is_active=True, **scope)
+        .exclude(pk=membership.pk)
+    )
+    if not admins.exists():
+        raise ConflictError({"role": LAST_ADMIN.format(role=Role(admin_role).label.lower())})
+
+
+def invitation_check(person: Person) -> None:
+    """An invitation can be sent again only to someone who has not chosen a password, at an address."""
+    name = person.user.get_full_name() or person.user.username
+    if not person.invitation_pending:
+        raise ConflictError({"user": NO_INVITATION_PENDING.format(name=name)})
+    if not person.user.email:
+        raise ValidationError({"email": NO_EMAIL.format(name=name)})

@@ -1,0 +1,167 @@
+"""Pages for people and their roles at an agency or a district (rules in accounts/people.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liaison.directory.forms import add_service_errors
+
+from . import people
+from .forms import PersonAddForm, RoleGrantForm
+from .invitations import membership_invitation_send
+from .models import Membership
+
+T = TypeVar("T")
+
+PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
+ROLE_GIVEN = "{name} is now also {role}."
+ROLE_REMOVED = "{name} is no longer {role}."
+INVITATION_SENT = "Sent {name} a new invitation at {email}."
+
+
+def _people_url(place: people.Place) -> str:
+    return reverse("accounts:people", args=[place.kind, place.obj.uuid])
+
+
+def _place_url(place: people.Place) -> str:
+    name = "directory:agency_detail" if place.kind == "agency" else "directory:district_detail"
+    return reverse(name, args=[place.obj.uuid])
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+def _send_invitation(request: HttpRequest, place: people.Place, membership: Membership) -> None:
+    membership_invitation_send(
+        actor=request.user, place=place, membership=membership, absolute=request.build_absolute_uri
+    )
+
+
+def _submit(form: Any, action: Callable[[dict[str, Any]], T]) -> T | None:
+    """On a valid form, call the service; its errors go onto the form. None when nothing was saved."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def _form_page(request: HttpRequest, place: people.Place, form: Any, *, title: str, submit: str) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "submit_label": submit,
+        "back_label": f"People at {place.name}",
+        "back_url": _people_url(place),
+    }
+    return render(request, "directory/form_page.html", context)
+
+
+@login_required
+@require_safe
+def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
+    place = people.place_get_for_user(request.user, kind, uuid)
+    actions = [
+        ("Add a person", reverse("accounts:person_add", args=[kind, uuid])),
+        ("Give someone here another role", reverse("accounts:role_grant", args=[kind, uuid])),
+    ]
+    if place.kind == "agency":
+        actions.append(("Add an officer", reverse("directory:officer_create", args=[uuid])))
+    context = {
+        "place": place,
+        "place_url": _place_url(place),
+        "people": people.people_at(place),
+        "actions": actions,
+    }
+    return render(request, "accounts/people.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
+    place = people.place_get_for_user(request.user, kind, uuid)
+    form = PersonAddForm(request.POST or None, place=place)
+
+    def add(data: dict[str, Any]) -> Membership:
+        with transaction.atomic():
+            membership = people.person_add(actor=request.user, place=place, **data)
+            _send_invitation(request, place, membership)
+        return membership
+
+    membership = _submit(form, add) if request.method == "POST" else None
+    if membership is not None:
+        user = membership.user
+        message = PERSON_ADDED.format(name=_name(user), role=people.role_label(membership), email=user.email)
+        messages.success(request, message)
+        return redirect(_people_url(place))
+    return _form_page(request, place, form, title=f"Add a person to {place.name}", submit="Add and send invitation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_grant(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
+    place = people.place_get_for_user(request.user, kind, uuid)
+    form = RoleGrantForm(request.POST or None, place=place)
+    granted = (
+        _submit(form, lambda data: people.role_grant(actor=request.user, place=place, **data))
+        if request.method == "POST"
+        else None
+    )
+    if granted is not None:
+        messages.success(request, ROLE_GIVEN.format(name=_name(granted.user), role=people.role_label(granted)))
+        return redirect(_people_url(place))
+    return _form_page(request, place, form, title=f"Give someone at {place.name} another role", submit="Give role")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """GET asks to confirm; POST removes the role."""
+    membership, place = people.membership_get_for_user(request.user, uuid)
+    error = ""
+    if request.method == "POST":
+        try:
+            people.membership_remove(actor=request.user, place=place, membership=membership)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            message = ROLE_REMOVED.format(name=_name(membership.user), role=people.role_label(membership))
+            messages.success(request, message)
+            return redirect(_people_url(place))
+    context = {
+        "membership": membership,
+        "person": people.Person(membership),
+        "role": people.role_label(membership),
+        "place": place,
+        "people_url": _people_url(place),
+        "error": error,
+    }
+    return render(request, "accounts/membership_remove.html", context, status=409 if error else 200)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    membership, place = people.membership_get_for_user(request.user, uuid)
+    try:
+        people.invitation_check(people.Person(membership))
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        _send_invitation(request, place, membership)
+        messages.success(request, INVITATION_SENT.format(name=_name(membership.user), email=membership.user.email))
+    return redirect(_people_url(place))

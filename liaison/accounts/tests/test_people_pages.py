@@ -1,0 +1,222 @@
+"""People and their roles, on the pages: listing, adding with an invitation, giving and removing roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from liaison.accounts import people
+from liaison.accounts.models import AuditEntry, Membership, User
+from liaison.accounts.roles import Role
+from liaison.accounts.tests.test_passwords import NEW_PASSWORD, can_sign_in, choose_password, link_in
+from liaison.directory.tests.pages import field_errors, row_counts
+
+NEW_SUPERVISOR = {
+    "first_name": "Rosa",
+    "last_name": "Quinn",
+    "username": "rquinn",
+    "email": "rosa.quinn@millbrook.example",
+    "role": "supervisor",
+}
+
+
+def people_url(kind: str, place) -> str:
+    return reverse("accounts:people", args=[kind, place.uuid])
+
+
+def add_url(kind: str, place) -> str:
+    return reverse("accounts:person_add", args=[kind, place.uuid])
+
+
+def grant_url(kind: str, place) -> str:
+    return reverse("accounts:role_grant", args=[kind, place.uuid])
+
+
+def remove_url(membership) -> str:
+    return reverse("accounts:membership_remove", args=[membership.uuid])
+
+
+def membership(username: str, role: str) -> Membership:
+    return Membership.objects.get(user__username=username, role=role)
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """`with commits():` runs on-commit work (the invitation e-mail) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_the_agency_list_shows_its_people_and_no_one_elses(page_as, world):
+    page = page_as("agency_admin").get(people_url("agency", world.agency)).content.decode()
+    for username in ("agency_admin", "supervisor", "officer", "evaluator"):
+        assert f">{username}<" in page
+    for username in ("district_admin", "school_admin", "outsider_agency_admin", "deputy"):
+        assert f">{username}<" not in page
+    assert reverse("directory:officer_create", args=[world.agency.uuid]) in page
+    assert remove_url(membership("officer", Role.OFFICER)) not in page  # officers leave by their officer page
+    assert remove_url(membership("supervisor", Role.SUPERVISOR)) in page
+
+
+def test_the_district_list_includes_its_school_admins(page_as, world):
+    page = page_as("district_admin").get(people_url("district", world.district)).content.decode()
+    assert ">school_admin<" in page and "Millbrook Elementary" in page
+    assert ">district_admin<" in page
+    assert ">agency_admin<" not in page
+
+
+def test_the_agency_and_district_pages_link_to_their_people(page_as, world):
+    agency_page = page_as("agency_admin").get(reverse("directory:agency_detail", args=[world.agency.uuid]))
+    assert people_url("agency", world.agency) in agency_page.content.decode()
+    district_page = page_as("district_admin").get(reverse("directory:district_detail", args=[world.district.uuid]))
+    assert people_url("district", world.district) in district_page.content.decode()
+    supervisor_page = page_as("supervisor").get(reverse("directory:agency_detail", args=[world.agency.uuid]))
+    assert people_url("agency", world.agency) not in supervisor_page.content.decode()
+
+
+def test_adding_a_person_invites_them_to_choose_their_own_password(page_as, world, mailoutbox, commits):
+    with commits():
+        response = page_as("agency_admin").post(add_url("agency", world.agency), NEW_SUPERVISOR, follow=True)
+    assert response.redirect_chain[-1][0] == people_url("agency", world.agency)
+    assert (
+        "An invitation to choose a password is on its way to rosa.quinn@millbrook.example" in response.content.decode()
+    )
+    user = User.objects.get(username="rquinn")
+    assert not user.has_usable_password()
+    assert Membership.objects.filter(user=user, role=Role.SUPERVISOR, agency=world.agency).exists()
+    assert "Invitation not yet used" in response.content.decode()
+    (message,) = mailoutbox
+    assert message.to == ["rosa.quinn@millbrook.example"]
+    assert "as SRO supervisor at Millbrook Police Department" in message.body
+    assert "username: rquinn" in message.body
+    audit = AuditEntry.objects.filter(agency=world.agency, object_uuid=user.uuid)
+    assert {entry.object_type for entry in audit} == {"accounts.invitation"}
+    assert AuditEntry.objects.filter(object_type="accounts.membership", action="create", agency=world.agency).exists()
+    assert all("password/set" not in (entry.summary or "") for entry in AuditEntry.objects.all())
+
+    client = Client()
+    assert choose_password(client, link_in(message)).status_code == 302
+    assert can_sign_in("rquinn", NEW_PASSWORD)
+
+
+def test_a_school_admin_is_added_for_one_of_the_districts_schools(page_as, world, mailoutbox, commits):
+    data = {**NEW_SUPERVISOR, "role": "school_admin", "school": str(world.high.uuid)}
+    with commits():
+        response = page_as("district_admin").post(add_url("district", world.district), data)
+    assert response.status_code == 302
+    assert membership("rquinn", Role.SCHOOL_ADMIN).school == world.high
+    assert "School admin (principal) at Millbrook High at Millbrook Public Schools" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "field", "message"),
+    [
+        ("district", {"role": "school_admin"}, "school", people.SCHOOL_NEEDED),
+        ("district", {"role": "district_admin", "school": "HIGH"}, "school", people.SCHOOL_ONLY_FOR_SCHOOL_ADMIN),
+        ("agency", {"username": "supervisor"}, "username", "This username is already taken."),
+        ("agency", {"email": "not-an-address"}, "email", "Enter a valid email address."),
+        ("agency", {"email": ""}, "email", "This field is required."),
+        ("agency", {"role": "district_admin"}, "role", None),
+        ("agency", {"role": "officer"}, "role", None),
+    ],
+)
+def test_bad_input_is_named_on_its_field_and_nothing_is_written_or_sent(
+    page_as, world, mailoutbox, commits, kind, changes, field, message
+):
+    place = world.agency if kind == "agency" else world.district
+    data = {**NEW_SUPERVISOR, "role": "district_admin" if kind == "district" else "supervisor"}
+    data |= {k: str(world.high.uuid) if v == "HIGH" else v for k, v in changes.items()}
+    before = row_counts()
+    with commits():
+        response = page_as("platform_admin").post(add_url(kind, place), data)
+    assert response.status_code == 200
+    errors = field_errors(response, field)
+    assert errors and (message is None or errors == [message])
+    assert row_counts() == before
+    assert mailoutbox == []
+
+
+def test_another_role_goes_to_someone_already_here(page_as, world):
+    data = {"user": str(world.users["supervisor"].uuid), "role": "agency_admin"}
+    response = page_as("agency_admin").post(grant_url("agency", world.agency), data)
+    assert response.status_code == 302
+    assert membership("supervisor", Role.AGENCY_ADMIN).agency == world.agency
+
+
+def test_another_role_cannot_go_to_someone_from_elsewhere_or_twice(page_as, world):
+    before = row_counts()
+    client = page_as("agency_admin")
+    outsider = client.post(
+        grant_url("agency", world.agency), {"user": str(world.users["district_admin"].uuid), "role": "supervisor"}
+    )
+    assert field_errors(outsider, "user")
+    twice = client.post(
+        grant_url("agency", world.agency), {"user": str(world.users["supervisor"].uuid), "role": "supervisor"}
+    )
+    assert field_errors(twice, "role") == ["The user already has this role here."]
+    assert row_counts() == before
+
+
+def test_removing_a_role_asks_first_then_keeps_the_login_and_the_audit_trail(page_as, world):
+    client = page_as("agency_admin")
+    held = membership("supervisor", Role.SUPERVISOR)
+    confirm = client.get(remove_url(held))
+    assert "Remove Supervisor Tester's role as SRO supervisor?" in confirm.content.decode()
+    assert Membership.objects.filter(pk=held.pk).exists()
+    response = client.post(remove_url(held), follow=True)
+    assert response.redirect_chain[-1][0] == people_url("agency", world.agency)
+    assert "Supervisor Tester is no longer SRO supervisor." in response.content.decode()
+    assert not Membership.objects.filter(pk=held.pk).exists()
+    assert User.objects.filter(username="supervisor", is_active=True).exists()
+    entry = AuditEntry.objects.get(action="delete", object_uuid=held.uuid)
+    assert (entry.agency, entry.actor, entry.before["role"]) == (
+        world.agency,
+        world.users["agency_admin"],
+        "supervisor",
+    )
+
+
+def test_the_last_admin_cannot_be_removed(page_as, world):
+    before = row_counts()
+    response = page_as("platform_admin").post(remove_url(membership("agency_admin", Role.AGENCY_ADMIN)))
+    assert response.status_code == 409
+    assert "This is the last agency admin (chief) here" in response.content.decode()
+    district = page_as("district_admin").post(remove_url(membership("district_admin", Role.DISTRICT_ADMIN)))
+    assert district.status_code == 409
+    assert row_counts() == before
+
+
+def test_an_admin_can_be_removed_once_there_is_another(page_as, world):
+    client = page_as("agency_admin")
+    client.post(
+        grant_url("agency", world.agency), {"user": str(world.users["supervisor"].uuid), "role": "agency_admin"}
+    )
+    assert client.post(remove_url(membership("agency_admin", Role.AGENCY_ADMIN))).status_code == 302
+
+
+def test_an_officers_role_is_not_removed_here(page_as, world):
+    before = row_counts()
+    response = page_as("agency_admin").post(remove_url(membership("officer", Role.OFFICER)))
+    assert response.status_code == 409
+    assert people.OFFICERS_ELSEWHERE in response.content.decode()
+    assert row_counts() == before
+
+
+def test_an_unused_invitation_can_be_sent_again(page_as, world, mailoutbox, commits):
+    client = page_as("agency_admin")
+    with commits():
+        client.post(add_url("agency", world.agency), NEW_SUPERVISOR)
+    held = membership("rquinn", Role.SUPERVISOR)
+    with commits():
+        response = client.post(reverse("accounts:invitation_resend", args=[held.uuid]), follow=True)
+    assert "Sent Rosa Quinn a new invitation at rosa.quinn@millbrook.example." in response.content.decode()
+    assert len(mailoutbox) == 2
+    assert choose_password(Client(), link_in(mailoutbox[1])).status_code == 302
+
+
+def test_no_invitation_goes_to_someone_who_has_a_password(page_as, world, mailoutbox, commits):
+    held = membership("supervisor", Role.SUPERVISOR)
+    with commits():
+        response = page_as("agency_admin").post(reverse("accounts:invitation_resend", args=[held.uuid]), follow=True)
+    assert "has already chosen a password" in response.content.decode()
+    assert mailoutbox == []
