@@ -8,18 +8,23 @@ people added without a password receive (accounts/invitations.py).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
+
+from liaison.lib import throttle
 
 from .audit import audit_record
 from .models import User
 
 PASSWORD_CHANGED = "Your password is changed."
+TOO_MANY_RESETS = "Too many reset requests from this device. Wait an hour and try again."
+RESETS_PER_EMAIL, RESETS_PER_CLIENT, RESET_WINDOW = 3, 20, 3600
 
 
 def _audit_password_set(user: Any, summary: str) -> None:
@@ -36,12 +41,30 @@ class ResetOrInvitationForm(PasswordResetForm):
         return (user for user in active if user.email.casefold() == email.casefold())
 
 
+def _hashed(value: str) -> str:
+    """Cache keys hold addresses only hashed (they expire within the hour)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Rate-limited: a few links an hour per e-mail address (more are silently not sent, so the page
+    still says nothing about the address), and a limit per client address (answered with 429)."""
+
     form_class = ResetOrInvitationForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = self.request.META.get("REMOTE_ADDR", "") or "unknown"
+        if not throttle.allow(f"reset-from:{_hashed(address)}", limit=RESETS_PER_CLIENT, seconds=RESET_WINDOW):
+            form.add_error(None, TOO_MANY_RESETS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = form.cleaned_data["email"].casefold()
+        if not throttle.allow(f"reset-to:{_hashed(email)}", limit=RESETS_PER_EMAIL, seconds=RESET_WINDOW):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

@@ -28,8 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, district_get_for_user, districts_visible_to
 from liaison.directory.models import Agency, Officer, School
+from liaison.lib import throttle
 
-from . import access, calendars, charts, exports, feeds, forms, selectors, services, throttle
+from . import access, calendars, charts, exports, feeds, forms, selectors, services
 from .models import CalendarFeed, LiaisonMeeting, MentoringRelationship, Session
 from .vocabulary import RelationshipStatus, SessionStatus
 

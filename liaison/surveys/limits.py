@@ -1,4 +1,4 @@
-"""The rate limit on public survey submissions (pages and API alike), reusing the programs throttle.
+"""The rate limit on public survey submissions (pages and API alike), on the shared throttle (lib/throttle.py).
 
 The address is used only hashed, inside a cache key that expires within the hour; it is never stored
 with a response. Limits are generous because a whole school may sit behind one address.
@@ -10,7 +10,7 @@ import hashlib
 
 from django.http import HttpRequest
 
-from liaison.programs import throttle
+from liaison.lib import throttle
 
 PER_ADDRESS, PER_LINK, WINDOW = 300, 3000, 3600
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from liaison.accounts.models import AuditEntry, User
-from liaison.accounts.password_views import PASSWORD_CHANGED
+from liaison.accounts.password_views import PASSWORD_CHANGED, RESETS_PER_CLIENT, RESETS_PER_EMAIL, TOO_MANY_RESETS
 from liaison.conftest import PASSWORD
 
 RESET = reverse("accounts:password_reset")
@@ -16,6 +18,11 @@ SENT = reverse("accounts:password_reset_sent")
 CHANGE = reverse("accounts:password_change")
 ACCOUNT = reverse("accounts:account")
 NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    cache.clear()
 
 
 def link_in(message) -> str:
@@ -87,6 +94,21 @@ def test_a_weak_new_password_is_refused_and_named(client, world, mailoutbox):
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
     assert can_sign_in("supervisor", PASSWORD)
+
+
+def test_an_address_gets_a_few_links_an_hour_and_the_page_never_tells(client, world, mailoutbox):
+    User.objects.filter(username="supervisor").update(email="sam@millbrook.example")
+    answers = [client.post(RESET, {"email": "sam@millbrook.example"}) for _ in range(RESETS_PER_EMAIL + 2)]
+    assert {(a.status_code, a["Location"]) for a in answers} == {(302, SENT)}
+    assert len(mailoutbox) == RESETS_PER_EMAIL
+
+
+def test_one_client_asking_for_many_addresses_is_stopped(client, world, mailoutbox):
+    for n in range(RESETS_PER_CLIENT):
+        assert client.post(RESET, {"email": f"someone{n}@example.org"}).status_code == 302
+    refused = client.post(RESET, {"email": "one-more@example.org"})
+    assert refused.status_code == 429
+    assert TOO_MANY_RESETS in refused.content.decode()
 
 
 def test_changing_ones_own_password_needs_the_old_one(page_as, world):

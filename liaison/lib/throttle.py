@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 def allow(key: str, *, limit: int, seconds: int) -> bool:
     """Count one attempt under `key`; False once `limit` attempts were made in the window."""
-    name = f"programs-throttle:{key}"
+    name = f"throttle:{key}"
     if cache.add(name, 1, timeout=seconds):
         return True
     try:
