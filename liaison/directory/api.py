@@ -2,6 +2,7 @@
 """API for the program directory. Every object is reached through directory.access."""
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -13,9 +14,21 @@ from ninja.pagination import paginate
 
 from liaison.accounts.scope import user_scope
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.errors import validation_error_fields
 
 from . import access, selectors, services
-from .models import Agency, Assignment, District, Enrollment, Officer, Partnership, School, TrainingRecord
+from .models import (
+    Agency,
+    Assignment,
+    District,
+    Enrollment,
+    Officer,
+    Partnership,
+    School,
+    TrainingCourse,
+    TrainingRecord,
+    TrainingRequirement,
+)
 from .schemas import (
     AgencyFilters,
     AgencyIn,
@@ -48,6 +61,8 @@ from .schemas import (
     TrainingRecordIn,
     TrainingRecordOut,
     TrainingRecordPatch,
+    TrainingRequirementOut,
+    TrainingRequirementsIn,
 )
 
 router = Router(tags=["directory"])
@@ -113,6 +128,42 @@ def agency_detail(request: HttpRequest, uuid: UUID) -> Agency:
 def agency_update(request: HttpRequest, uuid: UUID, payload: AgencyPatch) -> Agency:
     agency = access.agency_get_for_user(request.user, uuid, write=True)
     return services.agency_update(actor=request.user, agency=agency, **_changes(payload))
+
+
+REQUIREMENT_LISTED_TWICE = "{course} is listed more than once."
+
+
+@router.get(
+    "/agencies/{uuid}/training-requirements",
+    response=_single(200, list[TrainingRequirementOut]),
+    tags=["agencies", "training"],
+)
+def training_requirements(request: HttpRequest, uuid: UUID) -> QuerySet[TrainingRequirement]:
+    """The courses the agency requires before an officer is assigned to a school."""
+    agency = access.agency_get_for_user(request.user, uuid)
+    return agency.training_requirements.order_by("course")
+
+
+@router.put(
+    "/agencies/{uuid}/training-requirements",
+    response=_single(200, list[TrainingRequirementOut]),
+    tags=["agencies", "training"],
+)
+def training_requirements_set(request: HttpRequest, uuid: UUID, payload: TrainingRequirementsIn) -> Any:
+    """Replace the required courses (agency admins). A course left out is no longer required."""
+    agency = access.agency_get_for_user(request.user, uuid, write=True)
+    hours: dict[str, Decimal | None] = {}
+    for requirement in payload.requirements:
+        if requirement.course in hours:
+            label = TrainingCourse(requirement.course).label
+            raise ValidationError({"requirements": REQUIREMENT_LISTED_TWICE.format(course=label)})
+        hours[requirement.course] = requirement.minimum_hours
+    try:
+        return services.training_requirements_set(actor=request.user, agency=agency, hours=hours)
+    except ValidationError as error:  # keyed by course: name the course inside the one body field
+        problems = validation_error_fields(error)
+        messages = [f"{TrainingCourse(c).label}: {m}" for c, found in problems.items() for m in found]
+        raise ValidationError({"requirements": messages}) from None
 
 
 # --- districts ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -21,6 +22,7 @@ from .models import (
     School,
     TrainingRecord,
 )
+from .services import MAX_REQUIRED_HOURS, MIN_REQUIRED_HOURS, REQUIRABLE_COURSES
 from .validators import validate_school_year
 
 LANGUAGES_INVALID = "Separate languages with commas; each is 1 to 35 characters."
@@ -247,6 +249,30 @@ class TrainingRecordForm(AccessibleForm):
     provider = model_field(TrainingRecord, "provider")
     hours = model_field(TrainingRecord, "hours", min_value=0.5, help_text="In hours, to the nearest half hour.")
     completed_on = forms.DateField(widget=_date_input())
+
+
+class TrainingRequirementsForm(AccessibleForm):
+    """One field per course an agency may require: its minimum hours, empty when not required."""
+
+    @classmethod
+    def initial_for(cls, agency: Any) -> dict[str, Any]:
+        return {r.course: r.minimum_hours for r in agency.training_requirements.all()}
+
+    def hours(self) -> dict[str, Any]:
+        return {course.value: self.cleaned_data.get(course.value) for course in REQUIRABLE_COURSES}
+
+
+for _course in REQUIRABLE_COURSES:  # the courses are data (TrainingCourse); one field each
+    TrainingRequirementsForm.base_fields[_course.value] = forms.DecimalField(
+        label=f"{_course.label} (hours)",
+        required=False,
+        min_value=MIN_REQUIRED_HOURS,
+        max_value=MAX_REQUIRED_HOURS,
+        decimal_places=1,
+        step_size=Decimal("0.5"),
+        help_text="Leave empty if this course is not required.",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
 
 
 # --- assignments ------------------------------------------------------------------------------------

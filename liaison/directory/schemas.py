@@ -201,6 +201,17 @@ class OfficerFilters(FilterSchema):
     status: OfficerStatus | None = None
 
 
+class TrainingRequirementOut(Schema):
+    course: TrainingCourse
+    minimum_hours: Decimal
+
+
+class TrainingRequirementsIn(Schema):
+    requirements: list[TrainingRequirementOut] = Field(
+        description="Every course the agency requires, with its minimum hours; a course left out is no longer required."
+    )
+
+
 class TrainingRecordOut(Schema):
     uuid: UUID
     officer: UUID = Field(alias="officer.uuid")

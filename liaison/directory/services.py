@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
+from liaison.accounts.audit import audit_record
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role
 from liaison.lib.errors import ConflictError
@@ -168,6 +169,66 @@ def officer_update(*, actor: Any, officer: Officer, **changes: Any) -> Officer:
             record_update(officer.user, actor=actor, changes=user_changes, agency_id=officer.agency_id)
         record_update(officer, actor=actor, changes=changes, agency_id=officer.agency_id)
     return officer
+
+
+# Courses an agency may require before assignment ("Other" names no course, so it cannot be required).
+REQUIRABLE_COURSES = tuple(course for course in TrainingCourse if course != TrainingCourse.OTHER)
+REQUIREMENT_HOURS_RANGE = "Give between 0.5 and 999 hours, in half hours, or leave it empty if not required."
+NOT_REQUIRABLE = "Not a course an agency can require."
+MIN_REQUIRED_HOURS, MAX_REQUIRED_HOURS = Decimal("0.5"), Decimal("999")
+
+
+def training_requirements_set(
+    *, actor: Any, agency: Agency, hours: dict[str, Decimal | None]
+) -> list[TrainingRequirement]:
+    """Replace the agency's required courses: `hours` maps a course to its minimum hours (None or
+    absent: not required). All or nothing, one audit entry with the requirements before and after."""
+    _check_requirement_hours(hours)
+    wanted = {course: value for course, value in hours.items() if value is not None}
+    with transaction.atomic():
+        current = {r.course: r for r in TrainingRequirement.objects.select_for_update().filter(agency=agency)}
+        before = {course: _hours_text(r.minimum_hours) for course, r in current.items()}
+        for course, requirement in current.items():
+            if course not in wanted:
+                requirement.delete()
+            elif requirement.minimum_hours != wanted[course]:
+                requirement.minimum_hours = wanted[course]
+                requirement.save(update_fields=["minimum_hours"])
+        for course, value in wanted.items():
+            if course not in current:
+                TrainingRequirement.objects.create(agency=agency, course=course, minimum_hours=value)
+        after: dict[str, str | None] = {course: None for course in before}  # a dropped course shows as None
+        after |= {course: _hours_text(value) for course, value in wanted.items()}
+        if before != after:
+            audit_record(
+                actor=actor,
+                action="update",
+                obj=agency,
+                object_type="directory.trainingrequirements",
+                summary=f"Changed the training {agency.name} requires before assignment",
+                before=before,
+                after=after,
+                agency_id=agency.pk,
+            )
+    return list(TrainingRequirement.objects.filter(agency=agency).order_by("course"))
+
+
+def _hours_text(hours: Decimal) -> str:
+    """ "40", "7.5": the same hours read the same whether stored (40.0) or given (40)."""
+    return f"{hours.normalize():f}"
+
+
+def _check_requirement_hours(hours: dict[str, Decimal | None]) -> None:
+    problems: dict[str, str] = {}
+    for course, value in hours.items():
+        if course not in REQUIRABLE_COURSES:
+            problems[course] = NOT_REQUIRABLE
+        elif value is not None and not (
+            MIN_REQUIRED_HOURS <= value <= MAX_REQUIRED_HOURS and (value * 2) == (value * 2).to_integral_value()
+        ):
+            problems[course] = REQUIREMENT_HOURS_RANGE
+    if problems:
+        raise ValidationError(problems)
 
 
 def training_record_create(*, actor: Any, officer: Officer, **fields: Any) -> TrainingRecord:

@@ -14,6 +14,11 @@ urlpatterns = [
     path("agencies/<uuid:uuid>/edit/", views.agency_edit, name="agency_edit"),
     path("agencies/<uuid:uuid>/coverage/", views.agency_coverage, name="agency_coverage"),
     path("agencies/<uuid:uuid>/officers/new/", views.officer_create, name="officer_create"),
+    path(
+        "agencies/<uuid:uuid>/training-requirements/",
+        views.training_requirements_edit,
+        name="training_requirements_edit",
+    ),
     # --- partnerships ---
     path("partnerships/new/", views.partnership_create, name="partnership_create"),
     # --- districts ---

@@ -40,6 +40,7 @@ SCHOOL_CREATED = "Added {name}."
 SCHOOL_SAVED = "Saved the changes to {name}."
 ENROLLMENT_SAVED = "Saved the {year} enrollment of {school}."
 OFFICER_CREATED = "Added {name}, who signs in as “{username}”."
+REQUIREMENTS_SAVED = "Saved the training {name} requires."
 OFFICER_INVITED = "An invitation to choose a password is on its way to {email}."
 OFFICER_SAVED = "Saved the changes to {name}."
 TRAINING_ADDED = "Added {course} ({hours} h) to {name}'s training."
@@ -120,6 +121,29 @@ def agency_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title="Add an agency", submit="Add agency", back=back)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_requirements_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    agency = access.agency_get_for_user(request.user, uuid, write=True)
+    form = directory_forms.TrainingRequirementsForm(
+        _posted(request), initial=directory_forms.TrainingRequirementsForm.initial_for(agency)
+    )
+    saved = _submit(
+        request,
+        form,
+        lambda data: services.training_requirements_set(actor=request.user, agency=agency, hours=form.hours()),
+    )
+    if saved is not None:
+        return _done(request, REQUIREMENTS_SAVED.format(name=agency.name), f"{_url('agency_detail', agency)}#coverage")
+    back = (agency.name, _url("agency_detail", agency))
+    title = f"Training {agency.name} requires before assignment"
+    intro = (
+        "An officer assigned to a school without these hours is listed under coverage on the agency page. "
+        "NASRO recommends its 40-hour basic SRO course before assignment; your state may require more."
+    )
+    return _form_page(request, form, title=title, submit="Save requirements", back=back, intro=intro)
+
+
 def _agency_sections(user: Any, agency: Agency, on: datetime.date) -> dict[str, Any]:
     """Officers, schools served and current assignments, as far as the user may see them."""
     assignments = access.assignments_visible_to(user).filter(agency=agency)
@@ -146,7 +170,14 @@ def _coverage_context(request: HttpRequest, agency: Agency) -> dict[str, Any]:
     on = today
     if date_form.is_bound and date_form.is_valid() and date_form.cleaned_data["on"]:
         on = date_form.cleaned_data["on"]
-    return {"coverage": selectors.agency_coverage(agency=agency, on=on), "date_form": date_form, "today": today}
+    return {
+        "coverage": selectors.agency_coverage(agency=agency, on=on),
+        "date_form": date_form,
+        "today": today,
+        "requirements_url": _url("training_requirements_edit", agency)
+        if access.agency_writable(request.user, agency)
+        else "",
+    }
 
 
 def _agency_actions(user: Any, agency: Agency) -> list[tuple[str, str]]:
@@ -155,6 +186,7 @@ def _agency_actions(user: Any, agency: Agency) -> list[tuple[str, str]]:
         actions.append(("Add an officer", _url("officer_create", agency)))
         actions.append(("Edit agency", _url("agency_edit", agency)))
         actions.append(("People and roles", reverse("accounts:people", args=["agency", agency.uuid])))
+        actions.append(("Required training", _url("training_requirements_edit", agency)))
     if user_scope(user).platform_admin:
         actions.append(("Add a partnership", f"{reverse('directory:partnership_create')}?agency={agency.uuid}"))
     return actions

@@ -96,6 +96,12 @@ PAGES = [
             | {"status": "active"}
         ),
     ),
+    Page(
+        "training_requirements_edit",
+        lambda w, x: _url("training_requirements_edit", w.agency.uuid),
+        AGENCY_ADMIN,
+        lambda w, x: {"basic_sro": "40", "de_escalation": "8"},
+    ),
     # --- partnerships ---
     Page(
         "partnership_create",
