@@ -19,6 +19,7 @@ from .models import (
     District,
     Enrollment,
     Officer,
+    Partnership,
     School,
     TrainingRecord,
 )
@@ -124,6 +125,29 @@ class PartnershipForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+
+
+class PartnershipDatesForm(AccessibleForm):
+    start_date = forms.DateField(widget=_date_input())
+    end_date = forms.DateField(
+        required=False,
+        widget=_date_input(),
+        help_text="The last day the agency serves the district's schools. Leave blank while it goes on.",
+    )
+
+    @classmethod
+    def initial_for(cls, partnership: Partnership) -> dict[str, Any]:
+        return {"start_date": partnership.start_date, "end_date": partnership.end_date}
+
+
+class DistrictForm(AccessibleForm):
+    name = model_field(District, "name")
+    state = model_field(District, "state")
+    nces_id = model_field(District, "nces_id", help_text="7 digits: the state's 2-digit FIPS code, then 5 more.")
+
+    @classmethod
+    def initial_for(cls, district: District) -> dict[str, Any]:
+        return {name: getattr(district, name) for name in cls.base_fields}
 
 
 class CoverageDateForm(AccessibleForm):

@@ -19,6 +19,7 @@ NCES_DISTRICT_STATE_MISMATCH = "The NCES district id must start with the state's
 NCES_SCHOOL_DISTRICT_MISMATCH = "The NCES school id must start with the district's NCES id ({district})."
 GRADES_OUT_OF_ORDER = "The lowest grade cannot be above the highest grade."
 ASSIGNMENT_ENDS_BEFORE_START = "An assignment cannot end before it starts."
+PARTNERSHIP_ENDS_BEFORE_START = "A partnership cannot end before it starts."
 SUBGROUP_ABOVE_TOTAL = "This count cannot be larger than the total enrollment."
 
 
@@ -243,6 +244,10 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} ↔ {self.district}"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": PARTNERSHIP_ENDS_BEFORE_START})
 
 
 class Officer(models.Model):

@@ -21,7 +21,11 @@ urlpatterns = [
     ),
     # --- partnerships ---
     path("partnerships/new/", views.partnership_create, name="partnership_create"),
+    path("partnerships/<uuid:uuid>/edit/", views.partnership_edit, name="partnership_edit"),
     # --- districts ---
+    path("districts/", views.district_list, name="district_list"),
+    path("districts/new/", views.district_create, name="district_create"),
+    path("districts/<uuid:uuid>/edit/", views.district_edit, name="district_edit"),
     path("districts/<uuid:uuid>/", views.district_detail, name="district_detail"),
     path("districts/<uuid:uuid>/schools/new/", views.school_create, name="school_create"),
     # --- schools ---

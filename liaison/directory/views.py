@@ -36,6 +36,9 @@ FORM_PAGE = "directory/form_page.html"
 AGENCY_CREATED = "Added {name}."
 AGENCY_SAVED = "Saved the changes to {name}."
 PARTNERSHIP_CREATED = "{agency} now serves {district}."
+PARTNERSHIP_SAVED = "Saved the dates of {agency} serving {district}."
+DISTRICT_CREATED = "Added {name}."
+DISTRICT_SAVED = "Saved the changes to {name}."
 SCHOOL_CREATED = "Added {name}."
 SCHOOL_SAVED = "Saved the changes to {name}."
 ENROLLMENT_SAVED = "Saved the {year} enrollment of {school}."
@@ -102,7 +105,11 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     context = {
         "agencies": access.agencies_visible_to(request.user).order_by("name"),
         "agency_form": directory_forms.AgencyForm() if admin else None,
-        "actions": [("Add an agency", "#new-agency"), ("Add a partnership", reverse("directory:partnership_create"))]
+        "actions": [
+            ("Add an agency", "#new-agency"),
+            ("Add a partnership", reverse("directory:partnership_create")),
+            ("Districts", reverse("directory:district_list")),
+        ]
         if admin
         else [],
     }
@@ -158,6 +165,7 @@ def _agency_sections(user: Any, agency: Agency, on: datetime.date) -> dict[str, 
         ),
         "current_assignments": current.order_by("school__name", "officer__user__last_name"),
         "partnerships": access.partnerships_visible_to(user).filter(agency=agency).select_related("district"),
+        "partnerships_editable": user_scope(user).platform_admin,
     }
 
 
@@ -254,7 +262,64 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title="Add a partnership", submit="Add partnership", back=back)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The partnership's dates; ending it is setting its last day (nothing is deleted)."""
+    partnership = access.partnership_get_for_user(request.user, uuid, write=True)
+    initial = directory_forms.PartnershipDatesForm.initial_for(partnership)
+    form = directory_forms.PartnershipDatesForm(_posted(request), initial=initial)
+    saved = _submit(
+        request, form, lambda data: services.partnership_update(actor=request.user, partnership=partnership, **data)
+    )
+    if saved is not None:
+        message = PARTNERSHIP_SAVED.format(agency=saved.agency.name, district=saved.district.name)
+        return _done(request, message, _url("agency_detail", saved.agency))
+    title = f"Dates of {partnership.agency.name} serving {partnership.district.name}"
+    intro = (
+        "After the last day the district's schools no longer count among the schools the agency serves "
+        "(coverage, the district page); every assignment and record stays, and history keeps the dates."
+    )
+    back = (partnership.agency.name, _url("agency_detail", partnership.agency))
+    return _form_page(request, form, title=title, submit="Save dates", back=back, intro=intro)
+
+
 # --- districts -------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def district_list(request: HttpRequest) -> HttpResponse:
+    admin = user_scope(request.user).platform_admin
+    context = {
+        "districts": access.districts_visible_to(request.user).order_by("state", "name"),
+        "actions": [("Add a district", reverse("directory:district_create"))] if admin else [],
+    }
+    return render(request, "directory/district_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_create(request: HttpRequest) -> HttpResponse:
+    _require(user_scope(request.user).platform_admin)
+    form = directory_forms.DistrictForm(_posted(request))
+    district = _submit(request, form, lambda data: services.district_create(actor=request.user, **data))
+    if district is not None:
+        return _done(request, DISTRICT_CREATED.format(name=district.name), _url("district_detail", district))
+    back = ("Districts", reverse("directory:district_list"))
+    return _form_page(request, form, title="Add a district", submit="Add district", back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    district = access.district_get_for_user(request.user, uuid, write=True)
+    form = directory_forms.DistrictForm(_posted(request), initial=directory_forms.DistrictForm.initial_for(district))
+    saved = _submit(request, form, lambda data: services.district_update(actor=request.user, district=district, **data))
+    if saved is not None:
+        return _done(request, DISTRICT_SAVED.format(name=saved.name), _url("district_detail", saved))
+    back = (district.name, _url("district_detail", district))
+    return _form_page(request, form, title=f"Edit {district.name}", submit="Save changes", back=back)
 
 
 @login_required

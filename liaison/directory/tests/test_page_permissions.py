@@ -102,6 +102,25 @@ PAGES = [
         AGENCY_ADMIN,
         lambda w, x: {"basic_sro": "40", "de_escalation": "8"},
     ),
+    Page(
+        "partnership_edit",
+        lambda w, x: _url("partnership_edit", w.agency.partnerships.get().uuid),
+        expect(403, platform_admin=200, school_admin=404),  # school admins do not see partnerships
+        lambda w, x: {"start_date": "2020-07-01", "end_date": "2031-06-30"},
+    ),
+    Page("district_list", lambda w, x: _url("district_list"), EVERYONE),
+    Page(
+        "district_create",
+        lambda w, x: _url("district_create"),
+        PLATFORM_ONLY,
+        lambda w, x: {"name": "Eastfield Public Schools", "state": "MA", "nces_id": "2599999"},
+    ),
+    Page(
+        "district_edit",
+        lambda w, x: _url("district_edit", w.district.uuid),
+        DISTRICT_ADMIN,
+        lambda w, x: {"name": "Millbrook Schools", "state": "MA", "nces_id": "2500001"},
+    ),
     # --- partnerships ---
     Page(
         "partnership_create",
