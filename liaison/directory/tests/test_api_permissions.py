@@ -74,6 +74,12 @@ CASES = [
         lambda w, x: f"/agencies/{w.agency.uuid}/coverage",
         statuses(403, platform_admin=200, agency_admin=200, supervisor=200),
     ),
+    Case(
+        "training requirements",
+        "GET",
+        lambda w, x: f"/agencies/{w.agency.uuid}/training-requirements",
+        statuses(200),
+    ),
     Case("district detail", "GET", lambda w, x: f"/districts/{w.district.uuid}", statuses(200)),
     Case("school detail (officer's school)", "GET", lambda w, x: f"/schools/{w.elementary.uuid}", statuses(200)),
     Case(
@@ -102,6 +108,13 @@ CASES = [
         for name in ("agencies", "districts", "schools", "partnerships", "officers", "training-records", "assignments")
     ],
     # --- writes ---
+    Case(
+        "training requirements set",
+        "PUT",
+        lambda w, x: f"/agencies/{w.agency.uuid}/training-requirements",
+        statuses(403, platform_admin=200, agency_admin=200),
+        lambda w, x: {"requirements": [{"course": "de_escalation", "minimum_hours": 8}]},
+    ),
     Case(
         "agency create",
         "POST",
