@@ -2,20 +2,22 @@
 """API: who am I, and the audit log for those who may read it."""
 
 import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from .models import AuditEntry
+from .models import ApiToken, AuditEntry
 from .people_api import router as people_router
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
+from .tokens import api_token_get_for_user, api_token_issue, api_token_revoke, api_tokens_of
 
 router = Router(tags=["accounts"])
 router.add_router("", people_router)
@@ -81,3 +83,43 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[A
     if not audit_log_readable(request.user):
         raise PermissionDenied
     return filters.filter(audit_entries_visible_to(request.user))
+
+
+# --- your API tokens ---------------------------------------------------------------------------------
+
+
+class ApiTokenOut(Schema):
+    uuid: UUID
+    name: str
+    prefix: str = Field(description="The token's first 8 characters, to recognise it by.")
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+
+class ApiTokenCreatedOut(ApiTokenOut):
+    token: str = Field(description="The token itself: shown only in this answer, never again.")
+
+
+class ApiTokenIn(Schema):
+    name: str = Field(max_length=100, description="What will use it, to recognise it later.")
+
+
+@router.get("/tokens", response={200: list[ApiTokenOut], **ERROR_RESPONSES})
+def api_token_list(request: HttpRequest) -> QuerySet[ApiToken]:
+    """Your own tokens, newest first, revoked ones included."""
+    return api_tokens_of(request.user)
+
+
+@router.post("/tokens", response={201: ApiTokenCreatedOut, **ERROR_RESPONSES})
+def api_token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
+    """A new token acting as you, with your roles."""
+    user: Any = request.user
+    row, token = api_token_issue(actor=user, user=user, name=payload.name)
+    return Status(201, {**ApiTokenOut.from_orm(row).dict(), "token": token})
+
+
+@router.post("/tokens/{uuid}/revoke", response={200: ApiTokenOut, **ERROR_RESPONSES})
+def api_token_revoke_endpoint(request: HttpRequest, uuid: UUID) -> ApiToken:
+    """Stop one of your tokens working, from now on."""
+    return api_token_revoke(actor=request.user, token=api_token_get_for_user(request.user, uuid))

@@ -74,3 +74,11 @@ class RoleGrantForm(_PlaceRoleForm):
     def __init__(self, *args: Any, place: Place, **kwargs: Any) -> None:
         super().__init__(*args, place=place, **kwargs)
         cast(forms.ModelChoiceField, self.fields["user"]).queryset = people_choices(place)
+
+
+class ApiTokenForm(AccessibleForm):
+    name = forms.CharField(
+        max_length=100,
+        label="Name of the new token",
+        help_text="What will use it, e.g. “phone app” or “county records export”.",
+    )

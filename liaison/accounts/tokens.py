@@ -9,13 +9,17 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from liaison.directory.models import Agency, Officer
 from liaison.lib import sql_rows
+from liaison.lib.errors import ConflictError
 
+from .audit import audit_record
 from .models import ApiToken, Membership, User
 from .scope import MEMBERSHIP_COLUMNS, user_scope_preload
 
@@ -32,6 +36,55 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = ApiToken.objects.create(user=user, name=name, digest=token_digest(token), prefix=token[:8])
     return row, token
+
+
+TOKEN_NAME_NEEDED = "Name the token after what will use it (a phone, an integration), to recognise it later."
+TOKEN_ALREADY_REVOKED = "This token was already revoked."
+
+
+def api_token_issue(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+    """A named token for the user, audited (its prefix, never the token). Pages, API and command."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": TOKEN_NAME_NEEDED})
+    with transaction.atomic():
+        row, token = api_token_create(user=user, name=name)
+        audit_record(
+            actor=actor,
+            action="create",
+            obj=row,
+            summary=f"Issued API token {row.prefix}… “{name}” for {user.get_username()}",
+        )
+    return row, token
+
+
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Stop a token working from now on; the row stays, for the record."""
+    if token.revoked_at is not None:
+        raise ConflictError({"token": TOKEN_ALREADY_REVOKED})
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="update",
+            obj=token,
+            summary=f"Revoked API token {token.prefix}… “{token.name}” of {token.user.get_username()}",
+        )
+    return token
+
+
+def api_tokens_of(user: Any) -> Any:
+    """The user's tokens, newest first (revoked ones too, marked)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_get_for_user(user: Any, uuid: Any) -> ApiToken:
+    """One of the user's own tokens (404 for anyone else's)."""
+    found = ApiToken.objects.select_related("user").filter(user=user, uuid=uuid).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def api_token_user(token: str) -> User | None:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("no-access/", views.no_access, name="no_access"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
+    path("account/tokens/new/", views.api_token_new, name="api_token_new"),
+    path("account/tokens/<uuid:uuid>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", password_views.PasswordResetSentView.as_view(), name="password_reset_sent"),

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
 
-from .forms import AuditFilterForm
+from .forms import ApiTokenForm, AuditFilterForm
 from .people import places_managed_by
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
+from .tokens import api_token_get_for_user, api_token_issue, api_token_revoke, api_tokens_of
 
+TOKEN_REVOKED = "Revoked the token {prefix}… “{name}”: it no longer works."
 LOCKED_OUT = (
     "Too many failed sign-in attempts for this account. "
     "Wait {minutes} minutes and try again, or ask your administrator to unlock it."
@@ -81,8 +86,44 @@ def account(request: HttpRequest) -> HttpResponse:
     """Who the user is here: their login, their roles, and the people they manage."""
     memberships = request.user.memberships.select_related("agency", "district", "school")  # type: ignore[union-attr]
     roles = [(m.get_role_display(), _held_at(m)) for m in memberships]
-    context = {"roles": sorted(roles), "places": places_managed_by(request.user)}
+    context = {
+        "roles": sorted(roles),
+        "places": places_managed_by(request.user),
+        "tokens": api_tokens_of(request.user),
+        "token_form": ApiTokenForm(),
+    }
     return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def api_token_new(request: HttpRequest) -> HttpResponse:
+    """Shows the new token once, in this response (never in a message or a redirect, which would
+    keep it in the session)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            user: Any = request.user  # login_required: never anonymous here
+            row, token = api_token_issue(actor=user, user=user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            context = {"row": row, "token": token}
+            return render(request, "accounts/api_token_new.html", context, status=201)
+    return render(request, "accounts/api_token_form.html", {"form": form}, status=400)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    token = api_token_get_for_user(request.user, uuid)
+    try:
+        api_token_revoke(actor=request.user, token=token)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, TOKEN_REVOKED.format(prefix=token.prefix, name=token.name))
+    return redirect(f"{reverse('accounts:account')}#api-tokens")
 
 
 @login_required

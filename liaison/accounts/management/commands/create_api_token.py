@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.accounts.models import User
-from liaison.accounts.tokens import api_token_create
+from liaison.accounts.tokens import api_token_issue
 
 UNKNOWN_USER = "No active user named {username!r}."
 
@@ -17,11 +18,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--name", default="", help="A label to recognise the token by.")
+        parser.add_argument("--name", default="command line", help="A label to recognise the token by.")
 
     def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(UNKNOWN_USER.format(username=username))
-        _, token = api_token_create(user=user, name=name)
+        try:
+            _, token = api_token_issue(actor=None, user=user, name=name)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(token)
