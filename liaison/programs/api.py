@@ -20,6 +20,7 @@ from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user, school_get_for_user
 from liaison.directory.models import Agency, Officer, School
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.school_years import school_year_days, school_year_of
 
 from . import access, selectors, services
 from .models import (
@@ -384,7 +385,7 @@ def school_calendar_set(request: HttpRequest, payload: SchoolCalendarIn) -> Scho
 
 
 def _school_year(value: str | None, today: datetime.date) -> tuple[str, datetime.date]:
-    school_year = value or selectors.school_year_of(today)
+    school_year = value or school_year_of(today)
     if not (len(school_year) == 9 and school_year[4] == "-" and school_year[:4].isdigit()):
         raise ValidationError({"school_year": "Write the school year as 2025-2026."})
     last = datetime.date(int(school_year[:4]) + 1, 6, 30)
@@ -437,7 +438,7 @@ def presence_officers(
     """Each officer's split of time across educator / law enforcement / mentor (default: this school year)."""
     access.require_program_viewer(request.user)
     until = until or _today(request)
-    since = since or datetime.date(int(selectors.school_year_of(until)[:4]), 7, 1)
+    since = since or school_year_days(school_year_of(until))[0]
     officers = access.officers_visible_on_calendars(request.user).filter(status=Officer.Status.ACTIVE)
     splits = selectors.officers_role_split(officers, first=since, last=until)
     return [

@@ -26,6 +26,7 @@ from liaison.directory.selectors import in_force_on
 from liaison.interactions.demo import demo_gaps
 from liaison.interactions.services import student_keys_enable
 from liaison.interactions.vocabulary import Setting, StaffRole
+from liaison.lib.school_years import school_year_of
 from liaison.programs import selectors, services
 from liaison.programs.models import SchoolCalendar
 from liaison.programs.vocabulary import AttendeeRole, LiaisonMeetingKind, MeetingTopic, RelationshipStatus
@@ -57,7 +58,7 @@ def d(year: int, month: int, day: int) -> datetime.date:
 
 def _demo_year(today: datetime.date) -> int:
     """The current school year, or last year's while the new one has barely begun."""
-    start = int(selectors.school_year_of(today)[:4])
+    start = int(school_year_of(today)[:4])
     first, _, _ = year_calendar(start)
     return start if today >= first + datetime.timedelta(days=21) else start - 1
 

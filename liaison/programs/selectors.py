@@ -41,12 +41,6 @@ PERSISTENCE_YEARS = 3
 # --- school years, days and weeks --------------------------------------------------------------
 
 
-def school_year_of(day: datetime.date) -> str:
-    """The school year a day falls in: July to June."""
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}-{start + 1}"
-
-
 def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 

@@ -29,6 +29,7 @@ from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, district_get_for_user, districts_visible_to
 from liaison.directory.models import Agency, Officer, School
 from liaison.lib import throttle
+from liaison.lib.school_years import school_year_days, school_year_of
 
 from . import access, calendars, charts, exports, feeds, forms, selectors, services
 from .models import CalendarFeed, LiaisonMeeting, MentoringRelationship, Session
@@ -653,11 +654,6 @@ def presence_figures(user: Any, school_year: str, as_of: datetime.date) -> dict[
     return {"schools": schools, "rows": list(zip(consistency, persistence, strict=True))}
 
 
-def _year_bounds(school_year: str) -> tuple[datetime.date, datetime.date]:
-    start = int(school_year[:4])
-    return datetime.date(start, 7, 1), datetime.date(start + 1, 6, 30)
-
-
 @login_required
 @agency_time
 @require_GET
@@ -665,8 +661,8 @@ def presence(request: HttpRequest) -> HttpResponse:
     access.require_program_viewer(request.user)
     form = forms.PresenceForm(request.GET or None)
     today = _today()
-    school_year = (form.cleaned_data.get("school_year") if form.is_valid() else "") or selectors.school_year_of(today)
-    first, last = _year_bounds(school_year)
+    school_year = (form.cleaned_data.get("school_year") if form.is_valid() else "") or school_year_of(today)
+    first, last = school_year_days(school_year)
     as_of = min(today, last)
     figures = presence_figures(request.user, school_year, as_of)
     if request.GET.get("format") == "csv":
@@ -681,7 +677,7 @@ def presence(request: HttpRequest) -> HttpResponse:
         "heatmap_svg": charts.heatmap_svg(heatmap),
         "legend": [(charts.legend_svg(colour), label) for colour, label in charts.LEGEND],
         "splits": selectors.officers_role_split(officers, first=first, last=as_of),
-        "years": [selectors.school_year_of(today.replace(year=today.year - n)) for n in range(3)],
+        "years": [school_year_of(today.replace(year=today.year - n)) for n in range(3)],
     }
     return render(request, "programs/presence.html", context)
 
