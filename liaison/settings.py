@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "liaison.agreements",
     "liaison.programs",
     "liaison.surveys",
+    "liaison.insights",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("programs/", include("liaison.programs.urls")),
     # --- trust surveys (staff pages, and the public survey links) ---
     path("surveys/", include("liaison.surveys.urls")),
+    # --- equity and program measures ---
+    path("insights/", include("liaison.insights.urls")),
     # --- program directory ---
     path("", include("liaison.directory.urls")),
     # --- platform administration (superusers only) ---

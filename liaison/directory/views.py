@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liaison.accounts.invitations import invitation_send
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
+from liaison.insights.access import equity_available
 
 from . import access, selectors, services
 from . import forms as directory_forms
@@ -166,6 +167,7 @@ def _agency_sections(user: Any, agency: Agency, on: datetime.date) -> dict[str, 
         "current_assignments": current.order_by("school__name", "officer__user__last_name"),
         "partnerships": access.partnerships_visible_to(user).filter(agency=agency).select_related("district"),
         "partnerships_editable": user_scope(user).platform_admin,
+        "equity_links": user_scope(user).platform_admin or agency.pk in user_scope(user).managing_agency_ids,
     }
 
 
@@ -337,6 +339,9 @@ def district_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ),
         "agencies": access.agencies_visible_to(request.user).filter(pk__in=serving).order_by("name"),
         "can_edit": access.district_writable(request.user, district),
+        "equity_url": reverse("insights:equity", args=[district.uuid])
+        if equity_available(request.user, district)
+        else "",
         "officers_shown": access.officers_shown_to(request.user),
     }
     return render(request, "directory/district_detail.html", context)

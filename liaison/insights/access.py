@@ -1,0 +1,68 @@
+"""Who sees the equity analysis of a district, over which records, and whether small counts hide.
+
+The district's admins (and platform admins) see every agency's records about the district's
+schools; an agency's admins and SRO supervisors see their own agency's; a principal sees their
+school's. Evaluators see their granted agency's or district's, with counts of 1 to 9 suppressed
+(DOMAIN.md: anything shown outside the agency). Officers do not get the analysis: their own
+handful of actions is not a population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+
+from liaison.accounts.roles import Role
+from liaison.accounts.scope import user_scope
+from liaison.directory import access as directory_access
+from liaison.directory.models import District
+
+NOT_FOR_ROLE = "The equity analysis is for the district's and the agency's leaders, principals and evaluators."
+
+
+@dataclass(frozen=True)
+class EquityScope:
+    district: District
+    agency_ids: frozenset[int] | None  # whose records count; None: every agency's
+    school_ids: frozenset[int] | None  # a principal sees only their schools; None: the whole district
+    suppressed: bool  # counts of 1 to 9 are hidden
+
+    @property
+    def whole_district(self) -> bool:
+        return self.school_ids is None
+
+
+def equity_scope_for(user: Any, district_uuid: UUID | str) -> EquityScope:
+    """404 for a district the user does not see; 403 when they see it but get no analysis."""
+    district = directory_access.district_get_for_user(user, district_uuid)
+    scope = user_scope(user)
+    if scope.platform_admin or district.pk in scope.district_admin_ids:
+        return EquityScope(district, None, None, suppressed=False)
+    managed = scope.agencies(Role.AGENCY_ADMIN, Role.SUPERVISOR)
+    if managed:
+        return EquityScope(district, managed, None, suppressed=False)
+    schools = frozenset(
+        directory_access.schools_visible_to(user)
+        .filter(district=district, pk__in=scope.school_admin_ids)
+        .values_list("pk", flat=True)
+    )
+    if schools:
+        return EquityScope(district, None, schools, suppressed=False)
+    if district.pk in scope.evaluator_district_ids:
+        return EquityScope(district, None, None, suppressed=True)
+    evaluated = scope.agencies(Role.EVALUATOR)
+    if evaluated:
+        return EquityScope(district, evaluated, None, suppressed=True)
+    raise PermissionDenied(NOT_FOR_ROLE)
+
+
+def equity_available(user: Any, district: District) -> bool:
+    """Whether the user gets the district's analysis (for links to it)."""
+    try:
+        equity_scope_for(user, district.uuid)
+    except PermissionDenied:
+        return False
+    return True

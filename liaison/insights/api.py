@@ -1,0 +1,96 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""API: the equity analysis of enforcement actions (relative rate indexes), suppressed where required."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from liaison.directory.validators import validate_school_year
+from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.school_years import school_year_of
+
+from .access import equity_scope_for
+from .rows import point_rows, total_shown
+from .selectors import equity_analysis
+
+router = Router(tags=["insights"])
+
+
+class EquityQuery(Schema):
+    school_year: str | None = Field(None, description="e.g. 2025-2026; default: the current school year.")
+
+
+class EquityGroupOut(Schema):
+    group: str
+    label: str
+    base: int | None = Field(description="Enrollment (first point) or referrals; null when not collected or hidden.")
+    events: int | None = Field(description="Actions; null when suppressed.")
+    rate: float | None = Field(description="Per `per` of the base.")
+    rri: float | None
+    ci_low: float | None
+    ci_high: float | None
+    analysed: bool
+    flagged: bool
+    reference: bool
+    suppressed: bool
+
+
+class EquityPointOut(Schema):
+    key: str
+    label: str
+    base_label: str
+    per: int
+    total: int | None = Field(description="Every action at this point; null when suppressed.")
+    groups: list[EquityGroupOut]
+
+
+class EquityOut(Schema):
+    district: UUID
+    schools: list[UUID]
+    school_year: str
+    every_agency: bool = Field(description="False: only the caller's agency's records are counted.")
+    suppressed: bool = Field(description="True: counts of 1 to 9 (and complements) are hidden.")
+    enrollment_total: int | None
+    enrollment_complete: bool
+    points: list[EquityPointOut]
+
+
+@router.get("/insights/equity/{uuid}", response={200: EquityOut, **ERROR_RESPONSES})
+def equity(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[str, Any]:
+    """Relative rate indexes of referrals, citations, arrests and court referrals by race/ethnicity,
+    against White students, for a district's schools in a school year (DOMAIN.md, Counting and equity)."""
+    school_year = query.school_year or school_year_of(timezone.localdate())
+    _check_school_year(school_year)
+    scope = equity_scope_for(request.user, uuid)
+    analysis = equity_analysis(scope, school_year)
+    return {
+        "district": scope.district.uuid,
+        "schools": [school.uuid for school in analysis.schools],
+        "school_year": school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "enrollment_total": analysis.enrollment_total,
+        "enrollment_complete": analysis.enrollment_complete,
+        "points": [
+            {
+                "key": point.key,
+                "label": point.definition.label,
+                "base_label": point.definition.base_label,
+                "per": point.definition.per,
+                "total": total_shown(point),
+                "groups": [row.__dict__ for row in point_rows(analysis, point)],
+            }
+            for point in analysis.points
+        ],
+    }
+
+
+def _check_school_year(value: str) -> None:
+    try:
+        validate_school_year(value)
+    except ValidationError as error:
+        raise ValidationError({"school_year": error.messages}) from None

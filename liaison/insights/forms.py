@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+
+from liaison.directory.forms import AccessibleForm
+from liaison.lib.school_years import school_year_of
+
+YEARS_SHOWN = 5
+
+
+def recent_school_years(today: datetime.date) -> list[str]:
+    """This school year and the four before it, newest first."""
+    return [school_year_of(today.replace(year=today.year - n, day=min(today.day, 28))) for n in range(YEARS_SHOWN)]
+
+
+class EquityYearForm(AccessibleForm):
+    school_year = forms.ChoiceField(label="School year", choices=[])
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = recent_school_years(today)
+        field = self.fields["school_year"]
+        field.choices = [(year, year) for year in years]  # type: ignore[attr-defined]
+        self.default = years[0]
+
+    def year(self) -> str:
+        return str(self.cleaned_data["school_year"]) if self.is_valid() else self.default

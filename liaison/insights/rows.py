@@ -1,0 +1,83 @@
+"""The rows every door shows (page, API, CSV): one place where suppression blanks what must not show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .equity import GroupRate
+from .selectors import REFERENCE_GROUP, UNKNOWN, DecisionPoint, EquityAnalysis
+
+NOT_ANALYSED = "Under 1% of enrollment, or no base: not analysed"
+
+
+@dataclass(frozen=True)
+class EquityRow:
+    point: str
+    group: str
+    label: str
+    base: int | None
+    events: int | None
+    rate: float | None  # per `per` of the base
+    rri: float | None
+    ci_low: float | None
+    ci_high: float | None
+    analysed: bool
+    flagged: bool
+    reference: bool
+    suppressed: bool
+
+    @property
+    def direction(self) -> str:
+        """ "higher" or "lower" than the reference group, when flagged; "" otherwise."""
+        if not self.flagged or self.rri is None:
+            return ""
+        return "higher" if self.rri > 1 else "lower"
+
+
+def _row(point: DecisionPoint, group: GroupRate, label: str) -> EquityRow:
+    hidden = group.group in point.hidden
+    per = point.definition.per
+    return EquityRow(
+        point=point.key,
+        group=group.group,
+        label=label,
+        base=None if hidden and point.key != "referral" else group.base,
+        events=None if hidden else group.events,
+        rate=None if hidden or group.rate is None else group.rate * per,
+        rri=None if hidden else group.rri,
+        ci_low=None if hidden else group.ci_low,
+        ci_high=None if hidden else group.ci_high,
+        analysed=group.analysed,
+        flagged=False if hidden else group.flagged,
+        reference=group.group == REFERENCE_GROUP,
+        suppressed=hidden,
+    )
+
+
+def point_rows(analysis: EquityAnalysis, point: DecisionPoint) -> list[EquityRow]:
+    """One row per group, then one for actions whose student's race/ethnicity is unknown."""
+    labels = analysis.labels
+    rows = [_row(point, group, labels[group.group]) for group in point.rows]
+    unknown_hidden = UNKNOWN in point.hidden
+    rows.append(
+        EquityRow(
+            point=point.key,
+            group=UNKNOWN,
+            label="Unknown race/ethnicity",
+            base=None,
+            events=None if unknown_hidden else point.unknown,
+            rate=None,
+            rri=None,
+            ci_low=None,
+            ci_high=None,
+            analysed=False,
+            flagged=False,
+            reference=False,
+            suppressed=unknown_hidden,
+        )
+    )
+    return rows
+
+
+def total_shown(point: DecisionPoint) -> int | None:
+    return None if point.total_hidden else point.total

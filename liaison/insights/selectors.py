@@ -1,0 +1,179 @@
+"""The equity analysis of enforcement actions in a district (or a principal's school) for a school year.
+
+Decision points (DOMAIN.md, ours): enrollment → referral to law enforcement → citation or summons,
+school-related arrest, court referral, each per referral. Counts are of actions (instances), as
+CRDC counts instances; a student referred twice counts twice. Void records are left out. An action
+whose student's race/ethnicity is unknown is counted, and shown as unknown, but belongs to no group.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from liaison.directory.models import Enrollment, School
+from liaison.interactions.models import EnforcementDetail
+from liaison.interactions.vocabulary import ActionType, RaceEthnicity
+from liaison.lib.school_years import school_year_days
+from liaison.lib.suppression import complementary, is_suppressed
+
+from .access import EquityScope
+from .equity import GroupRate, relative_rates
+
+REFERENCE_GROUP = RaceEthnicity.WHITE.value
+GROUPS: tuple[tuple[str, str], ...] = tuple(
+    (value, str(label)) for value, label in RaceEthnicity.choices if value != RaceEthnicity.UNKNOWN
+)
+UNKNOWN = RaceEthnicity.UNKNOWN.value
+
+
+@dataclass(frozen=True)
+class PointDefinition:
+    key: str
+    label: str
+    base_label: str
+    per: int  # rates are shown per this many of the base
+    events: Q  # which enforcement details count at this point
+
+
+REFERRAL = PointDefinition(
+    "referral", "Referral to law enforcement", "enrolled students", 1000, Q(counts_as_referral=True)
+)
+AFTER_REFERRAL = (
+    PointDefinition(
+        "citation",
+        "Citation or summons",
+        "referrals",
+        100,
+        Q(action_type__in=[ActionType.NONCRIMINAL_CITATION, ActionType.CRIMINAL_CITATION]),
+    ),
+    PointDefinition("arrest", "School-related arrest", "referrals", 100, Q(counts_as_arrest=True)),
+    PointDefinition("court_referral", "Court referral", "referrals", 100, Q(action_type=ActionType.COURT_REFERRAL)),
+)
+
+
+@dataclass(frozen=True)
+class DecisionPoint:
+    definition: PointDefinition
+    rows: list[GroupRate]
+    unknown: int  # events whose race/ethnicity is unknown
+    total: int  # every event at this point, unknown included
+    # Suppressed cells (evaluators): groups (and "unknown") whose counts of 1 to 9 hide, with their
+    # complements; at the points after referral also every group whose referral count hides, as
+    # that count is the base there. A hidden group's rate, RRI and interval hide with it.
+    hidden: frozenset[str] = frozenset()
+    total_hidden: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.definition.key
+
+
+@dataclass(frozen=True)
+class EquityAnalysis:
+    scope: EquityScope
+    school_year: str
+    schools: list[School]
+    enrollment_total: int | None  # None: a school in scope has no enrollment for the year
+    enrollment: dict[str, int | None]
+    points: list[DecisionPoint] = field(default_factory=list)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict(GROUPS)
+
+    @property
+    def enrollment_complete(self) -> bool:
+        return self.enrollment_total is not None and all(v is not None for v in self.enrollment.values())
+
+
+def equity_analysis(scope: EquityScope, school_year: str) -> EquityAnalysis:
+    schools = _schools(scope)
+    enrollment_total, enrollment = _enrollment(schools, school_year)
+    counts = _event_counts(scope, schools, school_year)
+    referrals = counts[REFERRAL.key]
+    first = _point(REFERRAL, enrollment, referrals, enrollment, enrollment_total, scope.suppressed)
+    referral_bases: dict[str, int | None] = {group: referrals.get(group, 0) for group, _ in GROUPS}
+    points = [first]
+    for definition in AFTER_REFERRAL:
+        points.append(
+            _point(
+                definition,
+                referral_bases,
+                counts[definition.key],
+                enrollment,
+                enrollment_total,
+                scope.suppressed,
+                hidden_bases=first.hidden,
+            )
+        )
+    return EquityAnalysis(scope, school_year, schools, enrollment_total, enrollment, points)
+
+
+def _schools(scope: EquityScope) -> list[School]:
+    schools = School.objects.filter(district=scope.district).order_by("name")
+    if scope.school_ids is not None:
+        schools = schools.filter(pk__in=scope.school_ids)
+    return list(schools)
+
+
+def _enrollment(schools: list[School], school_year: str) -> tuple[int | None, dict[str, int | None]]:
+    """Enrollment by group summed over the schools; a group is None when any school did not collect it."""
+    rows = {e.school_id: e for e in Enrollment.objects.filter(school__in=schools, school_year=school_year)}
+    if not schools or len(rows) < len(schools):
+        return None, {group: None for group, _ in GROUPS}
+    totals: dict[str, int | None] = {}
+    for group, _ in GROUPS:
+        values = [getattr(row, group) for row in rows.values()]
+        totals[group] = None if any(v is None for v in values) else sum(values)
+    return sum(row.total for row in rows.values()), totals
+
+
+def _event_counts(scope: EquityScope, schools: list[School], school_year: str) -> dict[str, Counter[str]]:
+    """Events per decision point and race/ethnicity: one grouped query per point."""
+    first, last = school_year_days(school_year)
+    details = EnforcementDetail.objects.filter(
+        interaction__school__in=schools,
+        interaction__occurred_on__range=(first, last),
+        interaction__voided=False,
+    )
+    if scope.agency_ids is not None:
+        details = details.filter(interaction__agency_id__in=scope.agency_ids)
+    counts: dict[str, Counter[str]] = {}
+    for definition in (REFERRAL, *AFTER_REFERRAL):
+        grouped = details.filter(definition.events).values("race_ethnicity").annotate(n=Count("*"))
+        counts[definition.key] = Counter({row["race_ethnicity"]: row["n"] for row in grouped})
+    return counts
+
+
+def _point(
+    definition: PointDefinition,
+    bases: dict[str, int | None],
+    events: Counter[str],
+    enrollment: dict[str, int | None],
+    enrollment_total: int | None,
+    suppressed: bool,
+    hidden_bases: frozenset[str] = frozenset(),
+) -> DecisionPoint:
+    rows = relative_rates(
+        bases=bases,
+        events=dict(events),
+        enrollment=enrollment,
+        enrollment_total=enrollment_total,
+        reference=REFERENCE_GROUP,
+    )
+    total = sum(events.values())
+    if not suppressed:
+        return DecisionPoint(definition, rows, unknown=events.get(UNKNOWN, 0), total=total)
+    cells = {row.group: row.events for row in rows} | {UNKNOWN: events.get(UNKNOWN, 0)}
+    hidden = frozenset(complementary(cells)) | hidden_bases
+    return DecisionPoint(
+        definition,
+        rows,
+        unknown=events.get(UNKNOWN, 0),
+        total=total,
+        hidden=hidden,
+        total_hidden=is_suppressed(total),
+    )
