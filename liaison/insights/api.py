@@ -37,6 +37,9 @@ class EquityGroupOut(Schema):
     flagged: bool
     reference: bool
     suppressed: bool
+    finding: str = Field(
+        description="The row in words, as on the page; empty for the reference, unknown and hidden rows."
+    )
 
 
 class EquityPointOut(Schema):
@@ -82,7 +85,7 @@ def equity(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[
                 "base_label": point.definition.base_label,
                 "per": point.definition.per,
                 "total": total_shown(point),
-                "groups": [row.__dict__ for row in point_rows(analysis, point)],
+                "groups": [{**row.__dict__, "finding": row.finding} for row in point_rows(analysis, point)],
             }
             for point in analysis.points
         ],

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from .equity import GroupRate
 from .selectors import REFERENCE_GROUP, UNKNOWN, DecisionPoint, EquityAnalysis
 
-NOT_ANALYSED = "Under 1% of enrollment, or no base: not analysed"
+NOT_ANALYSED = "Not analysed (under 1% of enrollment, or no base)"
+NO_INDEX = "No index: White students had none of these to compare with"
+HIGHER = "Higher than White students"
+LOWER = "Lower than White students"
+NO_CLEAR_DIFFERENCE = "No clear difference"
+TOO_FEW = "Too few actions to tell"
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,17 @@ class EquityRow:
     suppressed: bool
 
     @property
-    def direction(self) -> str:
-        """ "higher" or "lower" than the reference group, when flagged; "" otherwise."""
-        if not self.flagged or self.rri is None:
+    def finding(self) -> str:
+        """What the row says, in words (the page's last column)."""
+        if self.group == UNKNOWN or self.reference or self.suppressed:
             return ""
-        return "higher" if self.rri > 1 else "lower"
+        if not self.analysed:
+            return NOT_ANALYSED
+        if self.rri is None:
+            return NO_INDEX
+        if self.flagged:
+            return HIGHER if self.rri > 1 else LOWER
+        return NO_CLEAR_DIFFERENCE if self.ci_low is not None else TOO_FEW
 
 
 def _row(point: DecisionPoint, group: GroupRate, label: str) -> EquityRow:

@@ -30,6 +30,7 @@ CSV_COLUMNS = [
     "analysed",
     "flagged",
     "suppressed",
+    "finding",
 ]
 
 
@@ -72,6 +73,7 @@ def _csv(analysis: EquityAnalysis) -> HttpResponse:
                     "yes" if row.analysed else "no",
                     "yes" if row.flagged else "no",
                     "yes" if row.suppressed else "no",
+                    row.finding,
                 ]
             )
     return response

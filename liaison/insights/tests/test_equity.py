@@ -23,6 +23,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.directory import services as directory_services
+from liaison.insights import rows
 from liaison.insights.equity import rri_interval
 from liaison.interactions.services import interaction_record, interaction_void
 
@@ -119,6 +120,7 @@ def test_the_district_admin_gets_the_hand_computed_rates(api_as, district_year):
     black, hispanic, asian, white = groups["black"], groups["hispanic_latino"], groups["asian"], groups["white"]
     assert (white["rate"], white["rri"], white["reference"]) == (pytest.approx(10.0), pytest.approx(1.0), True)
     assert (black["base"], black["rate"], black["rri"]) == (100, pytest.approx(60.0), pytest.approx(6.0))
+    assert black["finding"] == rows.HIGHER and hispanic["finding"] == rows.NO_CLEAR_DIFFERENCE
     assert (black["ci_low"], black["ci_high"], black["flagged"]) == (
         pytest.approx(1.8674, abs=1e-4),
         pytest.approx(19.279, abs=1e-3),
@@ -155,18 +157,21 @@ def test_the_page_shows_the_same_figures_and_the_flag(page_as, district_year):
     response = page_as("district_admin").get(url(district_year, school_year=YEAR))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Higher than White students" in page
+    assert "<strong>Higher than White students</strong>" in page
     assert "6.00" in page and "1.87–19.28" in page
-    assert "Not analysed" in page
+    assert rows.NOT_ANALYSED in page  # Asian students: 0.44% of enrollment
+    assert rows.TOO_FEW in page  # Hispanic arrests: none, so no interval
+    assert rows.NO_CLEAR_DIFFERENCE in page  # Hispanic referrals
 
 
 def test_the_csv_has_one_row_per_group_and_point(page_as, district_year):
     response = page_as("district_admin").get(url(district_year, school_year=YEAR, format="csv"))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 4 * 8  # 7 groups and unknown, at each of 4 decision points
-    black = next(r for r in rows if r["decision_point"] == "referral" and r["group"] == "black")
+    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(lines) == 4 * 8  # 7 groups and unknown, at each of 4 decision points
+    black = next(r for r in lines if r["decision_point"] == "referral" and r["group"] == "black")
     assert (black["events"], black["rate"], black["rri"], black["flagged"]) == ("6", "60.00", "6.000", "yes")
+    assert black["finding"] == rows.HIGHER
 
 
 def test_an_agency_leader_counts_only_their_agency(api_as, district_year):
@@ -256,3 +261,13 @@ def test_the_district_and_agency_pages_link_to_the_analysis(page_as, world):
     assert link not in page_as("officer").get(district_page).content.decode()
     assert link in page_as("supervisor").get(agency_page).content.decode()
     assert link not in page_as("officer").get(agency_page).content.decode()
+
+
+def test_without_white_students_actions_there_is_no_index(api_as, page_as, world):
+    _enrollment(world, world.elementary, 400, white=250, black=48, hispanic=100, asian=2)
+    _enrollment(world, world.high, 504, white=250, black=52, hispanic=200, asian=2)
+    _action(world, "referral_to_law_enforcement", "black")
+    response = api_as("district_admin").get(f"/insights/equity/{world.district.uuid}", school_year=YEAR)
+    groups, _ = api_groups(response, "referral")
+    assert (groups["black"]["rate"], groups["black"]["rri"]) == (pytest.approx(10.0), None)
+    assert rows.NO_INDEX in page_as("district_admin").get(url(world, school_year=YEAR)).content.decode()
