@@ -339,9 +339,7 @@ def district_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ),
         "agencies": access.agencies_visible_to(request.user).filter(pk__in=serving).order_by("name"),
         "can_edit": access.district_writable(request.user, district),
-        "equity_url": reverse("insights:equity", args=[district.uuid])
-        if equity_available(request.user, district)
-        else "",
+        "insights": equity_available(request.user, district),
         "officers_shown": access.officers_shown_to(request.user),
     }
     return render(request, "directory/district_detail.html", context)

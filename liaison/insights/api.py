@@ -14,6 +14,7 @@ from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
 from .access import equity_scope_for
+from .crdc import KINDS, KindCounts, crdc_counts
 from .rows import point_rows, total_shown
 from .selectors import equity_analysis
 
@@ -97,3 +98,64 @@ def _check_school_year(value: str) -> None:
         validate_school_year(value)
     except ValidationError as error:
         raise ValidationError({"school_year": error.messages}) from None
+
+
+class CrdcKindOut(Schema):
+    instances: int | None = Field(description="Null when suppressed (1 to 9).")
+    without_student_key: int
+    students_collected: bool = Field(description="False when an action lacks a student key: no unique counts.")
+    students: int | None
+    splits: dict[str, dict[str, int | None]] = Field(
+        description="race, sex, disability, english_learner → category → unique students (null: not collected/hidden)."
+    )
+
+
+class CrdcSchoolOut(Schema):
+    school: UUID
+    name: str
+    nces_id: str
+    referred: CrdcKindOut
+    arrested: CrdcKindOut
+
+
+class CrdcOut(Schema):
+    district: UUID
+    school_year: str
+    every_agency: bool
+    suppressed: bool
+    schools: list[CrdcSchoolOut]
+
+
+def _kind_out(found: KindCounts) -> dict[str, Any]:
+    return {
+        "instances": found.instances,
+        "without_student_key": found.without_key,
+        "students_collected": found.students.collected,
+        "students": found.students.total,
+        "splits": found.students.splits,
+    }
+
+
+@router.get("/insights/crdc/{uuid}", response={200: CrdcOut, **ERROR_RESPONSES})
+def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[str, Any]:
+    """The police side of the CRDC count for a district's schools: referrals to law enforcement and
+    school-related arrests, as instances and unique students (by pseudonymous key), split by
+    race/ethnicity, sex, disability and English learner."""
+    school_year = query.school_year or school_year_of(timezone.localdate())
+    _check_school_year(school_year)
+    scope = equity_scope_for(request.user, uuid)
+    return {
+        "district": scope.district.uuid,
+        "school_year": school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "schools": [
+            {
+                "school": counts.school.uuid,
+                "name": counts.school.name,
+                "nces_id": counts.school.nces_id,
+                **{kind: _kind_out(counts.kinds[kind]) for kind, _, _ in KINDS},
+            }
+            for counts in crdc_counts(scope, school_year)
+        ],
+    }

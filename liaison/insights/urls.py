@@ -8,4 +8,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("equity/<uuid:uuid>/", views.equity, name="equity"),
+    path("crdc/<uuid:uuid>/", views.crdc, name="crdc"),
 ]

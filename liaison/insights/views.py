@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .access import equity_scope_for
+from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts
 from .forms import EquityYearForm
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis
@@ -76,4 +77,79 @@ def _csv(analysis: EquityAnalysis) -> HttpResponse:
                     row.finding,
                 ]
             )
+    return response
+
+
+@login_required
+@require_safe
+def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The police side of the CRDC count, per school: instances and unique students."""
+    scope = equity_scope_for(request.user, uuid)
+    form = EquityYearForm(request.GET or None, today=timezone.localdate())
+    school_year = form.year()
+    counts = crdc_counts(scope, school_year)
+    if request.GET.get("format") == "csv":
+        return _crdc_csv(scope.district.nces_id, school_year, counts)
+    context = {
+        "scope": scope,
+        "school_year": school_year,
+        "form": form,
+        "schools": [(c, [(label, c.kinds[kind]) for kind, _, label in KINDS], _crdc_table(c)) for c in counts],
+    }
+    return render(request, "insights/crdc.html", context)
+
+
+def _crdc_table(counts: SchoolCounts) -> list[tuple[str, str, list[tuple[int | None, bool]]]]:
+    """(split label, category label, [(count, collected) per kind]) rows for one school, all students first."""
+    everyone = (
+        "All students",
+        "unique",
+        [(counts.kinds[k].students.total, counts.kinds[k].students.collected) for k, _, _ in KINDS],
+    )
+    return [everyone] + [
+        (
+            split_label,
+            label,
+            [
+                (counts.kinds[kind].students.splits[split][value], counts.kinds[kind].students.collected)
+                for kind, _, _ in KINDS
+            ],
+        )
+        for split, split_label, _, categories in SPLITS
+        for value, label in categories
+    ]
+
+
+def crdc_columns() -> list[str]:
+    columns = ["school_year", "school", "nces_id"]
+    for kind, _, _ in KINDS:
+        columns += [f"{kind}_instances", f"{kind}_without_student_key", f"{kind}_students"]
+        columns += [f"{kind}_{split}_{value}" for split, _, _, categories in SPLITS for value, _ in categories]
+    return columns
+
+
+def _cell(value: int | None, *, collected: bool) -> str | int:
+    if not collected:
+        return ""
+    return "suppressed" if value is None else value
+
+
+def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="crdc-police-side-{nces_id}-{school_year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(crdc_columns())
+    for school in counts:
+        row: list[str | int] = [school_year, school.school.name, school.school.nces_id]
+        for kind, _, _ in KINDS:
+            found = school.kinds[kind]
+            collected = found.students.collected
+            row += [_cell(found.instances, collected=True), found.without_key]
+            row.append(_cell(found.students.total, collected=collected))
+            row += [
+                _cell(found.students.splits[split][value], collected=collected)
+                for split, _, _, categories in SPLITS
+                for value, _ in categories
+            ]
+        writer.writerow(row)
     return response

@@ -31,3 +31,12 @@ def test_a_superintendent_reads_the_equity_page(world, desktop, sign_in, live_se
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("note").first).to_contain_text("Enrollment by race/ethnicity")
     assert axe_violations(page) == []
+
+
+def test_the_crdc_page_passes_axe(world, desktop, sign_in, live_server):
+    page = desktop
+    sign_in(page, "district_admin")
+    page.goto(live_server.url + reverse("directory:district_detail", args=[world.district.uuid]))
+    page.get_by_role("link", name="CRDC counts: the police side").click()
+    expect(page.get_by_role("heading", name="Millbrook Elementary")).to_be_visible()
+    assert axe_violations(page) == []

@@ -1,0 +1,123 @@
+"""The police side of the CRDC count, per school and school year (DOMAIN.md, Counting and equity).
+
+CRDC asks each school for: instances of referrals to law enforcement and of school-related arrests;
+and the unique students referred and arrested, split by race/ethnicity, sex, disability (IDEA,
+Section 504 only, none) and English learner. Instances come straight from the records (citations,
+court referrals and arrests are referrals too: derived when recorded). Unique students can only
+be counted from the pseudonymous student key: when any action of a kind lacks one, the unique
+counts for that kind are not collected (shown blank, never as a guess), and the page says how many
+actions lacked a key. A student's categories are those of their most recent action. Void records
+are left out. Nothing here names or identifies a student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from liaison.directory.models import School
+from liaison.interactions.models import EnforcementDetail
+from liaison.interactions.vocabulary import Disability, RaceEthnicity, Sex, YesNoUnknown
+from liaison.lib.school_years import school_year_days
+from liaison.lib.suppression import complementary
+
+from .access import EquityScope
+
+# (column prefix, label, the detail's field, its categories)
+SPLITS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("race", "Race/ethnicity", "race_ethnicity", tuple((v, str(label)) for v, label in RaceEthnicity.choices)),
+    ("sex", "Sex", "sex", tuple((v, str(label)) for v, label in Sex.choices)),
+    ("disability", "Disability", "disability", tuple((v, str(label)) for v, label in Disability.choices)),
+    (
+        "english_learner",
+        "English learner",
+        "english_learner",
+        tuple((v, str(label)) for v, label in YesNoUnknown.choices),
+    ),
+)
+KINDS = (
+    ("referred", "counts_as_referral", "Referrals to law enforcement"),
+    ("arrested", "counts_as_arrest", "School-related arrests"),
+)
+
+
+@dataclass(frozen=True)
+class UniqueStudents:
+    """Unique students of one kind (referred or arrested) at one school, split every CRDC way."""
+
+    collected: bool  # False: an action lacked a student key, so students cannot be told apart
+    total: int | None  # None: not collected, or hidden (1 to 9)
+    splits: dict[str, dict[str, int | None]]  # split → category → count (None: not collected, or hidden)
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    instances: int | None  # None: hidden (1 to 9, for those who see suppressed figures)
+    without_key: int
+    students: UniqueStudents
+
+
+@dataclass(frozen=True)
+class SchoolCounts:
+    school: School
+    kinds: dict[str, KindCounts]  # "referred", "arrested"
+
+
+def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+    schools = School.objects.filter(district=scope.district).order_by("name")
+    if scope.school_ids is not None:
+        schools = schools.filter(pk__in=scope.school_ids)
+    first, last = school_year_days(school_year)
+    details = EnforcementDetail.objects.filter(
+        interaction__school__in=schools, interaction__occurred_on__range=(first, last), interaction__voided=False
+    )
+    if scope.agency_ids is not None:
+        details = details.filter(interaction__agency_id__in=scope.agency_ids)
+    return [_school_counts(school, details.filter(interaction__school=school), scope.suppressed) for school in schools]
+
+
+def _school_counts(school: School, details: QuerySet[EnforcementDetail], suppressed: bool) -> SchoolCounts:
+    kinds = {}
+    for kind, flag, _ in KINDS:
+        rows = list(
+            details.filter(**{flag: True})
+            .order_by("interaction__occurred_at", "pk")
+            .values("student_key", *(field for _, _, field, _ in SPLITS))
+        )
+        kinds[kind] = _kind_counts(rows, suppressed)
+    return SchoolCounts(school, kinds)
+
+
+def _kind_counts(rows: list[dict], suppressed: bool) -> KindCounts:
+    without_key = sum(1 for row in rows if not row["student_key"])
+    instances: int | None = len(rows)
+    if without_key:
+        students = UniqueStudents(False, None, {split: dict.fromkeys(_values(split)) for split, *_ in SPLITS})
+    else:
+        latest = {row["student_key"]: row for row in rows}  # ordered by time: the last action wins
+        splits: dict[str, dict[str, int | None]] = {
+            split: {value: sum(1 for r in latest.values() if r[field] == value) for value, _ in categories}
+            for split, _, field, categories in SPLITS
+        }
+        students = UniqueStudents(True, len(latest), splits)
+    if suppressed:
+        students = _suppressed(students)
+        instances = None if instances and instances < 10 else instances
+    return KindCounts(instances, without_key, students)
+
+
+def _values(split: str) -> list[str]:
+    return [value for name, _, _, categories in SPLITS if name == split for value, _ in categories]
+
+
+def _suppressed(students: UniqueStudents) -> UniqueStudents:
+    if not students.collected:
+        return students
+    splits = {}
+    for split, counts in students.splits.items():
+        known = {value: count for value, count in counts.items() if count is not None}
+        hidden = complementary(known)
+        splits[split] = {value: None if value in hidden else count for value, count in counts.items()}
+    total = None if students.total is not None and 0 < students.total < 10 else students.total
+    return UniqueStudents(True, total, splits)
