@@ -1,5 +1,5 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
-"""API: the equity analysis of enforcement actions (relative rate indexes), suppressed where required."""
+"""API: the equity analysis and the CRDC counts (police side, and what schools reported), suppressed where required."""
 
 from typing import Any
 from uuid import UUID
@@ -9,14 +9,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from liaison.directory import access as directory_access
 from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
 from .access import equity_scope_for
-from .crdc import KINDS, KindCounts, crdc_counts
+from .crdc import KINDS, SchoolCounts, crdc_counts
+from .models import SchoolReportedCount
 from .rows import point_rows, total_shown
 from .selectors import equity_analysis
+from .services import school_reported_set
 
 router = Router(tags=["insights"])
 
@@ -101,7 +104,9 @@ def _check_school_year(value: str) -> None:
 
 
 class CrdcKindOut(Schema):
-    instances: int | None = Field(description="Null when suppressed (1 to 9).")
+    instances: int | None = Field(description="In the officers' records; null when suppressed (1 to 9).")
+    school_reported: int | None = Field(description="What the school itself reported; null when not entered or hidden.")
+    gap: int | None = Field(description="Officers' records minus the school's report.")
     without_student_key: int
     students_collected: bool = Field(description="False when an action lacks a student key: no unique counts.")
     students: int | None
@@ -126,9 +131,12 @@ class CrdcOut(Schema):
     schools: list[CrdcSchoolOut]
 
 
-def _kind_out(found: KindCounts) -> dict[str, Any]:
+def _kind_out(counts: SchoolCounts, kind: str) -> dict[str, Any]:
+    found = counts.kinds[kind]
     return {
         "instances": found.instances,
+        "school_reported": counts.school_reported(kind),
+        "gap": counts.gap(kind),
         "without_student_key": found.without_key,
         "students_collected": found.students.collected,
         "students": found.students.total,
@@ -154,8 +162,33 @@ def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[st
                 "school": counts.school.uuid,
                 "name": counts.school.name,
                 "nces_id": counts.school.nces_id,
-                **{kind: _kind_out(counts.kinds[kind]) for kind, _, _ in KINDS},
+                **{kind: _kind_out(counts, kind) for kind, _, _ in KINDS},
             }
             for counts in crdc_counts(scope, school_year)
         ],
     }
+
+
+class SchoolReportedIn(Schema):
+    referral_instances: int | None = Field(None, ge=0)
+    arrest_instances: int | None = Field(None, ge=0)
+    source: str = Field("", max_length=200)
+
+
+class SchoolReportedOut(Schema):
+    school: UUID = Field(alias="school.uuid")
+    school_year: str
+    referral_instances: int | None
+    arrest_instances: int | None
+    source: str
+
+
+@router.put("/insights/crdc/schools/{uuid}/{school_year}", response={200: SchoolReportedOut, **ERROR_RESPONSES})
+def school_reported_put(
+    request: HttpRequest, uuid: UUID, school_year: str, payload: SchoolReportedIn
+) -> SchoolReportedCount:
+    """Record what the school itself reported for the CRDC that year (the district's admins), to set
+    beside the officers' records. Replaces what was entered before."""
+    _check_school_year(school_year)
+    school = directory_access.school_get_for_user(request.user, uuid, write=True)
+    return school_reported_set(actor=request.user, school=school, school_year=school_year, **payload.dict())

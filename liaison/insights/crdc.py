@@ -23,6 +23,7 @@ from liaison.lib.school_years import school_year_days
 from liaison.lib.suppression import complementary
 
 from .access import EquityScope
+from .models import SchoolReportedCount
 
 # (column prefix, label, the detail's field, its categories)
 SPLITS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
@@ -62,6 +63,31 @@ class KindCounts:
 class SchoolCounts:
     school: School
     kinds: dict[str, KindCounts]  # "referred", "arrested"
+    reported: SchoolReportedCount | None = None  # what the school itself reported, when entered
+    suppressed: bool = False
+
+    def school_reported(self, kind: str) -> int | None:
+        """The school's own instance count for "referred" or "arrested" (None: not entered or hidden)."""
+        if self.reported is None:
+            return None
+        value = self.reported.referral_instances if kind == "referred" else self.reported.arrest_instances
+        return None if self.suppressed and value is not None and 0 < value < 10 else value
+
+    def gap(self, kind: str) -> int | None:
+        """Police records minus the school's report; None when either is missing or hidden."""
+        ours, theirs = self.kinds[kind].instances, self.school_reported(kind)
+        return None if ours is None or theirs is None else ours - theirs
+
+    def gap_text(self, kind: str) -> str:
+        """The comparison in words ("" when it cannot be made)."""
+        gap = self.gap(kind)
+        if gap is None:
+            return ""
+        if gap == 0:
+            return "the same as the officers' records"
+        if gap > 0:
+            return f"{gap} fewer than the officers' records"
+        return f"{-gap} more than the officers' records"
 
 
 def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
@@ -74,10 +100,19 @@ def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
     )
     if scope.agency_ids is not None:
         details = details.filter(interaction__agency_id__in=scope.agency_ids)
-    return [_school_counts(school, details.filter(interaction__school=school), scope.suppressed) for school in schools]
+    reported = {r.school_id: r for r in SchoolReportedCount.objects.filter(school__in=schools, school_year=school_year)}
+    return [
+        _school_counts(school, details.filter(interaction__school=school), scope.suppressed, reported.get(school.pk))
+        for school in schools
+    ]
 
 
-def _school_counts(school: School, details: QuerySet[EnforcementDetail], suppressed: bool) -> SchoolCounts:
+def _school_counts(
+    school: School,
+    details: QuerySet[EnforcementDetail],
+    suppressed: bool,
+    reported: SchoolReportedCount | None,
+) -> SchoolCounts:
     kinds = {}
     for kind, flag, _ in KINDS:
         rows = list(
@@ -86,7 +121,7 @@ def _school_counts(school: School, details: QuerySet[EnforcementDetail], suppres
             .values("student_key", *(field for _, _, field, _ in SPLITS))
         )
         kinds[kind] = _kind_counts(rows, suppressed)
-    return SchoolCounts(school, kinds)
+    return SchoolCounts(school, kinds, reported, suppressed)
 
 
 def _kind_counts(rows: list[dict], suppressed: bool) -> KindCounts:

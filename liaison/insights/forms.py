@@ -5,8 +5,10 @@ from typing import Any
 
 from django import forms
 
-from liaison.directory.forms import AccessibleForm
+from liaison.directory.forms import AccessibleForm, model_field
 from liaison.lib.school_years import school_year_of
+
+from .models import SchoolReportedCount
 
 YEARS_SHOWN = 5
 
@@ -28,3 +30,13 @@ class EquityYearForm(AccessibleForm):
 
     def year(self) -> str:
         return str(self.cleaned_data["school_year"]) if self.is_valid() else self.default
+
+
+class SchoolReportedForm(AccessibleForm):
+    referral_instances = model_field(SchoolReportedCount, "referral_instances")
+    arrest_instances = model_field(SchoolReportedCount, "arrest_instances")
+    source = model_field(SchoolReportedCount, "source")
+
+    @classmethod
+    def initial_for(cls, reported: SchoolReportedCount | None) -> dict[str, Any]:
+        return {name: getattr(reported, name) for name in cls.base_fields} if reported else {}

@@ -9,4 +9,5 @@ app_name = "insights"
 urlpatterns = [
     path("equity/<uuid:uuid>/", views.equity, name="equity"),
     path("crdc/<uuid:uuid>/", views.crdc, name="crdc"),
+    path("crdc/schools/<uuid:uuid>/<str:school_year>/", views.school_reported_edit, name="school_reported_edit"),
 ]

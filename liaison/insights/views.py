@@ -5,17 +5,26 @@ from __future__ import annotations
 import csv
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
+
+from liaison.directory import access as directory_access
+from liaison.directory.forms import add_service_errors
+from liaison.directory.validators import validate_school_year
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts
-from .forms import EquityYearForm
+from .forms import EquityYearForm, SchoolReportedForm
+from .models import SchoolReportedCount
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis
+from .services import school_reported_set
 
 CSV_COLUMNS = [
     "school_year",
@@ -94,7 +103,15 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "scope": scope,
         "school_year": school_year,
         "form": form,
-        "schools": [(c, [(label, c.kinds[kind]) for kind, _, label in KINDS], _crdc_table(c)) for c in counts],
+        "can_enter": directory_access.district_writable(request.user, scope.district),
+        "schools": [
+            (
+                c,
+                [(label, c.kinds[kind], c.school_reported(kind), c.gap_text(kind)) for kind, _, label in KINDS],
+                _crdc_table(c),
+            )
+            for c in counts
+        ],
     }
     return render(request, "insights/crdc.html", context)
 
@@ -123,7 +140,8 @@ def _crdc_table(counts: SchoolCounts) -> list[tuple[str, str, list[tuple[int | N
 def crdc_columns() -> list[str]:
     columns = ["school_year", "school", "nces_id"]
     for kind, _, _ in KINDS:
-        columns += [f"{kind}_instances", f"{kind}_without_student_key", f"{kind}_students"]
+        columns += [f"{kind}_instances", f"{kind}_school_reported", f"{kind}_gap"]
+        columns += [f"{kind}_without_student_key", f"{kind}_students"]
         columns += [f"{kind}_{split}_{value}" for split, _, _, categories in SPLITS for value, _ in categories]
     return columns
 
@@ -132,6 +150,17 @@ def _cell(value: int | None, *, collected: bool) -> str | int:
     if not collected:
         return ""
     return "suppressed" if value is None else value
+
+
+def _reported_cell(school: SchoolCounts, value: int | None) -> str | int:
+    if value is not None:
+        return value
+    return "suppressed" if school.reported is not None and school.suppressed else ""
+
+
+def _gap_cell(school: SchoolCounts, kind: str) -> str | int:
+    gap = school.gap(kind)
+    return "" if gap is None else gap
 
 
 def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> HttpResponse:
@@ -144,7 +173,9 @@ def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> Htt
         for kind, _, _ in KINDS:
             found = school.kinds[kind]
             collected = found.students.collected
-            row += [_cell(found.instances, collected=True), found.without_key]
+            reported = school.school_reported(kind)
+            row += [_cell(found.instances, collected=True), _reported_cell(school, reported), _gap_cell(school, kind)]
+            row.append(found.without_key)
             row.append(_cell(found.students.total, collected=collected))
             row += [
                 _cell(found.students.splits[split][value], collected=collected)
@@ -153,3 +184,37 @@ def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> Htt
             ]
         writer.writerow(row)
     return response
+
+
+REPORTED_SAVED = "Saved what {school} reported for {year}."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_reported_edit(request: HttpRequest, uuid: UUID, school_year: str) -> HttpResponse:
+    """The district enters the counts the school itself reported, to compare with the police side."""
+    try:
+        validate_school_year(school_year)
+    except ValidationError:
+        raise Http404 from None
+    school = directory_access.school_get_for_user(request.user, uuid, write=True)
+    current = SchoolReportedCount.objects.filter(school=school, school_year=school_year).first()
+    form = SchoolReportedForm(request.POST or None, initial=SchoolReportedForm.initial_for(current))
+    back = f"{reverse('insights:crdc', args=[school.district.uuid])}?school_year={school_year}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_reported_set(actor=request.user, school=school, school_year=school_year, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, REPORTED_SAVED.format(school=school.name, year=school_year))
+            return redirect(back)
+    context = {
+        "form": form,
+        "title": f"What {school.name} reported for the CRDC, {school_year}",
+        "intro": "The instance counts the school submitted (or will submit), to set beside the officers' records.",
+        "submit_label": "Save",
+        "back_label": "CRDC counts",
+        "back_url": back,
+    }
+    return render(request, "directory/form_page.html", context)

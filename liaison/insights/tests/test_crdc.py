@@ -18,6 +18,8 @@ import io
 import pytest
 from django.urls import reverse
 
+from liaison.accounts.models import AuditEntry
+from liaison.insights.models import SchoolReportedCount
 from liaison.interactions.services import interaction_record, interaction_void, student_keys_enable
 
 YEAR = "2025-2026"
@@ -150,3 +152,87 @@ def test_the_district_page_links_to_the_counts(page_as, world):
     page = reverse("directory:district_detail", args=[world.district.uuid])
     assert link in page_as("district_admin").get(page).content.decode()
     assert link not in page_as("officer").get(page).content.decode()
+
+
+# --- what the school reported, beside the officers' records ------------------------------------------
+
+
+def reported_url(world) -> str:
+    return reverse("insights:school_reported_edit", args=[world.elementary.uuid, YEAR])
+
+
+def test_the_district_enters_what_the_school_reported_and_sees_the_gap(page_as, api_as, counted):
+    client = page_as("district_admin")
+    crdc_page = client.get(reverse("insights:crdc", args=[counted.district.uuid]), {"school_year": YEAR})
+    assert reported_url(counted) in crdc_page.content.decode()
+    response = client.post(
+        reported_url(counted), {"referral_instances": "1", "arrest_instances": "0", "source": "CRDC submission"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "3 fewer than the officers&#x27; records" in page or "3 fewer than the officers' records" in page
+    api = api_as("district_admin").get(f"/insights/crdc/{counted.district.uuid}", school_year=YEAR)
+    referred = schools(api)["Millbrook Elementary"]["referred"]
+    arrested = schools(api)["Millbrook Elementary"]["arrested"]
+    assert (referred["school_reported"], referred["gap"], arrested["school_reported"], arrested["gap"]) == (1, 3, 0, 1)
+    assert schools(api)["Millbrook High"]["referred"]["school_reported"] is None
+    export = client.get(reverse("insights:crdc", args=[counted.district.uuid]), {"school_year": YEAR, "format": "csv"})
+    row = next(r for r in csv.DictReader(io.StringIO(export.content.decode())) if r["school"] == "Millbrook Elementary")
+    assert (row["referred_school_reported"], row["referred_gap"], row["arrested_gap"]) == ("1", "3", "1")
+
+
+def test_entering_again_replaces_and_audits(api_as, counted):
+    api = api_as("district_admin")
+    path = f"/insights/crdc/schools/{counted.elementary.uuid}/{YEAR}"
+    assert api.put(path, {"referral_instances": 1, "arrest_instances": None, "source": ""}).status_code == 200
+    response = api.put(path, {"referral_instances": 4, "arrest_instances": 1, "source": "corrected"})
+    assert response.json() == {
+        "school": str(counted.elementary.uuid),
+        "school_year": YEAR,
+        "referral_instances": 4,
+        "arrest_instances": 1,
+        "source": "corrected",
+    }
+    entries = AuditEntry.objects.filter(object_type="insights.schoolreportedcount", district=counted.district)
+    assert sorted(entries.values_list("action", flat=True)) == ["create", "update"]
+
+
+def test_bad_counts_are_named_and_nothing_is_written(page_as, api_as, counted):
+    response = page_as("district_admin").post(reported_url(counted), {"referral_instances": "-1"})
+    assert response.status_code == 200 and response.context["form"].errors["referral_instances"]
+    bad = api_as("district_admin").put(
+        f"/insights/crdc/schools/{counted.elementary.uuid}/{YEAR}", {"referral_instances": -1}
+    )
+    assert bad.status_code == 400 and "referral_instances" in bad.json()["error"]["fields"]
+    year = api_as("district_admin").put(f"/insights/crdc/schools/{counted.elementary.uuid}/2025-2027", {})
+    assert year.status_code == 400 and list(year.json()["error"]["fields"]) == ["school_year"]
+    assert not SchoolReportedCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "page_status", "api_status"),
+    [
+        ("platform_admin", 200, 200),
+        ("district_admin", 200, 200),
+        ("agency_admin", 403, 403),
+        ("supervisor", 403, 403),
+        ("officer", 403, 403),
+        ("school_admin", 403, 403),
+        ("evaluator", 403, 403),
+        ("outsider_agency_admin", 404, 404),
+        ("outsider_district_admin", 404, 404),
+        ("anonymous", 302, 401),
+    ],
+)
+def test_only_the_districts_admins_enter_what_schools_reported(page_as, api_as, world, role, page_status, api_status):
+    assert page_as(role).get(reported_url(world)).status_code == page_status
+    response = api_as(role).put(f"/insights/crdc/schools/{world.elementary.uuid}/{YEAR}", {"referral_instances": 2})
+    assert response.status_code == api_status
+    assert SchoolReportedCount.objects.exists() == (api_status == 200)
+
+
+def test_an_evaluator_sees_a_small_school_reported_count_suppressed(api_as, counted):
+    api_as("district_admin").put(f"/insights/crdc/schools/{counted.elementary.uuid}/{YEAR}", {"referral_instances": 3})
+    referred = schools(api_as("evaluator").get(f"/insights/crdc/{counted.district.uuid}", school_year=YEAR))
+    assert referred["Millbrook Elementary"]["referred"]["school_reported"] is None
+    assert referred["Millbrook Elementary"]["referred"]["gap"] is None

@@ -1,0 +1,35 @@
+"""What a school itself reported for the CRDC, entered by the district so the police side can be
+compared with it (DOMAIN.md: districts have badly under-reported school-based arrests)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from liaison.directory.validators import validate_school_year
+
+
+class SchoolReportedCount(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("directory.District", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("directory.School", on_delete=models.PROTECT, related_name="+")
+    school_year = models.CharField(max_length=9, validators=[validate_school_year])
+    referral_instances = models.PositiveIntegerField(
+        "Referrals to law enforcement (instances)", null=True, blank=True, help_text="Leave blank if not reported."
+    )
+    arrest_instances = models.PositiveIntegerField(
+        "School-related arrests (instances)", null=True, blank=True, help_text="Leave blank if not reported."
+    )
+    source = models.CharField(
+        max_length=200, blank=True, default="", help_text="Where the numbers come from, e.g. “CRDC 2025–26 submission”."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year"], name="school_reported_once_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.school_year}: school-reported CRDC counts"
