@@ -66,6 +66,11 @@ class SchoolCounts:
     reported: SchoolReportedCount | None = None  # what the school itself reported, when entered
     suppressed: bool = False
 
+    @property
+    def any_actions(self) -> bool:
+        """Whether there is anything to break down (a hidden count may hide some)."""
+        return any(found.instances != 0 for found in self.kinds.values())
+
     def school_reported(self, kind: str) -> int | None:
         """The school's own instance count for "referred" or "arrested" (None: not entered or hidden)."""
         if self.reported is None:

@@ -8,7 +8,7 @@ from .equity import GroupRate
 from .selectors import REFERENCE_GROUP, UNKNOWN, DecisionPoint, EquityAnalysis
 
 NOT_ANALYSED = "Not analysed (under 1% of enrollment, or no base)"
-NO_INDEX = "No index: White students had none of these to compare with"
+NO_INDEX = "No index: none among White students to compare with"
 HIGHER = "Higher than White students"
 LOWER = "Lower than White students"
 NO_CLEAR_DIFFERENCE = "No clear difference"

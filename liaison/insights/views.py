@@ -100,7 +100,7 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _crdc_csv(scope.district.nces_id, school_year, counts)
     context = {
-        "scope": scope,
+        "counted": scope,
         "school_year": school_year,
         "form": form,
         "can_enter": directory_access.district_writable(request.user, scope.district),

@@ -236,3 +236,8 @@ def test_an_evaluator_sees_a_small_school_reported_count_suppressed(api_as, coun
     referred = schools(api_as("evaluator").get(f"/insights/crdc/{counted.district.uuid}", school_year=YEAR))
     assert referred["Millbrook Elementary"]["referred"]["school_reported"] is None
     assert referred["Millbrook Elementary"]["referred"]["gap"] is None
+
+
+def test_the_page_keeps_the_users_navigation(page_as, world):
+    page = page_as("district_admin").get(reverse("insights:crdc", args=[world.district.uuid])).content.decode()
+    assert reverse("interactions:list") in page and reverse("surveys:home") in page

@@ -271,3 +271,8 @@ def test_without_white_students_actions_there_is_no_index(api_as, page_as, world
     groups, _ = api_groups(response, "referral")
     assert (groups["black"]["rate"], groups["black"]["rri"]) == (pytest.approx(10.0), None)
     assert rows.NO_INDEX in page_as("district_admin").get(url(world, school_year=YEAR)).content.decode()
+
+
+def test_the_page_keeps_the_users_navigation(page_as, world):
+    page = page_as("district_admin").get(url(world)).content.decode()
+    assert reverse("interactions:list") in page and reverse("surveys:home") in page
