@@ -75,7 +75,7 @@ class Place:
             found = Membership.objects.filter(agency_id=self.obj.pk)
         else:
             found = Membership.objects.filter(Q(district_id=self.obj.pk) | Q(school__district_id=self.obj.pk))
-        return found.select_related("user", "school")
+        return found.select_related("user__officer", "school")
 
     def schools(self) -> QuerySet[School]:
         if self.kind == "agency":

@@ -220,3 +220,8 @@ def test_no_invitation_goes_to_someone_who_has_a_password(page_as, world, mailou
         response = page_as("agency_admin").post(reverse("accounts:invitation_resend", args=[held.uuid]), follow=True)
     assert "has already chosen a password" in response.content.decode()
     assert mailoutbox == []
+
+
+def test_an_officer_row_links_to_the_officer_page(page_as, world):
+    page = page_as("agency_admin").get(people_url("agency", world.agency)).content.decode()
+    assert reverse("directory:officer_detail", args=[world.officer.uuid]) in page
