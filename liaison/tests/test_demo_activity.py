@@ -15,7 +15,9 @@ from liaison.agreements.models import Agreement, AgreementVersion, Evaluation, R
 from liaison.agreements.selectors import mou_reminders, version_completeness, version_status
 from liaison.agreements.vocabulary import Element, ElementState, Outcome, ReminderKind, VersionStatus
 from liaison.directory.demo_calendar import demo_school_days
-from liaison.directory.models import Officer, Partnership, School
+from liaison.directory.models import District, Officer, Partnership, School
+from liaison.insights.access import EquityScope
+from liaison.insights.crdc import crdc_counts
 from liaison.interactions.demo import ASH_STREET_MIDDLE, WEXLEY_ELEMENTARY, demo_gaps
 from liaison.interactions.models import Amendment, DailyRollup, Interaction
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind
@@ -274,3 +276,12 @@ def test_about_a_third_answer_the_open_question_and_the_school_side_can_read_the
     respondents = wave_school.responses.count()
     assert not found.suppressed and found.withheld == 0
     assert 0.2 * respondents <= sum(answer.count for answer in found.answers) <= 0.5 * respondents
+
+
+def test_one_school_reported_fewer_arrests_than_the_officers_recorded(demo):
+    district = District.objects.get(name="Port Calder City Schools")
+    counted = crdc_counts(EquityScope(district, None, None, suppressed=False), "2025-2026")
+    reported = [c for c in counted if c.reported is not None]
+    assert reported and all(c.gap("referred") is not None for c in reported)
+    assert [c.school.name for c in reported if (c.gap("arrested") or 0) > 0] != []
+    assert sum(1 for c in reported if c.gap("arrested") == 0) >= 1

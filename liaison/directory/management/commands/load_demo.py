@@ -13,6 +13,7 @@ from django.utils import timezone
 from liaison.agreements.demo import agreements_demo_load
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
+from liaison.insights.demo import insights_demo_load
 from liaison.interactions.demo import interactions_demo_load
 from liaison.programs.demo import programs_demo_load
 from liaison.surveys.demo import surveys_demo_load
@@ -56,13 +57,15 @@ class Command(BaseCommand):
 
     def _load(self, today: datetime.date) -> None:
         """The programs, then their MOUs, then a year of activity evaluated against those MOUs, then the
-        classes, mentoring and meetings that make the programs' presence, then the trust surveys."""
+        classes, mentoring and meetings that make the programs' presence, then the trust surveys, then what
+        schools reported for the CRDC (to set beside the officers' records)."""
         with transaction.atomic():
             admin = demo_load()
             agreements = agreements_demo_load(today=today)
             activity = interactions_demo_load(today=today)
             programs_demo_load(actor=admin, today=today)
             surveys = surveys_demo_load(actor=admin, today=today)
+            insights_demo_load(actor=admin, today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "
