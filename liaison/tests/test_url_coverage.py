@@ -1,0 +1,36 @@
+"""Every page of the accounts and insights apps is named in a permission test, so a new one cannot slip
+in without deciding who may open it."""
+
+from __future__ import annotations
+
+from liaison.accounts import urls as accounts_urls
+from liaison.insights import urls as insights_urls
+
+# The test module that checks each page for every role (or, for the sign-in pages, for anyone).
+COVERED = {
+    "login": "accounts/tests/test_login.py",
+    "logout": "accounts/tests/test_login.py",
+    "no_access": "accounts/tests/test_audit_log.py",
+    "audit_log": "accounts/tests/test_audit_log.py",
+    "account": "accounts/tests/test_people_permissions.py",
+    "api_token_new": "accounts/tests/test_token_self_service.py",
+    "api_token_revoke": "accounts/tests/test_token_self_service.py",
+    "password_change": "accounts/tests/test_people_permissions.py",
+    "password_reset": "accounts/tests/test_passwords.py",
+    "password_reset_sent": "accounts/tests/test_passwords.py",
+    "password_reset_confirm": "accounts/tests/test_passwords.py",
+    "password_reset_complete": "accounts/tests/test_passwords.py",
+    "people": "accounts/tests/test_people_permissions.py",
+    "person_add": "accounts/tests/test_people_permissions.py",
+    "role_grant": "accounts/tests/test_people_permissions.py",
+    "membership_remove": "accounts/tests/test_people_permissions.py",
+    "invitation_resend": "accounts/tests/test_people_permissions.py",
+    "equity": "insights/tests/test_equity.py",
+    "crdc": "insights/tests/test_crdc.py",
+    "school_reported_edit": "insights/tests/test_crdc.py",
+}
+
+
+def test_every_accounts_and_insights_page_has_a_permission_test():
+    names = {p.name for p in accounts_urls.urlpatterns} | {p.name for p in insights_urls.urlpatterns}
+    assert names - set(COVERED) == set()
