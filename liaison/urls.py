@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from liaison.accounts.views import home
+from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     # --- contacts and enforcement actions ---
     path("log/", include("liaison.interactions.urls")),
+    # --- the public page: published MOUs in force (no sign-in) ---
+    path("public/mous/", public_mous.public_list, name="public_mous"),
+    path("public/mous/<uuid:uuid>/", public_mous.public_document, name="public_mou"),
+    path("public/mous/<uuid:uuid>.pdf", public_mous.public_document_pdf, name="public_mou_pdf"),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---
