@@ -22,6 +22,7 @@ urlpatterns = [
     path("public/mous/", public_mous.public_list, name="public_mous"),
     path("public/mous/<uuid:uuid>/", public_mous.public_document, name="public_mou"),
     path("public/mous/<uuid:uuid>.pdf", public_mous.public_document_pdf, name="public_mou_pdf"),
+    path("public/mous/<uuid:uuid>/figures/", public_mous.public_figures_page, name="public_figures"),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---

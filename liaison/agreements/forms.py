@@ -215,6 +215,7 @@ class SignForm(forms.Form):
 
 class PublishForm(forms.Form):
     published = forms.BooleanField(required=False)
+    figures = forms.BooleanField(required=False)
 
 
 class NewDraftForm(AccessibleForm):

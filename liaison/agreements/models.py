@@ -22,6 +22,10 @@ class Agreement(models.Model):
     district = models.ForeignKey("directory.District", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     published = models.BooleanField(default=False, help_text="Show the version in force on the public page.")
+    figures_published = models.BooleanField(
+        default=False,
+        help_text="Show the program's figures this school year on the public page (small counts suppressed).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from liaison.directory.selectors import agency_today
+from liaison.insights.public_figures import public_figures
 
 from . import documents
 from .models import Agreement, AgreementVersion
@@ -67,3 +68,14 @@ def public_document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
     response = HttpResponse(documents.document_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{documents.document_filename(version)}"'
     return response
+
+
+@require_GET
+def public_figures_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The program's figures this school year, when its MOU and its figures are both published."""
+    version = _published_version(uuid)
+    agreement = version.agreement
+    if not agreement.figures_published:
+        raise Http404
+    figures = public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))
+    return render(request, "agreements/public_figures.html", {"figures": figures, "agreement": agreement})

@@ -231,6 +231,7 @@ class AgreementOut(Schema):
     uuid: UUID
     title: str
     published: bool
+    figures_published: bool = Field(description="The program's figures (small counts suppressed) are public too.")
     partnership: UUID = Field(alias="partnership.uuid")
     agency: UUID = Field(alias="agency.uuid")
     agency_name: str = Field(alias="agency.name")
@@ -276,6 +277,7 @@ class AgreementIn(Schema):
 class AgreementPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     published: bool | None = None
+    figures_published: bool | None = Field(None, description="Only with published; unpublishing clears it.")
 
 
 # --- evaluation ---------------------------------------------------------------------------------------

@@ -298,18 +298,35 @@ def version_sign(*, actor: Any, version: AgreementVersion, party: str) -> Signat
     return signatory
 
 
+FIGURES_NEED_MOU = "Publish the MOU too: the figures are shown on its public page."
+
+
 def agreement_update(*, actor: Any, agreement: Agreement, **changes: Any) -> Agreement:
-    """Change an MOU's title or whether it is published; audited with the difference."""
+    """Change an MOU's title or whether it (and its figures) are published; audited with the difference."""
+    published = changes.get("published", agreement.published)
+    if changes.get("figures_published") and not published:
+        raise ValidationError({"figures_published": FIGURES_NEED_MOU})
+    if not published:
+        changes["figures_published"] = False
     return record_update(
         agreement, actor=actor, changes=changes, agency_id=agreement.agency_id, district_id=agreement.district_id
     )
 
 
-def agreement_publish(*, actor: Any, agreement: Agreement, published: bool) -> Agreement:
+def agreement_publish(*, actor: Any, agreement: Agreement, published: bool, figures: bool | None = None) -> Agreement:
+    """Show or stop showing the MOU in force on the public page; `figures` does the same for the
+    program's figures (only with the MOU: unpublishing the MOU takes the figures down too)."""
     agreement.published = published
+    if figures is not None:
+        agreement.figures_published = figures
+    if not published:
+        agreement.figures_published = False
+    summary = ("Published" if published else "Unpublished") + (
+        " with the program's figures" if agreement.figures_published else ""
+    )
     with transaction.atomic():
-        agreement.save(update_fields=["published"])
-        _audit(actor, "update", agreement, "Published" if published else "Unpublished", agreement)
+        agreement.save(update_fields=["published", "figures_published"])
+        _audit(actor, "update", agreement, summary, agreement)
     return agreement
 
 

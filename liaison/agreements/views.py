@@ -43,6 +43,7 @@ NOTHING_CHANGED = "Nothing changed."
 SUBMITTED = "Submitted version {number} for signature. It can no longer be edited."
 SIGNED = "Signed version {number} as {party}."
 PUBLISHED = "The MOU in force is now shown on the public page."
+PUBLISHED_WITH_FIGURES = "The MOU in force and the program's figures are on the public page."
 UNPUBLISHED = "The MOU is no longer shown on the public page."
 DRAFT_STARTED = "Started draft version {number}, a copy of version {previous}."
 COMMENT_ADDED = "Added your comment."
@@ -409,8 +410,10 @@ def agreement_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
     agreement = access.agreement_get_for_user(request.user, uuid, write=True)
     form = forms.PublishForm(request.POST)
     published = form.is_valid() and form.cleaned_data["published"]
-    services.agreement_publish(actor=request.user, agreement=agreement, published=published)
-    return _done(request, PUBLISHED if published else UNPUBLISHED, _detail_url(agreement, "publication"))
+    figures = form.is_valid() and form.cleaned_data["figures"]
+    services.agreement_publish(actor=request.user, agreement=agreement, published=published, figures=figures)
+    message = (PUBLISHED_WITH_FIGURES if figures else PUBLISHED) if published else UNPUBLISHED
+    return _done(request, message, _detail_url(agreement, "publication"))
 
 
 @login_required

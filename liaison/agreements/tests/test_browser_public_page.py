@@ -24,11 +24,15 @@ def phone(browser: Any) -> Any:
 
 def test_a_parent_reads_the_published_mou_on_a_phone(world, phone, live_server, transactional_db):
     agreement = mou_in_force(world)
-    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True)
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True, figures=True)
     phone.goto(live_server.url + reverse("public_mous"))
     assert axe_violations(phone) == []
-    phone.get_by_role("link", name="Millbrook SRO MOU").click()
+    phone.get_by_role("link", name="Millbrook SRO MOU", exact=True).click()
     expect(phone.get_by_role("heading", name="Millbrook SRO MOU", level=1)).to_be_visible()
     expect(phone.get_by_role("heading", name="Signatures")).to_be_visible()
+    assert axe_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 376
+    phone.get_by_role("link", name="The program's figures this year").click()
+    expect(phone.get_by_role("heading", name="Enforcement actions")).to_be_visible()
     assert axe_violations(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 376

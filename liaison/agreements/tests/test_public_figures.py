@@ -1,0 +1,122 @@
+"""The program's figures on the public page: only when published, with small counts suppressed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from liaison.agreements import services
+from liaison.agreements.models import Agreement
+from liaison.agreements.tests.mous import mou_in_force
+from liaison.interactions.services import interaction_record
+
+LAST_WEEK = timezone.now() - datetime.timedelta(days=7)
+
+
+def _record(world, kind="positive", **enforcement):
+    extra = {}
+    if enforcement:
+        extra = {
+            "enforcement": {
+                "reason_category": "assault_with_injury",
+                "requested_by": "administrator",
+                "admin_consulted": True,
+                "admin_consulted_role": "administrator",
+                "demographics_source": "perceived",
+                **enforcement,
+            },
+            "justification": "Fixture.",
+        }
+    return interaction_record(
+        actor=world.officer.user,
+        officer=world.officer,
+        school=world.elementary,
+        kind=kind,
+        occurred_at=LAST_WEEK,
+        **extra,
+    )
+
+
+def figures_url(agreement: Agreement) -> str:
+    return reverse("public_figures", args=[agreement.uuid])
+
+
+@pytest.fixture
+def published(world):
+    agreement = mou_in_force(world)
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True, figures=True)
+    return agreement
+
+
+def test_the_figures_are_public_with_small_cells_hidden(world, published):
+    for _ in range(30):
+        _record(world)
+    for action_type, times in (("warning", 12), ("referral_to_law_enforcement", 11), ("arrest", 3)):
+        for _ in range(times):
+            _record(world, kind="enforcement", action_type=action_type)
+    response = Client().get(figures_url(published))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.positive_contacts, figures.enforcement_total) == (30, 26)
+    counts = {a.label: a.count for a in figures.by_action}
+    assert counts["Warning"] == 12 and counts["Search"] == 0
+    assert counts["School-related arrest"] is None  # 3
+    assert counts["Referral to law enforcement"] is None  # 11, hidden with it: else 26 − 12 gives the 3 away
+    assert (figures.referrals, figures.arrests) == (None, None)  # sums of hidden cells
+    assert figures.within_mou_percent == 100.0
+    assert figures.contacts_per_action == round(30 / 26, 1)
+    page = response.content.decode()
+    assert "Fewer than 10" in page and ">3<" not in page and ">11<" not in page
+
+
+def test_a_small_program_shows_no_enforcement_counts(world, published):
+    for _ in range(4):
+        _record(world, kind="enforcement", action_type="warning")
+    figures = Client().get(figures_url(published)).context["figures"]
+    assert (figures.enforcement_total, figures.within_mou_percent, figures.contacts_per_action) == (None, None, None)
+
+
+def test_figures_are_only_public_when_chosen(world):
+    agreement = mou_in_force(world)
+    assert Client().get(figures_url(agreement)).status_code == 404
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True)
+    assert Client().get(figures_url(agreement)).status_code == 404
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True, figures=True)
+    assert Client().get(figures_url(agreement)).status_code == 200
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=False)
+    agreement.refresh_from_db()
+    assert agreement.figures_published is False
+    assert Client().get(figures_url(agreement)).status_code == 404
+
+
+def test_the_mou_page_buttons_publish_the_figures_and_take_them_down(page_as, world):
+    agreement = mou_in_force(world)
+    client = page_as("district_admin")
+    publish = reverse("agreements:publish", args=[agreement.uuid])
+    client.post(publish, {"published": "on"})
+    detail = client.get(reverse("agreements:detail", args=[agreement.uuid])).content.decode()
+    assert "Show the program&#x27;s figures too" in detail or "Show the program's figures too" in detail
+    client.post(publish, {"published": "on", "figures": "on"})
+    agreement.refresh_from_db()
+    assert (agreement.published, agreement.figures_published) == (True, True)
+    public = Client().get(reverse("public_mou", args=[agreement.uuid])).content.decode()
+    assert figures_url(agreement) in public
+    client.post(publish, {})
+    agreement.refresh_from_db()
+    assert (agreement.published, agreement.figures_published) == (False, False)
+
+
+def test_the_api_refuses_figures_without_the_mou(api_as, world):
+    agreement = mou_in_force(world)
+    api = api_as("agency_admin")
+    refused = api.patch(f"/agreements/{agreement.uuid}", {"figures_published": True})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {"figures_published": [services.FIGURES_NEED_MOU]}
+    both = api.patch(f"/agreements/{agreement.uuid}", {"published": True, "figures_published": True})
+    assert both.status_code == 200 and both.json()["figures_published"] is True
+    off = api.patch(f"/agreements/{agreement.uuid}", {"published": False})
+    assert off.json()["figures_published"] is False
