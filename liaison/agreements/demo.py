@@ -58,6 +58,7 @@ class AgreementPlan:
     superintendent: str
     versions: tuple[VersionPlan, ...]
     published: bool = False
+    figures_published: bool = False  # the program's figures beside the MOU on the public page
 
 
 VAPING_TO_SCHOOL = RuleChange(
@@ -107,7 +108,7 @@ PLANS = (
         ),
     ),
     AgreementPlan(
-        "3999201", "pcpd.chief", "pccs.superintendent", published=True,
+        "3999201", "pcpd.chief", "pccs.superintendent", published=True, figures_published=True,
         versions=(
             VersionPlan(effective=-365),  # review was due on the first of July: overdue
             VersionPlan(
@@ -244,7 +245,7 @@ def _agreement_load(plan: AgreementPlan, *, year_start: datetime.date, today: da
     if plan.versions[-1].signed:
         _sign(version, head, superintendent)
     if plan.published:
-        services.agreement_publish(actor=head, agreement=agreement, published=True)
+        services.agreement_publish(actor=head, agreement=agreement, published=True, figures=plan.figures_published)
     return agreement
 
 

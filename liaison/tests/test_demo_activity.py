@@ -285,3 +285,11 @@ def test_one_school_reported_fewer_arrests_than_the_officers_recorded(demo):
     assert reported and all(c.gap("referred") is not None for c in reported)
     assert [c.school.name for c in reported if (c.gap("arrested") or 0) > 0] != []
     assert sum(1 for c in reported if c.gap("arrested") == 0) >= 1
+
+
+def test_two_mous_are_public_and_one_shows_its_programs_figures(demo):
+    published = Agreement.objects.filter(published=True)
+    assert published.count() == 2
+    assert list(published.filter(figures_published=True).values_list("district__name", flat=True)) == [
+        "Port Calder City Schools"
+    ]
