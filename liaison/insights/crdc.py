@@ -106,27 +106,30 @@ def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
     if scope.agency_ids is not None:
         details = details.filter(interaction__agency_id__in=scope.agency_ids)
     reported = {r.school_id: r for r in SchoolReportedCount.objects.filter(school__in=schools, school_year=school_year)}
+    rows = _rows_by_school_and_kind(details)
     return [
-        _school_counts(school, details.filter(interaction__school=school), scope.suppressed, reported.get(school.pk))
+        SchoolCounts(
+            school,
+            {kind: _kind_counts(rows.get((school.pk, kind), []), scope.suppressed) for kind, _, _ in KINDS},
+            reported.get(school.pk),
+            scope.suppressed,
+        )
         for school in schools
     ]
 
 
-def _school_counts(
-    school: School,
-    details: QuerySet[EnforcementDetail],
-    suppressed: bool,
-    reported: SchoolReportedCount | None,
-) -> SchoolCounts:
-    kinds = {}
+def _rows_by_school_and_kind(details: QuerySet[EnforcementDetail]) -> dict[tuple[int, str], list[dict]]:
+    """One query per kind for every school at once, in time order (the latest action last)."""
+    found: dict[tuple[int, str], list[dict]] = {}
     for kind, flag, _ in KINDS:
-        rows = list(
+        rows = (
             details.filter(**{flag: True})
             .order_by("interaction__occurred_at", "pk")
-            .values("student_key", *(field for _, _, field, _ in SPLITS))
+            .values("interaction__school_id", "student_key", *(field for _, _, field, _ in SPLITS))
         )
-        kinds[kind] = _kind_counts(rows, suppressed)
-    return SchoolCounts(school, kinds, reported, suppressed)
+        for row in rows:
+            found.setdefault((row["interaction__school_id"], kind), []).append(row)
+    return found
 
 
 def _kind_counts(rows: list[dict], suppressed: bool) -> KindCounts:

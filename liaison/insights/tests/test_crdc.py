@@ -16,9 +16,12 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.accounts.models import AuditEntry
+from liaison.directory import services as directory_services
 from liaison.insights.models import SchoolReportedCount
 from liaison.interactions.services import interaction_record, interaction_void, student_keys_enable
 
@@ -241,3 +244,27 @@ def test_an_evaluator_sees_a_small_school_reported_count_suppressed(api_as, coun
 def test_the_page_keeps_the_users_navigation(page_as, world):
     page = page_as("district_admin").get(reverse("insights:crdc", args=[world.district.uuid])).content.decode()
     assert reverse("interactions:list") in page and reverse("surveys:home") in page
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_schools(page_as, counted):
+    client = page_as("district_admin")
+    url = reverse("insights:crdc", args=[counted.district.uuid])
+    client.get(url)  # warm the session
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"school_year": YEAR}).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(3):
+        directory_services.school_create(
+            actor=counted.users["platform_admin"],
+            district=counted.district,
+            name=f"Millbrook School {n}",
+            nces_id=f"25000010001{n}",
+            level="elementary",
+            lowest_grade=0,
+            highest_grade=5,
+        )
+    assert queries() == before
