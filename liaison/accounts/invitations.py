@@ -8,6 +8,7 @@ forgotten password leads to. Nobody else ever sees or sets the person's password
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,8 @@ from django.utils.http import urlsafe_base64_encode
 from .audit import audit_record
 from .models import Membership, User
 from .people import Place, role_label
+
+logger = logging.getLogger(__name__)
 
 SUBJECT = "You have been added to Liaison"
 
@@ -75,7 +78,16 @@ def invitation_send(
         agency_id=agency_id,
         district_id=district_id,
     )
-    transaction.on_commit(message.send)
+    transaction.on_commit(lambda: _deliver(message))
+
+
+def _deliver(message: mail.EmailMessage) -> None:
+    """Send; a mail server that fails must not fail the request that already saved the person (the
+    People page offers to send the invitation again), so the failure goes to the log."""
+    try:
+        message.send()
+    except Exception:  # any transport error: smtplib, socket, TLS
+        logger.exception("Could not send the invitation e-mail to %s", message.to)
 
 
 def membership_invitation_send(*, actor: Any, place: Place, membership: Membership, absolute: AbsoluteUrl) -> None:

@@ -225,3 +225,15 @@ def test_no_invitation_goes_to_someone_who_has_a_password(page_as, world, mailou
 def test_an_officer_row_links_to_the_officer_page(page_as, world):
     page = page_as("agency_admin").get(people_url("agency", world.agency)).content.decode()
     assert reverse("directory:officer_detail", args=[world.officer.uuid]) in page
+
+
+def test_a_mail_server_failure_keeps_the_person_and_is_logged(page_as, world, commits, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with commits():
+        response = page_as("agency_admin").post(add_url("agency", world.agency), NEW_SUPERVISOR)
+    assert response.status_code == 302
+    assert User.objects.filter(username="rquinn").exists()
+    assert "Could not send the invitation e-mail" in caplog.text
