@@ -231,7 +231,12 @@ class OfficerEditForm(AccessibleForm):
     badge_number = model_field(Officer, "badge_number")
     rank = model_field(Officer, "rank", help_text="e.g. Officer, Sergeant, Deputy.")
     languages = _languages()
-    status = model_field(Officer, "status")
+    status = model_field(
+        Officer,
+        "status",
+        help_text="Inactive: the officer has left. Their login is switched off (unless it holds another role); "
+        "their records stay.",
+    )
 
     @classmethod
     def initial_for(cls, officer: Officer) -> dict[str, Any]:

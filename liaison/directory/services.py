@@ -163,12 +163,24 @@ OFFICER_USER_FIELDS = ("first_name", "last_name", "email")
 
 
 def officer_update(*, actor: Any, officer: Officer, **changes: Any) -> Officer:
+    """Change the officer's profile (and the name and address on their login). An officer made
+    inactive has left: their login is switched off unless it holds another role; reactivating
+    switches it back on. Their records stay either way."""
     user_changes = {k: changes.pop(k) for k in OFFICER_USER_FIELDS if k in changes}
     with transaction.atomic():
+        record_update(officer, actor=actor, changes=changes, agency_id=officer.agency_id)
+        if "status" in changes:
+            user_changes |= _login_follows_status(officer)
         if user_changes:
             record_update(officer.user, actor=actor, changes=user_changes, agency_id=officer.agency_id)
-        record_update(officer, actor=actor, changes=changes, agency_id=officer.agency_id)
     return officer
+
+
+def _login_follows_status(officer: Officer) -> dict[str, bool]:
+    user = officer.user
+    other_roles = Membership.objects.filter(user=user).exclude(role=Role.OFFICER).exists()
+    active = officer.status != Officer.Status.INACTIVE or other_roles or user.is_superuser
+    return {} if user.is_active == active else {"is_active": active}
 
 
 # Courses an agency may require before assignment ("Other" names no course, so it cannot be required).

@@ -227,7 +227,10 @@ def test_it_prints_one_login_per_role(demo_output):
 
 def test_every_printed_login_signs_in_with_the_printed_password(demo_output):
     usernames, password = printed_logins(demo_output)
-    assert len(usernames) == len(set(usernames)) == User.objects.count()
+    # Every active login is printed; the officer who left the agency has theirs switched off.
+    assert len(usernames) == len(set(usernames)) == User.objects.filter(is_active=True).count()
+    departed = Officer.objects.filter(status=Officer.Status.INACTIVE).select_related("user")
+    assert departed and all(not officer.user.is_active for officer in departed)
     for username in usernames:
         client = Client()
         response = client.post("/accounts/login/", {"username": username, "password": password})

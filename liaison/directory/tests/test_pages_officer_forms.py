@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role
+from liaison.accounts.tokens import api_token_create
+from liaison.conftest import PASSWORD
 from liaison.directory import forms, services
 from liaison.directory.models import Officer, TrainingRecord
 from liaison.directory.tests.pages import add_officer, field_errors, row_counts
@@ -144,3 +147,36 @@ def test_training_hours_below_half_an_hour_are_named_and_nothing_is_written(page
     response = page_as("supervisor").post(url, {"course": "de_escalation", "hours": "0", "completed_on": "2025-03-01"})
     assert field_errors(response, "hours") == ["Ensure this value is greater than or equal to 0.5."]
     assert row_counts() == before
+
+
+def _edit(page_as, world, **changes):
+    data = {**forms.OfficerEditForm.initial_for(world.officer), "languages": "", **changes}
+    data["email"] = data.get("email") or ""
+    return page_as("agency_admin").post(reverse("directory:officer_edit", args=[world.officer.uuid]), data)
+
+
+def test_an_officer_made_inactive_can_no_longer_sign_in_or_use_a_token(page_as, world):
+    _, token = api_token_create(user=world.officer.user, name="phone")
+    assert _edit(page_as, world, status="inactive").status_code == 302
+    world.officer.user.refresh_from_db()
+    assert world.officer.user.is_active is False
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "officer", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert Client().get("/api/v1/accounts/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert _edit(page_as, world, status="active").status_code == 302
+    world.officer.user.refresh_from_db()
+    assert world.officer.user.is_active is True
+
+
+def test_an_officer_on_leave_keeps_their_login(page_as, world):
+    _edit(page_as, world, status="on_leave")
+    world.officer.user.refresh_from_db()
+    assert world.officer.user.is_active is True
+
+
+def test_an_inactive_officer_who_is_also_a_supervisor_keeps_their_login(page_as, world):
+    Membership.objects.create(user=world.officer.user, role=Role.SUPERVISOR, agency=world.agency)
+    _edit(page_as, world, status="inactive")
+    world.officer.user.refresh_from_db()
+    assert world.officer.user.is_active is True
