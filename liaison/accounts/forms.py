@@ -60,6 +60,16 @@ class PersonAddForm(_PlaceRoleForm):
     field_order = ["first_name", "last_name", "username", "email", "role", "school"]
 
 
+class PersonEditForm(AccessibleForm):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(label="E-mail", help_text="Invitations and password resets go here.")
+
+    @classmethod
+    def initial_for(cls, user: Any) -> dict[str, Any]:
+        return {name: getattr(user, name) for name in cls.base_fields}
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name()

@@ -21,11 +21,12 @@ from django.http import Http404
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, District, School
 from liaison.lib.errors import ConflictError
-from liaison.lib.records import record_create
+from liaison.lib.records import record_create, record_update
 
 from .audit import audit_record, audit_snapshot
 from .models import Membership, User
 from .roles import Role
+from .scope import user_scope
 from .services import MEMBERSHIP_EXISTS, user_create
 
 NOT_MANAGER = "Only the agency's admins manage its people; only the district's admins manage the district's."
@@ -39,6 +40,10 @@ OFFICERS_ELSEWHERE = "Officers join and leave through their officer page (add th
 LAST_ADMIN = "This is the last {role} here: give someone else that role first."
 NO_INVITATION_PENDING = "{name} has already chosen a password: they can use “Forgot your password?” if needed."
 NO_EMAIL = "{name} has no e-mail address to send the invitation to."
+NOT_ONLY_HERE = (
+    "{name} also holds a role elsewhere (or is a platform admin), so only a platform admin may change their "
+    "name or e-mail address."
+)
 
 AGENCY_ROLES = (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.EVALUATOR)
 DISTRICT_ROLES = (Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.EVALUATOR)
@@ -280,6 +285,34 @@ def _keep_an_admin(place: Place, membership: Membership) -> None:
     )
     if not admins.exists():
         raise ConflictError({"role": LAST_ADMIN.format(role=Role(admin_role).label.lower())})
+
+
+def person_editable(actor: Any, place: Place, user: User) -> bool:
+    """Whether the actor may change this person's name and e-mail: the place's admins only when every
+    role the person holds is here (an address decides where password resets go, so an agency must
+    not redirect those of a superintendent who is also its evaluator)."""
+    if user_scope(actor).platform_admin:
+        return True
+    if user.is_superuser:
+        return False
+    here = set(place.memberships().filter(user=user).values_list("pk", flat=True))
+    return bool(here) and here == set(Membership.objects.filter(user=user).values_list("pk", flat=True))
+
+
+def person_update(*, actor: Any, place: Place, user: User, **changes: Any) -> User:
+    """Change a person's name or e-mail address (e.g. an invitation sent to a mistyped one); audited,
+    never with the password."""
+    if not place.memberships().filter(user=user).exists():
+        raise ValidationError({"user": NOT_A_PERSON_HERE})
+    if not person_editable(actor, place, user):
+        raise PermissionDenied(NOT_ONLY_HERE.format(name=user.get_full_name() or user.username))
+    fields = {name: changes[name] for name in PERSON_FIELDS if name in changes}
+    return record_update(
+        user, actor=actor, changes=fields, agency_id=place.agency_id, district_id=_district_tenant(place)
+    )
+
+
+PERSON_FIELDS = ("first_name", "last_name", "email")
 
 
 def invitation_check(person: Person) -> None:

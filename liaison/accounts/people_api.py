@@ -62,6 +62,20 @@ class RoleIn(_PlaceRoleIn):
     user: UUID = Field(description="Someone who already holds a role at the agency or district.")
 
 
+class PersonPatch(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=150)
+    last_name: str | None = Field(None, min_length=1, max_length=150)
+    email: str | None = Field(None, min_length=3, max_length=254)
+
+
+class PersonDetailsOut(Schema):
+    user: UUID = Field(alias="uuid")
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+
+
 class InvitationOut(Schema):
     sent_to: str
 
@@ -167,3 +181,12 @@ def invitation_resend(request: HttpRequest, uuid: UUID) -> Status:
         actor=request.user, place=place, membership=membership, absolute=request.build_absolute_uri
     )
     return Status(202, {"sent_to": membership.user.email})
+
+
+@router.patch("/people/{user_uuid}", response={200: PersonDetailsOut, **ERROR_RESPONSES})
+def person_update(request: HttpRequest, user_uuid: UUID, query: Query[PlaceQuery], payload: PersonPatch) -> User:
+    """A person's name or e-mail address, by the admins of the agency or district where they hold
+    every one of their roles (platform admins: anyone's)."""
+    place = _place(request, query.agency, query.district)
+    user = _person(place, user_uuid)
+    return people.person_update(actor=request.user, place=place, user=user, **payload.dict(exclude_unset=True))

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liaison.directory.forms import add_service_errors
 
 from . import people
-from .forms import PersonAddForm, RoleGrantForm
+from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
 from .invitations import membership_invitation_send
 from .models import Membership
 
 T = TypeVar("T")
 
 PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
+PERSON_SAVED = "Saved {name}'s details."
 ROLE_GIVEN = "{name} is now also {role}."
 ROLE_REMOVED = "{name} is no longer {role}."
 INVITATION_SENT = "Sent {name} a new invitation at {email}."
@@ -81,10 +82,12 @@ def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
     ]
     if place.kind == "agency":
         actions.append(("Add an officer", reverse("directory:officer_create", args=[uuid])))
+    found = people.people_at(place)
+    editable = {p.user.pk for p in found if people.person_editable(request.user, place, p.user)}
     context = {
         "place": place,
         "place_url": _place_url(place),
-        "people": people.people_at(place),
+        "people": [(person, person.user.pk in editable) for person in found],
         "actions": actions,
     }
     return render(request, "accounts/people.html", context)
@@ -165,3 +168,25 @@ def invitation_resend(request: HttpRequest, uuid: UUID) -> HttpResponse:
         _send_invitation(request, place, membership)
         messages.success(request, INVITATION_SENT.format(name=_name(membership.user), email=membership.user.email))
     return redirect(_people_url(place))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
+    """A person's name and e-mail address (say, to fix the address an invitation went to)."""
+    place = people.place_get_for_user(request.user, kind, uuid)
+    user = people.people_choices(place).filter(uuid=user_uuid).first()
+    if user is None:
+        raise Http404
+    form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(user))
+    saved = (
+        _submit(form, lambda data: people.person_update(actor=request.user, place=place, user=user, **data))
+        if request.method == "POST"
+        else None
+    )
+    if saved is not None:
+        messages.success(request, PERSON_SAVED.format(name=_name(saved)))
+        return redirect(_people_url(place))
+    if request.method == "GET" and not people.person_editable(request.user, place, user):
+        raise PermissionDenied(people.NOT_ONLY_HERE.format(name=_name(user)))
+    return _form_page(request, place, form, title=f"Edit {_name(user)}", submit="Save")

@@ -23,6 +23,7 @@ COVERED = {
     "people": "accounts/tests/test_people_permissions.py",
     "person_add": "accounts/tests/test_people_permissions.py",
     "role_grant": "accounts/tests/test_people_permissions.py",
+    "person_edit": "accounts/tests/test_people_permissions.py",
     "membership_remove": "accounts/tests/test_people_permissions.py",
     "invitation_resend": "accounts/tests/test_people_permissions.py",
     "equity": "insights/tests/test_equity.py",

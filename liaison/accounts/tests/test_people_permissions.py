@@ -71,6 +71,19 @@ PAGES = [
     Case("grant form agency", _sub("role_grant", "agency"), AGENCY_MANAGERS, SEES_AGENCY),
     Case("grant form district", _sub("role_grant", "district"), DISTRICT_MANAGERS, SEES_DISTRICT),
     Case(
+        "edit form agency",
+        lambda w: reverse("accounts:person_edit", args=["agency", w.agency.uuid, w.users["supervisor"].uuid]),
+        AGENCY_MANAGERS,
+        SEES_AGENCY,
+    ),
+    Case(
+        "edit agency",
+        lambda w: reverse("accounts:person_edit", args=["agency", w.agency.uuid, w.users["supervisor"].uuid]),
+        AGENCY_MANAGERS,
+        SEES_AGENCY,
+        lambda w: {"first_name": "Sam", "last_name": "Super", "email": "sam@example.org"},
+    ),
+    Case(
         "remove form",
         lambda w: reverse("accounts:membership_remove", args=[role_of("supervisor", Role.SUPERVISOR).uuid]),
         AGENCY_MANAGERS,
