@@ -58,3 +58,20 @@ def test_a_chief_invites_a_supervisor_who_then_signs_in(
 
     page.reload()
     expect(page.get_by_role("row", name=re.compile("Rosa Quinn"))).not_to_contain_text("Invitation not yet used")
+
+
+def test_an_officer_makes_an_api_token_on_their_account_page(world: World, desktop, sign_in, live_server):
+    page = desktop
+    sign_in(page, "officer")
+    page.get_by_role("link", name="Officer Tester").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Name of the new token").fill("phone app")
+    page.get_by_role("button", name="Create token").click()
+    token = page.get_by_label("Token").input_value()
+    assert len(token) > 30
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Your account").click()
+    expect(page.get_by_role("row", name=re.compile("phone app"))).to_contain_text(token[:8])
+    page.get_by_role("button", name="Revoke phone app").click()
+    expect(page.get_by_role("status")).to_contain_text("no longer works")
