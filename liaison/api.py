@@ -15,6 +15,7 @@ from ninja.security import SessionAuth
 from liaison.accounts.api import router as accounts_router
 from liaison.accounts.tokens import BearerTokenAuth
 from liaison.agreements.api import router as agreements_router
+from liaison.agreements.public_api import router as public_router
 from liaison.directory.api import router as directory_router
 from liaison.insights.api import router as insights_router
 from liaison.interactions.api import router as interactions_router
@@ -47,6 +48,7 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/", programs_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
+api.add_router("/", public_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

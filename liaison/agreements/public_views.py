@@ -42,7 +42,7 @@ def published_in_force() -> list[PublishedMou]:
     return found
 
 
-def _published_version(uuid: UUID) -> AgreementVersion:
+def published_version(uuid: UUID) -> AgreementVersion:
     agreement = Agreement.objects.select_related("agency", "district").filter(uuid=uuid, published=True).first()
     version = agreement_current_version(agreement, agency_today(agreement.agency)) if agreement else None
     if version is None:
@@ -57,14 +57,14 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_document(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    version = _published_version(uuid)
+    version = published_version(uuid)
     context = documents.document_context(version) | {"public": True}
     return render(request, "agreements/public_document.html", context)
 
 
 @require_GET
 def public_document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    version = _published_version(uuid)
+    version = published_version(uuid)
     response = HttpResponse(documents.document_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{documents.document_filename(version)}"'
     return response
@@ -73,7 +73,7 @@ def public_document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @require_GET
 def public_figures_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The program's figures this school year, when its MOU and its figures are both published."""
-    version = _published_version(uuid)
+    version = published_version(uuid)
     agreement = version.agreement
     if not agreement.figures_published:
         raise Http404

@@ -120,3 +120,28 @@ def test_the_api_refuses_figures_without_the_mou(api_as, world):
     assert both.status_code == 200 and both.json()["figures_published"] is True
     off = api.patch(f"/agreements/{agreement.uuid}", {"published": False})
     assert off.json()["figures_published"] is False
+
+
+def test_the_public_api_lists_published_mous_and_their_figures_without_a_token(api_as, world, published):
+    for _ in range(4):
+        _record(world, kind="enforcement", action_type="warning")
+    anonymous = api_as("anonymous")
+    listed = anonymous.get("/public/mous")
+    assert listed.status_code == 200
+    (mou,) = listed.json()
+    assert (mou["agreement"], mou["figures_published"]) == (str(published.uuid), True)
+    assert mou["document"].endswith(reverse("public_mou", args=[published.uuid]))
+    figures = anonymous.get(f"/public/mous/{published.uuid}/figures")
+    assert figures.status_code == 200
+    body = figures.json()
+    assert body["enforcement_total"] is None  # 4: fewer than 10
+    assert {a["action"]: a["count"] for a in body["by_action"]}["Warning"] is None
+
+
+def test_the_public_api_hides_what_is_not_published(api_as, world):
+    agreement = mou_in_force(world)
+    anonymous = api_as("anonymous")
+    assert anonymous.get("/public/mous").json() == []
+    assert anonymous.get(f"/public/mous/{agreement.uuid}/figures").status_code == 404
+    services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True)
+    assert anonymous.get(f"/public/mous/{agreement.uuid}/figures").status_code == 404

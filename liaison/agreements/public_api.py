@@ -1,0 +1,94 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""The public page as open data: published MOUs in force, and the figures their parties chose to
+publish, without authentication. The same functions as the page, so the same suppression."""
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema
+
+from liaison.directory.selectors import agency_today
+from liaison.insights.public_figures import public_figures
+from liaison.lib.api_errors import ERROR_RESPONSES
+
+from .public_views import published_in_force, published_version
+
+router = Router(tags=["public"], auth=None)
+
+
+class PublicMouOut(Schema):
+    agreement: UUID
+    title: str
+    agency: str
+    district: str
+    version: int
+    in_force_since: datetime.date
+    document: str = Field(description="The web page of the document.")
+    figures_published: bool
+
+
+class ActionCountOut(Schema):
+    action: str
+    count: int | None = Field(description="Null: fewer than 10 (or hidden so a small count cannot be worked out).")
+
+
+class PublicFiguresOut(Schema):
+    agreement: UUID
+    school_year: str
+    through: datetime.date
+    schools: list[str]
+    positive_contacts: int
+    classes_delivered: int
+    class_attendance: int
+    enforcement_total: int | None
+    by_action: list[ActionCountOut]
+    referrals: int | None
+    arrests: int | None
+    within_mou_percent: float | None
+    contacts_per_action: float | None
+
+
+@router.get("/public/mous", response={200: list[PublicMouOut], **ERROR_RESPONSES})
+def public_mous(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every MOU its parties published, while a signed version is in force. No sign-in."""
+    return [
+        {
+            "agreement": mou.agreement.uuid,
+            "title": mou.agreement.title,
+            "agency": mou.agreement.agency.name,
+            "district": mou.agreement.district.name,
+            "version": mou.version.number,
+            "in_force_since": mou.version.effective_date,
+            "document": request.build_absolute_uri(reverse("public_mou", args=[mou.agreement.uuid])),
+            "figures_published": mou.agreement.figures_published,
+        }
+        for mou in published_in_force()
+    ]
+
+
+@router.get("/public/mous/{uuid}/figures", response={200: PublicFiguresOut, **ERROR_RESPONSES})
+def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    """The program's figures this school year, when published; enforcement counts of 1 to 9 are null."""
+    version = published_version(uuid)
+    agreement = version.agreement
+    if not agreement.figures_published:
+        raise Http404
+    figures = public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))
+    return {
+        "agreement": agreement.uuid,
+        "school_year": figures.school_year,
+        "through": figures.through,
+        "schools": [school.name for school in figures.schools],
+        "positive_contacts": figures.positive_contacts,
+        "classes_delivered": figures.classes_delivered,
+        "class_attendance": figures.students_in_classes,
+        "enforcement_total": figures.enforcement_total,
+        "by_action": [{"action": a.label, "count": a.count} for a in figures.by_action],
+        "referrals": figures.referrals,
+        "arrests": figures.arrests,
+        "within_mou_percent": figures.within_mou_percent,
+        "contacts_per_action": figures.contacts_per_action,
+    }
