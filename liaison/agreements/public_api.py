@@ -35,6 +35,14 @@ class ActionCountOut(Schema):
     count: int | None = Field(description="Null: fewer than 10 (or hidden so a small count cannot be worked out).")
 
 
+class SchoolTrustOut(Schema):
+    school: str
+    wave: str
+    closed_on: datetime.date
+    respondents: int | None = Field(description="Null: fewer than 10.")
+    trust_index: float | None = Field(description="0–100; null under 10 respondents.")
+
+
 class PublicFiguresOut(Schema):
     agreement: UUID
     school_year: str
@@ -49,6 +57,7 @@ class PublicFiguresOut(Schema):
     arrests: int | None
     within_mou_percent: float | None
     contacts_per_action: float | None
+    trust: list[SchoolTrustOut]
 
 
 @router.get("/public/mous", response={200: list[PublicMouOut], **ERROR_RESPONSES})
@@ -91,4 +100,5 @@ def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
         "arrests": figures.arrests,
         "within_mou_percent": figures.within_mou_percent,
         "contacts_per_action": figures.contacts_per_action,
+        "trust": [row.__dict__ for row in figures.trust],
     }

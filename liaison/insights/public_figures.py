@@ -25,12 +25,28 @@ from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.lib.suppression import MIN_GROUP, complementary, is_suppressed
 from liaison.programs.models import Session
 from liaison.programs.vocabulary import SessionStatus
+from liaison.surveys.models import WaveSchool
+from liaison.surveys.scoring import group_result
+from liaison.surveys.selectors import answers_by_wave_school
+from liaison.surveys.services import wave_items
+from liaison.surveys.vocabulary import Audience, WaveStatus
 
 
 @dataclass(frozen=True)
 class ActionCount:
     label: str
     count: int | None  # None: suppressed
+
+
+@dataclass(frozen=True)
+class SchoolTrust:
+    """A school's latest closed student survey: its 0–100 trust index, or suppressed under 10."""
+
+    school: str
+    wave: str
+    closed_on: datetime.date
+    respondents: int | None  # None: fewer than 10
+    trust_index: float | None  # None: fewer than 10 respondents, or no answer to score
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class PublicFigures:
     arrests: int | None
     within_mou_percent: float | None  # None: fewer than 10 actions
     contacts_per_action: float | None  # positive contacts per enforcement action, over at least 10 actions
+    trust: list[SchoolTrust]
 
 
 def _shown(count: int) -> int | None:
@@ -99,4 +116,31 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
         if enough and not is_suppressed(within) and not is_suppressed(total - within)
         else None,
         contacts_per_action=round(positive / total, 1) if enough else None,
+        trust=schools_trust(schools),
     )
+
+
+def schools_trust(schools: list[School]) -> list[SchoolTrust]:
+    """Each school's latest closed student wave, scored as the surveys pages score it (suppressed
+    under 10 respondents); schools without one are left out."""
+    latest: dict[int, WaveSchool] = {}
+    closed = WaveSchool.objects.filter(
+        school__in=schools, wave__audience=Audience.STUDENTS, wave__status=WaveStatus.CLOSED
+    ).select_related("wave__instrument", "school")
+    for wave_school in closed.order_by("wave__closes_on"):
+        latest[wave_school.school_id] = wave_school
+    answers = answers_by_wave_school([ws.pk for ws in latest.values()])
+    found = []
+    for wave_school in sorted(latest.values(), key=lambda ws: ws.school.name):
+        result = group_result(wave_items(wave_school.wave), answers[wave_school.pk])
+        shown = not result.suppressed
+        found.append(
+            SchoolTrust(
+                school=wave_school.school.name,
+                wave=wave_school.wave.title,
+                closed_on=wave_school.wave.closes_on,
+                respondents=result.respondents if shown else None,
+                trust_index=round(result.trust.mean, 1) if shown and result.trust else None,
+            )
+        )
+    return found

@@ -13,6 +13,9 @@ from liaison.agreements import services
 from liaison.agreements.models import Agreement
 from liaison.agreements.tests.mous import mou_in_force
 from liaison.interactions.services import interaction_record
+from liaison.surveys.scoring import group_result
+from liaison.surveys.services import wave_close, wave_items
+from liaison.surveys.tests.surveys import ANSWERS, link, respond, student_wave
 
 LAST_WEEK = timezone.now() - datetime.timedelta(days=7)
 
@@ -145,3 +148,20 @@ def test_the_public_api_hides_what_is_not_published(api_as, world):
     assert anonymous.get(f"/public/mous/{agreement.uuid}/figures").status_code == 404
     services.agreement_publish(actor=world.users["agency_admin"], agreement=agreement, published=True)
     assert anonymous.get(f"/public/mous/{agreement.uuid}/figures").status_code == 404
+
+
+def test_students_trust_shows_per_school_and_hides_small_surveys(world, published):
+    wave = student_wave(world)
+    respond(link(wave, world.elementary), 12)
+    respond(link(wave, world.high), 3)
+    assert Client().get(figures_url(published)).context["figures"].trust == []  # not closed yet
+    wave_close(actor=world.users["district_admin"], wave=wave, today=timezone.localdate())
+    trust = {row.school: row for row in Client().get(figures_url(published)).context["figures"].trust}
+    expected = group_result(wave_items(wave), [ANSWERS] * 12).trust.mean
+    assert (trust["Millbrook Elementary"].respondents, trust["Millbrook Elementary"].trust_index) == (
+        12,
+        round(expected, 1),
+    )
+    assert (trust["Millbrook High"].respondents, trust["Millbrook High"].trust_index) == (None, None)
+    page = Client().get(figures_url(published)).content.decode()
+    assert "Students&#x27; trust" in page or "Students' trust" in page
