@@ -83,7 +83,7 @@ def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
     if place.kind == "agency":
         actions.append(("Add an officer", reverse("directory:officer_create", args=[uuid])))
     found = people.people_at(place)
-    editable = {p.user.pk for p in found if people.person_editable(request.user, place, p.user)}
+    editable = people.people_editable(request.user, place, [p.user for p in found])
     context = {
         "place": place,
         "place_url": _place_url(place),

@@ -6,15 +6,14 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
-from liaison.directory.selectors import agency_today
-from liaison.insights.public_figures import public_figures
+from liaison.insights.public_figures import published_figures
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from .public_views import published_in_force, published_version
+from .selectors import published_in_force
 
 router = Router(tags=["public"], auth=None)
 
@@ -81,13 +80,9 @@ def public_mous(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/public/mous/{uuid}/figures", response={200: PublicFiguresOut, **ERROR_RESPONSES})
 def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     """The program's figures this school year, when published; enforcement counts of 1 to 9 are null."""
-    version = published_version(uuid)
-    agreement = version.agreement
-    if not agreement.figures_published:
-        raise Http404
-    figures = public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))
+    figures = published_figures(uuid)
     return {
-        "agreement": agreement.uuid,
+        "agreement": figures.agreement.uuid,
         "school_year": figures.school_year,
         "through": figures.through,
         "schools": [school.name for school in figures.schools],

@@ -12,13 +12,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+from uuid import UUID
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, Assignment, District, School
-from liaison.directory.selectors import in_force_on
+from liaison.directory.selectors import agency_today, in_force_on
 from liaison.interactions.vocabulary import ReasonCategory
 
 from . import access
@@ -346,3 +348,37 @@ def mou_reminders(*, today: datetime.date, user: Any | None = None, agency: Agen
     found = [r for agreement in agreements for r in _agreement_reminders(agreement, today)]
     found += _school_reminders(assignments, today)
     return sorted(found, key=lambda r: (r.due, r.agency.name, r.district.name, r.school.name if r.school else ""))
+
+
+# --- the public page ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedMou:
+    agreement: Agreement
+    version: AgreementVersion
+
+
+def published_in_force() -> list[PublishedMou]:
+    """Every published agreement with a version in force today (the agency's today), by agency."""
+    agreements = (
+        Agreement.objects.filter(published=True)
+        .select_related("agency", "district")
+        .prefetch_related("versions__signatories")
+        .order_by("agency__state", "agency__name", "district__name")
+    )
+    found = []
+    for agreement in agreements:
+        version = agreement_current_version(agreement, agency_today(agreement.agency))
+        if version is not None:
+            found.append(PublishedMou(agreement, version))
+    return found
+
+
+def published_version(uuid: UUID) -> AgreementVersion:
+    """The version in force of a published agreement (404 when unpublished, unknown or none in force)."""
+    agreement = Agreement.objects.select_related("agency", "district").filter(uuid=uuid, published=True).first()
+    version = agreement_current_version(agreement, agency_today(agreement.agency)) if agreement else None
+    if version is None:
+        raise Http404
+    return version

@@ -273,7 +273,9 @@ def officer_create(request: HttpRequest, payload: OfficerIn) -> Status:
     _require_staff_manager(request)
     fields = payload.dict()
     agency = _reference(access.agency_get_for_user, request, fields.pop("agency"), "agency", write=True)
-    return _created(services.officer_create(actor=request.user, agency=agency, **fields))
+    return _created(
+        services.officer_add(actor=request.user, agency=agency, absolute=request.build_absolute_uri, **fields)
+    )
 
 
 @router.get("/officers/{uuid}", response=_single(200, OfficerOut), tags=["officers"])

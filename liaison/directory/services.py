@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from liaison.accounts.audit import audit_record
+from liaison.accounts.invitations import AbsoluteUrl, invitation_send
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role
 from liaison.lib.errors import ConflictError
@@ -156,6 +157,24 @@ def officer_create(
         )
         record_create(officer, actor=actor, agency_id=agency.pk)
         Membership.objects.create(user=user, role=Role.OFFICER, agency=agency)
+    return officer
+
+
+def officer_add(*, actor: Any, agency: Agency, absolute: AbsoluteUrl, **fields: Any) -> Officer:
+    """officer_create, and for a login made without a password but with an e-mail address the
+    invitation to choose one (sent once this commits). The page and the API both add officers so."""
+    with transaction.atomic():
+        officer = officer_create(actor=actor, agency=agency, **fields)
+        if not fields.get("password") and officer.user.email:
+            invitation_send(
+                actor=actor,
+                user=officer.user,
+                role=str(Role.OFFICER.label),
+                place=agency.name,
+                absolute=absolute,
+                agency_id=agency.pk,
+                district_id=None,
+            )
     return officer
 
 

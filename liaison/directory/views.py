@@ -13,7 +13,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from liaison.accounts.invitations import invitation_send
-from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.insights.access import equity_available
 
@@ -474,29 +471,18 @@ def officer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "directory/officer_detail.html", context)
 
 
-def _officer_create(request: HttpRequest, agency: Agency, data: dict[str, Any]) -> Officer:
-    """The officer, and without a password an invitation to choose one (sent once this commits)."""
-    with transaction.atomic():
-        officer = services.officer_create(actor=request.user, agency=agency, **data)
-        if not data.get("password"):
-            invitation_send(
-                actor=request.user,
-                user=officer.user,
-                role=str(Role.OFFICER.label),
-                place=agency.name,
-                absolute=request.build_absolute_uri,
-                agency_id=agency.pk,
-                district_id=None,
-            )
-    return officer
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def officer_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
     agency = access.agency_get_for_user(request.user, uuid, write=True)
     form = directory_forms.OfficerCreateForm(_posted(request))
-    officer = _submit(request, form, lambda data: _officer_create(request, agency, data))
+    officer = _submit(
+        request,
+        form,
+        lambda data: services.officer_add(
+            actor=request.user, agency=agency, absolute=request.build_absolute_uri, **data
+        ),
+    )
     if officer is not None:
         message = OFFICER_CREATED.format(name=officer.display_name, username=officer.user.username)
         if not officer.user.has_usable_password():

@@ -13,19 +13,23 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import Count, Sum
+from django.http import Http404
 
 from liaison.agreements.models import Agreement, Evaluation
+from liaison.agreements.selectors import published_version
 from liaison.agreements.vocabulary import Outcome
 from liaison.directory.models import School
+from liaison.directory.selectors import agency_today
 from liaison.interactions.models import DailyRollup, EnforcementDetail
 from liaison.interactions.vocabulary import POSITIVE_KINDS, REFERRAL_ACTIONS, ActionType
 from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.lib.suppression import MIN_GROUP, complementary, is_suppressed
 from liaison.programs.models import Session
 from liaison.programs.vocabulary import SessionStatus
-from liaison.surveys.models import WaveSchool
+from liaison.surveys.models import Item, WaveSchool
 from liaison.surveys.scoring import group_result
 from liaison.surveys.selectors import answers_by_wave_school
 from liaison.surveys.services import wave_items
@@ -130,9 +134,13 @@ def schools_trust(schools: list[School]) -> list[SchoolTrust]:
     for wave_school in closed.order_by("wave__closes_on"):
         latest[wave_school.school_id] = wave_school
     answers = answers_by_wave_school([ws.pk for ws in latest.values()])
+    items: dict[int, list[Item]] = {}  # per wave: schools surveyed in the same wave share its items
     found = []
     for wave_school in sorted(latest.values(), key=lambda ws: ws.school.name):
-        result = group_result(wave_items(wave_school.wave), answers[wave_school.pk])
+        wave = wave_school.wave
+        if wave.pk not in items:
+            items[wave.pk] = wave_items(wave)
+        result = group_result(items[wave.pk], answers[wave_school.pk])
         shown = not result.suppressed
         found.append(
             SchoolTrust(
@@ -144,3 +152,13 @@ def schools_trust(schools: list[School]) -> list[SchoolTrust]:
             )
         )
     return found
+
+
+def published_figures(uuid: UUID) -> PublicFigures:
+    """The figures of a published agreement whose parties also published its figures (404 otherwise),
+    over the schools its version in force covers, to the agency's today. The page and the API."""
+    version = published_version(uuid)
+    agreement = version.agreement
+    if not agreement.figures_published:
+        raise Http404
+    return public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))

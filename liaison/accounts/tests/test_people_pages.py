@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.accounts import people
@@ -301,3 +303,19 @@ def test_the_api_changes_a_name(api_as, world):
         f"/accounts/people/{supervisor.uuid}?agency={world.agency.uuid}", {"last_name": "Renamed"}
     )
     assert response.status_code == 200 and response.json()["last_name"] == "Renamed"
+
+
+def test_the_people_page_reads_a_fixed_number_of_queries_however_many_people(page_as, world):
+    client = page_as("agency_admin")
+    client.get(people_url("agency", world.agency))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(people_url("agency", world.agency)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(4):
+        user = User.objects.create(username=f"extra{n}", first_name="Extra", last_name=str(n))
+        Membership.objects.create(user=user, role=Role.SUPERVISOR, agency=world.agency)
+    assert queries() == before

@@ -165,3 +165,10 @@ def test_students_trust_shows_per_school_and_hides_small_surveys(world, publishe
     assert (trust["Millbrook High"].respondents, trust["Millbrook High"].trust_index) == (None, None)
     page = Client().get(figures_url(published)).content.decode()
     assert "Students&#x27; trust" in page or "Students' trust" in page
+
+
+def test_the_figures_page_has_a_plain_title(world, published):
+    page = Client().get(figures_url(published)).content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title == "Millbrook Police Department in Millbrook Public Schools: the program this year · Liaison"
+    assert page.count('id="trust-heading"') == 1

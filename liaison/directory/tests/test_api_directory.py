@@ -270,3 +270,26 @@ def test_every_change_through_the_api_is_audited(api_as, world):
     assert entry.before == {"name": "Millbrook Police Department"}
     assert entry.after == {"name": "Millbrook PD"}
     assert entry.agency_id == world.agency.pk
+
+
+def test_an_officer_added_through_the_api_with_an_address_is_invited(
+    api_as, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    body = {
+        "agency": str(world.agency.uuid),
+        "username": "nortiz",
+        "first_name": "Nia",
+        "last_name": "Ortiz",
+        "badge_number": "202",
+        "email": "nia.ortiz@example.org",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_as("agency_admin").post("/officers", body).status_code == 201
+        assert (
+            api_as("agency_admin")
+            .post("/officers", {**body, "username": "nobody", "badge_number": "203", "email": ""})
+            .status_code
+            == 201
+        )
+    assert [m.to for m in mailoutbox] == [["nia.ortiz@example.org"]]
+    assert "Officer at Millbrook Police Department" in mailoutbox[0].body
