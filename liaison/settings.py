@@ -194,7 +194,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "liaison.lib.staticfiles.ForgivingManifestStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
