@@ -1,0 +1,3 @@
+"""Liaison: the system of record for School Resource Officer programs."""
+
+__version__ = "0.2.0"

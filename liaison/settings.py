@@ -240,3 +240,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Backups (manage.py backup / restore; docs/operations.md) ---------------
+# Encrypted with BACKUP_KEY, which must be kept apart from the backups (and from DATA_DIR's disk).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups")))
+BACKUP_KEY = env_str("BACKUP_KEY")
+# The worker backs up every BACKUP_HOURS (0: never) when BACKUP_KEY is set, keeping BACKUP_KEEP files.
+BACKUP_HOURS = env_int("BACKUP_HOURS", 24, minimum=0)
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from .backups import backup_scheduled
 from .models import JobRun
 from .scheduler import register
 
@@ -43,3 +45,11 @@ register("task_results_prune", every=DAY, offset=datetime.timedelta(hours=1, min
 register(
     "sign_in_attempts_prune", every=DAY, offset=datetime.timedelta(hours=1, minutes=20), func=sign_in_attempts_prune
 )
+
+
+def _register_backups() -> None:
+    if settings.BACKUP_KEY and settings.BACKUP_HOURS:
+        register("backup", every=datetime.timedelta(hours=settings.BACKUP_HOURS), func=backup_scheduled)
+
+
+_register_backups()
