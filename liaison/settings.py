@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,8 +101,12 @@ def _database_from_url(url: str) -> dict:
     return dict(config)
 
 
+# Files Liaison creates (the SQLite database, uploads, backups) are the service user's alone.
+os.umask(0o077)
+
+
 def _sqlite_database() -> dict:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "liaison.sqlite3",
@@ -207,16 +212,26 @@ TASKS = {
     }
 }
 
-# --- E-mail (the daily MOU reminders: manage.py mou_reminders --email) ------
-# With EMAIL_HOST set, mail goes out over SMTP; without it, it is printed on the console.
+# --- E-mail (invitations, password resets, the daily MOU reminders) ---------
+# With EMAIL_HOST set, mail goes out over SMTP. Without it: with DEBUG on, mail is printed on the
+# console (where `make run` shows the demo's invitations); with DEBUG off, nothing is sent and the
+# log says so without the message, whose links are as good as passwords (liaison/lib/mail.py).
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "liaison.lib.mail.UnconfiguredEmailBackend"
+# Implicit TLS (port 465) with EMAIL_USE_SSL; STARTTLS (port 587) otherwise.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("EMAIL_USE_SSL: implicit TLS and EMAIL_USE_TLS (STARTTLS) cannot both be on")
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Liaison <liaison@localhost>")
 
 # --- Internationalisation -----------------------------------------------------
@@ -234,10 +249,20 @@ EDIT_WINDOW_HOURS = env_int("EDIT_WINDOW_HOURS", 72, minimum=0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 # Routes liaison/benchmarking.py's unauthenticated bare-insert endpoint. Benchmarks only; never in production.
 BENCHMARK_ENDPOINTS = env_bool("LIAISON_BENCHMARK_ENDPOINTS", False)
+# Every line has its time and level (one JSON object per line with LOG_FORMAT=json); invitation,
+# password-reset and survey links and tokens are taken out of every message (liaison/lib/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "liaison.lib.logs.RedactingFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "liaison.lib.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

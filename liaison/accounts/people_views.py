@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from liaison.directory.forms import add_service_errors
+from liaison.lib.mail import MAIL_UNAVAILABLE, mail_unavailable
 
 from . import people
 from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
@@ -89,6 +90,7 @@ def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
         "place_url": _place_url(place),
         "people": [(person, person.user.pk in editable) for person in found],
         "actions": actions,
+        "mail_unavailable": MAIL_UNAVAILABLE if mail_unavailable() else "",
     }
     return render(request, "accounts/people.html", context)
 
