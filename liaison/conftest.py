@@ -34,9 +34,9 @@ ROLES = (
     "anonymous",
 )
 PASSWORD = "correct-horse-battery-staple"
-AUDIT_NO_DELETE_TRIGGER = importlib.import_module(
-    "liaison.accounts.migrations.0003_audit_log_append_only"
-).SQLITE_FORWARD[1]
+AUDIT_NO_DELETE_TRIGGERS: dict[str, str] = importlib.import_module(
+    "liaison.accounts.migrations.0005_audit_chain_guards"
+).SQLITE_NO_DELETE
 
 
 @dataclass
@@ -67,10 +67,8 @@ def _audit_log_flushable_between_live_tests(request: Any, django_db_blocker: Any
     live = bool({"transactional_db", "live_server"} & fixtures)
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        if live:
-            cursor.execute("DROP TRIGGER IF EXISTS accounts_auditentry_no_delete")
-        else:
-            cursor.execute(AUDIT_NO_DELETE_TRIGGER.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        for name, create in AUDIT_NO_DELETE_TRIGGERS.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" if live else create)
 
 
 @pytest.fixture(autouse=True)

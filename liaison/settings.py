@@ -237,3 +237,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Audit log: hash chain and its anchor outside the database (docs/audit.md) ----
+# Where audit_anchor writes the chain's head, count and last id: a file (append-only to the
+# application, e.g. `chattr +a`, or owned by another user and fed by syslog) and/or syslog
+# ("/dev/log", or "host:port" for a remote collector over UDP). Empty: that sink is off.
+AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE")
+AUDIT_ANCHOR_SYSLOG = env_str("AUDIT_ANCHOR_SYSLOG")
+# An entry must be sealed within this long of its time stamp: the longest transaction that writes
+# audit entries. An older entry that appears later is reported as back-dated.
+AUDIT_SEAL_GRACE_SECONDS = env_int("AUDIT_SEAL_GRACE_SECONDS", 900, minimum=1)
