@@ -10,15 +10,17 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from liaison.lib.environment import env_bool, env_int, env_list, env_str
+from liaison.lib.secrets import secret_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY: must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-debug"
+# With DEBUG off, a missing, short or placeholder secret stops start-up (liaison/lib/secrets.py).
+# With DEBUG on, a fixed development value stands in; the student-key secret never falls back to
+# SECRET_KEY, so SECRET_KEY can be rotated (SECRET_KEY_FALLBACKS) without re-keying any student.
+_DEVELOPMENT_SECRET = "insecure-development-key-only-for-debug"
+SECRET_KEY = secret_from_env("SECRET_KEY", debug=DEBUG, development_value=_DEVELOPMENT_SECRET)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "liaison.programs",
     "liaison.surveys",
     "liaison.insights",
+    "liaison.operations",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +229,7 @@ USE_TZ = True
 # --- Liaison ------------------------------------------------------------------
 # The server-side secret behind pseudonymous student keys. Set it once and never change it:
 # changing it changes every key, so the same student would no longer be recognised.
-STUDENT_KEY_SECRET = env_str("STUDENT_KEY_SECRET") or SECRET_KEY
+STUDENT_KEY_SECRET = secret_from_env("STUDENT_KEY_SECRET", debug=DEBUG, development_value=_DEVELOPMENT_SECRET)
 EDIT_WINDOW_HOURS = env_int("EDIT_WINDOW_HOURS", 72, minimum=0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 # Routes liaison/benchmarking.py's unauthenticated bare-insert endpoint. Benchmarks only; never in production.

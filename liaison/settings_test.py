@@ -2,7 +2,8 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("SECRET_KEY", "test-only-signing-key-0123456789abcdefghijklmnop")
+os.environ.setdefault("STUDENT_KEY_SECRET", "test-only-student-key-0123456789abcdefghijklmnop")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DATA_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))

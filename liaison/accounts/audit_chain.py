@@ -188,6 +188,14 @@ def anchors_read(path: Path) -> list[dict[str, Any]]:
     return records
 
 
+def configured_anchors() -> list[dict[str, Any]]:
+    """The records in AUDIT_ANCHOR_FILE, when it is set and readable by this process."""
+    path = Path(settings.AUDIT_ANCHOR_FILE) if settings.AUDIT_ANCHOR_FILE else None
+    if path is None or not os.access(path, os.R_OK):
+        return []
+    return anchors_read(path)
+
+
 # --- redaction and restores --------------------------------------------------------------------
 
 

@@ -144,3 +144,16 @@ class BearerTokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def api_tokens_revoke_all(*, actor: Any, reason: str = "") -> int:
+    """Revoke every token still working (after a leak or a rotation), in one audited step."""
+    with transaction.atomic():
+        count = ApiToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="update",
+            object_type="accounts.apitoken",
+            summary=f"Revoked all {count} working API token(s)" + (f": {reason}" if reason else ""),
+        )
+    return count

@@ -65,6 +65,13 @@ def start_django(tmp_path: Path, script: str = "import django; django.setup()", 
     )
 
 
+# Long, random-looking values: what a real install generates.
+PRODUCTION_SECRETS = {
+    "SECRET_KEY": "q3Vd8Kx1Lw0Zp7Rt5Yb2Nh6Jc9Mf4Gs1Ae8Ui3Oo7Pl5",
+    "STUDENT_KEY_SECRET": "Wm2Xn7Bv4Cq9Lz1Kj6Hd3Fs8Ga5Tr0Ye2Uw7Io4Pq9",
+}
+
+
 def last_line(text: str) -> str:
     return text.strip().splitlines()[-1] if text.strip() else ""
 
@@ -177,7 +184,7 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(tmp_path
 def production(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("production")
     result = start_django(
-        data_dir, PRINT_PRODUCTION_SETTINGS, DEBUG="false", SECRET_KEY="x", ALLOWED_HOSTS="testserver"
+        data_dir, PRINT_PRODUCTION_SETTINGS, DEBUG="false", ALLOWED_HOSTS="testserver", **PRODUCTION_SECRETS
     )
     assert result.returncode == 0, result.stderr
     return json.loads(last_line(result.stdout))
@@ -229,7 +236,7 @@ def variables_read_by_settings() -> set[str]:
     names: set[str] = set()
     for path in SETTINGS_FILES:
         source = path.read_text()
-        names |= set(re.findall(r"\benv_\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+        names |= set(re.findall(r"\b(?:env_\w+|secret_from_env)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
         names |= set(re.findall(r"os\.environ\.setdefault\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
     return names
 

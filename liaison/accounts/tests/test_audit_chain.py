@@ -27,6 +27,7 @@ from liaison.accounts.audit_chain import (
     audit_verify,
 )
 from liaison.accounts.models import AuditEntry, AuditSeal, AuditVerification
+from liaison.operations.scheduler import registered_jobs
 
 SQLITE_GUARDS = (
     "accounts_auditentry_no_update",
@@ -341,3 +342,16 @@ def test_the_anchor_command_writes_the_file_and_mails_the_platform_admins(chain,
     assert record["last_uuid"] == str(AuditSeal.objects.last().entry.uuid)
     assert [message.to for message in mailoutbox] == [["root@example.org"]]
     assert record["head"] in mailoutbox[0].body
+
+
+# --- the worker's schedule ---------------------------------------------------------------------
+
+
+def test_the_worker_seals_anchors_and_verifies_on_its_schedule(chain, anchor_file):
+    jobs = {job.name: job for job in registered_jobs()}
+    assert {"audit_seal", "audit_anchor", "audit_verify", "audit_anchor_email"} <= set(jobs)
+    assert jobs["audit_seal"].every == datetime.timedelta(minutes=1)
+    write("new")
+    assert jobs["audit_seal"].func() == "1 audit entries sealed"
+    assert jobs["audit_anchor"].func().startswith("anchored 6 entries")
+    assert jobs["audit_verify"].func() == "verified 6 entries"

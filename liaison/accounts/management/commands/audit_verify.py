@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from liaison.accounts.audit_chain import anchors_read, audit_seal, audit_verify
+from liaison.accounts.audit_chain import anchors_read, audit_seal, audit_verify, configured_anchors
 
 
 class Command(BaseCommand):
@@ -25,9 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-seal", action="store_true", help="Do not seal new entries first.")
 
     def handle(self, *args: Any, anchor: list[str], no_seal: bool, **options: Any) -> None:
-        paths = [Path(p) for p in anchor] or ([Path(settings.AUDIT_ANCHOR_FILE)] if settings.AUDIT_ANCHOR_FILE else [])
-        anchors = []
-        for path in paths:
+        anchors = configured_anchors() if not anchor else []
+        for name in anchor:
+            path = Path(name)
             if not path.exists():
                 raise CommandError(f"--anchor: {path} does not exist")
             anchors.extend(anchors_read(path))
