@@ -121,6 +121,11 @@ def _sqlite_database() -> dict:
 
 
 DATABASES = {"default": _database_from_url(DATABASE_URL) if DATABASE_URL else _sqlite_database()}
+# PostgreSQL: the owner role's URL (same database). migrate and flush connect as it and grant
+# DATABASE_URL's role only rows, and on the audit log only SELECT and INSERT (docs/audit.md).
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+if DATABASE_MIGRATE_URL and not DATABASE_MIGRATE_URL.startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_MIGRATE_URL: only postgres:// or postgresql:// URLs are supported")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sessions, login throttling -----------------------------------
