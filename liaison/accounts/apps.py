@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and audit"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the audit log's privilege check)
+        # The audit log's privilege check and its sign-in, sign-out, lockout and unlock entries.
+        from . import checks, signin_audit  # noqa: F401
