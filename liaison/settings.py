@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liaison.accounts.export_audit.ExportAuditMiddleware",  # every CSV download is one audit entry
 ]
 
 ROOT_URLCONF = "liaison.urls"

@@ -30,7 +30,7 @@ def _client(request: HttpRequest | None) -> str:
     return (request.META.get("REMOTE_ADDR", "") if request is not None else "") or "an unknown address"
 
 
-def _tenant(user: User | None) -> dict[str, int | None]:
+def tenant_of(user: User | None) -> dict[str, int | None]:
     """The agency or district whose admins see this person's sign-ins (their first role's place)."""
     if user is None:
         return {"agency_id": None, "district_id": None}
@@ -52,7 +52,7 @@ def _record(action: str, *, actor: User | None, subject: User | None, summary: s
         obj=subject,
         object_type="accounts.user",
         summary=summary,
-        **_tenant(subject),
+        **tenant_of(subject),
     )
 
 
