@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime
 import importlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import dj_database_url
 import pytest
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test import Client
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
+from liaison.accounts.db_roles import owner_credentials
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role
 from liaison.accounts.tokens import api_token_create
@@ -34,9 +38,9 @@ ROLES = (
     "anonymous",
 )
 PASSWORD = "correct-horse-battery-staple"
-AUDIT_NO_DELETE_TRIGGER = importlib.import_module(
-    "liaison.accounts.migrations.0003_audit_log_append_only"
-).SQLITE_FORWARD[1]
+AUDIT_NO_DELETE_TRIGGERS: dict[str, str] = importlib.import_module(
+    "liaison.accounts.migrations.0005_audit_chain_guards"
+).SQLITE_NO_DELETE
 
 
 @dataclass
@@ -67,10 +71,32 @@ def _audit_log_flushable_between_live_tests(request: Any, django_db_blocker: Any
     live = bool({"transactional_db", "live_server"} & fixtures)
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        if live:
-            cursor.execute("DROP TRIGGER IF EXISTS accounts_auditentry_no_delete")
-        else:
-            cursor.execute(AUDIT_NO_DELETE_TRIGGER.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        for name, create in AUDIT_NO_DELETE_TRIGGERS.items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}" if live else create)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """With DATABASE_MIGRATE_URL (CI's two roles) the test database is created and migrated by the owner."""
+    if owner_credentials() is not None:
+        connection.settings_dict.update(owner_credentials() or {})
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """... and the tests run as the application's role, which may not TRUNCATE or change the audit log;
+    `flush` between live tests goes through the owner (accounts/management/commands/flush.py)."""
+    owner = owner_credentials()
+    if owner is None:
+        yield
+        return
+    application = {key: value for key, value in dj_database_url.parse(settings.DATABASE_URL).items() if key in owner}
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(application)
+        yield
+        connection.close()
+        connection.settings_dict.update(owner)  # the owner drops the test database
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from liaison.accounts.audit_chain import audit_last_verification
 from liaison.operations.heartbeat import worker_health
 
 # A probe returns its report and whether it is healthy.
@@ -30,12 +31,23 @@ def health_probe_register(name: str, probe: Probe) -> None:
     _probes[name] = probe
 
 
-def _audit_chain_unknown() -> tuple[dict[str, Any], bool]:
-    # Replaced by the audit log's verifier once it records its runs.
-    return {"status": "unknown", "last_verified_at": None}, True
+def _audit_chain() -> tuple[dict[str, Any], bool]:
+    """When `audit_verify` last walked the audit log's chain, and what it found (docs/audit.md)."""
+    try:
+        verification = audit_last_verification()
+    except DatabaseError:
+        return {"status": "unknown", "last_verified_at": None}, False
+    if verification is None:
+        return {"status": "unknown", "last_verified_at": None}, True
+    report = {
+        "status": "ok" if verification.ok else "failed",
+        "last_verified_at": verification.checked_at.isoformat(),
+        "entries": verification.entries,
+    }
+    return report, verification.ok
 
 
-health_probe_register("audit_chain", _audit_chain_unknown)
+health_probe_register("audit_chain", _audit_chain)
 
 
 def _worker() -> tuple[dict[str, Any], bool]:

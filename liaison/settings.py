@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liaison.accounts.export_audit.ExportAuditMiddleware",  # every CSV download is one audit entry
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -126,6 +127,11 @@ def _sqlite_database() -> dict:
 
 
 DATABASES = {"default": _database_from_url(DATABASE_URL) if DATABASE_URL else _sqlite_database()}
+# PostgreSQL: the owner role's URL (same database). migrate and flush connect as it and grant
+# DATABASE_URL's role only rows, and on the audit log only SELECT and INSERT (docs/audit.md).
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+if DATABASE_MIGRATE_URL and not DATABASE_MIGRATE_URL.startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_MIGRATE_URL: only postgres:// or postgresql:// URLs are supported")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sessions, login throttling -----------------------------------
@@ -273,3 +279,12 @@ BACKUP_KEY = env_str("BACKUP_KEY")
 # The worker backs up every BACKUP_HOURS (0: never) when BACKUP_KEY is set, keeping BACKUP_KEEP files.
 BACKUP_HOURS = env_int("BACKUP_HOURS", 24, minimum=0)
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+# --- Audit log: hash chain and its anchor outside the database (docs/audit.md) ----
+# Where audit_anchor writes the chain's head, count and last id: a file (append-only to the
+# application, e.g. `chattr +a`, or owned by another user and fed by syslog) and/or syslog
+# ("/dev/log", or "host:port" for a remote collector over UDP). Empty: that sink is off.
+AUDIT_ANCHOR_FILE = env_str("AUDIT_ANCHOR_FILE")
+AUDIT_ANCHOR_SYSLOG = env_str("AUDIT_ANCHOR_SYSLOG")
+# An entry must be sealed within this long of its time stamp: the longest transaction that writes
+# audit entries. An older entry that appears later is reported as back-dated.
+AUDIT_SEAL_GRACE_SECONDS = env_int("AUDIT_SEAL_GRACE_SECONDS", 900, minimum=1)

@@ -225,24 +225,33 @@ def raw_insert_baseline(folder: Path, rows: int) -> None:
     indexes and foreign keys, no checking: what the import would cost if checking and formatting were free."""
     from django.db import connection, transaction
 
-    clone = _clone_postgresql if connection.vendor == "postgresql" else _clone_sqlite
+    if connection.vendor == "postgresql":
+        _clone_postgresql()
     insert = _copy_postgresql if connection.vendor == "postgresql" else _executemany_sqlite
     with transaction.atomic():
-        clone()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as the import sets them
+        else:
+            _clone_sqlite()
         cpu, server, started = own_cpu_seconds(), server_cpu_seconds(), time.perf_counter()
         insert(folder)
         seconds = time.perf_counter() - started
         cpu, server_after = own_cpu_seconds() - cpu, server_cpu_seconds()
         transaction.set_rollback(True)
+    if connection.vendor == "postgresql":
+        _drop_postgresql_clone()
     used = f"CPU {cpu:.1f} s here" + (f", {server_after - server:.1f} s in PostgreSQL" if server is not None else "")
     print(f"Raw bulk insert of the same rows, same indexes and foreign keys: {seconds:.1f} s, "
           f"{rows / seconds:,.0f} rows/s ({used}); load average {load_average()}")  # fmt: skip
 
 
 def _clone_postgresql() -> None:
-    from django.db import connection
+    """The owner creates the copy of the table (the application's role may not create tables) and lets
+    the application's role write to it: the baseline COPY runs as the same role as the import."""
+    from liaison.accounts.db_roles import application_role, as_owner, owner_credentials
 
-    with connection.cursor() as cursor:
+    with as_owner() as connection, connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE {BASELINE} (LIKE {TABLE} INCLUDING ALL)")
         cursor.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
@@ -250,7 +259,15 @@ def _clone_postgresql() -> None:
         )
         for (definition,) in cursor.fetchall():
             cursor.execute(f"ALTER TABLE {BASELINE} ADD {definition}")
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if owner_credentials() is not None:
+            cursor.execute(f'GRANT SELECT, INSERT ON {BASELINE} TO "{application_role()}"')
+
+
+def _drop_postgresql_clone() -> None:
+    from liaison.accounts.db_roles import as_owner
+
+    with as_owner() as connection, connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {BASELINE}")
 
 
 def _copy_postgresql(folder: Path) -> None:
@@ -294,7 +311,8 @@ def run(*, rows: int, seed: int, again: bool, keep: Path | None, baseline: bool)
 
     call_command("migrate", verbosity=0)
     agency = seed_program()
-    print(f"{engine_name()} ({connection.vendor}); {os.cpu_count()} CPUs; load average {load_average()}")
+    role = connection.settings_dict["USER"]
+    print(f"{engine_name()} ({connection.vendor}, role {role or '-'}); {os.cpu_count()} CPUs; load {load_average()}")
     with tempfile.TemporaryDirectory(prefix="contacts-import-") as folder:
         path = keep or Path(folder) / "contacts.csv"
         started = time.perf_counter()
@@ -321,23 +339,21 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, help="keep the generated file here (and reuse it if it is there)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw bulk insert for comparison")
     parser.add_argument(
-        "--row-triggers",
+        "--single-role",
         action="store_true",
-        help="PostgreSQL: check foreign keys row by row, as for a database role that may not set "
-        "session_replication_role (see import_writers.CopyWriter)",
+        help="PostgreSQL: connect as DATABASE_URL's role throughout (by default it only migrates, and the "
+        "import and the baseline run as a new role with the application's privileges only)",
     )
     args = parser.parse_args()
-    with throwaway_database("bench_import") as environment:
+    with throwaway_database("bench_import", app_role=not args.single_role) as environment:
         os.environ.update(environment)
-        os.environ.update({"SECRET_KEY": "benchmark-only", "HTTPS": "false", "DEBUG": "false", "LOG_LEVEL": "WARNING"})
+        secret = "benchmark-only-" + "x" * 40
+        os.environ.update({"SECRET_KEY": secret, "STUDENT_KEY_SECRET": secret + "-students"})
+        os.environ.update({"HTTPS": "false", "DEBUG": "false", "LOG_LEVEL": "WARNING"})
         os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings"
         import django
 
         django.setup()
-        if args.row_triggers:
-            from liaison.interactions import import_writers
-
-            import_writers.SET_BASED_FOREIGN_KEYS = False
         run(rows=args.rows, seed=args.seed, again=args.again, keep=args.csv, baseline=not args.no_baseline)
         from django.db import connections
 

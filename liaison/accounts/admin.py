@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from .audit import audit_record
 from .models import AuditEntry, Membership, User
 
 
@@ -22,9 +25,64 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+def _privileges(user: User) -> dict[str, Any]:
+    """What a login may do: the flags, Django groups and permissions, and Liaison roles with their places."""
+    memberships = Membership.objects.filter(user=user).order_by("id")
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+        "roles": sorted(
+            f"{m.role} agency={m.agency_id or '-'} district={m.district_id or '-'} school={m.school_id or '-'}"
+            for m in memberships
+        ),
+    }
+
+
 @admin.register(User)
 class LiaisonUserAdmin(UserAdmin):
+    """Every change of a login's flags, permissions or roles made here is one audit entry."""
+
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        request._privileges_before = _privileges(stored) if stored else None  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before, after = getattr(request, "_privileges_before", None), _privileges(user)
+        if before == after:
+            return
+        changed = sorted(key for key in after if before is None or before[key] != after[key])
+        audit_record(
+            actor=request.user,
+            action="create" if before is None else "update",
+            obj=user,
+            object_type="accounts.privileges",
+            summary=f"{'Created' if before is None else 'Changed'} {user} in /admin/: {', '.join(changed)}",
+            before=before,
+            after=after,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        before = _privileges(obj)
+        audit_record(
+            actor=request.user,
+            action="delete",
+            obj=obj,
+            object_type="accounts.privileges",
+            summary=f"Deleted {obj.get_username()} in /admin/",
+            before=before,
+        )
+        super().delete_model(request, obj)
 
 
 @admin.register(AuditEntry)

@@ -102,6 +102,12 @@ class AuditEntry(models.Model):
         EXPORT = "export", "Exported"
         IMPORT = "import", "Imported"
         LOGIN_LOCKED = "login_locked", "Login locked"
+        LOGIN = "login", "Signed in"
+        LOGOUT = "logout", "Signed out"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        UNLOCK = "unlock", "Login unlocked"
+        REDACT = "redact", "Redacted"
+        RESTORE = "restore", "Restored from backup"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -118,6 +124,9 @@ class AuditEntry(models.Model):
     district = models.ForeignKey(
         "directory.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set once, by a lawful expungement: summary, before and after are emptied; the seal keeps the
+    # payload's hash, so the chain still verifies (accounts/audit_chain.py).
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -134,3 +143,39 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValidationError(AUDIT_IS_APPEND_ONLY)
+
+
+class AuditSeal(models.Model):
+    """An entry's place in the hash chain: link = sha256(payload hash, previous link).
+
+    Written by the sealer (audit_chain.audit_seal) in the order entries became visible, never by the
+    writers, so no write waits for the chain. Append-only like the entries.
+    """
+
+    position = models.BigIntegerField(unique=True)
+    entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="seal")
+    payload_hash = models.CharField(max_length=64)
+    link = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.link[:12]}"
+
+
+class AuditVerification(models.Model):
+    """One run of audit_verify: what /healthz reports as the chain's last verification."""
+
+    checked_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    entries = models.BigIntegerField(default=0)
+    head = models.CharField(max_length=64, blank=True, default="")
+    problem = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"

@@ -20,16 +20,17 @@ from django.urls import reverse_lazy
 from liaison.lib import throttle
 
 from .audit import audit_record
-from .models import User
+from .models import AuditEntry, User
 
 PASSWORD_CHANGED = "Your password is changed."
 TOO_MANY_RESETS = "Too many reset requests from this device. Wait an hour and try again."
 RESETS_PER_EMAIL, RESETS_PER_CLIENT, RESET_WINDOW = 3, 20, 3600
+RESET_REQUESTED = "accounts.password_reset"
 
 
-def _audit_password_set(user: Any, summary: str) -> None:
-    """Who set a password and how; never the password or its hash."""
-    audit_record(actor=user, action="update", obj=user, object_type="accounts.password", summary=summary)
+def _audit_password_set(actor: Any, summary: str, *, user: Any = None) -> None:
+    """Who set a password (`user`'s; the actor's own by default) and how; never the password or its hash."""
+    audit_record(actor=actor, action="update", obj=user or actor, object_type="accounts.password", summary=summary)
 
 
 class ResetOrInvitationForm(PasswordResetForm):
@@ -39,6 +40,27 @@ class ResetOrInvitationForm(PasswordResetForm):
     def get_users(self, email: str) -> Any:
         active = User.objects.filter(email__iexact=email, is_active=True)
         return (user for user in active if user.email.casefold() == email.casefold())
+
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        self.request = kwargs.get("request")
+        super().save(**kwargs)
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        """Each link sent is noted: the password set through it is credited to whoever asked for it."""
+        context, to_email = args[2], args[4]
+        request = getattr(self, "request", None)
+        requester = request.user if request is not None and request.user.is_authenticated else None
+        asked = f"by {requester.get_username()}" if requester else "without signing in"
+        to_email = to_email[:80]
+        client = (request.META.get("REMOTE_ADDR", "") if request is not None else "") or "an unknown address"
+        audit_record(
+            actor=requester,
+            action="create",
+            obj=context["user"],
+            object_type=RESET_REQUESTED,
+            summary=f"Reset link for {context['user']} e-mailed to {to_email}, asked {asked} from {client}",
+        )
+        super().send_mail(*args, **kwargs)
 
 
 def _hashed(value: str) -> str:
@@ -79,8 +101,24 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        _audit_password_set(form.user, f"{form.user.get_username()} chose a password through an e-mailed link")
+        started = _link_sent(form.user)
+        who = form.user.get_username()
+        if started is None:
+            _audit_password_set(form.user, f"{who} chose a password through an e-mailed link")
+        else:
+            sent = f"{started.at:%Y-%m-%d %H:%M} UTC: {started.summary}"
+            _audit_password_set(started.actor, f"{who}'s password was set through a link sent {sent}", user=form.user)
         return response
+
+
+def _link_sent(user: Any) -> AuditEntry | None:
+    """The latest reset link or invitation sent to this login: who started what the link finishes."""
+    return (
+        AuditEntry.objects.filter(object_uuid=user.uuid, object_type__in=(RESET_REQUESTED, "accounts.invitation"))
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
 
 
 class PasswordSetDoneView(auth_views.PasswordResetCompleteView):

@@ -19,6 +19,7 @@ from liaison.lib.api_errors import ERROR_RESPONSES
 from . import access, selectors, services
 from .list_forms import DATE_RANGE_REVERSED
 from .models import Interaction
+from .read_audit import interactions_page_read_audit
 from .schemas import (
     InteractionCountFilters,
     InteractionCountsOut,
@@ -114,6 +115,9 @@ def interaction_list(request: HttpRequest, query: Query[InteractionListQuery]) -
         after=_list_position(query.cursor),
         size=query.page_size,
         read=selectors.for_api,
+    )
+    interactions_page_read_audit(
+        user=request.user, filters=filters, records=page.records, door="API", cursor=query.cursor or ""
     )
     following = page.next_position
     return {"results": page.records, "next": _page_url(request, following.token()) if following else None}

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, connection
+from django.db import connection
 
 from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
@@ -98,14 +98,12 @@ class CopyWriter(ContactWriter):
     """PostgreSQL: one COPY per chunk, fed row by row as the rows are checked.
 
     Foreign keys. Each contact references five rows (agency, district, school, officer, creator),
-    and PostgreSQL checks a foreign key with one trigger call per row and key: five million queries
-    for a million contacts, most of the time a COPY takes (docs/benchmarks.md). Every one of those
-    ids was read from the database in this transaction, so when the database role may (superuser, or
-    on PostgreSQL 15+ `GRANT SET ON PARAMETER session_replication_role`), the COPY runs with row
-    triggers off (`SET LOCAL session_replication_role = replica`, for that statement only) and
-    `finish` checks the same keys once per distinct value instead: it takes the very lock each trigger
-    would take (FOR KEY SHARE) on every referenced row, and fails the import if one is gone. Without
-    that privilege the triggers run, immediate, inside each COPY.
+    and PostgreSQL checks a foreign key with one trigger call per row and key. The import never
+    turns those triggers off: that would take `session_replication_role`, the privilege that also
+    switches off the audit log's append-only triggers, and the application's role does not have it
+    (docs/audit.md). Django declares every foreign key INITIALLY DEFERRED; deferred, a million rows
+    queue five million checks that run one after another at commit; immediate, they run inside
+    COPY while this process is still reading the file, and cost less (docs/benchmarks.md).
     """
 
     BUFFER_ROWS = 1000
@@ -115,51 +113,19 @@ class CopyWriter(ContactWriter):
         stamp = now.isoformat()
         self.tail = f"\timport\tf\t{stamp}\t{stamp}\n"
         self.statement = f"COPY {CONTACT_TABLE} ({', '.join(CONTACT_COLUMNS)}) FROM STDIN"
-        self.set_based = SET_BASED_FOREIGN_KEYS and _may_turn_off_row_triggers(self.cursor)
-        # column -> the ids written to it; checked in finish() when the row triggers were off
-        self.referenced: dict[str, set[int]] = {column: set() for column in _REFERENCES}
-        self.referenced["agency_id"].add(agency_id)
-        if not self.set_based:
-            # Django's foreign keys are INITIALLY DEFERRED. Deferred, a million rows queue five million
-            # checks that run one after another at commit; immediate, they run inside COPY, while this
-            # process is still reading the file, and cost less (measured: docs/benchmarks.md).
-            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def finish(self) -> None:
-        if self.set_based:
-            with self.phases("foreign keys"):
-                self._check_references()
-        else:
-            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
-
-    def _check_references(self) -> None:
-        """The foreign keys of every written contact, one query per referenced table: each referenced row
-        is locked FOR KEY SHARE (as a foreign-key trigger would lock it) and must exist."""
-        for column, ids in self.referenced.items():
-            if not ids:
-                continue
-            table = _REFERENCES[column]
-            self.cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE", [sorted(ids)])
-            missing = ids - {found for (found,) in self.cursor.fetchall()}
-            if missing:
-                raise IntegrityError(f"{CONTACT_TABLE}.{column} refers to rows of {table} that are gone: {missing}")
+        self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
 
     def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
         details: dict[str, dict[str, Any]] = {}
         lines: list[str] = []
         raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
-        districts, schools = self.referenced["district_id"], self.referenced["school_id"]
-        officers, creators = self.referenced["officer_id"], self.referenced["created_by_id"]
-        if self.set_based:
-            raw_cursor.execute("SET LOCAL session_replication_role = replica")
         with raw_cursor.copy(self.statement) as copy:
             for contact in contacts:
                 key = contact.client_uuid or str(uuid.uuid4())
                 lines.append(self._line(key, contact))
-                districts.add(contact.district_id)
-                schools.add(contact.school_id)
-                officers.add(contact.officer_id)
-                creators.add(contact.created_by_id)
                 if contact.details is not None:
                     details[key] = contact.details
                 if len(lines) >= self.BUFFER_ROWS:
@@ -168,8 +134,6 @@ class CopyWriter(ContactWriter):
                     lines.clear()
             copy.write("".join(lines))
             self.added += len(lines)
-        if self.set_based:  # (after a failed COPY the transaction only rolls back, which undoes SET LOCAL)
-            raw_cursor.execute("SET LOCAL session_replication_role = origin")
         return details
 
     def _line(self, key: str, contact: NewContact) -> str:
@@ -220,29 +184,6 @@ class ExecutemanyWriter(ContactWriter):
             v.get("staff_role") or "", v.get("service") or "", v["instead_of_enforcement"], contact.created_by_id,
             *self.tail,
         )  # fmt: skip
-
-
-# Whether CopyWriter may check foreign keys once per distinct value (see its docstring); tests and the
-# benchmark turn it off to measure the per-row triggers.
-SET_BASED_FOREIGN_KEYS = True
-# The contact columns that are foreign keys, with the table each refers to.
-_REFERENCES = {
-    field.column: field.related_model._meta.db_table  # type: ignore[union-attr]
-    for field in Interaction._meta.concrete_fields
-    if field.is_relation and field.column in CONTACT_COLUMNS
-}
-
-
-def _may_turn_off_row_triggers(cursor: Any) -> bool:
-    """Whether this database role may SET session_replication_role (superuser, or granted on PostgreSQL 15+)."""
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    row = cursor.fetchone()
-    if row is not None and row[0]:
-        return True
-    if connection.pg_version < 150000:  # type: ignore[attr-defined]
-        return False
-    cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-    return bool(cursor.fetchone()[0])
 
 
 def contact_writer(*, agency_id: int, now: datetime.datetime, phases: Phases | None = None) -> ContactWriter:

@@ -173,8 +173,9 @@ def interaction_import_run(
             return ImportOutcome.failed(errors)
         run = _Run(agency, actor, rows, errors, stream, progress or _no_progress)
         return run.execute(source_name=source_name or path.name, started=started, import_uuid=import_uuid)
-    except IntegrityError:
-        # A client_uuid stored by someone else between its check and the commit.
+    except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
+        # A client_uuid stored by someone else between its check and the commit (or a school, officer
+        # or district removed meanwhile: COPY's foreign-key triggers say so through psycopg directly).
         logger.warning("Contacts import for agency %s raced another write", agency.pk, exc_info=True)
         return ImportOutcome(False, errors=[{"line": None, "column": "client_uuid", "reason": RACED}])
     finally:
@@ -219,9 +220,7 @@ class _Run:
                 if self.errors:
                     raise _RolledBack
                 with self.phases("rollups"):
-                    rollup_add_cells(
-                        agency_id=self.agency.pk, cells=self.tally.cells, references_checked=writer.set_based
-                    )
+                    rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
                     evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)

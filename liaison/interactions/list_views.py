@@ -18,12 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison.accounts.audit import audit_record
-from liaison.accounts.roles import Role
-from liaison.accounts.scope import user_scope
-from liaison.directory.models import School
 
 from . import access, selectors
 from .list_forms import RecordFilterForm
+from .read_audit import audit_tenant, interactions_page_read_audit
 from .record_export import csv_chunks
 from .vocabulary import Kind
 from .vocabulary import Role as TriadRole
@@ -66,6 +64,13 @@ def record_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     counts = selectors.interaction_counts(user=request.user, filters=filters)
     page = selectors.interaction_page(user=request.user, filters=filters, after=form.position())
+    interactions_page_read_audit(
+        user=request.user,
+        filters=filters,
+        records=page.records,
+        door="records page",
+        cursor=request.GET.get("cursor", ""),
+    )
     context = {"form": form, "page": page, "counts": counts, **_count_rows(counts), **_links(request, page)}
     return render(request, LIST_RESULTS if getattr(request, "htmx", False) else LIST_PAGE, context)
 
@@ -104,13 +109,15 @@ def record_export(request: HttpRequest) -> HttpResponseBase:
     filename = f"liaison-records-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
+    # _audit_export logged it with its filters: the export middleware must not log it again.
+    response.audit_logged = True  # type: ignore[attr-defined]
     return response
 
 
 def _audit_export(user: Any, filters: selectors.RecordFilters) -> None:
     """One entry per export, written before the first row leaves: who, which filters, how many rows."""
     rows = selectors.interactions_export_size(user=user, filters=filters)
-    agency_id, district_id = _audit_tenant(user)
+    agency_id, district_id = audit_tenant(user)
     audit_record(
         actor=user,
         action="export",
@@ -120,13 +127,3 @@ def _audit_export(user: Any, filters: selectors.RecordFilters) -> None:
         agency_id=agency_id,
         district_id=district_id,
     )
-
-
-def _audit_tenant(user: Any) -> tuple[int | None, int | None]:
-    """The agency and district whose admins should see the entry in their audit log."""
-    scope = user_scope(user)
-    agency_ids = scope.managing_agency_ids or scope.agencies(Role.OFFICER)
-    district_ids = scope.district_admin_ids or frozenset(
-        School.objects.filter(pk__in=scope.school_admin_ids).values_list("district_id", flat=True)
-    )
-    return (min(agency_ids) if agency_ids else None, min(district_ids) if district_ids else None)

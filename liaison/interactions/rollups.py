@@ -112,14 +112,11 @@ def rollup_rebuild(*, agency_id: int | None = None) -> int:
     return rollups.count()
 
 
-def rollup_add_cells(*, agency_id: int, cells: RollupCells, references_checked: bool = False) -> None:
+def rollup_add_cells(*, agency_id: int, cells: RollupCells) -> None:
     """Add an import's counts, tallied row by row as it wrote them (imports._Tally), in one statement.
 
     Counting the written rows again with GROUP BY took longer: right after a large import the table's
     statistics are stale, and PostgreSQL sorted a million rows on disk to group them.
-    `references_checked`: the import has already locked and checked every agency, district, school and
-    officer these cells refer to (import_writers.CopyWriter), so PostgreSQL's per-row foreign-key
-    triggers are turned off for this one statement.
     """
     rows: list[tuple[Any, ...]] = [(agency_id, *key, *values) for key, values in cells.items()]
     if not rows:
@@ -128,10 +125,6 @@ def rollup_add_cells(*, agency_id: int, cells: RollupCells, references_checked: 
         if connection.vendor != "postgresql":
             cursor.executemany(_UPSERT, rows)
             return
-        if references_checked:
-            cursor.execute("SET LOCAL session_replication_role = replica")
         # Each column as an array literal: ids, dates, counts and codes need no quoting, and formatting
         # them here is several times cheaper than adapting 87,000 × 11 values one by one.
         cursor.execute(_ADD_COLUMNS, ["{" + ",".join(map(str, column)) + "}" for column in zip(*rows, strict=True)])
-        if references_checked:
-            cursor.execute("SET LOCAL session_replication_role = origin")

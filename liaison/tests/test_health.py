@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import io
 from unittest import mock
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from liaison.accounts.models import AuditVerification
 from liaison.operations.heartbeat import STALE_AFTER, heartbeat_beat
 from liaison.operations.tasks import scheduled_job_run
 
@@ -79,3 +82,27 @@ def test_health_reports_how_long_the_oldest_queued_task_has_waited(client, db, s
     assert body["worker"]["queued"] == 1
     assert body["worker"]["oldest_queued_seconds"] >= 20 * 60
     assert body["status"] == "degraded"
+
+
+# --- the audit log's chain (liaison/accounts/audit_chain.py) -------------------------------------
+
+
+def test_health_says_when_the_audit_chain_last_verified(client, db):
+    beat(1)
+    call_command("audit_verify", stdout=io.StringIO())
+    body = client.get("/healthz").json()
+    verified = AuditVerification.objects.get()
+    assert body["audit_chain"] == {
+        "status": "ok",
+        "last_verified_at": verified.checked_at.isoformat(),
+        "entries": verified.entries,
+    }
+    assert body["status"] == "ok"
+
+
+def test_health_is_degraded_when_the_audit_chain_failed_to_verify(client, db):
+    beat(1)
+    AuditVerification.objects.create(checked_at=timezone.now(), ok=False, problem="entry x was edited")
+    body = client.get("/healthz").json()
+    assert (body["status"], body["audit_chain"]["status"]) == ("degraded", "failed")
+    assert client.get("/healthz?strict=1").status_code == 503

@@ -61,9 +61,23 @@ def test_a_known_address_gets_a_link_that_sets_a_new_password_once(client, world
     again = Client().get(link, follow=True)
     assert "This link no longer works" in again.content.decode()
     entry = AuditEntry.objects.get(object_type="accounts.password")
-    assert entry.actor == world.users["supervisor"]
-    assert "through an e-mailed link" in entry.summary
+    assert entry.actor is None, "asked for without signing in: credited to nobody, not to the login's owner"
+    assert entry.object_uuid == world.users["supervisor"].uuid
+    assert "password was set through a link sent" in entry.summary
+    assert "e-mailed to sam@millbrook.example, asked without signing in from 127.0.0.1" in entry.summary
     assert entry.before is None and entry.after is None  # never the password or its hash
+
+
+def test_a_password_set_through_a_reset_an_admin_started_is_credited_to_the_admin(client, world, mailoutbox):
+    victim, admin = world.users["supervisor"], world.users["agency_admin"]
+    User.objects.filter(pk=victim.pk).update(email="mallory@elsewhere.example")  # (the address an admin changed)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.post(RESET, {"email": "mallory@elsewhere.example"})
+    client.logout()
+    assert choose_password(client, link_in(mailoutbox[0])).status_code == 302
+    entry = AuditEntry.objects.get(object_type="accounts.password")
+    assert (entry.actor, entry.object_uuid) == (admin, victim.uuid)
+    assert "e-mailed to mallory@elsewhere.example, asked by agency_admin" in entry.summary
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, world, mailoutbox):
