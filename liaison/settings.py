@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "liaison.programs",
     "liaison.surveys",
     "liaison.insights",
+    "liaison.ratelimits",
 ]
 
 MIDDLEWARE = [
@@ -237,3 +238,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Client address and rate limits (liaison/ratelimits) ---------------------
+# Reverse proxies in front of Liaison whose X-Forwarded-For entries are believed (0: the header is
+# ignored and the connecting address is the client's). BEHIND_PROXY alone means one.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if env_bool("BEHIND_PROXY", False) else 0, minimum=0)
+# Rate-limit counters live in the database unless a Redis URL is given (redis://host:6379/0).
+RATE_LIMIT_REDIS_URL = env_str("RATE_LIMIT_REDIS_URL")
