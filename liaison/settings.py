@@ -245,3 +245,11 @@ LOGGING = {
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if env_bool("BEHIND_PROXY", False) else 0, minimum=0)
 # Rate-limit counters live in the database unless a Redis URL is given (redis://host:6379/0).
 RATE_LIMIT_REDIS_URL = env_str("RATE_LIMIT_REDIS_URL")
+
+# --- API tokens and sensitive actions (liaison/accounts/tokens.py, reauth.py) --
+# Days a new API token lasts unless its maker chooses otherwise (at most 365).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+if API_TOKEN_DAYS > 365:
+    raise ImproperlyConfigured(f"API_TOKEN_DAYS: must be at most 365, got {API_TOKEN_DAYS}")
+# Minutes after a sign-in (or a confirmed password) during which sensitive actions are allowed.
+REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15, minimum=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -17,6 +18,16 @@ AUDIT_IS_APPEND_ONLY = "Audit entries cannot be changed or deleted."
 
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way a password is set (changed, reset, by an admin, a command) passes here with
+        # _password filled in: a stolen token must not outlive the password it was made under.
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import api_tokens_revoke_all
+
+            api_tokens_revoke_all(user=self, reason="the password changed")
 
 
 # Which scope column each role must fill; the others stay empty.
@@ -75,8 +86,17 @@ class Membership(models.Model):
             raise ValidationError({"agency": MEMBERSHIP_SCOPE_MISMATCH.format(scope="agency or district")})
 
 
+class TokenAccess(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 digest is stored; the token is shown once."""
+    """A bearer token. Only its SHA-256 digest is stored; the token is shown once.
+
+    It works until `expires_at` (chosen at creation, at most API_TOKEN_MAX_DAYS ahead) unless revoked
+    first; a read-only token is refused any request that is not GET, HEAD or OPTIONS.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -86,6 +106,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    access = models.CharField(max_length=16, choices=TokenAccess.choices)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or 'unnamed'})"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("no-access/", views.no_access, name="no_access"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
+    path("account/confirm/", views.confirm, name="confirm"),
     path("account/tokens/new/", views.api_token_new, name="api_token_new"),
     path("account/tokens/<uuid:uuid>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),

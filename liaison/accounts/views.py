@@ -15,19 +15,30 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
+from liaison.ratelimits import store
 
-from .forms import ApiTokenForm, AuditFilterForm
+from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm
 from .people import places_managed_by
+from .reauth import session_mark_verified
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
-from .tokens import api_token_get_for_user, api_token_issue, api_token_revoke, api_tokens_of
+from .tokens import (
+    api_token_get_for_user,
+    api_token_issue,
+    api_token_revoke,
+    api_tokens_of,
+    token_creation_refusal,
+)
 
 TOKEN_REVOKED = "Revoked the token {prefix}… “{name}”: it no longer works."
+CONFIRM_TO_CREATE_TOKEN = "Confirm your password to create a token; then create it again."
 LOCKED_OUT = (
     "Too many failed sign-in attempts for this account. "
     "Wait {minutes} minutes and try again, or ask your administrator to unlock it."
@@ -90,6 +101,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "roles": sorted(roles),
         "places": places_managed_by(request.user),
         "tokens": api_tokens_of(request.user),
+        "now": timezone.now(),
         "token_form": ApiTokenForm(),
     }
     return render(request, "accounts/account.html", context)
@@ -100,11 +112,17 @@ def account(request: HttpRequest) -> HttpResponse:
 def api_token_new(request: HttpRequest) -> HttpResponse:
     """Shows the new token once, in this response (never in a message or a redirect, which would
     keep it in the session)."""
+    if token_creation_refusal(request) is not None:
+        messages.info(request, CONFIRM_TO_CREATE_TOKEN)
+        return redirect(f"{reverse('accounts:confirm')}?next={reverse('accounts:account')}%23api-tokens")
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
             user: Any = request.user  # login_required: never anonymous here
-            row, token = api_token_issue(actor=user, user=user, name=form.cleaned_data["name"])
+            data = form.cleaned_data
+            row, token = api_token_issue(
+                actor=user, user=user, name=data["name"], access=data["access"], days=data["days"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -149,3 +167,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(at__date__lte=data["until"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+CONFIRMS_PER_QUARTER_HOUR = 5
+TOO_MANY_CONFIRMS = "Too many attempts. Wait a quarter of an hour and try again."
+
+
+@login_required
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm the password of the signed-in person, then go back to where they were."""
+    initial = {"next": request.GET.get("next", "")}
+    form = ConfirmPasswordForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        if not store.allow(f"confirm:{request.user.pk}", limit=CONFIRMS_PER_QUARTER_HOUR, window_seconds=900):
+            form.add_error(None, TOO_MANY_CONFIRMS)
+            return render(request, "accounts/confirm.html", {"form": form}, status=429)
+        if form.is_valid():
+            session_mark_verified(request)
+            target = form.cleaned_data["next"]
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+            return redirect(target if target and safe else reverse("accounts:account"))
+        return render(request, "accounts/confirm.html", {"form": form}, status=400)
+    return render(request, "accounts/confirm.html", {"form": form})

@@ -15,6 +15,7 @@ COVERED = {
     "account": "accounts/tests/test_people_permissions.py",
     "api_token_new": "accounts/tests/test_token_self_service.py",
     "api_token_revoke": "accounts/tests/test_token_self_service.py",
+    "confirm": "accounts/tests/test_token_self_service.py",
     "password_change": "accounts/tests/test_people_permissions.py",
     "password_reset": "accounts/tests/test_passwords.py",
     "password_reset_sent": "accounts/tests/test_passwords.py",
