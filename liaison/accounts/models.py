@@ -113,6 +113,23 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.name or 'unnamed'})"
 
 
+class SignInLock(models.Model):
+    """Failed sign-ins to one account from browsers that have not signed in to it before (lockout.py).
+
+    Only such browsers are locked out: one that signed in to the account before carries a device
+    cookie and is judged by its own failures, so nobody can lock the owner out from elsewhere.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sign_in_lock")
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.failures} failure(s), locked until {self.locked_until or '—'}"
+
+
 class AuditEntry(models.Model):
     """One change to a record, or one read or export of sensitive data. Never updated or deleted."""
 

@@ -27,6 +27,11 @@ urlpatterns = [
     path("people/<str:kind>/<uuid:uuid>/new/", people_views.person_add, name="person_add"),
     path("people/<str:kind>/<uuid:uuid>/grant/", people_views.role_grant, name="role_grant"),
     path("people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/", people_views.person_edit, name="person_edit"),
+    path(
+        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/unlock/",
+        people_views.person_unlock,
+        name="person_unlock",
+    ),
     path("roles/<uuid:uuid>/remove/", people_views.membership_remove, name="membership_remove"),
     path("roles/<uuid:uuid>/invitation/", people_views.invitation_resend, name="invitation_resend"),
     # --- audit log ---

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from liaison.directory.models import Agency, District, School
 from liaison.ratelimits import store
 
 from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm
+from .lockout import device_cookie_set
 from .people import places_managed_by
 from .reauth import session_mark_verified
 from .roles import Role
@@ -39,24 +39,25 @@ from .tokens import (
 
 TOKEN_REVOKED = "Revoked the token {prefix}… “{name}”: it no longer works."
 CONFIRM_TO_CREATE_TOKEN = "Confirm your password to create a token; then create it again."
-LOCKED_OUT = (
-    "Too many failed sign-in attempts for this account. "
-    "Wait {minutes} minutes and try again, or ask your administrator to unlock it."
-)
 
 
 class LoginView(auth_views.LoginView):
+    """Django's sign-in, behind the lockout gate (lockout.py); a signed-in browser is trusted after."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        device_cookie_set(self.request, response, form.get_user())
+        return response
 
-def lockout_response(
-    request: HttpRequest, response: Any = None, credentials: Any = None, *args: Any, **kwargs: Any
-) -> HttpResponse:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = AuthenticationForm(request)
-    context = {"form": form, "locked_message": LOCKED_OUT.format(minutes=minutes)}
-    return render(request, "accounts/login.html", context, status=429)
+    def form_invalid(self, form: Any) -> HttpResponse:
+        refusal = getattr(self.request, "sign_in_refusal", None)
+        if refusal is None:
+            return super().form_invalid(form)
+        context = self.get_context_data(form=AuthenticationForm(self.request), locked_message=refusal.message)
+        return self.render_to_response(context, status=429)
 
 
 def _landing_url(user: Any) -> str:

@@ -25,6 +25,7 @@ COVERED = {
     "person_add": "accounts/tests/test_people_permissions.py",
     "role_grant": "accounts/tests/test_people_permissions.py",
     "person_edit": "accounts/tests/test_people_permissions.py",
+    "person_unlock": "accounts/tests/test_sign_in_unlock.py",
     "membership_remove": "accounts/tests/test_people_permissions.py",
     "invitation_resend": "accounts/tests/test_people_permissions.py",
     "equity": "insights/tests/test_equity.py",

@@ -38,7 +38,7 @@ def choose_password(client: Client, link: str, password: str = NEW_PASSWORD):
 
 
 def can_sign_in(username: str, password: str) -> bool:
-    """Through the login form, as a person does (axes needs the request)."""
+    """Through the login form, as a person does."""
     client = Client()
     client.post(reverse("accounts:login"), {"username": username, "password": password})
     return "_auth_user_id" in client.session
