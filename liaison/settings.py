@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "liaison.surveys",
     "liaison.insights",
     "liaison.ratelimits",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "liaison.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -250,3 +254,15 @@ if API_TOKEN_DAYS > 365:
     raise ImproperlyConfigured(f"API_TOKEN_DAYS: must be at most 365, got {API_TOKEN_DAYS}")
 # Minutes after a sign-in (or a confirmed password) during which sensitive actions are allowed.
 REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15, minimum=1)
+
+# --- Second factor (liaison/accounts/mfa.py) ----------------------------------
+# Roles that must set up a second factor: those that read student-level records (evaluators see
+# only suppressed aggregates). "platform_admin" means superusers. Empty: nobody is required to.
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES",
+    ["platform_admin", "agency_admin", "supervisor", "officer", "district_admin", "school_admin"],
+)
+# Days from a person's first sign-in that needs a second factor until they must have set one up.
+MFA_GRACE_DAYS = env_int("MFA_GRACE_DAYS", 7, minimum=0)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Liaison")

@@ -129,3 +129,13 @@ class ConfirmPasswordForm(AccessibleForm):
         if not self.user.check_password(password):
             raise forms.ValidationError(WRONG_PASSWORD)
         return password
+
+
+class SecondFactorCodeForm(AccessibleForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -18,6 +18,9 @@ AUDIT_IS_APPEND_ONLY = "Audit entries cannot be changed or deleted."
 
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When a person whose roles need a second factor must have set one up (mfa.py); started at the
+    # first sign-in that needed it.
+    mfa_grace_until = models.DateTimeField(null=True, blank=True)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Every way a password is set (changed, reset, by an admin, a command) passes here with

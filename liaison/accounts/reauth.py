@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 VERIFIED_AT = "liaison_verified_at"
+MFA_SESSION = "liaison_mfa"  # mfa.py's state; "pending" until the second factor is given
 
 
 def session_mark_verified(request: HttpRequest) -> None:
@@ -23,9 +24,13 @@ def session_mark_verified(request: HttpRequest) -> None:
 
 def session_recently_verified(request: HttpRequest) -> bool:
     session = getattr(request, "session", None)
-    verified_at = session.get(VERIFIED_AT) if session is not None else None
+    if session is None:
+        return False
+    verified_at = session.get(VERIFIED_AT)
     if not isinstance(verified_at, int):
         return False
+    if (session.get(MFA_SESSION) or {}).get("state") == "pending":
+        return False  # the password alone, from someone who has a second factor
     return timezone.now().timestamp() - verified_at <= settings.REAUTH_MINUTES * 60
 
 

@@ -22,7 +22,8 @@ from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
 from liaison.ratelimits import store
 
-from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm
+from . import mfa
+from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm, SecondFactorCodeForm
 from .lockout import device_cookie_set
 from .people import places_managed_by
 from .reauth import session_mark_verified
@@ -103,6 +104,10 @@ def account(request: HttpRequest) -> HttpResponse:
         "places": places_managed_by(request.user),
         "tokens": api_tokens_of(request.user),
         "now": timezone.now(),
+        "mfa_enrolled": mfa.mfa_enrolled(request.user),
+        "mfa_required": mfa.mfa_required(request.user),
+        "recovery_codes_left": mfa.recovery_codes_left(request.user),
+        "mfa_grace_ends": mfa.session_grace_ends(request),
         "token_form": ApiTokenForm(),
     }
     return render(request, "accounts/account.html", context)
@@ -178,11 +183,18 @@ TOO_MANY_CONFIRMS = "Too many attempts. Wait a quarter of an hour and try again.
 def confirm(request: HttpRequest) -> HttpResponse:
     """Confirm the password of the signed-in person, then go back to where they were."""
     initial = {"next": request.GET.get("next", "")}
-    form = ConfirmPasswordForm(request.POST or None, user=request.user, initial=initial)
+    enrolled = mfa.mfa_enrolled(request.user)
+    form: Any = (
+        SecondFactorCodeForm(request.POST or None, initial=initial)
+        if enrolled
+        else ConfirmPasswordForm(request.POST or None, user=request.user, initial=initial)
+    )
     if request.method == "POST":
         if not store.allow(f"confirm:{request.user.pk}", limit=CONFIRMS_PER_QUARTER_HOUR, window_seconds=900):
             form.add_error(None, TOO_MANY_CONFIRMS)
             return render(request, "accounts/confirm.html", {"form": form}, status=429)
+        if enrolled and form.is_valid() and not mfa.mfa_verify(request, form.cleaned_data["code"]):
+            form.add_error("code", mfa.WRONG_CODE)
         if form.is_valid():
             session_mark_verified(request)
             target = form.cleaned_data["next"]
