@@ -212,3 +212,15 @@ def test_the_people_page_offers_the_reset_only_for_those_with_a_factor(page_as, 
     enrol(world.users["supervisor"])
     html = page_as("agency_admin").get(reverse("accounts:people", args=["agency", world.agency.uuid])).content
     assert html.decode().count("Reset second factor") == 1
+
+
+def test_the_demo_asks_one_login_to_set_up_a_factor_and_spares_the_others(world, clock):
+    from liaison.accounts.demo import mfa_demo_load
+
+    mfa_demo_load(showing_the_flow="platform_admin")
+    clock.shift(datetime.timedelta(days=30))
+    shown, spared = Client(), Client()
+    sign_in(shown, "platform_admin")
+    sign_in(spared, "officer")
+    assert shown.get(ACCOUNT)["Location"].startswith(SETUP)
+    assert spared.get(ACCOUNT).status_code == 200
