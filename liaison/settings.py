@@ -266,3 +266,6 @@ MFA_REQUIRED_ROLES = env_list(
 MFA_GRACE_DAYS = env_int("MFA_GRACE_DAYS", 7, minimum=0)
 # The name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Liaison")
+# The WebAuthn relying-party id passkeys are bound to: the site's host name (never changed once
+# people have passkeys). Default: the host each request was made to.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
-from .models import User
+from .models import Passkey, User
 from .reauth import MFA_SESSION, session_mark_verified
 from .tokens import api_tokens_revoke_all
 
@@ -34,7 +34,8 @@ RECOVERY_NAME = "Recovery codes"
 WRONG_CODE = "That code is not right (or was already used). Try the current code from your app."
 MFA_RESET_SUBJECT = "Your Liaison second factor was reset"
 MFA_RESET_BODY = (
-    "{actor} reset the second factor (authenticator app and recovery codes) of your Liaison login {username}.\n\n"
+    "{actor} reset the second factor (authenticator app, passkeys and recovery codes) of your Liaison "
+    "login {username}.\n\n"
     "At your next sign-in you will be asked to set up an authenticator app again. Your API tokens were "
     "revoked.\n\nIf you did not ask for this, tell {actor} or your agency's security contact at once."
 )
@@ -54,11 +55,16 @@ def mfa_required(user: Any) -> bool:
 def users_with_factor(user_ids: list[int]) -> set[int]:
     """Which of these people have an authenticator set up (one query)."""
     found = TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True)
-    return set(found)
+    return set(found) | set(Passkey.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
+
+def totp_enrolled(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def mfa_enrolled(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes alone are not a factor)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or Passkey.objects.filter(user=user).exists()
 
 
 def _grace_until(user: User) -> datetime.datetime:
@@ -170,6 +176,22 @@ def totp_confirm(request: HttpRequest, code: str) -> list[str] | None:
     return codes
 
 
+def passkey_added(request: HttpRequest, passkey: Passkey) -> list[str] | None:
+    """A new passkey is a new factor: the user's API tokens are revoked, the session counts as
+    verified (the passkey was just used), and a first factor brings recovery codes (returned)."""
+    user: Any = request.user
+    with transaction.atomic():
+        api_tokens_revoke_all(user=user, reason="the second factor changed")
+        first = not StaticDevice.objects.filter(user=user).exists()
+        codes = _recovery_codes_replace(user) if first else None
+    _session_verified_now(request)
+    return codes
+
+
+def passkey_verified(request: HttpRequest) -> None:
+    _session_verified_now(request)
+
+
 def _recovery_codes_replace(user: Any) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
@@ -190,6 +212,7 @@ def mfa_reset(*, actor: Any, user: User, agency_id: int | None = None, district_
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        Passkey.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(
             mfa_grace_until=timezone.now() + datetime.timedelta(days=settings.MFA_GRACE_DAYS)
         )

@@ -44,8 +44,9 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _to(request: HttpRequest, name: str, message: str) -> HttpResponse | None:
+        """To the named page, unless already there or under it (its passkey steps)."""
         target = reverse(name)
-        if request.path == target:
+        if request.path.startswith(target):
             return None
         if request.path.startswith("/api/"):
             return JsonResponse(error_body(message), status=401)

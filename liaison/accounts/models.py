@@ -133,6 +133,22 @@ class SignInLock(models.Model):
         return f"{self.user}: {self.failures} failure(s), locked until {self.locked_until or '—'}"
 
 
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey, a platform authenticator, a security key): a second factor."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as browsers send it
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
 class AuditEntry(models.Model):
     """One change to a record, or one read or export of sensitive data. Never updated or deleted."""
 

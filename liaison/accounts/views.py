@@ -25,6 +25,7 @@ from liaison.ratelimits import store
 from . import mfa
 from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm, SecondFactorCodeForm
 from .lockout import device_cookie_set
+from .passkeys import passkeys_of
 from .people import places_managed_by
 from .reauth import session_mark_verified
 from .roles import Role
@@ -105,6 +106,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "tokens": api_tokens_of(request.user),
         "now": timezone.now(),
         "mfa_enrolled": mfa.mfa_enrolled(request.user),
+        "totp_enrolled": mfa.totp_enrolled(request.user),
+        "passkeys": passkeys_of(request.user),
         "mfa_required": mfa.mfa_required(request.user),
         "recovery_codes_left": mfa.recovery_codes_left(request.user),
         "mfa_grace_ends": mfa.session_grace_ends(request),
