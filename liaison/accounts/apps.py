@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and audit"
 
     def ready(self) -> None:
-        from . import lockout, mfa, reauth  # noqa: F401  (connect their signal receivers)
+        from . import lockout, mfa, reauth, sessions  # noqa: F401  (connect their signal receivers)

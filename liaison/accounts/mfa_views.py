@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from liaison.lib.api_errors import error_body
 from liaison.ratelimits import store
 
-from . import mfa, passkeys
+from . import mfa, passkeys, sessions
 from .forms import SecondFactorCodeForm
 from .reauth import session_recently_verified
 
@@ -159,4 +159,7 @@ def passkey_auth(request: HttpRequest) -> HttpResponse:
     except passkeys.PasskeyError as error:
         return JsonResponse(error_body(str(error), {"credential": [str(error)]}), status=400)
     mfa.passkey_verified(request)
+    sessions.session_unlock(request)  # one tap also unlocks an idle session
+    if sessions.HELD_POST in request.session:
+        return JsonResponse({"next": reverse("accounts:unlock_resume")})
     return JsonResponse({"next": _next_url(request, str(body.get("next", "")))})

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from .roles import Role
 
@@ -21,6 +22,14 @@ class User(AbstractUser):
     # When a person whose roles need a second factor must have set one up (mfa.py); started at the
     # first sign-in that needed it.
     mfa_grace_until = models.DateTimeField(null=True, blank=True)
+    # Raised by "sign out everywhere": part of every session's check value, so raising it ends them all.
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Epoch 0 gives Django's own value, so sessions made before this field survive the upgrade.
+        value = self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Every way a password is set (changed, reset, by an admin, a command) passes here with

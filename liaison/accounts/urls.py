@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import mfa_views, password_views, people_views, views
+from . import mfa_views, password_views, people_views, session_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("no-access/", views.no_access, name="no_access"),
+    path("unlock/", session_views.unlock, name="unlock"),
+    path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
+    path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
     path("account/confirm/", views.confirm, name="confirm"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -105,6 +106,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "places": places_managed_by(request.user),
         "tokens": api_tokens_of(request.user),
         "now": timezone.now(),
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
         "mfa_enrolled": mfa.mfa_enrolled(request.user),
         "totp_enrolled": mfa.totp_enrolled(request.user),
         "passkeys": passkeys_of(request.user),
