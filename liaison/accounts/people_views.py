@@ -27,6 +27,10 @@ T = TypeVar("T")
 
 PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
 PERSON_SAVED = "Saved {name}'s details."
+EMAIL_WAITS = (
+    "The new address {email} takes effect once {name} confirms it: a link went there, and their current "
+    "address was told."
+)
 ROLE_GIVEN = "{name} is now also {role}."
 ROLE_REMOVED = "{name} is no longer {role}."
 INVITATION_SENT = "Sent {name} a new invitation at {email}."
@@ -186,12 +190,19 @@ def person_edit(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) ->
         raise Http404
     form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(user))
     saved = (
-        _submit(form, lambda data: people.person_update(actor=request.user, place=place, user=user, **data))
+        _submit(
+            form,
+            lambda data: people.person_update(
+                actor=request.user, place=place, user=user, absolute=request.build_absolute_uri, **data
+            ),
+        )
         if request.method == "POST"
         else None
     )
     if saved is not None:
         messages.success(request, PERSON_SAVED.format(name=_name(saved)))
+        if form.cleaned_data.get("email") not in (None, saved.email):
+            messages.info(request, EMAIL_WAITS.format(name=_name(saved), email=form.cleaned_data["email"]))
         return redirect(_people_url(place))
     if request.method == "GET" and not people.person_editable(request.user, place, user):
         raise PermissionDenied(people.NOT_ONLY_HERE.format(name=_name(user)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import mfa_views, password_views, people_views, session_views, views
+from . import email_views, mfa_views, password_views, people_views, session_views, views
 
 app_name = "accounts"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("unlock/", session_views.unlock, name="unlock"),
     path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
     path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
     path("account/confirm/", views.confirm, name="confirm"),

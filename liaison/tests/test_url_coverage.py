@@ -30,6 +30,7 @@ COVERED = {
     "unlock": "accounts/tests/test_sessions.py",
     "unlock_resume": "accounts/tests/test_sessions.py",
     "sign_out_everywhere": "accounts/tests/test_sessions.py",
+    "email_confirm": "accounts/tests/test_email_change.py",
     "mfa_verify": "accounts/tests/test_mfa.py",
     "mfa_totp": "accounts/tests/test_mfa.py",
     "passkey_auth_options": "accounts/tests/test_passkeys.py",
