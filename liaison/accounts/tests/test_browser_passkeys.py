@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from liaison.accounts.models import Passkey
+from liaison.accounts.models import ApiToken, Passkey
 
 pytestmark = pytest.mark.browser
 
@@ -45,3 +48,24 @@ def test_a_supervisor_adds_a_passkey_and_signs_in_with_one_tap(world, page, sign
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page).to_have_url(re.compile(rf"{live_server.url}/agencies/{world.agency.uuid}/"))
     assert Passkey.objects.get(user=world.users["supervisor"]).last_used_at is not None
+
+
+def test_an_idle_session_unlocks_with_one_tap_and_what_was_typed_is_sent(world, page, sign_in, live_server):
+    """The officer comes back to a locked screen: one tap, and the form sent while locked goes through."""
+    virtual_authenticator(page)
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        sign_in(page, "supervisor")
+        page.goto(f"{live_server.url}/accounts/account/")
+        page.get_by_label("Name of the new passkey").fill("phone")
+        page.get_by_role("button", name="Add a passkey").click()
+        expect(page.locator("#recovery-codes")).to_be_visible()
+        page.goto(f"{live_server.url}/accounts/account/")
+        page.get_by_label("Name of the new token").fill("records export, typed before a long call")
+        clock.shift(datetime.timedelta(minutes=31))
+        page.get_by_role("button", name="Create token").click()
+        expect(page.get_by_role("heading", name="Your session is locked")).to_be_visible()
+        page.get_by_role("button", name="Unlock with a passkey").click()
+        expect(page.get_by_role("heading", name="Carry on where you were")).to_be_visible()
+        page.get_by_role("button", name="Send it").click()
+        expect(page.get_by_role("heading", name=re.compile("Your new API token"))).to_be_visible()
+    assert ApiToken.objects.get(user=world.users["supervisor"]).name == "records export, typed before a long call"
