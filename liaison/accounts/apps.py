@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and audit"
 
     def ready(self) -> None:
-        # The audit log's privilege check and its sign-in, sign-out, lockout and unlock entries.
-        from . import checks, signin_audit  # noqa: F401
+        # The audit log's privilege check and its sign-in, sign-out, lockout and unlock entries;
+        # lockout, second factor, re-authentication and session limits connect their signal receivers.
+        from . import checks, lockout, mfa, reauth, sessions, signin_audit  # noqa: F401

@@ -25,6 +25,7 @@ from liaison.lib.errors import ConflictError
 from liaison.lib.records import record_create, record_update
 
 from .audit import audit_record, audit_snapshot
+from .email_change import AbsoluteUrl, email_change_pending, email_change_request
 from .models import Membership, User
 from .roles import Role
 from .scope import user_scope
@@ -309,17 +310,34 @@ def people_editable(actor: Any, place: Place, users: Iterable[User]) -> set[int]
     return {user_id for user_id, held in roles.items() if held <= here}
 
 
-def person_update(*, actor: Any, place: Place, user: User, **changes: Any) -> User:
+def person_update(*, actor: Any, place: Place, user: User, absolute: AbsoluteUrl | None = None, **changes: Any) -> User:
     """Change a person's name or e-mail address (e.g. an invitation sent to a mistyped one); audited,
-    never with the password."""
+    never with the password. A new address for someone who has chosen a password only takes effect
+    once they confirm it from that address (email_change.py): it is sent there, not saved."""
     if not place.memberships().filter(user=user).exists():
         raise ValidationError({"user": NOT_A_PERSON_HERE})
     if not person_editable(actor, place, user):
         raise PermissionDenied(NOT_ONLY_HERE.format(name=user.get_full_name() or user.username))
     fields = {name: changes[name] for name in PERSON_FIELDS if name in changes}
-    return record_update(
-        user, actor=actor, changes=fields, agency_id=place.agency_id, district_id=_district_tenant(place)
-    )
+    new_email = fields.get("email")
+    confirm_first = new_email is not None and new_email != user.email and email_change_pending(user)
+    if confirm_first:
+        del fields["email"]
+        try:
+            User._meta.get_field("email").clean(new_email, user)
+        except ValidationError as error:
+            raise ValidationError({"email": error.messages}) from None
+    with transaction.atomic():
+        updated = record_update(
+            user, actor=actor, changes=fields, agency_id=place.agency_id, district_id=_district_tenant(place)
+        )
+        if confirm_first:
+            email_change_request(actor=actor, user=user, new_email=str(new_email), absolute=absolute or _relative)
+    return updated
+
+
+def _relative(path: str) -> str:
+    return path
 
 
 PERSON_FIELDS = ("first_name", "last_name", "email")

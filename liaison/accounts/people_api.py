@@ -186,7 +186,11 @@ def invitation_resend(request: HttpRequest, uuid: UUID) -> Status:
 @router.patch("/people/{user_uuid}", response={200: PersonDetailsOut, **ERROR_RESPONSES})
 def person_update(request: HttpRequest, user_uuid: UUID, query: Query[PlaceQuery], payload: PersonPatch) -> User:
     """A person's name or e-mail address, by the admins of the agency or district where they hold
-    every one of their roles (platform admins: anyone's)."""
+    every one of their roles (platform admins: anyone's). A new address for someone who has chosen a
+    password takes effect only once they confirm it from that address (the answer shows the old one)."""
     place = _place(request, query.agency, query.district)
     user = _person(place, user_uuid)
-    return people.person_update(actor=request.user, place=place, user=user, **payload.dict(exclude_unset=True))
+    changes = payload.dict(exclude_unset=True)
+    return people.person_update(
+        actor=request.user, place=place, user=user, absolute=request.build_absolute_uri, **changes
+    )

@@ -1,6 +1,6 @@
 """Sign-ins, sign-outs, failed sign-ins, lockouts and unlocks in the audit log.
 
-Written from Django's auth signals and django-axes' lockout signal and its attempt records, so
+Written from Django's auth signals and the lockout module's signal, so
 every sign-in door (the login page, /admin/, a future single sign-on or MFA step) is covered
 without each view remembering to. Never the password; the attempted username only in the summary.
 """
@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.models import AccessAttempt
-from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from .audit import audit_record
+from .lockout import account_locked_out
 from .models import AuditEntry, Membership, User
 
 REASON_UNKNOWN_USER = "no such username"
@@ -80,7 +77,7 @@ def audit_sign_in_failed(
 
 
 def _failure_reason(request: HttpRequest | None, user: User | None) -> str:
-    if request is not None and getattr(request, "axes_locked_out", False):
+    if request is not None and getattr(request, "sign_in_refusal", None) is not None:
         return REASON_LOCKED
     if user is None:
         return REASON_UNKNOWN_USER
@@ -89,19 +86,7 @@ def _failure_reason(request: HttpRequest | None, user: User | None) -> str:
     return REASON_WRONG_PASSWORD
 
 
-@receiver(user_locked_out, dispatch_uid="audit_lockout")
-def audit_lockout(sender: Any, request: HttpRequest | None, username: str, ip_address: str, **kwargs: Any) -> None:
-    user = User.objects.filter(username=username).first()
-    summary = f"Login {username!r} locked after {settings.AXES_FAILURE_LIMIT} failed sign-ins (last from {ip_address})"
+@receiver(account_locked_out, dispatch_uid="audit_lockout")
+def audit_lockout(sender: Any, user: User, request: HttpRequest | None, until: Any, **kwargs: Any) -> None:
+    summary = f"Login {user.get_username()!r} locked for new browsers until {until:%Y-%m-%d %H:%M} UTC (last from {_client(request)})"
     _record(AuditEntry.Action.LOGIN_LOCKED, actor=None, subject=user, summary=summary)
-
-
-@receiver(post_delete, sender=AccessAttempt, dispatch_uid="audit_unlock")
-def audit_unlock(sender: Any, instance: AccessAttempt, **kwargs: Any) -> None:
-    """A locked login's failure record removed: by an administrator (axes_reset, /admin/), by a
-    successful sign-in after the cool-off, or when the cool-off expired."""
-    if instance.failures_since_start < settings.AXES_FAILURE_LIMIT:
-        return
-    user = User.objects.filter(username=instance.username).first()
-    summary = f"Login {instance.username!r} unlocked (its failed sign-ins were reset or the lockout ended)"
-    _record(AuditEntry.Action.UNLOCK, actor=None, subject=user, summary=summary)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import password_views, people_views, views
+from . import email_views, mfa_views, password_views, people_views, session_views, views
 
 app_name = "accounts"
 
@@ -12,8 +12,19 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("no-access/", views.no_access, name="no_access"),
+    path("unlock/", session_views.unlock, name="unlock"),
+    path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
+    path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
+    path("account/confirm/", views.confirm, name="confirm"),
+    path("account/second-factor/", mfa_views.verify, name="mfa_verify"),
+    path("account/second-factor/passkey/options/", mfa_views.passkey_auth_options, name="passkey_auth_options"),
+    path("account/second-factor/passkey/", mfa_views.passkey_auth, name="passkey_auth"),
+    path("account/authenticator/", mfa_views.totp_setup, name="mfa_totp"),
+    path("account/authenticator/passkey/options/", mfa_views.passkey_options, name="passkey_options"),
+    path("account/authenticator/passkey/", mfa_views.passkey_add, name="passkey_add"),
     path("account/tokens/new/", views.api_token_new, name="api_token_new"),
     path("account/tokens/<uuid:uuid>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),
@@ -26,6 +37,16 @@ urlpatterns = [
     path("people/<str:kind>/<uuid:uuid>/new/", people_views.person_add, name="person_add"),
     path("people/<str:kind>/<uuid:uuid>/grant/", people_views.role_grant, name="role_grant"),
     path("people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/", people_views.person_edit, name="person_edit"),
+    path(
+        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/unlock/",
+        people_views.person_unlock,
+        name="person_unlock",
+    ),
+    path(
+        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/second-factor/reset/",
+        people_views.person_mfa_reset,
+        name="person_mfa_reset",
+    ),
     path("roles/<uuid:uuid>/remove/", people_views.membership_remove, name="membership_remove"),
     path("roles/<uuid:uuid>/invitation/", people_views.invitation_resend, name="invitation_resend"),
     # --- audit log ---

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from liaison.accounts.models import SignInLock
+from liaison.ratelimits import store
 
 from .backups import backup_scheduled
 from .models import JobRun
@@ -18,7 +20,7 @@ DAY = datetime.timedelta(days=1)
 # Finished task results (imports' outcomes) and run records are kept this long, then deleted.
 TASK_RESULT_DAYS = 30
 JOB_RUN_DAYS = 90
-# Failed and successful sign-in records (django-axes) kept for investigating an attack.
+# Sign-in lock records with no failure for this long are forgotten (the audit log keeps the history).
 SIGN_IN_ATTEMPT_DAYS = 90
 
 
@@ -35,8 +37,10 @@ def task_results_prune() -> str:
 
 
 def sign_in_attempts_prune() -> str:
-    count = AxesProxyHandler.reset_logs(age_days=SIGN_IN_ATTEMPT_DAYS)
-    return f"{count} sign-in record(s) deleted"
+    cutoff = timezone.now() - datetime.timedelta(days=SIGN_IN_ATTEMPT_DAYS)
+    locks, _ = SignInLock.objects.filter(last_failure_at__lt=cutoff).delete()
+    counters = store.purge_expired()
+    return f"{locks} sign-in record(s) and {counters} expired rate-limit counter(s) deleted"
 
 
 # Staggered through the night (UTC) so they do not all start at once.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from axes.models import AccessLog
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.utils import timezone
 
+from liaison.accounts.models import SignInLock
 from liaison.agreements.jobs import mou_reminders_email
 from liaison.operations.jobs import sessions_clear_expired, sign_in_attempts_prune
 
@@ -26,12 +26,13 @@ def test_expired_sessions_are_deleted_and_live_ones_kept(db):
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
 
 
-def test_sign_in_records_older_than_ninety_days_are_deleted(db):
-    old = AccessLog.objects.create(username="a", ip_address="127.0.0.1", user_agent="x")
-    AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - datetime.timedelta(days=91))
-    recent = AccessLog.objects.create(username="b", ip_address="127.0.0.1", user_agent="x")
+def test_sign_in_records_older_than_ninety_days_are_deleted(db, world):
+    now = timezone.now()
+    old = SignInLock.objects.create(user=world.users["officer"], last_failure_at=now - datetime.timedelta(days=91))
+    recent = SignInLock.objects.create(user=world.users["supervisor"], last_failure_at=now)
     sign_in_attempts_prune()
-    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert list(SignInLock.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert old.pk != recent.pk
 
 
 def test_the_daily_mou_reminders_job_mails_like_the_command(db, world):
