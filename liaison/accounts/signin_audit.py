@@ -88,5 +88,8 @@ def _failure_reason(request: HttpRequest | None, user: User | None) -> str:
 
 @receiver(account_locked_out, dispatch_uid="audit_lockout")
 def audit_lockout(sender: Any, user: User, request: HttpRequest | None, until: Any, **kwargs: Any) -> None:
-    summary = f"Login {user.get_username()!r} locked for new browsers until {until:%Y-%m-%d %H:%M} UTC (last from {_client(request)})"
+    summary = (
+        f"Login {user.get_username()!r} locked for new browsers until {until:%Y-%m-%d %H:%M} UTC"
+        f" (last from {_client(request)})"
+    )
     _record(AuditEntry.Action.LOGIN_LOCKED, actor=None, subject=user, summary=summary)

@@ -220,7 +220,7 @@ class BearerTokenAuth(HttpBearer):
         return found.user
 
 
-def api_tokens_revoke_all(*, actor: Any, reason: str = "") -> int:
+def api_tokens_revoke_everyone(*, actor: Any, reason: str = "") -> int:
     """Revoke every token still working (after a leak or a rotation), in one audited step."""
     with transaction.atomic():
         count = ApiToken.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from liaison.accounts.tokens import api_tokens_revoke_all
+from liaison.accounts.tokens import api_tokens_revoke_everyone
 
 REVOKED = "Revoked {count} API token(s); their owners create new ones on their account page."
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why, for the audit log (e.g. 'token leaked').")
 
     def handle(self, *args: Any, reason: str, **options: Any) -> None:
-        count = api_tokens_revoke_all(actor=None, reason=reason)
+        count = api_tokens_revoke_everyone(actor=None, reason=reason)
         self.stdout.write(REVOKED.format(count=count))
