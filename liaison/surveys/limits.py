@@ -1,26 +1,67 @@
-"""The rate limit on public survey submissions (pages and API alike), on the shared throttle (lib/throttle.py).
+"""How many public survey submissions a school link counts in an hour before the rest are held.
 
-The address is used only hashed, inside a cache key that expires within the hour; it is never stored
-with a response. Limits are generous because a whole school may sit behind one address.
+Nothing is refused for being too many: responses beyond the link's hourly allowance are held in a
+burst for the district's wave owner to accept or discard (services.survey_response_submit). The
+allowance is the school's enrollment for a student wave (a whole school may answer within the hour
+from one shared address), the wave owner's figure for family and staff waves. No address is counted
+or stored: the counters key on the link alone.
+
+The counts live in the database (`SubmissionCounter`), so every worker and process shares them and a
+restart does not clear them. `count_hit` is the one function that touches that store: the shared
+rate-limit store of the sign-in work replaces it there.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 
-from django.http import HttpRequest
+from django.db import connection, transaction
 
-from liaison.lib import throttle
+from liaison.directory.models import Enrollment
 
-PER_ADDRESS, PER_LINK, WINDOW = 300, 3000, 3600
+from .models import SubmissionCounter, WaveSchool
+from .vocabulary import Audience
+
+WINDOW = 3600  # one hour
+SWEEP_GRACE = 86400
 
 
-def _address_key(request: HttpRequest, token: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(f"{token}:{address}".encode()).hexdigest()[:24]
+def count_hit(key: str, *, seconds: int, now: float | None = None) -> int:
+    """Add one to the counter `key` in the current window of `seconds`; return the count so far.
+
+    One statement (insert or add one, returning the sum), so two workers never both read the old count."""
+    now = time.time() if now is None else now
+    window = int(now // seconds)
+    name = hashlib.sha256(f"{key}:{seconds}:{window}".encode()).hexdigest()[:40]
+    table = SubmissionCounter._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ("key", "count", "expires") VALUES (%s, 1, %s) '
+            f'ON CONFLICT ("key") DO UPDATE SET "count" = "{table}"."count" + 1 RETURNING "count"',
+            [name, (window + 1) * seconds],
+        )
+        (count,) = cursor.fetchone()
+        if count == 1:  # a new window: sweep the ones long over (a day's grace for spent form tokens)
+            SubmissionCounter.objects.filter(expires__lt=int(now) - SWEEP_GRACE).delete()
+    return int(count)
 
 
-def submission_allowed(request: HttpRequest, token: str) -> bool:
-    """Count one submission; False once the address or the link is over its hourly limit."""
-    per_address = throttle.allow(f"survey:{_address_key(request, token)}", limit=PER_ADDRESS, seconds=WINDOW)
-    return per_address and throttle.allow(f"survey-link:{token}", limit=PER_LINK, seconds=WINDOW)
+def hourly_allowance(wave_school: WaveSchool) -> int:
+    """Responses the link counts per hour: the school's latest enrollment for students, else the wave's figure."""
+    wave = wave_school.wave
+    if wave.audience == Audience.STUDENTS:
+        enrolled = (
+            Enrollment.objects.filter(school_id=wave_school.school_id)
+            .order_by("-school_year")
+            .values_list("total", flat=True)
+            .first()
+        )
+        if enrolled:
+            return int(enrolled)
+    return int(wave.hourly_allowance)
+
+
+def within_allowance(wave_school: WaveSchool, *, now: float | None = None) -> bool:
+    """Count one response at the link; False once the link is beyond its allowance this hour."""
+    return count_hit(f"survey-link:{wave_school.token}", seconds=WINDOW, now=now) <= hourly_allowance(wave_school)

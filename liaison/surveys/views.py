@@ -20,19 +20,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.directory.access import NOT_ALLOWED
 from liaison.directory.forms import add_service_errors
-from liaison.lib.suppression import SUPPRESSED
+from liaison.lib.suppression import SUPPRESSED, complementary, is_suppressed
 
-from . import access, charts, exports, forms, limits, scoring, selectors, services
+from . import access, charts, exports, form_tokens, forms, scoring, selectors, services
 from .models import Instrument, Item, Wave, WaveSchool
-from .vocabulary import ItemKind, WaveStatus
+from .vocabulary import BurstDecision, ItemKind, Scale, WaveStatus
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
-TOO_MANY = "too_many"
+BURST_ACCEPTED = "Accepted {size} held responses: they count when the wave closes."
+BURST_DISCARDED = "Discarded {size} held responses."
+ALLOWANCE_HELP = "the school's enrollment for student waves, the wave's own figure for family and staff waves"
 
 
 def _today() -> Any:
@@ -76,8 +79,8 @@ def wave_create(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/wave_form.html", {"form": form}, status=status)
 
 
-def _school_summary(row: selectors.SchoolRow, manageable: bool) -> dict[str, Any]:
-    return {"row": row, "result": row.result, "manageable": manageable}
+def _school_summary(row: selectors.SchoolRow, manageable: bool, progress: selectors.Progress) -> dict[str, Any]:
+    return {"row": row, "result": row.result, "manageable": manageable, "progress": progress}
 
 
 @login_required
@@ -86,8 +89,19 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     wave = access.wave_get_for_user(request.user, uuid)
     wave_schools = list(access.wave_schools_visible(request.user, wave))
     results = selectors.wave_results(wave, wave_schools)
-    rows = [_school_summary(row, access.wave_school_manageable(request.user, row.wave_school)) for row in results.rows]
+    progress = selectors.wave_progress(wave_schools)
+    rows = [
+        _school_summary(row, access.wave_school_manageable(request.user, row.wave_school), progress[row.wave_school.pk])
+        for row in results.rows
+    ]
+    decider = access.may_decide_bursts(request.user, wave)
+    bursts = selectors.wave_bursts(wave) if decider else []
     context = {
+        "bursts": bursts,
+        "allowance_help": ALLOWANCE_HELP,
+        "held_total": sum(p.held_for_review + p.discarded for p in progress.values())
+        + sum(b.size for b in bursts if b.decision == BurstDecision.ACCEPTED),
+        "discarded_total": sum(p.discarded for p in progress.values()),
         "wave": wave,
         "results": results,
         "rows": rows,
@@ -105,9 +119,30 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def wave_close(request: HttpRequest, uuid: str) -> HttpResponse:
     wave = access.wave_get_for_user(request.user, uuid, write=True)
-    services.wave_close(actor=request.user, wave=wave, today=_today())
-    messages.success(request, WAVE_CLOSED.format(title=wave.title))
+    try:
+        services.wave_close(actor=request.user, wave=wave, today=_today())
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, WAVE_CLOSED.format(title=wave.title))
     return redirect("surveys:wave", uuid=wave.uuid)
+
+
+@login_required
+@require_POST
+def burst_decide(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Accept or discard a held burst, whole; only the district's wave owners."""
+    burst = access.burst_get_for_user(request.user, uuid)
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.burst_decide(actor=request.user, burst=burst, accept=accept)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, (BURST_ACCEPTED if accept else BURST_DISCARDED).format(size=burst.size))
+    return redirect("surveys:wave", uuid=burst.wave_school.wave.uuid)
 
 
 class SubgroupForm(django_forms.Form):
@@ -162,12 +197,21 @@ def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list[dict[str, Any]]:
+    """A bar chart per opinion item; for the demographic items (grade, race, sex) a table whose groups
+    of 1 to 9 are suppressed with their complement, as in the breakdown by the same item."""
     by_code = {item.code: item for item in items}
     found = []
     for dist in result.distributions:
         item = by_code[dist.code]
         bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]
-        found.append({"item": item, "answered": dist.answered, "svg": charts.distribution_chart(item.text["en"], bars)})
+        if item.scale == Scale.ABOUT:
+            hidden = complementary(dict(bars))
+            rows = [(label, SUPPRESSED if label in hidden else count) for label, count in bars]
+            answered = SUPPRESSED if is_suppressed(dist.answered) else dist.answered
+            found.append({"item": item, "answered": answered, "rows": rows})
+        else:
+            svg = charts.distribution_chart(item.text["en"], bars)
+            found.append({"item": item, "answered": dist.answered, "svg": svg})
     return found
 
 
@@ -200,6 +244,8 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
         "SUPPRESSED": SUPPRESSED,
         "trust_help": scoring.TRUST_INDEX_HELP,
         "manageable": access.wave_school_manageable(request.user, wave_school),
+        "open": wave_school.wave.status != WaveStatus.CLOSED,
+        "progress": selectors.wave_progress([wave_school])[wave_school.pk],
     }
     return render(request, "surveys/school.html", context)
 
@@ -283,8 +329,17 @@ def _wave_school_by_token(token: str) -> WaveSchool:
 
 
 def _language(request: HttpRequest, wave: Wave) -> str:
+    """The language asked for on the page (the switch, or the one carried), else the browser's first
+    language the wave offers (Accept-Language), else the wave's first."""
     asked = request.POST.get("switch") or request.POST.get("lang") or request.GET.get("lang") or ""
-    return asked if asked in wave.languages else wave.languages[0]
+    if asked in wave.languages:
+        return asked
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:255]
+    for tag, _quality in parse_accept_lang_header(header):
+        base = tag.split("-")[0].lower()
+        if base in wave.languages:
+            return base
+    return str(wave.languages[0])
 
 
 def _ui(instrument: Instrument, language: str) -> dict[str, Any]:
@@ -300,6 +355,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
     base = {"wave_school": wave_school, "wave": wave, "ui": ui, "LANGUAGE_CODE": language, "language": language}
     base["languages"] = [(code, forms.LANGUAGE_NAMES.get(code, code)) for code in wave.languages]
     base["title"] = wave.instrument.title.get(language, wave.instrument.title["en"])
+    base["uses_codes"] = wave.uses_codes
     if request.method == "GET" and request.GET.get("done"):
         return render(request, "surveys/take_done.html", base)
     if not services.wave_accepts(wave, _today()):
@@ -312,14 +368,21 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         language=language,
         uses_codes=wave.uses_codes,
         ui=ui,
+        school=wave_school.school,
     )
     page = _page_number(request, len(pages))
     status = 200
+    form_token = request.POST.get("form_token", "")
+    if not form_tokens.form_token_peek(wave_school, form_token):
+        form_token = form_tokens.form_token_issue(wave_school)
     if request.method == "POST" and not request.POST.get("switch"):
         page, status, done = _advance(request, form, wave_school, page, len(pages), language, ui)
         if done:
             return redirect(f"{reverse('surveys:take', args=[token])}?done=1&lang={language}")
-    return render(request, "surveys/take.html", {**base, **_page_context(form, items, pages, page, ui)}, status=status)
+        if form.needs_new_token:
+            form_token = form_tokens.form_token_issue(wave_school)
+    context = {**base, **_page_context(form, items, pages, page, ui), "form_token": form_token}
+    return render(request, "surveys/take.html", context, status=status)
 
 
 def _page_number(request: HttpRequest, pages: int) -> int:
@@ -346,17 +409,29 @@ def _advance(
     if action == "back":
         return max(1, page - 1), 200, False
     code = form.cleaned_data.get("code", "") or ""
-    if page == 1 and wave_school.wave.uses_codes and not services.slip_code_valid(wave_school, code):
-        form.add_error("code", ui["bad_code"])
-        return page, 400, False
+    if page == 1 and wave_school.wave.uses_codes:
+        if not code.strip():
+            form.add_error("code", ui["code_needed"])
+            return page, 400, False
+        if not services.slip_code_valid(wave_school, code):
+            form.add_error("code", ui["bad_code"])
+            return page, 400, False
     if action != "submit" or page < pages:
         return min(pages, page + 1), 200, False
-    if not limits.submission_allowed(request, wave_school.token):
-        form.add_error(None, ui["too_many"])
-        return page, 429, False
+    try:
+        seconds = form_tokens.form_token_spend(wave_school, request.POST.get("form_token", ""))
+    except ValidationError:
+        form.add_error(None, ui["form_expired"])
+        form.needs_new_token = True
+        return page, 400, False
     try:
         services.survey_response_submit(
-            wave_school=wave_school, language=language, answers=form.answers(), code=code, today=_today()
+            wave_school=wave_school,
+            language=language,
+            answers=form.answers(),
+            code=code,
+            today=_today(),
+            seconds_taken=seconds,
         )
     except ValidationError as error:
         messages_for = getattr(error, "error_dict", {})
@@ -388,4 +463,5 @@ def _page_context(
         "progress": ui["page"].format(page=page, pages=len(pages)),
         "heading": ui.get("pages", {}).get(str(number), ""),
         "last": page == len(pages),
+        "ratings": {item.code for item in items if item.kind == ItemKind.RATING},
     }
