@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.conftest import ROLES, World
-from liaison.surveys.models import Wave
+from liaison.surveys.models import Burst, Wave
 
 from .surveys import instrument, link, respond, student_wave
 
@@ -101,7 +101,20 @@ CASES = [
     Case("poster", lambda w, v: _school(w, v, "poster"), MANAGE_SCHOOL),
     Case("slips form", lambda w, v: _school(w, v, "slips"), MANAGE_SCHOOL),
     Case("print slips", lambda w, v: _school(w, v, "slips"), MANAGE_SCHOOL, lambda w: {"count": 3}),
+    Case(
+        "decide on a burst",
+        lambda w, v: reverse("surveys:burst_decide", args=[_fresh_burst(w, v).uuid]),
+        CLOSE,
+        lambda w: {"accept": "0"},
+    ),
 ]
+
+
+def _fresh_burst(world: World, wave: Any) -> Burst:
+    """A new pending burst for each caller, so one role's decision does not decide the next one's case."""
+    here = link(wave, world.elementary)
+    Burst.objects.filter(wave_school=here, decision="pending").delete()
+    return Burst.objects.create(wave_school=here, day=timezone.localdate(), size=12)
 
 
 @pytest.fixture
