@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from liaison.lib.school_years import school_year_of
 from liaison.surveys import form_tokens, limits, services
 from liaison.surveys.models import Burst, HeldResponse, Response
 
-from .surveys import close, link, student_wave
+from .surveys import link, student_wave
 
 ENROLLED = 12
 
@@ -81,9 +80,7 @@ def test_family_and_staff_waves_use_the_owners_allowance(world: World) -> None:
     assert limits.hourly_allowance(here) == 3
 
 
-def test_the_district_accepts_one_burst_and_discards_another_and_results_say_so(
-    world: World, api_as, page_as
-) -> None:
+def test_the_district_accepts_one_burst_and_discards_another_and_results_say_so(world: World, api_as, page_as) -> None:
     wave = student_wave(world)
     _enrol(world, world.elementary)
     _enrol(world, world.high)
@@ -119,8 +116,7 @@ def test_a_principal_cannot_decide_on_a_burst(world: World, api_as) -> None:
     assert burst.decision == "pending"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_allowance_holds_across_two_workers_at_once() -> None:
+def test_the_allowance_holds_across_two_workers_at_once(transactional_db) -> None:
     """Two connections (as two gunicorn workers have) counting at the same time lose and repeat nothing."""
     found: list[int] = []
     start = threading.Barrier(2)
