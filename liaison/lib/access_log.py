@@ -17,6 +17,7 @@ from gunicorn.glogging import Logger
 # (path prefix, what the line shows instead of the path)
 PRIVATE_ROUTES = (
     ("/surveys/s/", "/surveys/s/…"),
+    ("/s/", "/s/…"),
     ("/api/v1/surveys/responses", "/api/v1/surveys/responses"),
     ("/api/v1/surveys/links/", "/api/v1/surveys/links/…"),
 )

@@ -24,11 +24,17 @@ from .vocabulary import Audience, BurstDecision, ItemKind, NoticeMethod, Scale, 
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B)
 CODE_LENGTH = 8
+SHORT_LENGTH = 7
 
 
 def new_link_token() -> str:
     """An unguessable token for a school's survey link (about 190 bits; short enough for a QR code)."""
     return secrets.token_urlsafe(24)
+
+
+def new_short_link() -> str:
+    """The short code of a school's link, easy to type from a slip (case does not matter)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SHORT_LENGTH))
 
 
 def new_slip_code() -> str:
@@ -122,6 +128,7 @@ class WaveSchool(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="wave_schools")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="survey_links")
     token = models.CharField(max_length=64, unique=True, default=new_link_token)
+    short = models.CharField(max_length=12, unique=True, default=new_short_link, help_text="The short link's code.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "school"], name="surveys_wave_school")]

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -277,6 +278,16 @@ def _public_url(request: HttpRequest, wave_school: WaveSchool) -> str:
     return request.build_absolute_uri(reverse("surveys:take", args=[wave_school.token]))
 
 
+def _short_url(request: HttpRequest, wave_school: WaveSchool) -> str:
+    return request.build_absolute_uri(reverse("survey_short_link", args=[wave_school.short]))
+
+
+def _slip_qr(short_url: str, code: str) -> str:
+    """A slip's own QR code: the short link with the code after "#", which browsers never send on."""
+    qr = segno.make(f"{short_url}#{code}", error="m")
+    return str(qr.svg_inline(scale=3, border=2, title="QR code", svgclass="slip-qr"))
+
+
 @login_required
 @require_GET
 def qr_code(request: HttpRequest, uuid: str, kind: str) -> HttpResponse:
@@ -296,7 +307,13 @@ def poster(request: HttpRequest, uuid: str) -> HttpResponse:
     wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
     wave = wave_school.wave
     titles = [wave.instrument.title.get(lang, wave.instrument.title["en"]) for lang in wave.languages]
-    context = {"wave_school": wave_school, "wave": wave, "url": _public_url(request, wave_school), "titles": titles}
+    context = {
+        "wave_school": wave_school,
+        "wave": wave,
+        "url": _public_url(request, wave_school),
+        "short_url": _short_url(request, wave_school),
+        "titles": titles,
+    }
     return render(request, "surveys/poster.html", context)
 
 
@@ -314,11 +331,27 @@ def slips(request: HttpRequest, uuid: str) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    context = {"wave_school": wave_school, "form": form, "codes": codes, "url": _public_url(request, wave_school)}
+    short_url = _short_url(request, wave_school)
+    context = {
+        "wave_school": wave_school,
+        "form": form,
+        "slips": [(code, mark_safe(_slip_qr(short_url, code))) for code in codes],
+        "short_url": short_url,
+    }
     return render(request, "surveys/slips.html", context, status=400 if form.errors else 200)
 
 
 # --- the public survey ------------------------------------------------------------------------------
+
+
+@require_GET
+def short_link(request: HttpRequest, short: str) -> HttpResponse:
+    """The short link printed on slips and posters: on to the school's survey (a code after "#" stays
+    in the browser, which carries it over the redirect)."""
+    found = WaveSchool.objects.filter(short=short.strip().upper()).values_list("token", flat=True).first()
+    if found is None:
+        raise Http404("Not found.")
+    return redirect("surveys:take", token=found)
 
 
 def _wave_school_by_token(token: str) -> WaveSchool:
