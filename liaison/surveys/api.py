@@ -34,6 +34,7 @@ from .schemas import (
     WaveOut,
     WaveResultsOut,
 )
+from .vocabulary import WaveStatus
 
 router = Router(tags=["surveys"])
 
@@ -190,9 +191,31 @@ def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:
     }
 
 
+NOT_YET = "Results appear when the wave closes; until then only how many have responded (see progress)."
+
+
+def _not_yet(wave: Wave, wave_schools: list[WaveSchool]) -> dict[str, Any]:
+    nothing = {"respondents": None, "suppressed": False, "note": NOT_YET, "trust_index": None, "scales": []}
+    schools = [
+        {
+            **nothing,
+            "school": ws.school.uuid,
+            "school_name": ws.school.name,
+            "link": ws.uuid,
+            "groups": [],
+            "compared_with_previous": None,
+        }
+        for ws in wave_schools
+    ]
+    return {"wave": wave.uuid, "schools": schools, "all_schools_shown": nothing}
+
+
 @router.get("/surveys/waves/{uuid}/results", response={200: WaveResultsOut, **ERROR_RESPONSES})
 def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -> dict[str, Any]:
+    """Each school's results, once the wave has closed (no figure moves while it is open)."""
     wave = access.wave_get_for_user(request.user, uuid)
+    if wave.status != WaveStatus.CLOSED:
+        return _not_yet(wave, list(access.wave_schools_visible(request.user, wave)))
     results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
     schools = [
         {

@@ -34,6 +34,7 @@ from .vocabulary import BurstDecision, ItemKind, Scale, WaveStatus
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
+RESULTS_NOT_YET = "Results appear when the wave closes."
 BURST_ACCEPTED = "Accepted {size} held responses: they count when the wave closes."
 BURST_DISCARDED = "Discarded {size} held responses."
 ALLOWANCE_HELP = "the school's enrollment for student waves, the wave's own figure for family and staff waves"
@@ -166,6 +167,8 @@ def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
     """Every school's results and change since its previous wave; `?by=about_grade` (or race, sex)
     adds each school's subgroups."""
     wave = access.wave_get_for_user(request.user, uuid)
+    if wave.status != WaveStatus.CLOSED:
+        return HttpResponse(RESULTS_NOT_YET, status=409, content_type="text/plain; charset=utf-8")
     filters = SubgroupForm(request.GET)
     if not filters.is_valid():
         problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in filters.errors.items())
@@ -186,8 +189,10 @@ def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 @require_GET
 def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
-    """De-identified raw responses, for the wave's managers only."""
+    """De-identified raw responses, for the wave's managers only, once the wave has closed."""
     wave = access.wave_get_for_user(request.user, uuid, write=True)
+    if wave.status != WaveStatus.CLOSED:
+        return HttpResponse(RESULTS_NOT_YET, status=409, content_type="text/plain; charset=utf-8")
     wave_schools = list(access.wave_schools_visible(request.user, wave))
     answers = selectors.answers_by_wave_school([ws.pk for ws in wave_schools])
     by_school = {ws.school.name: answers[ws.pk] for ws in wave_schools}
