@@ -195,7 +195,13 @@ NOT_YET = "Results appear when the wave closes; until then only how many have re
 
 
 def _not_yet(wave: Wave, wave_schools: list[WaveSchool]) -> dict[str, Any]:
-    nothing = {"respondents": None, "suppressed": False, "note": NOT_YET, "trust_index": None, "scales": []}
+    nothing: dict[str, Any] = {
+        "respondents": None,
+        "suppressed": False,
+        "note": NOT_YET,
+        "trust_index": None,
+        "scales": [],
+    }
     schools = [
         {
             **nothing,
