@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,7 +31,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
-    "axes",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -43,6 +41,10 @@ INSTALLED_APPS = [
     "liaison.programs",
     "liaison.surveys",
     "liaison.insights",
+    "liaison.ratelimits",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "liaison.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -126,7 +128,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "liaison.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -144,14 +146,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-# Lock the account, not the address: a whole school often shares one NAT address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "liaison.accounts.views.lockout_response"
-AXES_VERBOSE = False
+# Lockout (liaison/accounts/lockout.py): browsers that signed in to an account before are never
+# locked out by failures from elsewhere; unknown browsers are, with growing delays.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_LOCKOUT_MAX_HOURS = env_int("LOGIN_LOCKOUT_MAX_HOURS", 24, minimum=1)
+# Failed sign-ins an hour from one address, from unknown browsers, across all accounts.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+DEVICE_TRUST_DAYS = env_int("DEVICE_TRUST_DAYS", 180, minimum=1)
 
 # --- HTTPS and browser security (on whenever DEBUG is off) -----------------
 HTTPS = env_bool("HTTPS", not DEBUG)
@@ -237,3 +239,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Client address and rate limits (liaison/ratelimits) ---------------------
+# Reverse proxies in front of Liaison whose X-Forwarded-For entries are believed (0: the header is
+# ignored and the connecting address is the client's). BEHIND_PROXY alone means one.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if env_bool("BEHIND_PROXY", False) else 0, minimum=0)
+# Rate-limit counters live in the database unless a Redis URL is given (redis://host:6379/0).
+RATE_LIMIT_REDIS_URL = env_str("RATE_LIMIT_REDIS_URL")
+
+# --- API tokens and sensitive actions (liaison/accounts/tokens.py, reauth.py) --
+# Days a new API token lasts unless its maker chooses otherwise (at most 365).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+if API_TOKEN_DAYS > 365:
+    raise ImproperlyConfigured(f"API_TOKEN_DAYS: must be at most 365, got {API_TOKEN_DAYS}")
+# Minutes after a sign-in (or a confirmed password) during which sensitive actions are allowed.
+REAUTH_MINUTES = env_int("REAUTH_MINUTES", 15, minimum=1)
+
+# --- Second factor (liaison/accounts/mfa.py) ----------------------------------
+# Roles that must set up a second factor: those that read student-level records (evaluators see
+# only suppressed aggregates). "platform_admin" means superusers. Empty: nobody is required to.
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES",
+    ["platform_admin", "agency_admin", "supervisor", "officer", "district_admin", "school_admin"],
+)
+# Days from a person's first sign-in that needs a second factor until they must have set one up.
+MFA_GRACE_DAYS = env_int("MFA_GRACE_DAYS", 7, minimum=0)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Liaison")

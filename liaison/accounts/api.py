@@ -13,11 +13,18 @@ from ninja.pagination import paginate
 
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from .models import ApiToken, AuditEntry
+from .models import ApiToken, AuditEntry, TokenAccess
 from .people_api import router as people_router
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
-from .tokens import api_token_get_for_user, api_token_issue, api_token_revoke, api_tokens_of
+from .tokens import (
+    MAX_TOKEN_DAYS,
+    api_token_get_for_user,
+    api_token_issue,
+    api_token_revoke,
+    api_tokens_of,
+    token_creation_refusal,
+)
 
 router = Router(tags=["accounts"])
 router.add_router("", people_router)
@@ -95,6 +102,8 @@ class ApiTokenOut(Schema):
     created_at: datetime.datetime
     last_used_at: datetime.datetime | None
     revoked_at: datetime.datetime | None
+    expires_at: datetime.datetime = Field(description="When it stops working, unless revoked before.")
+    access: TokenAccess = Field(description="`read`: GET requests only; `read_write`: anything you may do.")
 
 
 class ApiTokenCreatedOut(ApiTokenOut):
@@ -103,6 +112,10 @@ class ApiTokenCreatedOut(ApiTokenOut):
 
 class ApiTokenIn(Schema):
     name: str = Field(max_length=100, description="What will use it, to recognise it later.")
+    access: TokenAccess = Field(TokenAccess.READ, description="`read` (the default) or `read_write`.")
+    days: int | None = Field(
+        None, ge=1, le=MAX_TOKEN_DAYS, description="How many days it works (default 90, at most 365)."
+    )
 
 
 @router.get("/tokens", response={200: list[ApiTokenOut], **ERROR_RESPONSES})
@@ -113,9 +126,13 @@ def api_token_list(request: HttpRequest) -> QuerySet[ApiToken]:
 
 @router.post("/tokens", response={201: ApiTokenCreatedOut, **ERROR_RESPONSES})
 def api_token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
-    """A new token acting as you, with your roles."""
+    """A new token acting as you, with your roles. Only a browser session signed in within the last
+    few minutes may create one, never a token."""
+    refusal = token_creation_refusal(request)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     user: Any = request.user
-    row, token = api_token_issue(actor=user, user=user, name=payload.name)
+    row, token = api_token_issue(actor=user, user=user, name=payload.name, access=payload.access, days=payload.days)
     return Status(201, {**ApiTokenOut.from_orm(row).dict(), "token": token})
 
 

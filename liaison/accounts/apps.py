@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "liaison.accounts"
     label = "accounts"
     verbose_name = "Accounts and audit"
+
+    def ready(self) -> None:
+        from . import lockout, mfa, reauth  # noqa: F401  (connect their signal receivers)

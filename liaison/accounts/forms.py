@@ -7,8 +7,9 @@ from django import forms
 from liaison.directory.forms import AccessibleForm
 from liaison.directory.models import School
 
-from .models import AuditEntry, User
+from .models import AuditEntry, TokenAccess, User
 from .people import Place, people_choices
+from .tokens import TOKEN_DAY_CHOICES
 
 UNTIL_BEFORE_SINCE = "The end date is before the start date."
 
@@ -92,3 +93,49 @@ class ApiTokenForm(AccessibleForm):
         label="Name of the new token",
         help_text="What will use it, e.g. “phone app” or “county records export”.",
     )
+    access = forms.ChoiceField(
+        choices=TokenAccess.choices,
+        initial=TokenAccess.READ,
+        widget=forms.RadioSelect,
+        label="What it may do",
+        help_text="Read only suits reports and exports; only a program that records things needs read and write.",
+    )
+    days = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(days, f"{days} days") for days in TOKEN_DAY_CHOICES],
+        initial=90,
+        label="Works for",
+        help_text="After this it stops working; create a new one then.",
+    )
+
+
+WRONG_PASSWORD = "That is not your password."
+
+
+class ConfirmPasswordForm(AccessibleForm):
+    """The signed-in person proves they are still at the keyboard (accounts/reauth.py)."""
+
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(WRONG_PASSWORD)
+        return password
+
+
+class SecondFactorCodeForm(AccessibleForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

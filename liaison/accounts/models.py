@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -17,6 +18,19 @@ AUDIT_IS_APPEND_ONLY = "Audit entries cannot be changed or deleted."
 
 class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When a person whose roles need a second factor must have set one up (mfa.py); started at the
+    # first sign-in that needed it.
+    mfa_grace_until = models.DateTimeField(null=True, blank=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way a password is set (changed, reset, by an admin, a command) passes here with
+        # _password filled in: a stolen token must not outlive the password it was made under.
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import api_tokens_revoke_all
+
+            api_tokens_revoke_all(user=self, reason="the password changed")
 
 
 # Which scope column each role must fill; the others stay empty.
@@ -75,8 +89,17 @@ class Membership(models.Model):
             raise ValidationError({"agency": MEMBERSHIP_SCOPE_MISMATCH.format(scope="agency or district")})
 
 
+class TokenAccess(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
 class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 digest is stored; the token is shown once."""
+    """A bearer token. Only its SHA-256 digest is stored; the token is shown once.
+
+    It works until `expires_at` (chosen at creation, at most API_TOKEN_MAX_DAYS ahead) unless revoked
+    first; a read-only token is refused any request that is not GET, HEAD or OPTIONS.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -86,9 +109,28 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    access = models.CharField(max_length=16, choices=TokenAccess.choices)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+
+class SignInLock(models.Model):
+    """Failed sign-ins to one account from browsers that have not signed in to it before (lockout.py).
+
+    Only such browsers are locked out: one that signed in to the account before carries a device
+    cookie and is judged by its own failures, so nobody can lock the owner out from elsewhere.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sign_in_lock")
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.failures} failure(s), locked until {self.locked_until or '—'}"
 
 
 class AuditEntry(models.Model):

@@ -8,7 +8,6 @@ people added without a password receive (accounts/invitations.py).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from liaison.lib import throttle
+from liaison.ratelimits import store
+from liaison.ratelimits.client import client_address
 
 from .audit import audit_record
 from .models import User
@@ -41,11 +41,6 @@ class ResetOrInvitationForm(PasswordResetForm):
         return (user for user in active if user.email.casefold() == email.casefold())
 
 
-def _hashed(value: str) -> str:
-    """Cache keys hold addresses only hashed (they expire within the hour)."""
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     """Rate-limited: a few links an hour per e-mail address (more are silently not sent, so the page
     still says nothing about the address), and a limit per client address (answered with 429)."""
@@ -57,12 +52,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_sent")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        address = self.request.META.get("REMOTE_ADDR", "") or "unknown"
-        if not throttle.allow(f"reset-from:{_hashed(address)}", limit=RESETS_PER_CLIENT, seconds=RESET_WINDOW):
+        address = client_address(self.request)
+        if not store.allow(f"reset-from:{address}", limit=RESETS_PER_CLIENT, window_seconds=RESET_WINDOW):
             form.add_error(None, TOO_MANY_RESETS)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         email = form.cleaned_data["email"].casefold()
-        if not throttle.allow(f"reset-to:{_hashed(email)}", limit=RESETS_PER_EMAIL, seconds=RESET_WINDOW):
+        if not store.allow(f"reset-to:{email}", limit=RESETS_PER_EMAIL, window_seconds=RESET_WINDOW):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 

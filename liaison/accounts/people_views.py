@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liaison.directory.forms import add_service_errors
 
-from . import people
+from . import mfa, people
 from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
 from .invitations import membership_invitation_send
+from .lockout import UNLOCKED, locked_user_ids, sign_in_unlock
 from .models import Membership
 
 T = TypeVar("T")
@@ -84,10 +85,15 @@ def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
         actions.append(("Add an officer", reverse("directory:officer_create", args=[uuid])))
     found = people.people_at(place)
     editable = people.people_editable(request.user, place, [p.user for p in found])
+    locked = locked_user_ids([p.user.pk for p in found])
+    with_factor = mfa.users_with_factor([p.user.pk for p in found])
     context = {
         "place": place,
         "place_url": _place_url(place),
-        "people": [(person, person.user.pk in editable) for person in found],
+        "people": [
+            (person, person.user.pk in editable, locked.get(person.user.pk), person.user.pk in with_factor)
+            for person in found
+        ],
         "actions": actions,
     }
     return render(request, "accounts/people.html", context)
@@ -190,3 +196,34 @@ def person_edit(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) ->
     if request.method == "GET" and not people.person_editable(request.user, place, user):
         raise PermissionDenied(people.NOT_ONLY_HERE.format(name=_name(user)))
     return _form_page(request, place, form, title=f"Edit {_name(user)}", submit="Save")
+
+
+@login_required
+@require_POST
+def person_unlock(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
+    """Lift a sign-in lock on someone who holds a role here (after checking with them)."""
+    place = people.place_get_for_user(request.user, kind, uuid)
+    user = people.people_choices(place).filter(uuid=user_uuid).first()
+    if user is None:
+        raise Http404
+    sign_in_unlock(actor=request.user, user=user, agency_id=place.agency_id, district_id=place.district_id)
+    messages.success(request, UNLOCKED.format(name=_name(user)))
+    return redirect(_people_url(place))
+
+
+MFA_RESET_DONE = "Reset {name}'s second factor: they set up a new one at their next sign-in, and were told by e-mail."
+
+
+@login_required
+@require_POST
+def person_mfa_reset(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
+    """Clear a lost second factor, for those whose every role is here (as for their e-mail address)."""
+    place = people.place_get_for_user(request.user, kind, uuid)
+    user = people.people_choices(place).filter(uuid=user_uuid).first()
+    if user is None:
+        raise Http404
+    if not people.person_editable(request.user, place, user):
+        raise PermissionDenied(people.NOT_ONLY_HERE.format(name=_name(user)))
+    mfa.mfa_reset(actor=request.user, user=user, agency_id=place.agency_id, district_id=place.district_id)
+    messages.success(request, MFA_RESET_DONE.format(name=_name(user)))
+    return redirect(_people_url(place))

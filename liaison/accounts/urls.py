@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import password_views, people_views, views
+from . import mfa_views, password_views, people_views, views
 
 app_name = "accounts"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("no-access/", views.no_access, name="no_access"),
     # --- your account and password ---
     path("account/", views.account, name="account"),
+    path("account/confirm/", views.confirm, name="confirm"),
+    path("account/second-factor/", mfa_views.verify, name="mfa_verify"),
+    path("account/authenticator/", mfa_views.totp_setup, name="mfa_totp"),
     path("account/tokens/new/", views.api_token_new, name="api_token_new"),
     path("account/tokens/<uuid:uuid>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),
@@ -26,6 +29,16 @@ urlpatterns = [
     path("people/<str:kind>/<uuid:uuid>/new/", people_views.person_add, name="person_add"),
     path("people/<str:kind>/<uuid:uuid>/grant/", people_views.role_grant, name="role_grant"),
     path("people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/", people_views.person_edit, name="person_edit"),
+    path(
+        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/unlock/",
+        people_views.person_unlock,
+        name="person_unlock",
+    ),
+    path(
+        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/second-factor/reset/",
+        people_views.person_mfa_reset,
+        name="person_mfa_reset",
+    ),
     path("roles/<uuid:uuid>/remove/", people_views.membership_remove, name="membership_remove"),
     path("roles/<uuid:uuid>/invitation/", people_views.invitation_resend, name="invitation_resend"),
     # --- audit log ---

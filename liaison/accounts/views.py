@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,37 +14,51 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
+from liaison.ratelimits import store
 
-from .forms import ApiTokenForm, AuditFilterForm
+from . import mfa
+from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm, SecondFactorCodeForm
+from .lockout import device_cookie_set
 from .people import places_managed_by
+from .reauth import session_mark_verified
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
-from .tokens import api_token_get_for_user, api_token_issue, api_token_revoke, api_tokens_of
+from .tokens import (
+    api_token_get_for_user,
+    api_token_issue,
+    api_token_revoke,
+    api_tokens_of,
+    token_creation_refusal,
+)
 
 TOKEN_REVOKED = "Revoked the token {prefix}… “{name}”: it no longer works."
-LOCKED_OUT = (
-    "Too many failed sign-in attempts for this account. "
-    "Wait {minutes} minutes and try again, or ask your administrator to unlock it."
-)
+CONFIRM_TO_CREATE_TOKEN = "Confirm your password to create a token; then create it again."
 
 
 class LoginView(auth_views.LoginView):
+    """Django's sign-in, behind the lockout gate (lockout.py); a signed-in browser is trusted after."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        device_cookie_set(self.request, response, form.get_user())
+        return response
 
-def lockout_response(
-    request: HttpRequest, response: Any = None, credentials: Any = None, *args: Any, **kwargs: Any
-) -> HttpResponse:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = AuthenticationForm(request)
-    context = {"form": form, "locked_message": LOCKED_OUT.format(minutes=minutes)}
-    return render(request, "accounts/login.html", context, status=429)
+    def form_invalid(self, form: Any) -> HttpResponse:
+        refusal = getattr(self.request, "sign_in_refusal", None)
+        if refusal is None:
+            return super().form_invalid(form)
+        context = self.get_context_data(form=AuthenticationForm(self.request), locked_message=refusal.message)
+        return self.render_to_response(context, status=429)
 
 
 def _landing_url(user: Any) -> str:
@@ -90,6 +103,11 @@ def account(request: HttpRequest) -> HttpResponse:
         "roles": sorted(roles),
         "places": places_managed_by(request.user),
         "tokens": api_tokens_of(request.user),
+        "now": timezone.now(),
+        "mfa_enrolled": mfa.mfa_enrolled(request.user),
+        "mfa_required": mfa.mfa_required(request.user),
+        "recovery_codes_left": mfa.recovery_codes_left(request.user),
+        "mfa_grace_ends": mfa.session_grace_ends(request),
         "token_form": ApiTokenForm(),
     }
     return render(request, "accounts/account.html", context)
@@ -100,11 +118,17 @@ def account(request: HttpRequest) -> HttpResponse:
 def api_token_new(request: HttpRequest) -> HttpResponse:
     """Shows the new token once, in this response (never in a message or a redirect, which would
     keep it in the session)."""
+    if token_creation_refusal(request) is not None:
+        messages.info(request, CONFIRM_TO_CREATE_TOKEN)
+        return redirect(f"{reverse('accounts:confirm')}?next={reverse('accounts:account')}%23api-tokens")
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
             user: Any = request.user  # login_required: never anonymous here
-            row, token = api_token_issue(actor=user, user=user, name=form.cleaned_data["name"])
+            data = form.cleaned_data
+            row, token = api_token_issue(
+                actor=user, user=user, name=data["name"], access=data["access"], days=data["days"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -149,3 +173,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(at__date__lte=data["until"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+CONFIRMS_PER_QUARTER_HOUR = 5
+TOO_MANY_CONFIRMS = "Too many attempts. Wait a quarter of an hour and try again."
+
+
+@login_required
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm the password of the signed-in person, then go back to where they were."""
+    initial = {"next": request.GET.get("next", "")}
+    enrolled = mfa.mfa_enrolled(request.user)
+    form: Any = (
+        SecondFactorCodeForm(request.POST or None, initial=initial)
+        if enrolled
+        else ConfirmPasswordForm(request.POST or None, user=request.user, initial=initial)
+    )
+    if request.method == "POST":
+        if not store.allow(f"confirm:{request.user.pk}", limit=CONFIRMS_PER_QUARTER_HOUR, window_seconds=900):
+            form.add_error(None, TOO_MANY_CONFIRMS)
+            return render(request, "accounts/confirm.html", {"form": form}, status=429)
+        if enrolled and form.is_valid() and not mfa.mfa_verify(request, form.cleaned_data["code"]):
+            form.add_error("code", mfa.WRONG_CODE)
+        if form.is_valid():
+            session_mark_verified(request)
+            target = form.cleaned_data["next"]
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+            return redirect(target if target and safe else reverse("accounts:account"))
+        return render(request, "accounts/confirm.html", {"form": form}, status=400)
+    return render(request, "accounts/confirm.html", {"form": form})

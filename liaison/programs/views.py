@@ -28,8 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, district_get_for_user, districts_visible_to
 from liaison.directory.models import Agency, Officer, School
-from liaison.lib import throttle
 from liaison.lib.school_years import school_year_days, school_year_of
+from liaison.ratelimits import store
+from liaison.ratelimits.client import client_address
 
 from . import access, calendars, charts, exports, feeds, forms, selectors, services
 from .models import CalendarFeed, LiaisonMeeting, MentoringRelationship, Session
@@ -343,10 +344,6 @@ def session_undeliver(request: HttpRequest, uuid: Any) -> HttpResponse:
 # --- the teacher's feedback link (no sign-in) ------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The session's own link: rating and comment, editable through the same link. CSRF-protected
@@ -373,8 +370,10 @@ def _feedback(request: HttpRequest, session: Session, token: str) -> HttpRespons
         "open": session.status == SessionStatus.DELIVERED,
     }
     if request.method == "POST":
-        allowed = throttle.allow(f"feedback:{token}", limit=FEEDBACK_LIMIT, seconds=FEEDBACK_WINDOW) and throttle.allow(
-            f"feedback-ip:{_client_address(request)}", limit=FEEDBACK_LIMIT * 3, seconds=FEEDBACK_WINDOW
+        allowed = store.allow(
+            f"feedback:{token}", limit=FEEDBACK_LIMIT, window_seconds=FEEDBACK_WINDOW
+        ) and store.allow(
+            f"feedback-ip:{client_address(request)}", limit=FEEDBACK_LIMIT * 3, window_seconds=FEEDBACK_WINDOW
         )
         if not allowed:
             context["error"] = FEEDBACK_TOO_MANY
@@ -480,7 +479,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     found = CalendarFeed.objects.select_related("officer__user", "school").filter(token=token).first()
     if found is None:
         raise Http404("Not found.")
-    if not throttle.allow(f"feed:{token}", limit=FEED_LIMIT, seconds=FEED_WINDOW):
+    if not store.allow(f"feed:{token}", limit=FEED_LIMIT, window_seconds=FEED_WINDOW):
         return HttpResponse("Too many requests.", status=429, content_type="text/plain")
     since = _today() - datetime.timedelta(days=feeds.FEED_HISTORY_DAYS)
     sessions = Session.objects.filter(starts_on__gte=since).select_related("school", "curriculum", "officer__user")

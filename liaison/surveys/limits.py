@@ -6,9 +6,11 @@ allowance is the school's enrollment for a student wave (a whole school may answ
 from one shared address), the wave owner's figure for family and staff waves. No address is counted
 or stored: the counters key on the link alone.
 
-The counts live in the database (`SubmissionCounter`), so every worker and process shares them and a
-restart does not clear them. `count_hit` is the one function that touches that store: the shared
-rate-limit store of the sign-in work replaces it there.
+The allowance is counted in the application's shared rate-limit store (liaison/ratelimits/store.py):
+every worker and process shares it and a restart does not clear it.
+
+Spent form tokens are kept apart, in `SubmissionCounter` (`count_hit`): a token must stay spent for
+as long as it is valid, and that store's fixed windows would forget it at a window's edge.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from django.db import connection, transaction
 
 from liaison.directory.models import Enrollment
+from liaison.ratelimits import store
 
 from .models import SubmissionCounter, WaveSchool
 from .vocabulary import Audience
@@ -28,7 +31,7 @@ SWEEP_GRACE = 86400
 
 
 def count_hit(key: str, *, seconds: int, now: float | None = None) -> int:
-    """Add one to the counter `key` in the current window of `seconds`; return the count so far.
+    """Add one to the counter `key` in the window of `seconds` holding `now`; return the count so far.
 
     One statement (insert or add one, returning the sum), so two workers never both read the old count."""
     now = time.time() if now is None else now
@@ -62,6 +65,6 @@ def hourly_allowance(wave_school: WaveSchool) -> int:
     return int(wave.hourly_allowance)
 
 
-def within_allowance(wave_school: WaveSchool, *, now: float | None = None) -> bool:
+def within_allowance(wave_school: WaveSchool) -> bool:
     """Count one response at the link; False once the link is beyond its allowance this hour."""
-    return count_hit(f"survey-link:{wave_school.token}", seconds=WINDOW, now=now) <= hourly_allowance(wave_school)
+    return store.allow(f"survey-link:{wave_school.token}", limit=hourly_allowance(wave_school), window_seconds=WINDOW)

@@ -109,3 +109,15 @@ def test_a_token_cannot_read_beyond_its_users_scope(world):
 def test_a_supervisors_token_is_refused_the_audit_log_like_the_supervisor(world):
     token = create_token("supervisor")
     assert get("/api/v1/accounts/audit", token).status_code == 403
+
+
+def test_the_command_makes_a_read_only_token_with_a_chosen_lifetime(world):
+    out = StringIO()
+    call_command("create_api_token", "officer", "--access", "read", "--days", "7", stdout=out)
+    row = ApiToken.objects.get(prefix=out.getvalue().strip()[:8])
+    assert row.access == "read" and 6 <= (row.expires_at - row.created_at).days <= 7
+
+
+def test_the_command_names_a_lifetime_beyond_a_year(world):
+    with pytest.raises(CommandError, match="1 to 365 days"):
+        call_command("create_api_token", "officer", "--days", "400", stdout=StringIO())

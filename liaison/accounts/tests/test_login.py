@@ -1,4 +1,4 @@
-"""Signing in and out: the form, lockout after repeated failures (django-axes), session lifetime."""
+"""Signing in and out: the form, lockout and spraying limits (accounts/lockout.py), session lifetime."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
-from liaison.accounts.views import LOCKED_OUT
+from liaison.accounts.lockout import DEVICE_COOKIE, account_locked_out
 from liaison.conftest import PASSWORD
 
 LOGIN = "/accounts/login/"
@@ -18,7 +19,7 @@ WRONG = "not-the-password"
 
 
 def sign_in(client, username: str, password: str = PASSWORD):
-    """Through the form, as a person does: axes only sees attempts that carry the request."""
+    """Through the form, as a person does."""
     return client.post(LOGIN, {"username": username, "password": password})
 
 
@@ -28,10 +29,6 @@ def signed_in(client) -> bool:
 
 def fail(client, username: str, times: int) -> list[int]:
     return [sign_in(client, username, WRONG).status_code for _ in range(times)]
-
-
-def locked_message() -> str:
-    return LOCKED_OUT.format(minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 
 
 @pytest.fixture
@@ -71,23 +68,37 @@ def test_a_signed_in_user_visiting_the_login_page_goes_home(client, world):
     assert response.url == "/"
 
 
-# --- lockout -------------------------------------------------------------------------------
+# --- lockout: unknown browsers only, growing delays (accounts/lockout.py) ---------------------------
 
 
-def test_five_wrong_passwords_lock_the_account(client, world):
-    assert settings.AXES_FAILURE_LIMIT == 5
+def test_five_wrong_passwords_from_an_unknown_browser_lock_the_account(client, world):
+    assert settings.LOGIN_FAILURE_LIMIT == 5
     assert fail(client, "agency_admin", 4) == [200] * 4
     response = sign_in(client, "agency_admin", WRONG)
-    assert response.status_code == 429
-    assert locked_message() in response.content.decode()
-
-
-def test_a_locked_account_cannot_sign_in_even_with_the_right_password(client, world):
-    fail(client, "agency_admin", 5)
-    response = sign_in(client, "agency_admin")
-    assert response.status_code == 429
-    assert locked_message() in response.content.decode()
+    assert response.status_code == 200
+    locked = sign_in(client, "agency_admin")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins to this account" in locked.content.decode()
     assert not signed_in(client)
+
+
+def test_an_attacker_cannot_lock_the_owner_out_of_their_own_browser(client, world):
+    """The weakness: five wrong passwords for kfpd.fisk from anywhere locked the real owner out."""
+    owner = Client()
+    assert sign_in(owner, "agency_admin").status_code == 302
+    owner.post(LOGOUT)
+    attacker = Client()
+    fail(attacker, "agency_admin", 12)
+    assert sign_in(attacker, "agency_admin").status_code == 429
+    assert sign_in(owner, "agency_admin").status_code == 302
+
+
+def test_a_trusted_browser_that_keeps_failing_is_trusted_no_more(client, world):
+    assert sign_in(client, "agency_admin").status_code == 302
+    client.post(LOGOUT)
+    fail(client, "agency_admin", settings.LOGIN_FAILURE_LIMIT)  # its own failures
+    fail(client, "agency_admin", settings.LOGIN_FAILURE_LIMIT)  # now as an unknown browser
+    assert sign_in(client, "agency_admin").status_code == 429
 
 
 def test_the_lock_holds_the_account_not_the_address_it_came_from(client, world):
@@ -95,34 +106,96 @@ def test_the_lock_holds_the_account_not_the_address_it_came_from(client, world):
     assert sign_in(client, "supervisor").status_code == 302
 
 
-def test_a_locked_account_is_still_locked_just_before_the_cool_off_ends(client, world, clock):
+def test_each_new_lock_lasts_twice_as_long(client, world, clock):
+    first = datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     fail(client, "agency_admin", 5)
-    clock.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1))
-    assert sign_in(client, "agency_admin").status_code == 429
-
-
-def test_a_locked_account_signs_in_again_once_the_cool_off_has_passed(client, world, clock):
-    fail(client, "agency_admin", 5)
-    clock.shift(settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1))
-    assert sign_in(client, "agency_admin").status_code == 302
-    assert signed_in(client)
-
-
-def test_trying_again_while_locked_restarts_the_wait(client, world, clock):
-    """Axes counts the cool-off from the latest failed attempt, as the lockout message says."""
-    fail(client, "agency_admin", 5)
-    clock.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1))
+    clock.shift(first - datetime.timedelta(minutes=1))
     assert sign_in(client, "agency_admin").status_code == 429
     clock.shift(datetime.timedelta(minutes=2))
-    assert sign_in(client, "agency_admin").status_code == 429
+    fail(client, "agency_admin", 5)  # the first lock is over; five more failures lock it again
+    clock.shift(first + datetime.timedelta(minutes=1))
+    assert sign_in(client, "agency_admin").status_code == 429  # 30 minutes this time
+    clock.shift(first)
+    assert sign_in(client, "agency_admin").status_code == 302
+
+
+def test_a_locked_account_signs_in_again_once_the_lock_has_passed(client, world, clock):
+    fail(client, "agency_admin", 5)
+    clock.shift(datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1))
+    assert sign_in(client, "agency_admin").status_code == 302
+    assert signed_in(client)
 
 
 def test_a_successful_sign_in_forgets_the_earlier_failures(client, world):
     assert fail(client, "agency_admin", 4) == [200] * 4
     assert sign_in(client, "agency_admin").status_code == 302
     client.post(LOGOUT)
+    client.cookies.pop(DEVICE_COOKIE)
     assert fail(client, "agency_admin", 4) == [200] * 4
     assert sign_in(client, "agency_admin").status_code == 302
+
+
+def test_a_made_up_name_locks_like_a_real_one(client, world):
+    """A lock must not tell a stranger which usernames exist."""
+    fail(client, "kfpd.nobody", 5)
+    response = sign_in(client, "kfpd.nobody")
+    assert response.status_code == 429
+    assert "Too many failed sign-ins to this account" in response.content.decode()
+
+
+def test_a_forged_device_cookie_is_ignored(client, world):
+    client.cookies[DEVICE_COOKIE] = '[[1, "made-up"]]'
+    fail(client, "agency_admin", 5)
+    assert sign_in(client, "agency_admin").status_code == 429
+
+
+def test_the_admin_has_no_login_of_its_own_to_get_round_the_lock(client, world):
+    fail(client, "platform_admin", 5)
+    client.post("/admin/login/", {"username": "platform_admin", "password": PASSWORD})
+    assert not signed_in(client)
+
+
+def test_a_new_lock_is_announced_with_a_signal(client, world):
+    heard = []
+    account_locked_out.connect(lambda **kw: heard.append(kw["user"].username), weak=False, dispatch_uid="t")
+    try:
+        fail(client, "agency_admin", 5)
+    finally:
+        account_locked_out.disconnect(dispatch_uid="t")
+    assert heard == ["agency_admin"]
+
+
+# --- password spraying: failures per address, across accounts ----------------------------------------
+
+
+def test_one_address_spraying_passwords_across_accounts_is_stopped(client, world, settings):
+    """The weakness: one address tried 48 passwords across 12 accounts unhindered."""
+    names = [f"kfpd.person{n}" for n in range(12)]
+    answers = [sign_in(Client(), name, f"Summer202{n}!").status_code for n in range(4) for name in names]
+    assert answers.count(429) >= 48 - settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert sign_in(client, "supervisor").status_code == 429
+
+
+def test_a_school_behind_one_address_is_not_stopped_by_its_own_typos(world, settings):
+    """Everyone's usual browser is trusted for their account, so strangers' failures cannot block them."""
+    usual = {}
+    for role in ("supervisor", "officer", "agency_admin"):
+        usual[role] = Client()
+        assert sign_in(usual[role], role).status_code == 302
+        usual[role].post(LOGOUT)
+    for _ in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        sign_in(Client(), "someone", WRONG)
+    for role, browser in usual.items():
+        sign_in(browser, role, WRONG)  # a typo at the start of the shift
+        assert sign_in(browser, role).status_code == 302
+
+
+def test_behind_a_proxy_the_address_limit_counts_each_client(world, settings):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        Client(HTTP_X_FORWARDED_FOR="198.51.100.7").post(LOGIN, {"username": "x", "password": WRONG})
+    elsewhere = Client(HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert elsewhere.post(LOGIN, {"username": "supervisor", "password": PASSWORD}).status_code == 302
 
 
 # --- sessions ------------------------------------------------------------------------------

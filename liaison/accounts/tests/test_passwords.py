@@ -38,7 +38,7 @@ def choose_password(client: Client, link: str, password: str = NEW_PASSWORD):
 
 
 def can_sign_in(username: str, password: str) -> bool:
-    """Through the login form, as a person does (axes needs the request)."""
+    """Through the login form, as a person does."""
     client = Client()
     client.post(reverse("accounts:login"), {"username": username, "password": password})
     return "_auth_user_id" in client.session
@@ -109,6 +109,29 @@ def test_one_client_asking_for_many_addresses_is_stopped(client, world, mailoutb
     refused = client.post(RESET, {"email": "one-more@example.org"})
     assert refused.status_code == 429
     assert TOO_MANY_RESETS in refused.content.decode()
+
+
+def test_behind_a_proxy_one_busy_client_does_not_stop_another(client, world, mailoutbox, settings):
+    """Behind a reverse proxy every request connects from the proxy: the limit is per real client."""
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(RESETS_PER_CLIENT + 1):
+        client.post(RESET, {"email": f"someone{n}@example.org"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert (
+        client.post(RESET, {"email": "x@example.org"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    )
+    other = client.post(RESET, {"email": "y@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    assert other.status_code == 302
+
+
+def test_the_reset_limit_survives_a_restart_and_holds_across_workers(client, world, mailoutbox):
+    """The count lives in the shared store, not in a worker's memory: clearing the cache changes nothing."""
+    from django.core.cache import cache
+
+    for n in range(RESETS_PER_CLIENT):
+        client.post(RESET, {"email": f"someone{n}@example.org"})
+    cache.clear()
+    assert client.post(RESET, {"email": "one-more@example.org"}).status_code == 429
 
 
 def test_changing_ones_own_password_needs_the_old_one(page_as, world):

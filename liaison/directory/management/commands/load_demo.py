@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.accounts.demo import mfa_demo_load
 from liaison.agreements.demo import agreements_demo_load
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             programs_demo_load(actor=admin, today=today)
             surveys = surveys_demo_load(actor=admin, today=today)
             insights_demo_load(actor=admin, today=today)
+            mfa_demo_load(showing_the_flow=admin.username)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "

@@ -1,0 +1,90 @@
+"""Pages for the second factor: the code at sign-in, and setting up an authenticator app (rules in mfa.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from liaison.ratelimits import store
+
+from . import mfa
+from .forms import SecondFactorCodeForm
+from .reauth import session_recently_verified
+
+CODES_PER_QUARTER_HOUR = 10
+TOO_MANY_CODES = "Too many codes tried. Wait a quarter of an hour and try again."
+
+
+def _next_url(request: HttpRequest, target: str) -> str:
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and safe else reverse("home")
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    return not store.allow(f"mfa-code:{request.user.pk}", limit=CODES_PER_QUARTER_HOUR, window_seconds=900)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if not mfa.session_must_verify(request):
+        return redirect(_next_url(request, request.GET.get("next", "")))
+    form = SecondFactorCodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST":
+        if _over_limit(request):
+            form.add_error(None, TOO_MANY_CODES)
+            return render(request, "accounts/mfa_verify.html", {"form": form}, status=429)
+        if form.is_valid() and mfa.mfa_verify(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request, form.cleaned_data["next"]))
+        if form.is_valid():
+            form.add_error("code", mfa.WRONG_CODE)
+        return render(request, "accounts/mfa_verify.html", {"form": form}, status=400)
+    return render(request, "accounts/mfa_verify.html", {"form": form})
+
+
+def _secret(device: Any) -> str:
+    """The key as an app's "enter a setup key" field wants it: base32, in groups of four."""
+    from base64 import b32encode
+
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Scan the code (or type the key) into an authenticator app, then give one code from it."""
+    user: Any = request.user
+    if mfa.mfa_enrolled(user) and not session_recently_verified(request):
+        return redirect(f"{reverse('accounts:confirm')}?next={reverse('accounts:mfa_totp')}")
+    device = mfa.totp_pending_device(user)
+    form = SecondFactorCodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    status = 200
+    if request.method == "POST":
+        if _over_limit(request):
+            form.add_error(None, TOO_MANY_CODES)
+            status = 429
+        elif form.is_valid():
+            codes = mfa.totp_confirm(request, form.cleaned_data["code"])
+            if codes is not None:
+                done = {"codes": codes, "next": _next_url(request, form.cleaned_data["next"])}
+                return render(request, "accounts/mfa_recovery_codes.html", done)
+            form.add_error("code", mfa.WRONG_CODE)
+            status = 400
+        else:
+            status = 400
+    context: dict[str, Any] = {
+        "form": form,
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title="Set-up code"),
+        "secret": _secret(device),
+        "grace_ends": mfa.session_grace_ends(request),
+    }
+    return render(request, "accounts/mfa_totp.html", context, status=status)
