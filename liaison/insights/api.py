@@ -41,6 +41,9 @@ class EquityGroupOut(Schema):
     flagged: bool
     reference: bool
     suppressed: bool
+    index_suppressed: bool = Field(
+        description="True: the RRI, interval, flag and finding are hidden, because a count they are computed from is."
+    )
     finding: str = Field(
         description="The row in words, as on the page; empty for the reference, unknown and hidden rows."
     )
@@ -107,7 +110,7 @@ class CrdcKindOut(Schema):
     instances: int | None = Field(description="In the officers' records; null when suppressed (1 to 9).")
     school_reported: int | None = Field(description="What the school itself reported; null when not entered or hidden.")
     gap: int | None = Field(description="Officers' records minus the school's report.")
-    without_student_key: int
+    without_student_key: int | None = Field(description="Actions lacking a student key; null when suppressed.")
     students_collected: bool = Field(description="False when an action lacks a student key: no unique counts.")
     students: int | None
     splits: dict[str, dict[str, int | None]] = Field(

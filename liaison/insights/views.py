@@ -152,10 +152,11 @@ def _cell(value: int | None, *, collected: bool) -> str | int:
     return "suppressed" if value is None else value
 
 
-def _reported_cell(school: SchoolCounts, value: int | None) -> str | int:
+def _reported_cell(school: SchoolCounts, kind: str) -> str | int:
+    value = school.school_reported(kind)
     if value is not None:
         return value
-    return "suppressed" if school.reported is not None and school.suppressed else ""
+    return "suppressed" if kind in school.hidden_reported else ""
 
 
 def _gap_cell(school: SchoolCounts, kind: str) -> str | int:
@@ -173,9 +174,8 @@ def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> Htt
         for kind, _, _ in KINDS:
             found = school.kinds[kind]
             collected = found.students.collected
-            reported = school.school_reported(kind)
-            row += [_cell(found.instances, collected=True), _reported_cell(school, reported), _gap_cell(school, kind)]
-            row.append(found.without_key)
+            row += [_cell(found.instances, collected=True), _reported_cell(school, kind), _gap_cell(school, kind)]
+            row.append(_cell(found.without_key, collected=True))
             row.append(_cell(found.students.total, collected=collected))
             row += [
                 _cell(found.students.splits[split][value], collected=collected)

@@ -178,7 +178,8 @@ def _row(
 def _structure(
     table: Table, index: Mapping[Key, int], hidden: frozenset[Key], component: list[Key]
 ) -> tuple[list[list[float]], list[float], list[list[float]], list[float]]:
-    """The constraints an attacker has with no figure but the zeros: shown non-zero cells released."""
+    """The constraints an attacker has with no figure but the zeros: shown non-zero cells released,
+    and of the bands only those that state structure (students <= actions), not a figure."""
     members = set(component)
     near = {key for keys in _linear_groups(table) if members.intersection(keys) for key in keys} - members
     zeros = {key: 0.0 for key in table.cells if key not in members and table.cells[key] == 0}
@@ -186,19 +187,21 @@ def _structure(
     wide = dict(index)
     for key in free:
         wide.setdefault(key, len(wide))
-    eq_rows, eq_rhs, _, _ = _constraints(_without_bands(table), wide, zeros)
+    eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(_structural(table), wide, zeros)
     # the released cells become extra variables (>= 1, as the non-zero figures they are)
-    extra = len(wide) - len(index)
-    bounds_rows = [[0.0] * len(wide) for _ in range(extra)]
-    for i, key in enumerate(free):
-        bounds_rows[i][wide[key]] = -1.0
-    return eq_rows, eq_rhs, bounds_rows, [-1.0] * extra
+    for key in free:
+        row = [0.0] * len(wide)
+        row[wide[key]] = -1.0
+        ub_rows.append(row)
+        ub_rhs.append(-1.0)
+    return eq_rows, eq_rhs, ub_rows, ub_rhs
 
 
-def _without_bands(table: Table) -> Table:
+def _structural(table: Table) -> Table:
     from .disclosure import Table as TableType
 
-    return TableType(cells=table.cells, relations=table.relations, unpublished=table.unpublished)
+    bands = [band for band in table.bands if band.low in (None, 0) and band.high in (None, 0)]
+    return TableType(cells=table.cells, relations=table.relations, unpublished=table.unpublished, bands=bands)
 
 
 def _range(
