@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from liaison.directory.models import School
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import Disability, RaceEthnicity, Sex, YesNoUnknown
-from liaison.lib.school_years import school_year_days
 from liaison.lib.disclosure import Release, Table
+from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
 from .disclosure import at_most_each, crdc_kind_cells, release
@@ -138,10 +138,14 @@ def crdc_table(counts: list[SchoolCounts]) -> Table:
                 instances=found.instances or 0,
                 without_key=found.without_key or 0,
                 students=found.students.total if found.students.collected else None,
-                splits={split: {v: c or 0 for v, c in values.items()} for split, values in found.students.splits.items()},
+                splits={
+                    split: {v: c or 0 for v, c in values.items()} for split, values in found.students.splits.items()
+                },
                 reported=school.reported_value(kind),
             )
-        at_most_each(table, [((school.school.pk, "arrested", "instances"), (school.school.pk, "referred", "instances"))])
+        at_most_each(
+            table, [((school.school.pk, "arrested", "instances"), (school.school.pk, "referred", "instances"))]
+        )
     return table
 
 
@@ -150,7 +154,9 @@ def _disclosed(counts: list[SchoolCounts]) -> list[SchoolCounts]:
     return [
         replace(
             school,
-            kinds={kind: _kind_released(released, (school.school.pk, kind), found) for kind, found in school.kinds.items()},
+            kinds={
+                kind: _kind_released(released, (school.school.pk, kind), found) for kind, found in school.kinds.items()
+            },
             hidden_reported=frozenset(
                 kind for kind in school.kinds if released.is_hidden((school.school.pk, kind, "reported"))
             ),
