@@ -2,16 +2,16 @@
 
 Shown only when the MOU's parties chose to (Agreement.figures_published). Contacts and classes are
 counts of the officers' work, shown as they are. Everything about enforcement concerns students, so
-it follows the small-cell rule (liaison/lib/suppression.py): counts of 1 to 9 are hidden, with a
-complement in a breakdown; a sum of cells (referrals, arrests) is hidden when any of its cells is, so
-it cannot give one away; the share within the MOU is given only when neither side is 1 to 9. Voided records are
+it passes the disclosure engine (liaison/lib/disclosure.py): the actions by type, their total, the
+referrals (a sum of types) and the arrests are one table, with the actions judged within the MOU and
+the rest as a second split of the total, so that the share within the MOU is shown only when neither
+side is hidden, and positive contacts per action only when the total is shown. Voided records are
 left out. No page here shows a school's enforcement actions apart, a student or an officer.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -25,8 +25,8 @@ from liaison.directory.models import School
 from liaison.directory.selectors import agency_today
 from liaison.interactions.models import DailyRollup, EnforcementDetail
 from liaison.interactions.vocabulary import POSITIVE_KINDS, REFERRAL_ACTIONS, ActionType
+from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days, school_year_of
-from liaison.lib.suppression import MIN_GROUP, complementary, is_suppressed
 from liaison.programs.models import Session
 from liaison.programs.vocabulary import SessionStatus
 from liaison.surveys.models import Item, WaveSchool
@@ -34,6 +34,8 @@ from liaison.surveys.scoring import group_result
 from liaison.surveys.selectors import answers_by_wave_school
 from liaison.surveys.services import wave_items
 from liaison.surveys.vocabulary import Audience, WaveStatus
+
+from .disclosure import release
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,19 @@ class PublicFigures:
     trust: list[SchoolTrust]
 
 
-def _shown(count: int) -> int | None:
-    return None if is_suppressed(count) else count
-
-
-def _sum_shown(by_type: dict[str, int], actions: Iterable[str], hidden: set[str]) -> int | None:
-    """A sum of cells, shown only when none of them is hidden (else it would give a hidden one away)."""
-    if any(action in hidden for action in actions):
-        return None
-    return _shown(sum(by_type.get(action, 0) for action in actions))
+def enforcement_table(by_type: dict[str, int], within: int) -> Table:
+    """What the public page says about enforcement actions, as the engine sees it."""
+    table = Table()
+    for action in ActionType.values:
+        table.cell(("action", action), by_type.get(action, 0))
+    total = table.total("enforcement_total", [("action", action) for action in ActionType.values])
+    table.total("referrals", [("action", action) for action in ActionType.values if action in REFERRAL_ACTIONS])
+    table.cell("within_mou", within)
+    table.cell("not_within_mou", table.cells[total] - within)
+    table.relate(total, ["within_mou", "not_within_mou"])
+    table.derive("within_mou_percent", total, "within_mou", "not_within_mou")
+    table.derive("contacts_per_action", total)
+    return table
 
 
 def public_figures(agreement: Agreement, schools: list[School], today: datetime.date) -> PublicFigures:
@@ -97,10 +103,9 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
     )
     by_type = {row["action_type"]: row["n"] for row in details.values("action_type").annotate(n=Count("*"))}
     total = sum(by_type.values())
-    hidden = complementary({action: by_type.get(action, 0) for action in ActionType.values})
     positive = contacts.aggregate(n=Sum("count"))["n"] or 0
     within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
-    enough = total >= MIN_GROUP
+    released = release(enforcement_table(by_type, within))
     return PublicFigures(
         agreement=agreement,
         school_year=school_year,
@@ -109,17 +114,12 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
         positive_contacts=positive,
         classes_delivered=classes["n"] or 0,
         students_in_classes=classes["students"] or 0,
-        enforcement_total=_shown(total),
-        by_action=[
-            ActionCount(str(label), None if action in hidden else by_type.get(action, 0))
-            for action, label in ActionType.choices
-        ],
-        referrals=_sum_shown(by_type, REFERRAL_ACTIONS, hidden),
-        arrests=_sum_shown(by_type, {ActionType.ARREST}, hidden),
-        within_mou_percent=round(100 * within / total, 1)
-        if enough and not is_suppressed(within) and not is_suppressed(total - within)
-        else None,
-        contacts_per_action=round(positive / total, 1) if enough else None,
+        enforcement_total=released.value("enforcement_total"),
+        by_action=[ActionCount(str(label), released.value(("action", action))) for action, label in ActionType.choices],
+        referrals=released.value("referrals"),
+        arrests=released.value(("action", ActionType.ARREST.value)),
+        within_mou_percent=round(100 * within / total, 1) if total and released.shows("within_mou_percent") else None,
+        contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
         trust=schools_trust(schools),
     )
 
