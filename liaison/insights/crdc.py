@@ -13,6 +13,7 @@ are left out. Nothing here names or identifies a student.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -215,3 +216,33 @@ def _kind_counts(rows: list[dict]) -> KindCounts:
 
 def _values(split: str) -> list[str]:
     return [value for name, _, _, categories in SPLITS if name == split for value, _ in categories]
+
+
+def school_counts_from_body(body: dict[str, Any]) -> list[SchoolCounts]:
+    """The schools' counts as a stored body gives them (restricted audiences' page and CSV)."""
+    schools = {str(s.uuid): s for s in School.objects.filter(uuid__in=[item["school"] for item in body["schools"]])}
+    found = []
+    for item in body["schools"]:
+        entered = [kind for kind, _, _ in KINDS if item[kind]["school_reported_entered"]]
+        reported = None
+        if entered:
+            reported = SchoolReportedCount(
+                referral_instances=item["referred"]["school_reported"],
+                arrest_instances=item["arrested"]["school_reported"],
+            )
+        found.append(
+            SchoolCounts(
+                schools[str(item["school"])],
+                {kind: _kind_from_body(item[kind]) for kind, _, _ in KINDS},
+                reported,
+                body["suppressed"],
+                hidden_reported=frozenset(k for k in entered if item[k]["school_reported"] is None),
+                hidden_gap=frozenset(kind for kind, _, _ in KINDS if item[kind]["gap"] is None),
+            )
+        )
+    return found
+
+
+def _kind_from_body(kind: dict[str, Any]) -> KindCounts:
+    students = UniqueStudents(kind["students_collected"], kind["students"], kind["splits"])
+    return KindCounts(kind["instances"], kind["without_student_key"], students)

@@ -1,0 +1,138 @@
+"""The equity and CRDC figures as every door shows them (page, CSV, API): one body per figure.
+
+Unrestricted audiences (the district's admins, an agency's leaders, a principal) get the body
+computed now. Restricted audiences (evaluators) get it for a closed school year only, from the
+stored snapshot (liaison/insights/snapshots.py), after the disclosure engine.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from liaison.accounts.models import Membership
+from liaison.accounts.roles import Role
+from liaison.directory.models import District
+
+from .access import EquityScope
+from .crdc import KINDS, SchoolCounts, crdc_counts
+from .rows import point_rows, total_shown
+from .selectors import equity_analysis
+from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
+
+EQUITY = "equity"
+CRDC = "crdc"
+
+
+def scope_key(scope: EquityScope) -> str:
+    """Whose records a restricted scope counts: the snapshot's name for it."""
+    key = f"district:{scope.district.uuid}"
+    if scope.agency_ids is not None:
+        key += ";agencies:" + ",".join(str(pk) for pk in sorted(scope.agency_ids))
+    if scope.school_ids is not None:
+        key += ";schools:" + ",".join(str(pk) for pk in sorted(scope.school_ids))
+    return key
+
+
+def equity_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
+    analysis = equity_analysis(scope, school_year)
+    return {
+        "district": scope.district.uuid,
+        "schools": [school.uuid for school in analysis.schools],
+        "school_year": school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "enrollment_total": analysis.enrollment_total,
+        "enrollment_complete": analysis.enrollment_complete,
+        "points": [
+            {
+                "key": point.key,
+                "label": point.definition.label,
+                "base_label": point.definition.base_label,
+                "per": point.definition.per,
+                "total": total_shown(point),
+                "groups": [{**row.__dict__, "finding": row.finding} for row in point_rows(analysis, point)],
+            }
+            for point in analysis.points
+        ],
+    }
+
+
+def _kind_body(counts: SchoolCounts, kind: str) -> dict[str, Any]:
+    found = counts.kinds[kind]
+    return {
+        "instances": found.instances,
+        "school_reported": counts.school_reported(kind),
+        "school_reported_entered": counts.reported_value(kind) is not None,
+        "gap": counts.gap(kind),
+        "without_student_key": found.without_key,
+        "students_collected": found.students.collected,
+        "students": found.students.total,
+        "splits": found.students.splits,
+    }
+
+
+def crdc_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
+    return {
+        "district": scope.district.uuid,
+        "school_year": school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "schools": [
+            {
+                "school": counts.school.uuid,
+                "name": counts.school.name,
+                "nces_id": counts.school.nces_id,
+                **{kind: _kind_body(counts, kind) for kind, _, _ in KINDS},
+            }
+            for counts in crdc_counts(scope, school_year)
+        ],
+    }
+
+
+BUILDERS = {EQUITY: equity_body, CRDC: crdc_body}
+
+
+def figure_body(figure: str, scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The figure for this scope: live when unrestricted; a closed year's snapshot when restricted."""
+    build = BUILDERS[figure]
+    if not scope.suppressed:
+        return build(scope, school_year)
+    check_school_year_closed(school_year, today)
+    return snapshot_get_or_build(
+        figure=figure,
+        scope=scope_key(scope),
+        period=school_year,
+        district=scope.district,
+        build=lambda: build(scope, school_year),
+    )
+
+
+def restricted_scopes(district: District) -> list[EquityScope]:
+    """Every restricted scope in use for a district: a district-wide evaluator, and each agency
+    with an evaluator (over its records about the district)."""
+    evaluators = Membership.objects.filter(role=Role.EVALUATOR)
+    scopes = []
+    if evaluators.filter(district=district).exists():
+        scopes.append(EquityScope(district, None, None, suppressed=True))
+    agencies = evaluators.filter(agency__partnerships__district=district).values_list("agency_id", flat=True)
+    for agency in sorted(set(agencies)):
+        scopes.append(EquityScope(district, frozenset({agency}), None, suppressed=True))
+    return scopes
+
+
+def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
+    """Build the missing snapshots of a closed school year (the last one by default) for every
+    restricted scope in use. The plain function the scheduler runs; returns how many were built."""
+    from .models import FigureSnapshot
+
+    school_year = school_year or last_closed_school_year(today)
+    check_school_year_closed(school_year, today)
+    built = 0
+    for district in District.objects.order_by("pk"):
+        for scope in restricted_scopes(district):
+            for figure in BUILDERS:
+                before = FigureSnapshot.objects.count()
+                figure_body(figure, scope, school_year, today)
+                built += FigureSnapshot.objects.count() - before
+    return built
