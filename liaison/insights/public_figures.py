@@ -12,7 +12,8 @@ left out. No page here shows a school's enforcement actions apart, a student or 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Sum
@@ -36,6 +37,7 @@ from liaison.surveys.services import wave_items
 from liaison.surveys.vocabulary import Audience, WaveStatus
 
 from .disclosure import release
+from .snapshots import snapshot_get_or_build
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ def enforcement_table(by_type: dict[str, int], within: int) -> Table:
     return table
 
 
-def public_figures(agreement: Agreement, schools: list[School], today: datetime.date) -> PublicFigures:
+def public_figures(
+    agreement: Agreement, schools: list[School], today: datetime.date, *, with_trust: bool = True
+) -> PublicFigures:
     school_year = school_year_of(today)
     first, _ = school_year_days(school_year)
     scope = {"agency_id": agreement.agency_id, "district_id": agreement.district_id}
@@ -120,7 +124,7 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
         arrests=released.value(("action", ActionType.ARREST.value)),
         within_mou_percent=round(100 * within / total, 1) if total and released.shows("within_mou_percent") else None,
         contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
-        trust=schools_trust(schools),
+        trust=schools_trust(schools) if with_trust else [],
     )
 
 
@@ -154,11 +158,47 @@ def schools_trust(schools: list[School]) -> list[SchoolTrust]:
     return found
 
 
+PUBLIC_FIGURES = "public_figures"
+
+
+def last_closed_day(today: datetime.date) -> datetime.date:
+    """The last day of the last month that has ended: public figures run to it, never to today."""
+    return today.replace(day=1) - datetime.timedelta(days=1)
+
+
 def published_figures(uuid: UUID) -> PublicFigures:
     """The figures of a published agreement whose parties also published its figures (404 otherwise),
-    over the schools its version in force covers, to the agency's today. The page and the API."""
+    over the schools its version in force covers. The page and the API.
+
+    The public is a restricted audience: the figures run from 1 July to the end of the last month
+    that has ended, computed and audited once when first asked for and then served as stored, so
+    they never move with a single new record (docs/disclosure.md). Students' trust comes from
+    closed survey waves, which no longer change."""
     version = published_version(uuid)
     agreement = version.agreement
     if not agreement.figures_published:
         raise Http404
-    return public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))
+    schools = list(version.schools.order_by("name"))
+    through = last_closed_day(agency_today(agreement.agency))
+    payload = snapshot_get_or_build(
+        figure=PUBLIC_FIGURES,
+        scope=f"agreement:{agreement.uuid}",
+        period=through.strftime("%Y-%m"),
+        district=agreement.district,
+        build=lambda: _payload(public_figures(agreement, schools, through, with_trust=False)),
+    )
+    return _from_payload(payload, agreement, schools)
+
+
+def _payload(figures: PublicFigures) -> dict[str, Any]:
+    found = {f.name: getattr(figures, f.name) for f in fields(figures) if f.name not in ("agreement", "schools")}
+    found["by_action"] = [asdict(action) for action in figures.by_action]
+    found.pop("trust")
+    return found
+
+
+def _from_payload(payload: dict[str, Any], agreement: Agreement, schools: list[School]) -> PublicFigures:
+    values = dict(payload)
+    values["through"] = datetime.date.fromisoformat(values["through"])
+    values["by_action"] = [ActionCount(**action) for action in values["by_action"]]
+    return PublicFigures(agreement=agreement, schools=schools, trust=schools_trust(schools), **values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,14 @@ from liaison.surveys.services import wave_close, wave_items
 from liaison.surveys.tests.surveys import ANSWERS, link, respond, student_wave
 
 LAST_WEEK = timezone.now() - datetime.timedelta(days=7)
+
+
+@pytest.fixture(autouse=True)
+def month_closed():
+    """The public sees figures to the end of the last month that has ended: look 40 days later, so
+    last week's records are in a closed month."""
+    with time_machine.travel(LAST_WEEK + datetime.timedelta(days=40), tick=True):
+        yield
 
 
 def _record(world, kind="positive", **enforcement):
