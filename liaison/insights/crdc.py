@@ -104,6 +104,14 @@ class SchoolCounts:
 
 
 def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+    """The counts; for a restricted scope, through the disclosure engine on its own (the figures
+    module protects them together with the equity analysis the same audience sees)."""
+    counts = crdc_counted(scope, school_year)
+    return crdc_released(counts, release(crdc_table(counts))) if scope.suppressed else counts
+
+
+def crdc_counted(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+    """Every count, nothing hidden."""
     schools = School.objects.filter(district=scope.district).order_by("name")
     if scope.school_ids is not None:
         schools = schools.filter(pk__in=scope.school_ids)
@@ -124,7 +132,7 @@ def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
         )
         for school in schools
     ]
-    return _disclosed(counts) if scope.suppressed else counts
+    return counts
 
 
 def crdc_table(counts: list[SchoolCounts]) -> Table:
@@ -150,8 +158,8 @@ def crdc_table(counts: list[SchoolCounts]) -> Table:
     return table
 
 
-def _disclosed(counts: list[SchoolCounts]) -> list[SchoolCounts]:
-    released = release(crdc_table(counts))
+def crdc_released(counts: list[SchoolCounts], released: Release) -> list[SchoolCounts]:
+    """The counts with what the engine hides marked hidden."""
     return [
         replace(
             school,

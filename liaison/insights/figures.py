@@ -8,16 +8,19 @@ stored snapshot (liaison/insights/snapshots.py), after the disclosure engine.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role
 from liaison.directory.models import District
+from liaison.lib.disclosure import Table
 
 from .access import EquityScope
-from .crdc import KINDS, SchoolCounts, crdc_counts
+from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_table
+from .disclosure import release
 from .rows import point_rows, total_shown
-from .selectors import equity_analysis
+from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
 EQUITY = "equity"
@@ -35,11 +38,15 @@ def scope_key(scope: EquityScope) -> str:
 
 
 def equity_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
-    analysis = equity_analysis(scope, school_year)
+    return _equity_body(equity_analysis(scope, school_year))
+
+
+def _equity_body(analysis: EquityAnalysis) -> dict[str, Any]:
+    scope = analysis.scope
     return {
         "district": scope.district.uuid,
         "schools": [school.uuid for school in analysis.schools],
-        "school_year": school_year,
+        "school_year": analysis.school_year,
         "every_agency": scope.agency_ids is None,
         "suppressed": scope.suppressed,
         "enrollment_total": analysis.enrollment_total,
@@ -73,6 +80,10 @@ def _kind_body(counts: SchoolCounts, kind: str) -> dict[str, Any]:
 
 
 def crdc_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
+    return _crdc_body(scope, school_year, crdc_counts(scope, school_year))
+
+
+def _crdc_body(scope: EquityScope, school_year: str, counts: list[SchoolCounts]) -> dict[str, Any]:
     return {
         "district": scope.district.uuid,
         "school_year": school_year,
@@ -80,13 +91,34 @@ def crdc_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
         "suppressed": scope.suppressed,
         "schools": [
             {
-                "school": counts.school.uuid,
-                "name": counts.school.name,
-                "nces_id": counts.school.nces_id,
-                **{kind: _kind_body(counts, kind) for kind, _, _ in KINDS},
+                "school": school.school.uuid,
+                "name": school.school.name,
+                "nces_id": school.school.nces_id,
+                **{kind: _kind_body(school, kind) for kind, _, _ in KINDS},
             }
-            for counts in crdc_counts(scope, school_year)
+            for school in counts
         ],
+    }
+
+
+def restricted_table(analysis: EquityAnalysis, counts: list[SchoolCounts]) -> Table:
+    """The equity analysis and the CRDC counts of one scope and year as one table: they count the
+    same actions (each point's total is the sum of the schools' instances), so a count hidden in
+    one must not come back from the other."""
+    table = equity_disclosure_table(analysis).merge(crdc_table(counts))
+    for point, kind in (("referral", "referred"), ("arrest", "arrested")):
+        table.relate((point, "total"), [(school.school.pk, kind, "instances") for school in counts])
+    return table
+
+
+def restricted_bodies(scope: EquityScope, school_year: str) -> dict[str, dict[str, Any]]:
+    """Both figures a restricted audience sees for a year, protected together."""
+    analysis = equity_counted(scope, school_year)
+    counts = crdc_counted(scope, school_year)
+    released = release(restricted_table(analysis, counts))
+    return {
+        EQUITY: _equity_body(equity_released(analysis, released)),
+        CRDC: _crdc_body(scope, school_year, crdc_released(counts, released)),
     }
 
 
@@ -95,17 +127,23 @@ BUILDERS = {EQUITY: equity_body, CRDC: crdc_body}
 
 def figure_body(figure: str, scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
     """The figure for this scope: live when unrestricted; a closed year's snapshot when restricted."""
-    build = BUILDERS[figure]
     if not scope.suppressed:
-        return build(scope, school_year)
+        return BUILDERS[figure](scope, school_year)
     check_school_year_closed(school_year, today)
-    return snapshot_get_or_build(
-        figure=figure,
-        scope=scope_key(scope),
-        period=school_year,
-        district=scope.district,
-        build=lambda: build(scope, school_year),
-    )
+    key = scope_key(scope)
+    bodies: dict[str, dict[str, Any]] = {}
+
+    def build(name: str) -> dict[str, Any]:
+        if not bodies:
+            bodies.update(restricted_bodies(scope, school_year))
+        return bodies[name]
+
+    found = {}
+    for name in BUILDERS:  # both figures are stored together, from one protected table
+        found[name] = snapshot_get_or_build(
+            figure=name, scope=key, period=school_year, district=scope.district, build=partial(build, name)
+        )
+    return found[figure]
 
 
 def restricted_scopes(district: District) -> list[EquityScope]:
@@ -131,8 +169,7 @@ def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> 
     built = 0
     for district in District.objects.order_by("pk"):
         for scope in restricted_scopes(district):
-            for figure in BUILDERS:
-                before = FigureSnapshot.objects.count()
-                figure_body(figure, scope, school_year, today)
-                built += FigureSnapshot.objects.count() - before
+            before = FigureSnapshot.objects.count()
+            figure_body(EQUITY, scope, school_year, today)
+            built += FigureSnapshot.objects.count() - before
     return built

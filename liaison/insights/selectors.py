@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from liaison.directory.models import Enrollment, School
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import ActionType, RaceEthnicity
+from liaison.lib.disclosure import Release, Table
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
@@ -93,6 +94,16 @@ class EquityAnalysis:
 
 
 def equity_analysis(scope: EquityScope, school_year: str) -> EquityAnalysis:
+    """The analysis; for a restricted scope, through the disclosure engine on its own (the figures
+    module protects it together with the CRDC counts the same audience sees)."""
+    analysis = equity_counted(scope, school_year)
+    if scope.suppressed:
+        return equity_released(analysis, release(equity_disclosure_table(analysis)))
+    return analysis
+
+
+def equity_counted(scope: EquityScope, school_year: str) -> EquityAnalysis:
+    """Every figure of the analysis, nothing hidden."""
     schools = _schools(scope)
     enrollment_total, enrollment = _enrollment(schools, school_year)
     counts = _event_counts(scope, schools, school_year)
@@ -102,26 +113,30 @@ def equity_analysis(scope: EquityScope, school_year: str) -> EquityAnalysis:
     points = [first]
     for definition in AFTER_REFERRAL:
         points.append(_point(definition, referral_bases, counts[definition.key], enrollment, enrollment_total))
-    if scope.suppressed:
-        points = _disclosed(points, counts)
     return EquityAnalysis(scope, school_year, schools, enrollment_total, enrollment, points)
 
 
-def _disclosed(points: list[DecisionPoint], counts: dict[str, Counter[str]]) -> list[DecisionPoint]:
-    """Every point of the analysis through the disclosure engine at once: the points share their
-    bases (referrals), so a count hidden at one must not come back from another."""
-    groups = [group for group, _ in GROUPS] + [UNKNOWN]
-    table = equity_table(
-        {point.key: counts[point.key] for point in points}, groups=groups, reference=REFERENCE_GROUP, first=REFERRAL.key
-    )
-    released = release(table)
+EQUITY_GROUPS = [group for group, _ in GROUPS] + [UNKNOWN]
+
+
+def equity_disclosure_table(analysis: EquityAnalysis) -> Table:
+    """Every point of the analysis as one table: the points share their bases (referrals), so a
+    count hidden at one must not come back from another. Cells are (point, group), (point, "total")."""
+    counts = {
+        point.key: {row.group: row.events for row in point.rows} | {UNKNOWN: point.unknown} for point in analysis.points
+    }
+    return equity_table(counts, groups=EQUITY_GROUPS, reference=REFERENCE_GROUP, first=REFERRAL.key)
+
+
+def equity_released(analysis: EquityAnalysis, released: Release) -> EquityAnalysis:
+    """The analysis with what the engine hides marked hidden."""
 
     def hidden(point: str, kind: str | None = None) -> frozenset[str]:
         if kind is None:
-            return frozenset(g for g in groups if released.is_hidden((point, g)))
-        return frozenset(g for g in groups if not released.shows(f"{kind}:{point}:{g}"))
+            return frozenset(g for g in EQUITY_GROUPS if released.is_hidden((point, g)))
+        return frozenset(g for g in EQUITY_GROUPS if not released.shows(f"{kind}:{point}:{g}"))
 
-    return [
+    points = [
         replace(
             point,
             hidden=hidden(point.key),
@@ -130,8 +145,9 @@ def _disclosed(points: list[DecisionPoint], counts: dict[str, Counter[str]]) -> 
             rate_hidden=hidden(point.key, "rate"),
             index_hidden=hidden(point.key, "index"),
         )
-        for point in points
+        for point in analysis.points
     ]
+    return replace(analysis, points=points)
 
 
 def _schools(scope: EquityScope) -> list[School]:
