@@ -150,10 +150,15 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD) -> Release:
     published = [key for key in table.cells if key not in table.unpublished]
     primary = frozenset(key for key in published if is_small(table.cells[key], threshold))
     hidden = set(primary)
+    pending: frozenset[Key] = primary
     while True:
-        report = audit(table, hidden, threshold=threshold, primary=primary)
+        # Hiding more only widens every range, so a cell once protected stays protected: each
+        # round audits only the cells the last one could still pin down.
+        report = audit(table, hidden, threshold=threshold, primary=pending)
         if report.passed:
-            return Release(table, frozenset(hidden), primary, report)
+            final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
+            return Release(table, frozenset(hidden), primary, final)
+        pending = report.unprotected
         added = {_complement(table, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure (always safe)
             added = {key for key in published if table.cells[key] > 0} - hidden

@@ -26,10 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
 
 if TYPE_CHECKING:
     from .disclosure import Table
@@ -60,17 +61,29 @@ class AuditReport:
         return not self.unprotected
 
 
-def audit(table: Table, hidden: Iterable[Key], *, threshold: int, primary: Iterable[Key] | None = None) -> AuditReport:
-    """The feasible range of every hidden cell, and which small ones are not protected.
+def audit(
+    table: Table,
+    hidden: Iterable[Key],
+    *,
+    threshold: int,
+    primary: Iterable[Key] | None = None,
+    exact: bool = False,
+) -> AuditReport:
+    """The feasible range of every small hidden cell, and which are not protected.
 
     `primary` is the set of cells that must be protected; by default every hidden cell whose
-    value is 1 to threshold − 1."""
+    value is 1 to threshold − 1. A protected cell's range is proven only as far as protection
+    needs (a feasible table where it is 1 or less, and one where it reaches the threshold), unless
+    `exact`; an unprotected cell's range is always exact, and so is every range with `exact`."""
     hidden = frozenset(hidden)
     if primary is None:
         primary = {key for key in hidden if 0 < table.cells[key] < threshold}
+    targets = (set(hidden) if exact else set(primary)) & hidden
     ranges: dict[Key, CellRange] = {}
     for component in _components(table, hidden):
-        ranges.update(_component_ranges(table, hidden, component))
+        wanted = [key for key in component if key in targets]
+        if wanted:
+            ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact))
     unprotected = frozenset(key for key in primary if key in ranges and not ranges[key].protects(threshold))
     return AuditReport(ranges, unprotected, threshold)
 
@@ -107,24 +120,116 @@ def _linear_groups(table: Table) -> Iterable[tuple[Key, ...]]:
         yield tuple(band.terms)
 
 
-def _component_ranges(table: Table, hidden: frozenset[Key], component: list[Key]) -> dict[Key, CellRange]:
-    index = {key: i for i, key in enumerate(component)}
-    unknown = _unknowns(table, hidden)
-    shown = {key: float(table.cells[key]) for key in table.cells if key not in unknown}
-    eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(table, index, shown)
-    lower = [1.0 if key in hidden else 0.0 for key in component]
-    found = {}
-    structure = None
-    for key in component:
-        if key not in hidden:
-            continue
-        low, high = _range(index[key], len(component), eq_rows, eq_rhs, ub_rows, ub_rhs, lower)
-        floor = low
-        if low > 1 + 1e-6:
-            structure = structure or _structure(table, index, hidden, component)
-            floor, _ = _range(index[key], len(component), *structure, lower)
-        found[key] = CellRange(low, high, floor)
-    return found
+class _ComponentLP:
+    """One connected part of the unknown cells, as a linear programme built once and solved for
+    many objectives."""
+
+    def __init__(self, table: Table, hidden: frozenset[Key], component: list[Key]) -> None:
+        self.table, self.hidden, self.component = table, hidden, component
+        self.index = {key: i for i, key in enumerate(component)}
+        unknown = _unknowns(table, hidden)
+        shown = {key: float(table.cells[key]) for key in table.cells if key not in unknown}
+        self.system = _System(*_constraints(table, self.index, shown), len(component))
+        self.lower = [1.0 if key in hidden else 0.0 for key in component]
+        self.structure: _System | None = None
+
+    def ranges(self, wanted: list[Key], threshold: int, *, exact: bool) -> dict[Key, CellRange]:
+        lows: dict[Key, float] = {}
+        highs: dict[Key, float] = {}
+        if not exact:
+            highs = self._screen(wanted, threshold, maximise=True)
+            lows = self._screen(wanted, threshold, maximise=False)
+        found = {}
+        for key in wanted:
+            position = self.index[key]
+            low = lows[key] if key in lows else self.system.bound(position, self.lower, maximise=False)
+            high = highs[key] if key in highs else self.system.bound(position, self.lower, maximise=True)
+            floor = low
+            if low > 1 + 1e-6:
+                if self.structure is None:
+                    self.structure = _System(*_structure(self.table, self.index, self.hidden, self.component))
+                floor = self.structure.bound(position, self.lower, maximise=False)
+            found[key] = CellRange(low, high, floor)
+        return found
+
+    def _screen(self, wanted: list[Key], threshold: int, *, maximise: bool) -> dict[Key, float]:
+        """Cells proven to reach the threshold (or to come down to 1) by one table that does it for
+        many at once: optimise their sum, keep those it settles, repeat with the rest."""
+        settled: dict[Key, float] = {}
+        remaining = list(wanted)
+        while remaining:
+            cap = float(threshold) if maximise else None
+            values = self.system.solve_sum([self.index[k] for k in remaining], self.lower, maximise=maximise, cap=cap)
+            if values is None:
+                break
+            if maximise:
+                done = {k for k in remaining if values[self.index[k]] >= threshold - 1e-6}
+            else:
+                done = {k for k in remaining if values[self.index[k]] <= 1 + 1e-6}
+            if not done:
+                break
+            settled.update({k: float(values[self.index[k]]) for k in done})
+            remaining = [k for k in remaining if k not in done]
+        return settled
+
+
+class _System:
+    """Equalities and inequalities over a component's cells (and, for the structure, more)."""
+
+    def __init__(
+        self,
+        eq_rows: list[list[float]],
+        eq_rhs: list[float],
+        ub_rows: list[list[float]],
+        ub_rhs: list[float],
+        size: int = 0,
+    ) -> None:
+        self.width = max([size, *(len(r) for r in eq_rows), *(len(r) for r in ub_rows)])
+        self.a_eq = csr_matrix(np.array([_pad(r, self.width) for r in eq_rows])) if eq_rows else None
+        self.b_eq = np.array(eq_rhs) if eq_rows else None
+        self.a_ub = csr_matrix(np.array([_pad(r, self.width) for r in ub_rows])) if ub_rows else None
+        self.b_ub = np.array(ub_rhs) if ub_rows else None
+
+    @property
+    def empty(self) -> bool:
+        return self.a_eq is None and self.a_ub is None
+
+    def _solve(self, objective: np.ndarray, bounds: list[tuple[float, float | None]]) -> Any:
+        found = linprog(
+            objective, A_eq=self.a_eq, b_eq=self.b_eq, A_ub=self.a_ub, b_ub=self.b_ub, bounds=bounds, method="highs"
+        )
+        if found.status == 2:
+            raise ValueError("The shown figures contradict one another: no table fits them.")
+        return found
+
+    def _bounds(self, lower: list[float], caps: Mapping[int, float] | None = None) -> list[tuple[float, float | None]]:
+        caps = caps or {}
+        return [(lower[i] if i < len(lower) else 0.0, caps.get(i)) for i in range(self.width)]
+
+    def bound(self, position: int, lower: list[float], *, maximise: bool) -> float:
+        """The least (or greatest) value the cell can take; math.inf when nothing bounds it."""
+        if self.empty:
+            return math.inf if maximise else lower[position]
+        objective = np.zeros(self.width)
+        objective[position] = -1.0 if maximise else 1.0
+        found = self._solve(objective, self._bounds(lower))
+        if found.status == 3:
+            return math.inf
+        return float(-found.fun if maximise else found.fun)
+
+    def solve_sum(
+        self, positions: list[int], lower: list[float], *, maximise: bool, cap: float | None
+    ) -> np.ndarray | None:
+        """A feasible table that makes these cells' sum as large (each capped) or as small as can be."""
+        objective = np.zeros(self.width)
+        objective[positions] = -1.0 if maximise else 1.0
+        if self.empty:
+            values = np.array([lower[i] if i < len(lower) else 0.0 for i in range(self.width)], dtype=float)
+            if maximise and cap is not None:
+                values[positions] = cap
+            return values
+        found = self._solve(objective, self._bounds(lower, dict.fromkeys(positions, cap) if cap else None))
+        return found.x if found.status == 0 else None
 
 
 def _constraints(
@@ -202,36 +307,6 @@ def _structural(table: Table) -> Table:
 
     bands = [band for band in table.bands if band.low in (None, 0) and band.high in (None, 0)]
     return TableType(cells=table.cells, relations=table.relations, unpublished=table.unpublished, bands=bands)
-
-
-def _range(
-    position: int,
-    size: int,
-    eq_rows: list[list[float]],
-    eq_rhs: list[float],
-    ub_rows: list[list[float]],
-    ub_rhs: list[float],
-    lower: list[float],
-) -> tuple[float, float]:
-    width = max([size, *(len(r) for r in eq_rows), *(len(r) for r in ub_rows)])
-    if not eq_rows and not ub_rows:
-        return lower[position], math.inf
-    objective = np.zeros(width)
-    objective[position] = 1.0
-    bounds = [(lower[i] if i < len(lower) else 0.0, None) for i in range(width)]
-    kwargs = {
-        "A_eq": np.array([_pad(r, width) for r in eq_rows]) if eq_rows else None,
-        "b_eq": np.array(eq_rhs) if eq_rows else None,
-        "A_ub": np.array([_pad(r, width) for r in ub_rows]) if ub_rows else None,
-        "b_ub": np.array(ub_rhs) if ub_rows else None,
-        "bounds": bounds,
-        "method": "highs",
-    }
-    low = linprog(objective, **kwargs)
-    high = linprog(-objective, **kwargs)
-    if low.status == 2 or high.status == 2:
-        raise ValueError("The shown figures contradict one another: no table fits them.")
-    return float(low.fun), math.inf if high.status == 3 else float(-high.fun)
 
 
 def _pad(row: list[float], width: int) -> list[float]:
