@@ -233,6 +233,9 @@ EDIT_WINDOW_HOURS = env_int("EDIT_WINDOW_HOURS", 72, minimum=0)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 # Routes liaison/benchmarking.py's unauthenticated bare-insert endpoint. Benchmarks only; never in production.
 BENCHMARK_ENDPOINTS = env_bool("LIAISON_BENCHMARK_ENDPOINTS", False)
+# Counts from 1 to DISCLOSURE_THRESHOLD − 1 are hidden from restricted audiences (docs/disclosure.md).
+# Never lower than 10: the setting refuses a lower value at start.
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 10, minimum=10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
