@@ -13,6 +13,7 @@ from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.suppression import is_suppressed
 
 from . import scoring
+from .disclosed import breakdown_hidden
 from .models import Burst, HeldResponse, Item, Response, Wave, WaveSchool
 from .services import wave_items
 from .vocabulary import BurstDecision, ItemKind
@@ -73,8 +74,20 @@ def school_subgroups(items: Sequence[Item], row: SchoolRow, by: str | None) -> l
     if item is None or row.result.suppressed:
         return []
     answers = answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
-    found = scoring.subgroup_results(items, answers, item.code)
-    return [Subgroup(key, option_label(item, key), result) for key, result in found.items()]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for one in answers:
+        groups.setdefault(str(one.get(item.code) or scoring.NOT_ANSWERED), []).append(one)
+    hidden = breakdown_hidden({key: len(group) for key, group in groups.items()})
+    return [
+        Subgroup(
+            key,
+            option_label(item, key),
+            scoring.GroupResult(respondents=len(group), suppressed=True)
+            if key in hidden
+            else scoring.group_result(items, group),
+        )
+        for key, group in sorted(groups.items())
+    ]
 
 
 def response_counts(wave: Wave) -> dict[int, int]:

@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.directory.access import NOT_ALLOWED
 from liaison.directory.forms import add_service_errors
-from liaison.lib.suppression import SUPPRESSED, complementary, is_suppressed
+from liaison.lib.suppression import SUPPRESSED
 
-from . import access, charts, exports, form_tokens, forms, scoring, selectors, services
+from . import access, charts, disclosed, exports, form_tokens, forms, scoring, selectors, services
 from .models import Instrument, Item, Wave, WaveSchool
 from .vocabulary import BurstDecision, ItemKind, Scale, WaveStatus
 
@@ -211,10 +211,9 @@ def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list
         item = by_code[dist.code]
         bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]
         if item.scale == Scale.ABOUT:
-            hidden = complementary(dict(bars))
-            rows = [(label, SUPPRESSED if label in hidden else count) for label, count in bars]
-            answered = SUPPRESSED if is_suppressed(dist.answered) else dist.answered
-            found.append({"item": item, "answered": answered, "rows": rows})
+            shown, answered = disclosed.answer_counts_shown(dict(bars), result.respondents)
+            rows = [(label, SUPPRESSED if shown[label] is None else shown[label]) for label, _ in bars]
+            found.append({"item": item, "answered": SUPPRESSED if answered is None else answered, "rows": rows})
         else:
             svg = charts.distribution_chart(item.text["en"], bars)
             found.append({"item": item, "answered": dist.answered, "svg": svg})
