@@ -14,6 +14,7 @@ from .vocabulary import Audience, ItemKind, NoticeMethod
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 DATE = forms.DateInput(attrs={"type": "date"})
+DEFAULT_ALLOWANCE = 100
 
 
 class WaveForm(forms.Form):
@@ -26,7 +27,20 @@ class WaveForm(forms.Form):
     )
     opens_on = forms.DateField(widget=DATE, label="Opens")
     closes_on = forms.DateField(widget=DATE, label="Closes")
-    uses_codes = forms.BooleanField(required=False, label="One-time codes on printed slips")
+    uses_codes = forms.BooleanField(
+        required=False,
+        label="One-time codes on printed slips",
+        help_text="Recommended: only codes truly stop someone from filling the survey with made-up answers.",
+    )
+    hourly_allowance = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100000,
+        initial=100,
+        label="Responses counted per school per hour",
+        help_text="More in an hour are held for the district to accept or discard. Student waves use each "
+        "school's enrollment instead, when it is known.",
+    )
     notice_date = forms.DateField(
         required=False, widget=DATE, label="Parents notified on", help_text="Required for student waves (PPRA)."
     )
@@ -39,6 +53,9 @@ class WaveForm(forms.Form):
         label="Opt-out handling",
         help_text="How students whose parents opted out are kept from taking the survey.",
     )
+
+    def clean_hourly_allowance(self) -> int:
+        return self.cleaned_data.get("hourly_allowance") or DEFAULT_ALLOWANCE
 
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
