@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -131,12 +132,13 @@ def wave_close(*, actor: Any, wave: Wave, today: datetime.date) -> Wave:
     wave.full_clean()
     with transaction.atomic():
         wave.save(update_fields=["status", "closes_on"])
-        _release_held(wave)
+        unreadable = _release_held(wave)
+        lost = f"; {unreadable} held responses could not be read (their key was lost)" if unreadable else ""
         audit_record(
             actor=actor,
             action="update",
             obj=wave,
-            summary=f"Closed the survey wave {wave.title}",
+            summary=f"Closed the survey wave {wave.title}{lost}",
             before=before,
             after=audit_snapshot(wave),
             district_id=wave.district_id,
@@ -145,17 +147,30 @@ def wave_close(*, actor: Any, wave: Wave, today: datetime.date) -> Wave:
     return wave
 
 
-def _release_held(wave: Wave) -> None:
-    """Write each school's held responses to the response table once, in random order with random keys."""
+def _release_held(wave: Wave) -> int:
+    """Write each school's held responses to the response table once, in random order with random keys.
+
+    The number of held responses that could not be read (the key store lost, say by a restore onto
+    another machine): they are deleted with the rest, and the close is audited with their number."""
     held = HeldResponse.objects.filter(wave_school__wave=wave)
     counted = held.filter(Q(burst__isnull=True) | Q(burst__decision=BurstDecision.ACCEPTED))
     rows = list(counted.values_list("wave_school_id", "sealed"))
+    unreadable = 0
     if rows:
-        key = sealing.wave_key(wave.uuid, create=False)
+        try:
+            key: bytes | None = sealing.wave_key(wave.uuid, create=False)
+        except sealing.KeyLost:
+            key = None
         shuffle = secrets.SystemRandom().shuffle
         by_school: dict[int, list[Response]] = {}
         for wave_school_id, sealed in rows:
-            payload = sealing.unseal(wave.uuid, sealed, key)
+            try:
+                if key is None:
+                    raise sealing.KeyLost(sealing.KEY_LOST)
+                payload = sealing.unseal(wave.uuid, sealed, key)
+            except (sealing.KeyLost, InvalidTag):
+                unreadable += 1
+                continue
             response = Response(
                 wave_school_id=wave_school_id,
                 submitted_on=datetime.date.fromisoformat(payload["day"]),
@@ -170,6 +185,7 @@ def _release_held(wave: Wave) -> None:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable
     held.delete()
+    return unreadable
 
 
 def _forget(wave: Wave) -> None:

@@ -181,3 +181,14 @@ def test_a_sealed_response_cannot_be_read_once_the_key_is_gone(world: World) -> 
     sealing.wave_key_destroy(wave.uuid)
     with pytest.raises(sealing.KeyLost):
         sealing.unseal(wave.uuid, sealed)
+
+
+def test_a_wave_whose_key_was_lost_still_closes_and_says_how_many_were_lost(world: World) -> None:
+    from liaison.accounts.models import AuditEntry
+
+    wave = student_wave(world)
+    _submit(link(wave, world.elementary))
+    sealing.wave_key_destroy(wave.uuid)  # as after a restore onto a machine without the key store
+    close(world, wave)
+    assert not HeldResponse.objects.exists() and not Response.objects.exists()
+    assert "1 held responses could not be read" in AuditEntry.objects.filter(action="update").last().summary
