@@ -222,7 +222,9 @@ def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -
     wave = access.wave_get_for_user(request.user, uuid)
     if wave.status != WaveStatus.CLOSED:
         return _not_yet(wave, list(access.wave_schools_visible(request.user, wave)))
-    results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
+    wave_schools = list(access.wave_schools_visible(request.user, wave))
+    results = selectors.wave_results(wave, wave_schools)
+    progress = selectors.wave_progress(wave_schools)
     schools = [
         {
             **group_out(row.result),
@@ -231,6 +233,8 @@ def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -
             "link": row.wave_school.uuid,
             "groups": _subgroups(results, row, query.by),
             "compared_with_previous": _compared_out(row.wave_school),
+            "held_for_review": progress[row.wave_school.pk].ever_held,
+            "discarded": progress[row.wave_school.pk].discarded,
         }
         for row in results.rows
     ]

@@ -128,6 +128,10 @@ class SchoolResultOut(GroupOut):
     compared_with_previous: ComparedOut | None = Field(
         description="Against the school's previous wave of the same instrument and audience; null when none."
     )
+    held_for_review: int = Field(
+        0, description="Responses held in bursts (beyond the hourly allowance, or too fast), whatever was decided."
+    )
+    discarded: int = Field(0, description="Of those, how many the district discarded (not counted).")
 
 
 class ResultsQuery(Schema):

@@ -197,6 +197,7 @@ class Progress:
     responded: int  # held and counted (released at close), or released already
     held_for_review: int  # in bursts waiting for the wave owner
     discarded: int  # in bursts the wave owner discarded
+    ever_held: int = 0  # in every burst, whatever was decided
 
 
 def wave_progress(wave_schools: Sequence[WaveSchool]) -> dict[int, Progress]:
@@ -224,6 +225,7 @@ def wave_progress(wave_schools: Sequence[WaveSchool]) -> dict[int, Progress]:
             counted.get(pk, 0) + released.get(pk, 0),
             bursts.get((pk, BurstDecision.PENDING), 0),
             bursts.get((pk, BurstDecision.DISCARDED), 0),
+            sum(size for (school, _), size in bursts.items() if school == pk),
         )
         for pk in ids
     }

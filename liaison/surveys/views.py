@@ -30,7 +30,7 @@ from liaison.lib.suppression import SUPPRESSED
 
 from . import access, charts, disclosed, exports, form_tokens, forms, scoring, selectors, services
 from .models import Instrument, Item, Wave, WaveSchool
-from .vocabulary import BurstDecision, ItemKind, Scale, WaveStatus
+from .vocabulary import ItemKind, Scale, WaveStatus
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
@@ -101,8 +101,7 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     context = {
         "bursts": bursts,
         "allowance_help": ALLOWANCE_HELP,
-        "held_total": sum(p.held_for_review + p.discarded for p in progress.values())
-        + sum(b.size for b in bursts if b.decision == BurstDecision.ACCEPTED),
+        "held_total": sum(p.ever_held for p in progress.values()),
         "discarded_total": sum(p.discarded for p in progress.values()),
         "wave": wave,
         "results": results,

@@ -103,6 +103,9 @@ def test_the_district_accepts_one_burst_and_discards_another_and_results_say_so(
     assert owner.post(f"/surveys/waves/{wave.uuid}/close", {}).status_code == 200
     assert Response.objects.filter(wave_school=elementary).count() == ENROLLED + 10
     assert Response.objects.filter(wave_school=high).count() == ENROLLED
+    results = {s["school_name"]: s for s in owner.get(f"/surveys/waves/{wave.uuid}/results").json()["schools"]}
+    assert (results["Millbrook Elementary"]["held_for_review"], results["Millbrook Elementary"]["discarded"]) == (10, 0)
+    assert (results["Millbrook High"]["held_for_review"], results["Millbrook High"]["discarded"]) == (10, 10)
     page = client.get(reverse("surveys:wave", args=[wave.uuid])).text
     assert "20 responses came in beyond" in page and "10 of them were discarded" in page
 
