@@ -265,6 +265,9 @@ BENCHMARK_ENDPOINTS = env_bool("LIAISON_BENCHMARK_ENDPOINTS", False)
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT: expected text or json, got {LOG_FORMAT!r}")
+# Counts from 1 to DISCLOSURE_THRESHOLD − 1 are hidden from restricted audiences (docs/disclosure.md).
+# Never lower than 10: the setting refuses a lower value at start.
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 10, minimum=10)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,7 @@ from liaison.accounts.views import home
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
+from liaison.surveys import views as surveys_views
 
 urlpatterns = [
     # --- service ---
@@ -29,6 +30,7 @@ urlpatterns = [
     path("programs/", include("liaison.programs.urls")),
     # --- trust surveys (staff pages, and the public survey links) ---
     path("surveys/", include("liaison.surveys.urls")),
+    path("s/<str:short>", surveys_views.short_link, name="survey_short_link"),
     # --- equity and program measures ---
     path("insights/", include("liaison.insights.urls")),
     # --- program directory ---

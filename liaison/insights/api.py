@@ -14,12 +14,11 @@ from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
-from .access import equity_scope_for
-from .crdc import KINDS, SchoolCounts, crdc_counts
+from .access import EquityScope, equity_scope_for
+from .figures import CRDC, EQUITY, figure_body
 from .models import SchoolReportedCount
-from .rows import point_rows, total_shown
-from .selectors import equity_analysis
 from .services import school_reported_set
+from .snapshots import last_closed_school_year
 
 router = Router(tags=["insights"])
 
@@ -41,6 +40,9 @@ class EquityGroupOut(Schema):
     flagged: bool
     reference: bool
     suppressed: bool
+    index_suppressed: bool = Field(
+        description="True: the RRI, interval, flag and finding are hidden, because a count they are computed from is."
+    )
     finding: str = Field(
         description="The row in words, as on the page; empty for the reference, unknown and hidden rows."
     )
@@ -69,31 +71,19 @@ class EquityOut(Schema):
 @router.get("/insights/equity/{uuid}", response={200: EquityOut, **ERROR_RESPONSES})
 def equity(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[str, Any]:
     """Relative rate indexes of referrals, citations, arrests and court referrals by race/ethnicity,
-    against White students, for a district's schools in a school year (DOMAIN.md, Counting and equity)."""
-    school_year = query.school_year or school_year_of(timezone.localdate())
-    _check_school_year(school_year)
+    against White students, for a district's schools in a school year (DOMAIN.md, Counting and equity).
+    Evaluators get closed school years only, as stored when first published (docs/disclosure.md)."""
     scope = equity_scope_for(request.user, uuid)
-    analysis = equity_analysis(scope, school_year)
-    return {
-        "district": scope.district.uuid,
-        "schools": [school.uuid for school in analysis.schools],
-        "school_year": school_year,
-        "every_agency": scope.agency_ids is None,
-        "suppressed": scope.suppressed,
-        "enrollment_total": analysis.enrollment_total,
-        "enrollment_complete": analysis.enrollment_complete,
-        "points": [
-            {
-                "key": point.key,
-                "label": point.definition.label,
-                "base_label": point.definition.base_label,
-                "per": point.definition.per,
-                "total": total_shown(point),
-                "groups": [{**row.__dict__, "finding": row.finding} for row in point_rows(analysis, point)],
-            }
-            for point in analysis.points
-        ],
-    }
+    school_year = _school_year(query, scope)
+    return figure_body(EQUITY, scope, school_year, timezone.localdate())
+
+
+def _school_year(query: EquityQuery, scope: EquityScope) -> str:
+    """The asked-for year; by default the current one, or for restricted audiences the last closed one."""
+    today = timezone.localdate()
+    school_year = query.school_year or (last_closed_school_year(today) if scope.suppressed else school_year_of(today))
+    _check_school_year(school_year)
+    return school_year
 
 
 def _check_school_year(value: str) -> None:
@@ -106,8 +96,9 @@ def _check_school_year(value: str) -> None:
 class CrdcKindOut(Schema):
     instances: int | None = Field(description="In the officers' records; null when suppressed (1 to 9).")
     school_reported: int | None = Field(description="What the school itself reported; null when not entered or hidden.")
+    school_reported_entered: bool = Field(description="Whether the district entered the school's own figure.")
     gap: int | None = Field(description="Officers' records minus the school's report.")
-    without_student_key: int
+    without_student_key: int | None = Field(description="Actions lacking a student key; null when suppressed.")
     students_collected: bool = Field(description="False when an action lacks a student key: no unique counts.")
     students: int | None
     splits: dict[str, dict[str, int | None]] = Field(
@@ -131,42 +122,14 @@ class CrdcOut(Schema):
     schools: list[CrdcSchoolOut]
 
 
-def _kind_out(counts: SchoolCounts, kind: str) -> dict[str, Any]:
-    found = counts.kinds[kind]
-    return {
-        "instances": found.instances,
-        "school_reported": counts.school_reported(kind),
-        "gap": counts.gap(kind),
-        "without_student_key": found.without_key,
-        "students_collected": found.students.collected,
-        "students": found.students.total,
-        "splits": found.students.splits,
-    }
-
-
 @router.get("/insights/crdc/{uuid}", response={200: CrdcOut, **ERROR_RESPONSES})
 def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[str, Any]:
     """The police side of the CRDC count for a district's schools: referrals to law enforcement and
     school-related arrests, as instances and unique students (by pseudonymous key), split by
-    race/ethnicity, sex, disability and English learner."""
-    school_year = query.school_year or school_year_of(timezone.localdate())
-    _check_school_year(school_year)
+    race/ethnicity, sex, disability and English learner. Evaluators get closed school years only,
+    as stored when first published."""
     scope = equity_scope_for(request.user, uuid)
-    return {
-        "district": scope.district.uuid,
-        "school_year": school_year,
-        "every_agency": scope.agency_ids is None,
-        "suppressed": scope.suppressed,
-        "schools": [
-            {
-                "school": counts.school.uuid,
-                "name": counts.school.name,
-                "nces_id": counts.school.nces_id,
-                **{kind: _kind_out(counts, kind) for kind, _, _ in KINDS},
-            }
-            for counts in crdc_counts(scope, school_year)
-        ],
-    }
+    return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
 
 
 class SchoolReportedIn(Schema):

@@ -12,17 +12,19 @@ are left out. Nothing here names or identifies a student.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import QuerySet
 
 from liaison.directory.models import School
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import Disability, RaceEthnicity, Sex, YesNoUnknown
+from liaison.lib.disclosure import Release, Table
 from liaison.lib.school_years import school_year_days
-from liaison.lib.suppression import complementary
 
 from .access import EquityScope
+from .disclosure import at_most_each, crdc_kind_cells, release
 from .models import SchoolReportedCount
 
 # (column prefix, label, the detail's field, its categories)
@@ -55,7 +57,7 @@ class UniqueStudents:
 @dataclass(frozen=True)
 class KindCounts:
     instances: int | None  # None: hidden (1 to 9, for those who see suppressed figures)
-    without_key: int
+    without_key: int | None  # None: hidden, like any count about children
     students: UniqueStudents
 
 
@@ -65,6 +67,8 @@ class SchoolCounts:
     kinds: dict[str, KindCounts]  # "referred", "arrested"
     reported: SchoolReportedCount | None = None  # what the school itself reported, when entered
     suppressed: bool = False
+    hidden_reported: frozenset[str] = frozenset()  # kinds whose school-reported count the engine hides
+    hidden_gap: frozenset[str] = frozenset()  # kinds whose gap is computed from a hidden count
 
     @property
     def any_actions(self) -> bool:
@@ -75,13 +79,17 @@ class SchoolCounts:
         """The school's own instance count for "referred" or "arrested" (None: not entered or hidden)."""
         if self.reported is None:
             return None
-        value = self.reported.referral_instances if kind == "referred" else self.reported.arrest_instances
-        return None if self.suppressed and value is not None and 0 < value < 10 else value
+        return None if kind in self.hidden_reported else self.reported_value(kind)
+
+    def reported_value(self, kind: str) -> int | None:
+        if self.reported is None:
+            return None
+        return self.reported.referral_instances if kind == "referred" else self.reported.arrest_instances
 
     def gap(self, kind: str) -> int | None:
         """Police records minus the school's report; None when either is missing or hidden."""
         ours, theirs = self.kinds[kind].instances, self.school_reported(kind)
-        return None if ours is None or theirs is None else ours - theirs
+        return None if ours is None or theirs is None or kind in self.hidden_gap else ours - theirs
 
     def gap_text(self, kind: str) -> str:
         """The comparison in words ("" when it cannot be made)."""
@@ -96,6 +104,14 @@ class SchoolCounts:
 
 
 def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+    """The counts; for a restricted scope, through the disclosure engine on its own (the figures
+    module protects them together with the equity analysis the same audience sees)."""
+    counts = crdc_counted(scope, school_year)
+    return crdc_released(counts, release(crdc_table(counts))) if scope.suppressed else counts
+
+
+def crdc_counted(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+    """Every count, nothing hidden."""
     schools = School.objects.filter(district=scope.district).order_by("name")
     if scope.school_ids is not None:
         schools = schools.filter(pk__in=scope.school_ids)
@@ -107,15 +123,75 @@ def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
         details = details.filter(interaction__agency_id__in=scope.agency_ids)
     reported = {r.school_id: r for r in SchoolReportedCount.objects.filter(school__in=schools, school_year=school_year)}
     rows = _rows_by_school_and_kind(details)
-    return [
+    counts = [
         SchoolCounts(
             school,
-            {kind: _kind_counts(rows.get((school.pk, kind), []), scope.suppressed) for kind, _, _ in KINDS},
+            {kind: _kind_counts(rows.get((school.pk, kind), [])) for kind, _, _ in KINDS},
             reported.get(school.pk),
             scope.suppressed,
         )
         for school in schools
     ]
+    return counts
+
+
+def crdc_table(counts: list[SchoolCounts]) -> Table:
+    """Every CRDC figure of every school in scope, as the restricted audience is shown them."""
+    table = Table()
+    for school in counts:
+        for kind, _, _ in KINDS:
+            found = school.kinds[kind]
+            crdc_kind_cells(
+                table,
+                (school.school.pk, kind),
+                instances=found.instances or 0,
+                without_key=found.without_key or 0,
+                students=found.students.total if found.students.collected else None,
+                splits={
+                    split: {v: c or 0 for v, c in values.items()} for split, values in found.students.splits.items()
+                },
+                reported=school.reported_value(kind),
+            )
+        at_most_each(
+            table, [((school.school.pk, "arrested", "instances"), (school.school.pk, "referred", "instances"))]
+        )
+    return table
+
+
+def crdc_released(counts: list[SchoolCounts], released: Release) -> list[SchoolCounts]:
+    """The counts with what the engine hides marked hidden."""
+    return [
+        replace(
+            school,
+            kinds={
+                kind: _kind_released(released, (school.school.pk, kind), found) for kind, found in school.kinds.items()
+            },
+            hidden_reported=frozenset(
+                kind for kind in school.kinds if released.is_hidden((school.school.pk, kind, "reported"))
+            ),
+            hidden_gap=frozenset(
+                kind
+                for kind in school.kinds
+                if f"gap:{(school.school.pk, kind)}" in released.table.derived
+                and not released.shows(f"gap:{(school.school.pk, kind)}")
+            ),
+        )
+        for school in counts
+    ]
+
+
+def _kind_released(released: Release, prefix: tuple[int, str], found: KindCounts) -> KindCounts:
+    students = found.students
+    if students.collected:
+        students = UniqueStudents(
+            True,
+            released.value((*prefix, "students")),
+            {
+                split: {value: released.value((*prefix, split, value)) for value in values}
+                for split, values in students.splits.items()
+            },
+        )
+    return KindCounts(released.value((*prefix, "instances")), released.value((*prefix, "without_key")), students)
 
 
 def _rows_by_school_and_kind(details: QuerySet[EnforcementDetail]) -> dict[tuple[int, str], list[dict]]:
@@ -132,9 +208,8 @@ def _rows_by_school_and_kind(details: QuerySet[EnforcementDetail]) -> dict[tuple
     return found
 
 
-def _kind_counts(rows: list[dict], suppressed: bool) -> KindCounts:
+def _kind_counts(rows: list[dict]) -> KindCounts:
     without_key = sum(1 for row in rows if not row["student_key"])
-    instances: int | None = len(rows)
     if without_key:
         students = UniqueStudents(False, None, {split: dict.fromkeys(_values(split)) for split, *_ in SPLITS})
     else:
@@ -144,23 +219,38 @@ def _kind_counts(rows: list[dict], suppressed: bool) -> KindCounts:
             for split, _, field, categories in SPLITS
         }
         students = UniqueStudents(True, len(latest), splits)
-    if suppressed:
-        students = _suppressed(students)
-        instances = None if instances and instances < 10 else instances
-    return KindCounts(instances, without_key, students)
+    return KindCounts(len(rows), without_key, students)
 
 
 def _values(split: str) -> list[str]:
     return [value for name, _, _, categories in SPLITS if name == split for value, _ in categories]
 
 
-def _suppressed(students: UniqueStudents) -> UniqueStudents:
-    if not students.collected:
-        return students
-    splits = {}
-    for split, counts in students.splits.items():
-        known = {value: count for value, count in counts.items() if count is not None}
-        hidden = complementary(known)
-        splits[split] = {value: None if value in hidden else count for value, count in counts.items()}
-    total = None if students.total is not None and 0 < students.total < 10 else students.total
-    return UniqueStudents(True, total, splits)
+def school_counts_from_body(body: dict[str, Any]) -> list[SchoolCounts]:
+    """The schools' counts as a stored body gives them (restricted audiences' page and CSV)."""
+    schools = {str(s.uuid): s for s in School.objects.filter(uuid__in=[item["school"] for item in body["schools"]])}
+    found = []
+    for item in body["schools"]:
+        entered = [kind for kind, _, _ in KINDS if item[kind]["school_reported_entered"]]
+        reported = None
+        if entered:
+            reported = SchoolReportedCount(
+                referral_instances=item["referred"]["school_reported"],
+                arrest_instances=item["arrested"]["school_reported"],
+            )
+        found.append(
+            SchoolCounts(
+                schools[str(item["school"])],
+                {kind: _kind_from_body(item[kind]) for kind, _, _ in KINDS},
+                reported,
+                body["suppressed"],
+                hidden_reported=frozenset(k for k in entered if item[k]["school_reported"] is None),
+                hidden_gap=frozenset(kind for kind, _, _ in KINDS if item[kind]["gap"] is None),
+            )
+        )
+    return found
+
+
+def _kind_from_body(kind: dict[str, Any]) -> KindCounts:
+    students = UniqueStudents(kind["students_collected"], kind["students"], kind["splits"])
+    return KindCounts(kind["instances"], kind["without_student_key"], students)

@@ -21,9 +21,12 @@ def recent_school_years(today: datetime.date) -> list[str]:
 class EquityYearForm(AccessibleForm):
     school_year = forms.ChoiceField(label="School year", choices=[])
 
-    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: datetime.date, closed_only: bool = False, **kwargs: Any) -> None:
+        """`closed_only`: restricted audiences see closed school years only (docs/disclosure.md)."""
         super().__init__(*args, **kwargs)
         years = recent_school_years(today)
+        if closed_only:
+            years = years[1:] + [school_year_of(today.replace(year=today.year - YEARS_SHOWN, day=min(today.day, 28)))]
         field = self.fields["school_year"]
         field.choices = [(year, year) for year in years]  # type: ignore[attr-defined]
         self.default = years[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from liaison.directory.validators import validate_school_year
@@ -33,3 +34,24 @@ class SchoolReportedCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} {self.school_year}: school-reported CRDC counts"
+
+
+class FigureSnapshot(models.Model):
+    """What a restricted audience is shown of one figure for one closed period: computed, audited
+    by the disclosure engine and stored once, then served as it is (docs/disclosure.md). A figure
+    that changed with each new record would let anyone who looks before and after learn that record."""
+
+    figure = models.CharField(max_length=40)  # a name in liaison/insights/figures.py's registry
+    scope = models.CharField(max_length=200)  # whose records, for whom: e.g. "district:<uuid>;agencies:3,7"
+    period = models.CharField(max_length=9)  # a school year "2025-2026" or a month "2026-11"
+    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField(encoder=DjangoJSONEncoder)
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "scope", "period"], name="figure_snapshot_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} for {self.scope}, {self.period}"

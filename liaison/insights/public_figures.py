@@ -2,17 +2,18 @@
 
 Shown only when the MOU's parties chose to (Agreement.figures_published). Contacts and classes are
 counts of the officers' work, shown as they are. Everything about enforcement concerns students, so
-it follows the small-cell rule (liaison/lib/suppression.py): counts of 1 to 9 are hidden, with a
-complement in a breakdown; a sum of cells (referrals, arrests) is hidden when any of its cells is, so
-it cannot give one away; the share within the MOU is given only when neither side is 1 to 9. Voided records are
+it passes the disclosure engine (liaison/lib/disclosure.py): the actions by type, their total, the
+referrals (a sum of types) and the arrests are one table, with the actions judged within the MOU and
+the rest as a second split of the total, so that the share within the MOU is shown only when neither
+side is hidden, and positive contacts per action only when the total is shown. Voided records are
 left out. No page here shows a school's enforcement actions apart, a student or an officer.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, Sum
@@ -25,8 +26,8 @@ from liaison.directory.models import School
 from liaison.directory.selectors import agency_today
 from liaison.interactions.models import DailyRollup, EnforcementDetail
 from liaison.interactions.vocabulary import POSITIVE_KINDS, REFERRAL_ACTIONS, ActionType
+from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days, school_year_of
-from liaison.lib.suppression import MIN_GROUP, complementary, is_suppressed
 from liaison.programs.models import Session
 from liaison.programs.vocabulary import SessionStatus
 from liaison.surveys.models import Item, WaveSchool
@@ -34,6 +35,9 @@ from liaison.surveys.scoring import group_result
 from liaison.surveys.selectors import answers_by_wave_school
 from liaison.surveys.services import wave_items
 from liaison.surveys.vocabulary import Audience, WaveStatus
+
+from .disclosure import release
+from .snapshots import snapshot_get_or_build
 
 
 @dataclass(frozen=True)
@@ -71,18 +75,24 @@ class PublicFigures:
     trust: list[SchoolTrust]
 
 
-def _shown(count: int) -> int | None:
-    return None if is_suppressed(count) else count
+def enforcement_table(by_type: dict[str, int], within: int) -> Table:
+    """What the public page says about enforcement actions, as the engine sees it."""
+    table = Table()
+    for action in ActionType.values:
+        table.cell(("action", action), by_type.get(action, 0))
+    total = table.total("enforcement_total", [("action", action) for action in ActionType.values])
+    table.total("referrals", [("action", action) for action in ActionType.values if action in REFERRAL_ACTIONS])
+    table.cell("within_mou", within)
+    table.cell("not_within_mou", table.cells[total] - within)
+    table.relate(total, ["within_mou", "not_within_mou"])
+    table.derive("within_mou_percent", total, "within_mou", "not_within_mou")
+    table.derive("contacts_per_action", total)
+    return table
 
 
-def _sum_shown(by_type: dict[str, int], actions: Iterable[str], hidden: set[str]) -> int | None:
-    """A sum of cells, shown only when none of them is hidden (else it would give a hidden one away)."""
-    if any(action in hidden for action in actions):
-        return None
-    return _shown(sum(by_type.get(action, 0) for action in actions))
-
-
-def public_figures(agreement: Agreement, schools: list[School], today: datetime.date) -> PublicFigures:
+def public_figures(
+    agreement: Agreement, schools: list[School], today: datetime.date, *, with_trust: bool = True
+) -> PublicFigures:
     school_year = school_year_of(today)
     first, _ = school_year_days(school_year)
     scope = {"agency_id": agreement.agency_id, "district_id": agreement.district_id}
@@ -97,10 +107,9 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
     )
     by_type = {row["action_type"]: row["n"] for row in details.values("action_type").annotate(n=Count("*"))}
     total = sum(by_type.values())
-    hidden = complementary({action: by_type.get(action, 0) for action in ActionType.values})
     positive = contacts.aggregate(n=Sum("count"))["n"] or 0
     within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
-    enough = total >= MIN_GROUP
+    released = release(enforcement_table(by_type, within))
     return PublicFigures(
         agreement=agreement,
         school_year=school_year,
@@ -109,18 +118,13 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
         positive_contacts=positive,
         classes_delivered=classes["n"] or 0,
         students_in_classes=classes["students"] or 0,
-        enforcement_total=_shown(total),
-        by_action=[
-            ActionCount(str(label), None if action in hidden else by_type.get(action, 0))
-            for action, label in ActionType.choices
-        ],
-        referrals=_sum_shown(by_type, REFERRAL_ACTIONS, hidden),
-        arrests=_sum_shown(by_type, {ActionType.ARREST}, hidden),
-        within_mou_percent=round(100 * within / total, 1)
-        if enough and not is_suppressed(within) and not is_suppressed(total - within)
-        else None,
-        contacts_per_action=round(positive / total, 1) if enough else None,
-        trust=schools_trust(schools),
+        enforcement_total=released.value("enforcement_total"),
+        by_action=[ActionCount(str(label), released.value(("action", action))) for action, label in ActionType.choices],
+        referrals=released.value("referrals"),
+        arrests=released.value(("action", ActionType.ARREST.value)),
+        within_mou_percent=round(100 * within / total, 1) if total and released.shows("within_mou_percent") else None,
+        contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
+        trust=schools_trust(schools) if with_trust else [],
     )
 
 
@@ -154,11 +158,47 @@ def schools_trust(schools: list[School]) -> list[SchoolTrust]:
     return found
 
 
+PUBLIC_FIGURES = "public_figures"
+
+
+def last_closed_day(today: datetime.date) -> datetime.date:
+    """The last day of the last month that has ended: public figures run to it, never to today."""
+    return today.replace(day=1) - datetime.timedelta(days=1)
+
+
 def published_figures(uuid: UUID) -> PublicFigures:
     """The figures of a published agreement whose parties also published its figures (404 otherwise),
-    over the schools its version in force covers, to the agency's today. The page and the API."""
+    over the schools its version in force covers. The page and the API.
+
+    The public is a restricted audience: the figures run from 1 July to the end of the last month
+    that has ended, computed and audited once when first asked for and then served as stored, so
+    they never move with a single new record (docs/disclosure.md). Students' trust comes from
+    closed survey waves, which no longer change."""
     version = published_version(uuid)
     agreement = version.agreement
     if not agreement.figures_published:
         raise Http404
-    return public_figures(agreement, list(version.schools.order_by("name")), agency_today(agreement.agency))
+    schools = list(version.schools.order_by("name"))
+    through = last_closed_day(agency_today(agreement.agency))
+    payload = snapshot_get_or_build(
+        figure=PUBLIC_FIGURES,
+        scope=f"agreement:{agreement.uuid}",
+        period=through.strftime("%Y-%m"),
+        district=agreement.district,
+        build=lambda: _payload(public_figures(agreement, schools, through, with_trust=False)),
+    )
+    return _from_payload(payload, agreement, schools)
+
+
+def _payload(figures: PublicFigures) -> dict[str, Any]:
+    found = {f.name: getattr(figures, f.name) for f in fields(figures) if f.name not in ("agreement", "schools")}
+    found["by_action"] = [asdict(action) for action in figures.by_action]
+    found.pop("trust")
+    return found
+
+
+def _from_payload(payload: dict[str, Any], agreement: Agreement, schools: list[School]) -> PublicFigures:
+    values = dict(payload)
+    values["through"] = datetime.date.fromisoformat(values["through"])
+    values["by_action"] = [ActionCount(**action) for action in values["by_action"]]
+    return PublicFigures(agreement=agreement, schools=schools, trust=schools_trust(schools), **values)

@@ -29,12 +29,13 @@ class EquityRow:
     analysed: bool
     flagged: bool
     reference: bool
-    suppressed: bool
+    suppressed: bool  # the count is hidden
+    index_suppressed: bool = False  # the RRI, interval, flag and finding are hidden (a count they use is)
 
     @property
     def finding(self) -> str:
         """What the row says, in words (the page's last column)."""
-        if self.group == UNKNOWN or self.reference or self.suppressed:
+        if self.group == UNKNOWN or self.reference or self.suppressed or self.index_suppressed:
             return ""
         if not self.analysed:
             return NOT_ANALYSED
@@ -47,21 +48,23 @@ class EquityRow:
 
 def _row(point: DecisionPoint, group: GroupRate, label: str) -> EquityRow:
     hidden = group.group in point.hidden
+    index_hidden = group.group in point.index_hidden
     per = point.definition.per
     return EquityRow(
         point=point.key,
         group=group.group,
         label=label,
-        base=None if hidden and point.key != "referral" else group.base,
+        base=None if group.group in point.base_hidden else group.base,
         events=None if hidden else group.events,
-        rate=None if hidden or group.rate is None else group.rate * per,
-        rri=None if hidden else group.rri,
-        ci_low=None if hidden else group.ci_low,
-        ci_high=None if hidden else group.ci_high,
+        rate=None if group.group in point.rate_hidden or group.rate is None else group.rate * per,
+        rri=None if index_hidden else group.rri,
+        ci_low=None if index_hidden else group.ci_low,
+        ci_high=None if index_hidden else group.ci_high,
         analysed=group.analysed,
-        flagged=False if hidden else group.flagged,
+        flagged=False if index_hidden else group.flagged,
         reference=group.group == REFERENCE_GROUP,
         suppressed=hidden,
+        index_suppressed=index_hidden,
     )
 
 

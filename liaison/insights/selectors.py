@@ -9,17 +9,18 @@ whose student's race/ethnicity is unknown is counted, and shown as unknown, but 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q
 
 from liaison.directory.models import Enrollment, School
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import ActionType, RaceEthnicity
+from liaison.lib.disclosure import Release, Table
 from liaison.lib.school_years import school_year_days
-from liaison.lib.suppression import complementary, is_suppressed
 
 from .access import EquityScope
+from .disclosure import equity_table, release
 from .equity import GroupRate, relative_rates
 
 REFERENCE_GROUP = RaceEthnicity.WHITE.value
@@ -60,11 +61,14 @@ class DecisionPoint:
     rows: list[GroupRate]
     unknown: int  # events whose race/ethnicity is unknown
     total: int  # every event at this point, unknown included
-    # Suppressed cells (evaluators): groups (and "unknown") whose counts of 1 to 9 hide, with their
-    # complements; at the points after referral also every group whose referral count hides, as
-    # that count is the base there. A hidden group's rate, RRI and interval hide with it.
+    # For restricted audiences, what the disclosure engine hides: groups (and "unknown") whose
+    # counts hide; groups whose referral count (the base after the first point) hides; groups
+    # whose rate, and whose index (RRI, interval, flag, finding), depend on a hidden count.
     hidden: frozenset[str] = frozenset()
     total_hidden: bool = False
+    base_hidden: frozenset[str] = frozenset()
+    rate_hidden: frozenset[str] = frozenset()
+    index_hidden: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -90,26 +94,60 @@ class EquityAnalysis:
 
 
 def equity_analysis(scope: EquityScope, school_year: str) -> EquityAnalysis:
+    """The analysis; for a restricted scope, through the disclosure engine on its own (the figures
+    module protects it together with the CRDC counts the same audience sees)."""
+    analysis = equity_counted(scope, school_year)
+    if scope.suppressed:
+        return equity_released(analysis, release(equity_disclosure_table(analysis)))
+    return analysis
+
+
+def equity_counted(scope: EquityScope, school_year: str) -> EquityAnalysis:
+    """Every figure of the analysis, nothing hidden."""
     schools = _schools(scope)
     enrollment_total, enrollment = _enrollment(schools, school_year)
     counts = _event_counts(scope, schools, school_year)
     referrals = counts[REFERRAL.key]
-    first = _point(REFERRAL, enrollment, referrals, enrollment, enrollment_total, scope.suppressed)
+    first = _point(REFERRAL, enrollment, referrals, enrollment, enrollment_total)
     referral_bases: dict[str, int | None] = {group: referrals.get(group, 0) for group, _ in GROUPS}
     points = [first]
     for definition in AFTER_REFERRAL:
-        points.append(
-            _point(
-                definition,
-                referral_bases,
-                counts[definition.key],
-                enrollment,
-                enrollment_total,
-                scope.suppressed,
-                hidden_bases=first.hidden,
-            )
-        )
+        points.append(_point(definition, referral_bases, counts[definition.key], enrollment, enrollment_total))
     return EquityAnalysis(scope, school_year, schools, enrollment_total, enrollment, points)
+
+
+EQUITY_GROUPS = [group for group, _ in GROUPS] + [UNKNOWN]
+
+
+def equity_disclosure_table(analysis: EquityAnalysis) -> Table:
+    """Every point of the analysis as one table: the points share their bases (referrals), so a
+    count hidden at one must not come back from another. Cells are (point, group), (point, "total")."""
+    counts = {
+        point.key: {row.group: row.events for row in point.rows} | {UNKNOWN: point.unknown} for point in analysis.points
+    }
+    return equity_table(counts, groups=EQUITY_GROUPS, reference=REFERENCE_GROUP, first=REFERRAL.key)
+
+
+def equity_released(analysis: EquityAnalysis, released: Release) -> EquityAnalysis:
+    """The analysis with what the engine hides marked hidden."""
+
+    def hidden(point: str, kind: str | None = None) -> frozenset[str]:
+        if kind is None:
+            return frozenset(g for g in EQUITY_GROUPS if released.is_hidden((point, g)))
+        return frozenset(g for g in EQUITY_GROUPS if not released.shows(f"{kind}:{point}:{g}"))
+
+    points = [
+        replace(
+            point,
+            hidden=hidden(point.key),
+            total_hidden=released.is_hidden((point.key, "total")),
+            base_hidden=frozenset() if point.key == REFERRAL.key else hidden(REFERRAL.key),
+            rate_hidden=hidden(point.key, "rate"),
+            index_hidden=hidden(point.key, "index"),
+        )
+        for point in analysis.points
+    ]
+    return replace(analysis, points=points)
 
 
 def _schools(scope: EquityScope) -> list[School]:
@@ -154,8 +192,6 @@ def _point(
     events: Counter[str],
     enrollment: dict[str, int | None],
     enrollment_total: int | None,
-    suppressed: bool,
-    hidden_bases: frozenset[str] = frozenset(),
 ) -> DecisionPoint:
     rows = relative_rates(
         bases=bases,
@@ -164,16 +200,4 @@ def _point(
         enrollment_total=enrollment_total,
         reference=REFERENCE_GROUP,
     )
-    total = sum(events.values())
-    if not suppressed:
-        return DecisionPoint(definition, rows, unknown=events.get(UNKNOWN, 0), total=total)
-    cells = {row.group: row.events for row in rows} | {UNKNOWN: events.get(UNKNOWN, 0)}
-    hidden = frozenset(complementary(cells)) | hidden_bases
-    return DecisionPoint(
-        definition,
-        rows,
-        unknown=events.get(UNKNOWN, 0),
-        total=total,
-        hidden=hidden,
-        total_hidden=is_suppressed(total),
-    )
+    return DecisionPoint(definition, rows, unknown=events.get(UNKNOWN, 0), total=sum(events.values()))

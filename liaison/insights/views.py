@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,14 +17,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.directory import access as directory_access
 from liaison.directory.forms import add_service_errors
+from liaison.directory.models import School
 from liaison.directory.validators import validate_school_year
 
 from .access import equity_scope_for
-from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts
+from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body
+from .figures import CRDC, EQUITY, figure_body
 from .forms import EquityYearForm, SchoolReportedForm
 from .models import SchoolReportedCount
-from .rows import point_rows, total_shown
-from .selectors import EquityAnalysis, equity_analysis
 from .services import school_reported_set
 
 CSV_COLUMNS = [
@@ -48,11 +49,18 @@ CSV_COLUMNS = [
 @require_safe
 def equity(request: HttpRequest, uuid: UUID) -> HttpResponse:
     scope = equity_scope_for(request.user, uuid)
-    form = EquityYearForm(request.GET or None, today=timezone.localdate())
-    analysis = equity_analysis(scope, form.year())
+    today = timezone.localdate()
+    form = EquityYearForm(request.GET or None, today=today, closed_only=scope.suppressed)
+    body = figure_body(EQUITY, scope, form.year(), today)
     if request.GET.get("format") == "csv":
-        return _csv(analysis)
-    points = [(point, point_rows(analysis, point), total_shown(point)) for point in analysis.points]
+        return _csv(scope.district.nces_id, body)
+    analysis = {
+        "scope": scope,
+        "school_year": body["school_year"],
+        "schools": list(School.objects.filter(uuid__in=body["schools"]).order_by("name")),
+        "enrollment_complete": body["enrollment_complete"],
+    }
+    points = [({"key": point["key"], "definition": point}, point["groups"], point["total"]) for point in body["points"]]
     return render(request, "insights/equity.html", {"analysis": analysis, "form": form, "points": points})
 
 
@@ -60,30 +68,30 @@ def _number(value: float | None, places: int) -> str:
     return "" if value is None else f"{value:.{places}f}"
 
 
-def _csv(analysis: EquityAnalysis) -> HttpResponse:
+def _csv(nces_id: str, body: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"equity-{analysis.scope.district.nces_id}-{analysis.school_year}.csv"
+    name = f"equity-{nces_id}-{body['school_year']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for point in analysis.points:
-        for row in point_rows(analysis, point):
+    for point in body["points"]:
+        for row in point["groups"]:
             writer.writerow(
                 [
-                    analysis.school_year,
-                    point.key,
-                    row.group,
-                    "" if row.base is None else row.base,
-                    "suppressed" if row.suppressed else row.events,
-                    _number(row.rate, 2),
-                    point.definition.per,
-                    _number(row.rri, 3),
-                    _number(row.ci_low, 3),
-                    _number(row.ci_high, 3),
-                    "yes" if row.analysed else "no",
-                    "yes" if row.flagged else "no",
-                    "yes" if row.suppressed else "no",
-                    row.finding,
+                    body["school_year"],
+                    point["key"],
+                    row["group"],
+                    "" if row["base"] is None else row["base"],
+                    "suppressed" if row["suppressed"] else row["events"],
+                    _number(row["rate"], 2),
+                    point["per"],
+                    _number(row["rri"], 3),
+                    _number(row["ci_low"], 3),
+                    _number(row["ci_high"], 3),
+                    "yes" if row["analysed"] else "no",
+                    "yes" if row["flagged"] else "no",
+                    "yes" if row["suppressed"] else "no",
+                    row["finding"],
                 ]
             )
     return response
@@ -94,9 +102,13 @@ def _csv(analysis: EquityAnalysis) -> HttpResponse:
 def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The police side of the CRDC count, per school: instances and unique students."""
     scope = equity_scope_for(request.user, uuid)
-    form = EquityYearForm(request.GET or None, today=timezone.localdate())
+    today = timezone.localdate()
+    form = EquityYearForm(request.GET or None, today=today, closed_only=scope.suppressed)
     school_year = form.year()
-    counts = crdc_counts(scope, school_year)
+    if scope.suppressed:  # the stored snapshot, as the API serves it
+        counts = school_counts_from_body(figure_body(CRDC, scope, school_year, today))
+    else:
+        counts = crdc_counts(scope, school_year)
     if request.GET.get("format") == "csv":
         return _crdc_csv(scope.district.nces_id, school_year, counts)
     context = {
@@ -152,10 +164,11 @@ def _cell(value: int | None, *, collected: bool) -> str | int:
     return "suppressed" if value is None else value
 
 
-def _reported_cell(school: SchoolCounts, value: int | None) -> str | int:
+def _reported_cell(school: SchoolCounts, kind: str) -> str | int:
+    value = school.school_reported(kind)
     if value is not None:
         return value
-    return "suppressed" if school.reported is not None and school.suppressed else ""
+    return "suppressed" if kind in school.hidden_reported else ""
 
 
 def _gap_cell(school: SchoolCounts, kind: str) -> str | int:
@@ -173,9 +186,8 @@ def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> Htt
         for kind, _, _ in KINDS:
             found = school.kinds[kind]
             collected = found.students.collected
-            reported = school.school_reported(kind)
-            row += [_cell(found.instances, collected=True), _reported_cell(school, reported), _gap_cell(school, kind)]
-            row.append(found.without_key)
+            row += [_cell(found.instances, collected=True), _reported_cell(school, kind), _gap_cell(school, kind)]
+            row.append(_cell(found.without_key, collected=True))
             row.append(_cell(found.students.total, collected=collected))
             row += [
                 _cell(found.students.splits[split][value], collected=collected)

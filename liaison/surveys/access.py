@@ -21,10 +21,11 @@ from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
 from liaison.directory.models import Partnership, School
 
-from .models import Wave, WaveSchool
+from .models import Burst, Wave, WaveSchool
 
 NOTHING = Q(pk__in=[])
 NO_SURVEY_RESULTS = "Survey results are not shown to your role."
+DISTRICT_DECIDES = "Only the district's wave owners (its district admins) decide on held responses."
 
 
 def _result_rule(user: Any) -> Q:
@@ -141,3 +142,27 @@ def wave_schools_visible(user: Any, wave: Wave) -> QuerySet[WaveSchool]:
     if user_scope(user).platform_admin:
         return found
     return found.filter(school__in=result_schools(user))
+
+
+def may_decide_bursts(user: Any, wave: Wave) -> bool:
+    """Held bursts are the district's to accept or discard: its district admins (and platform admins)."""
+    scope = user_scope(user)
+    return scope.platform_admin or wave.district_id in scope.district_admin_ids
+
+
+def require_burst_decider(user: Any, wave: Wave) -> None:
+    if not may_decide_bursts(user, wave):
+        raise PermissionDenied(DISTRICT_DECIDES)
+
+
+def burst_get_for_user(user: Any, uuid: UUID | str) -> Burst:
+    """A held burst of a wave the user sees (else 404), when the user decides on the wave's bursts (else 403)."""
+    require_survey_reader(user)
+    try:
+        burst = Burst.objects.select_related("wave_school__wave", "wave_school__school").get(uuid=uuid)
+    except (Burst.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not waves_visible_to(user).filter(pk=burst.wave_school.wave_id).exists():
+        raise Http404(NOT_FOUND)
+    require_burst_decider(user, burst.wave_school.wave)
+    return burst

@@ -13,17 +13,20 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 
 from liaison.directory.access import NOT_ALLOWED
-from liaison.lib.api_errors import ERROR_RESPONSES, ErrorOut
+from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.suppression import SUPPRESSED
 
-from . import access, limits, scoring, selectors, services
-from .models import Instrument, Wave, WaveSchool
+from . import access, form_tokens, scoring, selectors, services
+from .models import Burst, Instrument, Wave, WaveSchool
 from .schemas import (
+    BurstDecisionIn,
+    BurstOut,
+    FormTokenOut,
     InstrumentOut,
     OpenAnswersOut,
+    ProgressOut,
     ReceivedOut,
     ResponseIn,
     ResultsQuery,
@@ -31,12 +34,12 @@ from .schemas import (
     WaveOut,
     WaveResultsOut,
 )
+from .vocabulary import WaveStatus
 
 router = Router(tags=["surveys"])
 
 NO_SUCH_INSTRUMENT = "No such instrument."
 NO_SUCH_SCHOOL = "No such school where you may open a wave."
-TOO_MANY = "Too many responses from here. Please try again later."
 
 
 # --- instruments -------------------------------------------------------------------------------
@@ -68,6 +71,7 @@ def _wave_out(request: HttpRequest, wave: Wave, wave_schools: Any = None) -> dic
         "notice_date": wave.notice_date,
         "notice_method": wave.notice_method,
         "opt_out_handling": wave.opt_out_handling,
+        "hourly_allowance": wave.hourly_allowance,
         "schools": [_wave_school_out(request, ws) for ws in wave_schools],
     }
 
@@ -187,10 +191,40 @@ def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:
     }
 
 
+NOT_YET = "Results appear when the wave closes; until then only how many have responded (see progress)."
+
+
+def _not_yet(wave: Wave, wave_schools: list[WaveSchool]) -> dict[str, Any]:
+    nothing: dict[str, Any] = {
+        "respondents": None,
+        "suppressed": False,
+        "note": NOT_YET,
+        "trust_index": None,
+        "scales": [],
+    }
+    schools = [
+        {
+            **nothing,
+            "school": ws.school.uuid,
+            "school_name": ws.school.name,
+            "link": ws.uuid,
+            "groups": [],
+            "compared_with_previous": None,
+        }
+        for ws in wave_schools
+    ]
+    return {"wave": wave.uuid, "schools": schools, "all_schools_shown": nothing}
+
+
 @router.get("/surveys/waves/{uuid}/results", response={200: WaveResultsOut, **ERROR_RESPONSES})
 def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -> dict[str, Any]:
+    """Each school's results, once the wave has closed (no figure moves while it is open)."""
     wave = access.wave_get_for_user(request.user, uuid)
-    results = selectors.wave_results(wave, list(access.wave_schools_visible(request.user, wave)))
+    if wave.status != WaveStatus.CLOSED:
+        return _not_yet(wave, list(access.wave_schools_visible(request.user, wave)))
+    wave_schools = list(access.wave_schools_visible(request.user, wave))
+    results = selectors.wave_results(wave, wave_schools)
+    progress = selectors.wave_progress(wave_schools)
     schools = [
         {
             **group_out(row.result),
@@ -199,6 +233,8 @@ def wave_results(request: HttpRequest, uuid: UUID, query: Query[ResultsQuery]) -
             "link": row.wave_school.uuid,
             "groups": _subgroups(results, row, query.by),
             "compared_with_previous": _compared_out(row.wave_school),
+            "held_for_review": progress[row.wave_school.pk].ever_held,
+            "discarded": progress[row.wave_school.pk].discarded,
         }
         for row in results.rows
     ]
@@ -226,21 +262,78 @@ def open_answers(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
 # --- the public submission ---------------------------------------------------------------------
 
 
-@router.post("/surveys/responses", auth=None, response={201: ReceivedOut, 429: ErrorOut, **ERROR_RESPONSES})
-def response_submit(request: HttpRequest, payload: ResponseIn) -> Status:
-    """Anyone with a school's link may answer; no sign-in, no cookie, rate-limited per address and link.
-
-    Nothing identifying comes back: not even the response's own key."""
-    wave_school = WaveSchool.objects.select_related("wave__instrument").filter(token=payload.token).first()
+def _link(token: str) -> WaveSchool:
+    wave_school = WaveSchool.objects.select_related("wave__instrument", "school").filter(token=token).first()
     if wave_school is None:
         raise Http404
-    if not limits.submission_allowed(request, wave_school.token):
-        raise HttpError(429, TOO_MANY)
+    return wave_school
+
+
+@router.get("/surveys/links/{token}/form-token", auth=None, response={200: FormTokenOut, **ERROR_RESPONSES})
+def form_token(request: HttpRequest, token: str) -> dict[str, Any]:
+    """A single-use token for one submission through this school's link (the survey page issues its own)."""
+    return {"form_token": form_tokens.form_token_issue(_link(token))}
+
+
+@router.post("/surveys/responses", auth=None, response={201: ReceivedOut, **ERROR_RESPONSES})
+def response_submit(request: HttpRequest, payload: ResponseIn) -> Status:
+    """Anyone with a school's link and a form token may answer; no sign-in, no cookie.
+
+    Nothing identifying comes back: not even the response's own key, nor whether it was held for review."""
+    wave_school = _link(payload.token)
+    seconds = form_tokens.form_token_spend(wave_school, payload.form_token)
     services.survey_response_submit(
         wave_school=wave_school,
         language=payload.language,
         answers=payload.answers,
         code=payload.code,
         today=timezone.localdate(),
+        seconds_taken=seconds,
     )
     return Status(201, {"received": True})
+
+
+# --- while a wave is open: how many have responded, and held bursts ----------------------------
+
+
+@router.get("/surveys/waves/{uuid}/progress", response={200: list[ProgressOut], **ERROR_RESPONSES})
+def wave_progress(request: HttpRequest, uuid: UUID) -> list[dict[str, Any]]:
+    """How many have responded at each school: the only figure while a wave is open."""
+    wave = access.wave_get_for_user(request.user, uuid)
+    wave_schools = list(access.wave_schools_visible(request.user, wave))
+    found = selectors.wave_progress(wave_schools)
+    return [
+        {
+            "school": ws.school.uuid,
+            "school_name": ws.school.name,
+            "responded": found[ws.pk].responded,
+            "held_for_review": found[ws.pk].held_for_review,
+            "discarded": found[ws.pk].discarded,
+        }
+        for ws in wave_schools
+    ]
+
+
+def _burst_out(burst: Burst) -> dict[str, Any]:
+    return {
+        "uuid": burst.uuid,
+        "school": burst.wave_school.school.uuid,
+        "school_name": burst.wave_school.school.name,
+        "day": burst.day,
+        "size": burst.size,
+        "decision": burst.decision,
+    }
+
+
+@router.get("/surveys/waves/{uuid}/bursts", response={200: list[BurstOut], **ERROR_RESPONSES})
+def burst_list(request: HttpRequest, uuid: UUID) -> list[dict[str, Any]]:
+    """Held bursts of the wave, for the district's wave owner (sizes and days, never answers)."""
+    wave = access.wave_get_for_user(request.user, uuid)
+    access.require_burst_decider(request.user, wave)
+    return [_burst_out(burst) for burst in selectors.wave_bursts(wave)]
+
+
+@router.post("/surveys/bursts/{uuid}/decision", response={200: BurstOut, **ERROR_RESPONSES})
+def burst_decide(request: HttpRequest, uuid: UUID, payload: BurstDecisionIn) -> dict[str, Any]:
+    burst = access.burst_get_for_user(request.user, uuid)
+    return _burst_out(services.burst_decide(actor=request.user, burst=burst, accept=payload.accept))

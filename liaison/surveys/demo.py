@@ -13,10 +13,10 @@ from django.db import transaction
 
 from liaison.directory.models import School
 
-from . import services
+from . import sealing, services
 from .item_bank import item_bank_install
-from .models import CODE_ALPHABET, CODE_LENGTH, Instrument, Item, Response, SlipCode, Wave
-from .vocabulary import Audience, ItemKind
+from .models import CODE_ALPHABET, CODE_LENGTH, HeldResponse, Instrument, Item, Response, SlipCode, Wave
+from .vocabulary import Audience, ItemKind, WaveStatus
 
 NOTICE = (
     "Opted-out students are listed for teachers, who give them a reading activity while classmates take the survey."
@@ -129,6 +129,17 @@ def _respond(wave: Wave, schools: dict[str, School], sizes: dict[str, tuple[int,
                 SlipCode(wave_school=wave_school, code=code, used=i < count) for i, code in enumerate(sorted(codes))
             )
     random.Random(stream).shuffle(responses)  # no order to read anything from
+    if wave.status == WaveStatus.OPEN:  # an open wave's answers wait sealed until it closes
+        HeldResponse.objects.bulk_create(
+            HeldResponse(
+                wave_school=r.wave_school,
+                sealed=sealing.seal(
+                    wave.uuid, {"day": r.submitted_on.isoformat(), "language": r.language, "answers": r.answers}
+                ),
+            )
+            for r in responses
+        )
+        return
     Response.objects.bulk_create(responses, batch_size=500)
 
 

@@ -14,6 +14,7 @@ from .vocabulary import Audience, ItemKind, NoticeMethod
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 DATE = forms.DateInput(attrs={"type": "date"})
+DEFAULT_ALLOWANCE = 100
 
 
 class WaveForm(forms.Form):
@@ -26,7 +27,20 @@ class WaveForm(forms.Form):
     )
     opens_on = forms.DateField(widget=DATE, label="Opens")
     closes_on = forms.DateField(widget=DATE, label="Closes")
-    uses_codes = forms.BooleanField(required=False, label="One-time codes on printed slips")
+    uses_codes = forms.BooleanField(
+        required=False,
+        label="One-time codes on printed slips",
+        help_text="Recommended: only codes truly stop someone from filling the survey with made-up answers.",
+    )
+    hourly_allowance = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100000,
+        initial=100,
+        label="Responses counted per school per hour",
+        help_text="More in an hour are held for the district to accept or discard. Student waves use each "
+        "school's enrollment instead, when it is known.",
+    )
     notice_date = forms.DateField(
         required=False, widget=DATE, label="Parents notified on", help_text="Required for student waves (PPRA)."
     )
@@ -39,6 +53,9 @@ class WaveForm(forms.Form):
         label="Opt-out handling",
         help_text="How students whose parents opted out are kept from taking the survey.",
     )
+
+    def clean_hourly_allowance(self) -> int:
+        return self.cleaned_data.get("hourly_allowance") or DEFAULT_ALLOWANCE
 
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,12 +74,36 @@ def _choices(item: Item, language: str) -> list[tuple[str, str]]:
     return [(str(o["value"]), o["label"].get(language) or o["label"]["en"]) for o in item.options]
 
 
+GRADE_ITEM = "about_grade"
+
+
+def _grade_span(choices: list[tuple[str, str]], school: School | None) -> list[tuple[str, str]]:
+    """Only the grades the school teaches (and "prefer not to say"): a high school is not offered grade 5."""
+    if school is None:
+        return choices
+    return [
+        (value, label)
+        for value, label in choices
+        if not value.lstrip("-").isdigit() or school.lowest_grade <= int(value) <= school.highest_grade
+    ]
+
+
 class SurveyForm(forms.Form):
     """Every item of the wave, all optional; the page shows one page's items and carries the rest hidden."""
 
-    def __init__(self, *args: Any, items: list[Item], language: str, uses_codes: bool, ui: dict, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        items: list[Item],
+        language: str,
+        uses_codes: bool,
+        ui: dict,
+        school: School | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.items = items
+        self.needs_new_token = False  # the form token was refused: the page carries a fresh one
         if uses_codes:
             self.fields["code"] = forms.CharField(
                 max_length=20, required=False, label=ui["code"], help_text=ui["code_help"]
@@ -73,11 +114,11 @@ class SurveyForm(forms.Form):
                     required=False, max_length=1000, label=_label(item, language), widget=forms.Textarea({"rows": 3})
                 )
             else:
+                choices = _choices(item, language)
+                if item.code == GRADE_ITEM:
+                    choices = _grade_span(choices, school)
                 self.fields[item.code] = forms.ChoiceField(
-                    required=False,
-                    label=_label(item, language),
-                    choices=_choices(item, language),
-                    widget=forms.RadioSelect,
+                    required=False, label=_label(item, language), choices=choices, widget=forms.RadioSelect
                 )
 
     def answers(self) -> dict[str, str]:

@@ -31,6 +31,9 @@ UI = {
         "thanks": "Thank you. Your answers were sent.",
         "closed": "This survey is not open right now.",
         "bad_code": "That code is not valid or was already used.",
+        "code_needed": "Please type the code from your slip. This survey needs one.",
+        "form_expired": "This page was open too long or was already sent. Your answers are still here: "
+        "please send them again.",
         "too_many": "Too many answers from here. Please try again later.",
         "language": "Language",
         "pages": {"1": "How things are", "2": "Police at school", "3": "Your school's officer", "4": "About you"},
@@ -47,6 +50,9 @@ UI = {
         "thanks": "Gracias. Tus respuestas fueron enviadas.",
         "closed": "Esta encuesta no está abierta ahora.",
         "bad_code": "Ese código no es válido o ya se usó.",
+        "code_needed": "Escribe el código de tu papelito. Esta encuesta lo necesita.",
+        "form_expired": "Esta página estuvo abierta demasiado tiempo o ya se envió. Tus respuestas siguen aquí: "
+        "envíalas otra vez.",
         "too_many": "Demasiadas respuestas desde aquí. Inténtalo más tarde.",
         "language": "Idioma",
         "pages": {
@@ -334,4 +340,14 @@ def item_bank_install(instrument_model: Any, item_model: Any) -> Any:
         item_model.objects.bulk_create(
             item_model(instrument=instrument, position=position, **item) for position, item in enumerate(ITEMS, 1)
         )
+    else:
+        _add_missing_words(instrument)
     return instrument
+
+
+def _add_missing_words(instrument: Any) -> None:
+    """Page words added since the instrument was installed (never an item's wording, which is fixed)."""
+    merged = {lang: {**words, **instrument.ui.get(lang, {})} for lang, words in UI.items()}
+    if merged != instrument.ui:
+        instrument.ui = merged
+        instrument.save(update_fields=["ui"])

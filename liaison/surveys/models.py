@@ -4,7 +4,9 @@ anonymous responses.
 Anonymity is built into the tables, not promised by the code: a response holds a random UUID as its
 key, the school's wave link it came through, its language, the day (never the time) and its answers.
 It has no user, no address, no token, no timestamp and no relation to a slip code; a used slip code
-is only a flag. See docs/surveys.md.
+is only a flag. While a wave is open a response waits sealed in `HeldResponse` (see sealing.py); the
+response table is written only when the wave closes, one shuffled batch per school, and on SQLite it
+is a WITHOUT ROWID table, so no insertion order survives. See docs/surveys.md.
 """
 
 from __future__ import annotations
@@ -18,15 +20,21 @@ from django.db.models import Q
 
 from liaison.directory.models import District, School
 
-from .vocabulary import Audience, ItemKind, NoticeMethod, Scale, WaveStatus
+from .vocabulary import Audience, BurstDecision, ItemKind, NoticeMethod, Scale, WaveStatus
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B)
 CODE_LENGTH = 8
+SHORT_LENGTH = 7
 
 
 def new_link_token() -> str:
     """An unguessable token for a school's survey link (about 190 bits; short enough for a QR code)."""
     return secrets.token_urlsafe(24)
+
+
+def new_short_link() -> str:
+    """The short code of a school's link, easy to type from a slip (case does not matter)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SHORT_LENGTH))
 
 
 def new_slip_code() -> str:
@@ -91,9 +99,15 @@ class Wave(models.Model):
     notice_method = models.CharField(max_length=10, choices=NoticeMethod.choices, blank=True)
     opt_out_handling = models.TextField(blank=True, help_text="How opted-out students are kept from taking it.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    hourly_allowance = models.PositiveIntegerField(
+        default=100,
+        help_text="Responses per school link per hour counted before the rest are held for review "
+        "(student waves use the school's enrollment when it is known).",
+    )
 
     class Meta:
         constraints = [
+            models.CheckConstraint(condition=Q(hourly_allowance__gte=1), name="surveys_wave_allowance_positive"),
             models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="surveys_wave_dates"),
             models.CheckConstraint(
                 condition=~Q(audience=Audience.STUDENTS)
@@ -114,6 +128,7 @@ class WaveSchool(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="wave_schools")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="survey_links")
     token = models.CharField(max_length=64, unique=True, default=new_link_token)
+    short = models.CharField(max_length=12, unique=True, default=new_short_link, help_text="The short link's code.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "school"], name="surveys_wave_school")]
@@ -147,3 +162,54 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response on {self.submitted_on}"
+
+
+class Burst(models.Model):
+    """Responses at one school link beyond its allowance (or sent faster than a person could answer),
+    held whole for the district's wave owner to accept or discard without seeing the answers."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    wave_school = models.ForeignKey(WaveSchool, on_delete=models.CASCADE, related_name="bursts")
+    day = models.DateField()
+    size = models.PositiveIntegerField(default=0)
+    decision = models.CharField(max_length=10, choices=BurstDecision.choices, default=BurstDecision.PENDING)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave_school", "day"],
+                condition=Q(decision=BurstDecision.PENDING),
+                name="surveys_burst_one_pending_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.size} held at {self.wave_school} on {self.day}"
+
+
+class HeldResponse(models.Model):
+    """A response waiting for its wave to close, sealed under the wave's key (kept outside the database).
+
+    Holding happens in its own transaction, never in the one that used a slip code. No column but
+    the link and, when it was held for review, its burst."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    wave_school = models.ForeignKey(WaveSchool, on_delete=models.CASCADE, related_name="held")
+    burst = models.ForeignKey(Burst, null=True, blank=True, on_delete=models.CASCADE, related_name="held")
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "Held response"
+
+
+class SubmissionCounter(models.Model):
+    """Shared counters of public submissions (all workers, all processes): a hashed key and a window.
+
+    Stands in for the shared rate-limit store until it exists; only `limits.count_hit` touches it."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(help_text="Unix time after which the row may be deleted.")
+
+    def __str__(self) -> str:
+        return self.key

@@ -42,6 +42,13 @@ class WaveIn(Schema):
     notice_date: datetime.date | None = None
     notice_method: NoticeMethod | None = None
     opt_out_handling: str = Field("", max_length=2000)
+    hourly_allowance: int = Field(
+        100,
+        ge=1,
+        le=100000,
+        description="Responses per school link per hour counted before the rest are held for review "
+        "(student waves use the school's enrollment when it is known).",
+    )
 
 
 class WaveSchoolOut(Schema):
@@ -66,6 +73,7 @@ class WaveOut(Schema):
     notice_date: datetime.date | None
     notice_method: str
     opt_out_handling: str
+    hourly_allowance: int
     schools: list[WaveSchoolOut]
 
 
@@ -120,6 +128,10 @@ class SchoolResultOut(GroupOut):
     compared_with_previous: ComparedOut | None = Field(
         description="Against the school's previous wave of the same instrument and audience; null when none."
     )
+    held_for_review: int = Field(
+        0, description="Responses held in bursts (beyond the hourly allowance, or too fast), whatever was decided."
+    )
+    discarded: int = Field(0, description="Of those, how many the district discarded (not counted).")
 
 
 class ResultsQuery(Schema):
@@ -136,7 +148,35 @@ class ResponseIn(Schema):
     token: str = Field(min_length=8, max_length=64, description="The school's survey link token.")
     language: str = Field(max_length=8)
     code: str = Field("", max_length=20, description="The one-time code, for waves that use slips.")
+    form_token: str = Field(
+        "", max_length=200, description="The single-use token from GET /surveys/links/{token}/form-token."
+    )
     answers: dict[str, int | str] = Field(description="Item code → answer; leave skipped items out.")
+
+
+class FormTokenOut(Schema):
+    form_token: str = Field(description="Spend it on one submission within six hours.")
+
+
+class BurstOut(Schema):
+    uuid: UUID
+    school: UUID
+    school_name: str
+    day: datetime.date
+    size: int = Field(description="How many responses the burst holds (their answers are never shown).")
+    decision: Literal["pending", "accepted", "discarded"]
+
+
+class BurstDecisionIn(Schema):
+    accept: bool = Field(description="True: count the burst's responses at close; false: delete them now.")
+
+
+class ProgressOut(Schema):
+    school: UUID
+    school_name: str
+    responded: int = Field(description="Responses so far that will count (held for review excluded).")
+    held_for_review: int = Field(description="Responses held in bursts waiting for the wave owner's decision.")
+    discarded: int = Field(description="Responses in bursts the wave owner discarded.")
 
 
 class ReceivedOut(Schema):
@@ -154,5 +194,5 @@ class OpenAnswersOut(Schema):
     school_name: str
     suppressed: bool = Field(description="Fewer than 10 responses at the school: no answer is given.")
     note: str
-    answers: list[OpenAnswerOut] = Field(description="Sorted by their text, not by when they came in.")
+    answers: list[OpenAnswerOut] = Field(description="In random order, never by when they came in; only after close.")
     withheld: int = Field(description="Answers holding an e-mail address, a phone number or a date.")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 
 from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.suppression import is_suppressed
 
 from . import scoring
-from .models import Item, Response, Wave, WaveSchool
+from .disclosed import breakdown_hidden
+from .models import Burst, HeldResponse, Item, Response, Wave, WaveSchool
 from .services import wave_items
-from .vocabulary import ItemKind
+from .vocabulary import BurstDecision, ItemKind
 
 
 @dataclass
@@ -72,8 +74,20 @@ def school_subgroups(items: Sequence[Item], row: SchoolRow, by: str | None) -> l
     if item is None or row.result.suppressed:
         return []
     answers = answers_by_wave_school([row.wave_school.pk])[row.wave_school.pk]
-    found = scoring.subgroup_results(items, answers, item.code)
-    return [Subgroup(key, option_label(item, key), result) for key, result in found.items()]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for one in answers:
+        groups.setdefault(str(one.get(item.code) or scoring.NOT_ANSWERED), []).append(one)
+    hidden = breakdown_hidden({key: len(group) for key, group in groups.items()})
+    return [
+        Subgroup(
+            key,
+            option_label(item, key),
+            scoring.GroupResult(respondents=len(group), suppressed=True)
+            if key in hidden
+            else scoring.group_result(items, group),
+        )
+        for key, group in sorted(groups.items())
+    ]
 
 
 def response_counts(wave: Wave) -> dict[int, int]:
@@ -155,11 +169,12 @@ class OpenAnswers:
     """A school's answers to the open question, for the school's side to read."""
 
     suppressed: bool  # fewer than 10 responses at the school: nothing is shown
-    answers: list[OpenAnswer]  # sorted by their text, so the order says nothing about who answered when
+    answers: list[OpenAnswer]  # in random order, so the order says nothing about who answered when
     withheld: int  # answers holding an e-mail address, a phone number or a date: not shown
 
 
 def open_answers(wave_school: WaveSchool) -> OpenAnswers:
+    """Only a closed wave has answers (the response table is written at close); nothing before."""
     codes = [item.code for item in wave_items(wave_school.wave) if item.kind == ItemKind.OPEN]
     responses = answers_by_wave_school([wave_school.pk])[wave_school.pk]
     if is_suppressed(len(responses)):
@@ -170,5 +185,53 @@ def open_answers(wave_school: WaveSchool) -> OpenAnswers:
     grouped: dict[str, list[str]] = {}
     for text in shown:
         grouped.setdefault(text.casefold(), []).append(text)
-    answers = [OpenAnswer(min(same), len(same)) for _, same in sorted(grouped.items())]
+    answers = [OpenAnswer(min(same), len(same)) for same in grouped.values()]
+    secrets.SystemRandom().shuffle(answers)  # a new random order at every reading
     return OpenAnswers(False, answers, len(texts) - len(shown))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the school sees of a wave while it is open: how many, never what they answered."""
+
+    responded: int  # held and counted (released at close), or released already
+    held_for_review: int  # in bursts waiting for the wave owner
+    discarded: int  # in bursts the wave owner discarded
+    ever_held: int = 0  # in every burst, whatever was decided
+
+
+def wave_progress(wave_schools: Sequence[WaveSchool]) -> dict[int, Progress]:
+    ids = [ws.pk for ws in wave_schools]
+    counted = dict(
+        HeldResponse.objects.filter(wave_school_id__in=ids)
+        .filter(Q(burst__isnull=True) | Q(burst__decision=BurstDecision.ACCEPTED))
+        .values("wave_school_id")
+        .annotate(n=Count("*"))
+        .values_list("wave_school_id", "n")
+    )
+    released = dict(
+        Response.objects.filter(wave_school_id__in=ids)
+        .values("wave_school_id")
+        .annotate(n=Count("*"))
+        .values_list("wave_school_id", "n")
+    )
+    bursts: dict[tuple[int, str], int] = {}
+    for row in (
+        Burst.objects.filter(wave_school_id__in=ids).values("wave_school_id", "decision").annotate(n=Sum("size"))
+    ):
+        bursts[(row["wave_school_id"], row["decision"])] = row["n"] or 0
+    return {
+        pk: Progress(
+            counted.get(pk, 0) + released.get(pk, 0),
+            bursts.get((pk, BurstDecision.PENDING), 0),
+            bursts.get((pk, BurstDecision.DISCARDED), 0),
+            sum(size for (school, _), size in bursts.items() if school == pk),
+        )
+        for pk in ids
+    }
+
+
+def wave_bursts(wave: Wave) -> list[Burst]:
+    return list(
+        Burst.objects.filter(wave_school__wave=wave).select_related("wave_school__school").order_by("day", "pk")
+    )

@@ -14,6 +14,8 @@ urlpatterns: list = [
     path("waves/<uuid:uuid>/close/", views.wave_close, name="wave_close"),
     path("waves/<uuid:uuid>/results.csv", views.results_csv, name="results_csv"),
     path("waves/<uuid:uuid>/responses.csv", views.responses_csv, name="responses_csv"),
+    # --- held bursts (the district decides) ---
+    path("bursts/<uuid:uuid>/decide/", views.burst_decide, name="burst_decide"),
     # --- one school in a wave: results, link, QR code, poster, slips ---
     path("schools/<uuid:uuid>/", views.school_results, name="school"),
     path("schools/<uuid:uuid>/open-answers/", views.open_answers, name="open_answers"),

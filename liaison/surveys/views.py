@@ -20,19 +20,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.directory.access import NOT_ALLOWED
 from liaison.directory.forms import add_service_errors
 from liaison.lib.suppression import SUPPRESSED
 
-from . import access, charts, exports, forms, limits, scoring, selectors, services
+from . import access, charts, disclosed, exports, form_tokens, forms, scoring, selectors, services
 from .models import Instrument, Item, Wave, WaveSchool
-from .vocabulary import ItemKind, WaveStatus
+from .vocabulary import ItemKind, Scale, WaveStatus
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
-TOO_MANY = "too_many"
+RESULTS_NOT_YET = "Results appear when the wave closes."
+BURST_ACCEPTED = "Accepted {size} held responses: they count when the wave closes."
+BURST_DISCARDED = "Discarded {size} held responses."
+ALLOWANCE_HELP = "the school's enrollment for student waves, the wave's own figure for family and staff waves"
 
 
 def _today() -> Any:
@@ -76,8 +81,8 @@ def wave_create(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/wave_form.html", {"form": form}, status=status)
 
 
-def _school_summary(row: selectors.SchoolRow, manageable: bool) -> dict[str, Any]:
-    return {"row": row, "result": row.result, "manageable": manageable}
+def _school_summary(row: selectors.SchoolRow, manageable: bool, progress: selectors.Progress) -> dict[str, Any]:
+    return {"row": row, "result": row.result, "manageable": manageable, "progress": progress}
 
 
 @login_required
@@ -86,8 +91,18 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     wave = access.wave_get_for_user(request.user, uuid)
     wave_schools = list(access.wave_schools_visible(request.user, wave))
     results = selectors.wave_results(wave, wave_schools)
-    rows = [_school_summary(row, access.wave_school_manageable(request.user, row.wave_school)) for row in results.rows]
+    progress = selectors.wave_progress(wave_schools)
+    rows = [
+        _school_summary(row, access.wave_school_manageable(request.user, row.wave_school), progress[row.wave_school.pk])
+        for row in results.rows
+    ]
+    decider = access.may_decide_bursts(request.user, wave)
+    bursts = selectors.wave_bursts(wave) if decider else []
     context = {
+        "bursts": bursts,
+        "allowance_help": ALLOWANCE_HELP,
+        "held_total": sum(p.ever_held for p in progress.values()),
+        "discarded_total": sum(p.discarded for p in progress.values()),
         "wave": wave,
         "results": results,
         "rows": rows,
@@ -105,9 +120,30 @@ def wave_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def wave_close(request: HttpRequest, uuid: str) -> HttpResponse:
     wave = access.wave_get_for_user(request.user, uuid, write=True)
-    services.wave_close(actor=request.user, wave=wave, today=_today())
-    messages.success(request, WAVE_CLOSED.format(title=wave.title))
+    try:
+        services.wave_close(actor=request.user, wave=wave, today=_today())
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, WAVE_CLOSED.format(title=wave.title))
     return redirect("surveys:wave", uuid=wave.uuid)
+
+
+@login_required
+@require_POST
+def burst_decide(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Accept or discard a held burst, whole; only the district's wave owners."""
+    burst = access.burst_get_for_user(request.user, uuid)
+    accept = request.POST.get("accept") == "1"
+    try:
+        services.burst_decide(actor=request.user, burst=burst, accept=accept)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, (BURST_ACCEPTED if accept else BURST_DISCARDED).format(size=burst.size))
+    return redirect("surveys:wave", uuid=burst.wave_school.wave.uuid)
 
 
 class SubgroupForm(django_forms.Form):
@@ -130,6 +166,8 @@ def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
     """Every school's results and change since its previous wave; `?by=about_grade` (or race, sex)
     adds each school's subgroups."""
     wave = access.wave_get_for_user(request.user, uuid)
+    if wave.status != WaveStatus.CLOSED:
+        return HttpResponse(RESULTS_NOT_YET, status=409, content_type="text/plain; charset=utf-8")
     filters = SubgroupForm(request.GET)
     if not filters.is_valid():
         problems = "; ".join(f"{field}: {' '.join(map(str, errors))}" for field, errors in filters.errors.items())
@@ -150,8 +188,10 @@ def results_csv(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 @require_GET
 def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
-    """De-identified raw responses, for the wave's managers only."""
+    """De-identified raw responses, for the wave's managers only, once the wave has closed."""
     wave = access.wave_get_for_user(request.user, uuid, write=True)
+    if wave.status != WaveStatus.CLOSED:
+        return HttpResponse(RESULTS_NOT_YET, status=409, content_type="text/plain; charset=utf-8")
     wave_schools = list(access.wave_schools_visible(request.user, wave))
     answers = selectors.answers_by_wave_school([ws.pk for ws in wave_schools])
     by_school = {ws.school.name: answers[ws.pk] for ws in wave_schools}
@@ -162,12 +202,20 @@ def responses_csv(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list[dict[str, Any]]:
+    """A bar chart per opinion item; for the demographic items (grade, race, sex) a table whose groups
+    of 1 to 9 are suppressed with their complement, as in the breakdown by the same item."""
     by_code = {item.code: item for item in items}
     found = []
     for dist in result.distributions:
         item = by_code[dist.code]
         bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]
-        found.append({"item": item, "answered": dist.answered, "svg": charts.distribution_chart(item.text["en"], bars)})
+        if item.scale == Scale.ABOUT:
+            shown, answered = disclosed.answer_counts_shown(dict(bars), result.respondents)
+            rows = [(label, SUPPRESSED if shown[label] is None else shown[label]) for label, _ in bars]
+            found.append({"item": item, "answered": SUPPRESSED if answered is None else answered, "rows": rows})
+        else:
+            svg = charts.distribution_chart(item.text["en"], bars)
+            found.append({"item": item, "answered": dist.answered, "svg": svg})
     return found
 
 
@@ -200,6 +248,8 @@ def school_results(request: HttpRequest, uuid: str) -> HttpResponse:
         "SUPPRESSED": SUPPRESSED,
         "trust_help": scoring.TRUST_INDEX_HELP,
         "manageable": access.wave_school_manageable(request.user, wave_school),
+        "open": wave_school.wave.status != WaveStatus.CLOSED,
+        "progress": selectors.wave_progress([wave_school])[wave_school.pk],
     }
     return render(request, "surveys/school.html", context)
 
@@ -231,6 +281,16 @@ def _public_url(request: HttpRequest, wave_school: WaveSchool) -> str:
     return request.build_absolute_uri(reverse("surveys:take", args=[wave_school.token]))
 
 
+def _short_url(request: HttpRequest, wave_school: WaveSchool) -> str:
+    return request.build_absolute_uri(reverse("survey_short_link", args=[wave_school.short]))
+
+
+def _slip_qr(short_url: str, code: str) -> str:
+    """A slip's own QR code: the short link with the code after "#", which browsers never send on."""
+    qr = segno.make(f"{short_url}#{code}", error="m")
+    return str(qr.svg_inline(scale=3, border=2, title="QR code", svgclass="slip-qr"))
+
+
 @login_required
 @require_GET
 def qr_code(request: HttpRequest, uuid: str, kind: str) -> HttpResponse:
@@ -250,7 +310,13 @@ def poster(request: HttpRequest, uuid: str) -> HttpResponse:
     wave_school = access.wave_school_get_for_user(request.user, uuid, write=True)
     wave = wave_school.wave
     titles = [wave.instrument.title.get(lang, wave.instrument.title["en"]) for lang in wave.languages]
-    context = {"wave_school": wave_school, "wave": wave, "url": _public_url(request, wave_school), "titles": titles}
+    context = {
+        "wave_school": wave_school,
+        "wave": wave,
+        "url": _public_url(request, wave_school),
+        "short_url": _short_url(request, wave_school),
+        "titles": titles,
+    }
     return render(request, "surveys/poster.html", context)
 
 
@@ -268,11 +334,27 @@ def slips(request: HttpRequest, uuid: str) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    context = {"wave_school": wave_school, "form": form, "codes": codes, "url": _public_url(request, wave_school)}
+    short_url = _short_url(request, wave_school)
+    context = {
+        "wave_school": wave_school,
+        "form": form,
+        "slips": [(code, mark_safe(_slip_qr(short_url, code))) for code in codes],
+        "short_url": short_url,
+    }
     return render(request, "surveys/slips.html", context, status=400 if form.errors else 200)
 
 
 # --- the public survey ------------------------------------------------------------------------------
+
+
+@require_GET
+def short_link(request: HttpRequest, short: str) -> HttpResponse:
+    """The short link printed on slips and posters: on to the school's survey (a code after "#" stays
+    in the browser, which carries it over the redirect)."""
+    found = WaveSchool.objects.filter(short=short.strip().upper()).values_list("token", flat=True).first()
+    if found is None:
+        raise Http404("Not found.")
+    return redirect("surveys:take", token=found)
 
 
 def _wave_school_by_token(token: str) -> WaveSchool:
@@ -283,8 +365,17 @@ def _wave_school_by_token(token: str) -> WaveSchool:
 
 
 def _language(request: HttpRequest, wave: Wave) -> str:
+    """The language asked for on the page (the switch, or the one carried), else the browser's first
+    language the wave offers (Accept-Language), else the wave's first."""
     asked = request.POST.get("switch") or request.POST.get("lang") or request.GET.get("lang") or ""
-    return asked if asked in wave.languages else wave.languages[0]
+    if asked in wave.languages:
+        return asked
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:255]
+    for tag, _quality in parse_accept_lang_header(header):
+        base = tag.split("-")[0].lower()
+        if base in wave.languages:
+            return base
+    return str(wave.languages[0])
 
 
 def _ui(instrument: Instrument, language: str) -> dict[str, Any]:
@@ -300,6 +391,7 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
     base = {"wave_school": wave_school, "wave": wave, "ui": ui, "LANGUAGE_CODE": language, "language": language}
     base["languages"] = [(code, forms.LANGUAGE_NAMES.get(code, code)) for code in wave.languages]
     base["title"] = wave.instrument.title.get(language, wave.instrument.title["en"])
+    base["uses_codes"] = wave.uses_codes
     if request.method == "GET" and request.GET.get("done"):
         return render(request, "surveys/take_done.html", base)
     if not services.wave_accepts(wave, _today()):
@@ -312,14 +404,21 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         language=language,
         uses_codes=wave.uses_codes,
         ui=ui,
+        school=wave_school.school,
     )
     page = _page_number(request, len(pages))
     status = 200
+    form_token = request.POST.get("form_token", "")
+    if not form_tokens.form_token_peek(wave_school, form_token):
+        form_token = form_tokens.form_token_issue(wave_school)
     if request.method == "POST" and not request.POST.get("switch"):
         page, status, done = _advance(request, form, wave_school, page, len(pages), language, ui)
         if done:
             return redirect(f"{reverse('surveys:take', args=[token])}?done=1&lang={language}")
-    return render(request, "surveys/take.html", {**base, **_page_context(form, items, pages, page, ui)}, status=status)
+        if form.needs_new_token:
+            form_token = form_tokens.form_token_issue(wave_school)
+    context = {**base, **_page_context(form, items, pages, page, ui), "form_token": form_token}
+    return render(request, "surveys/take.html", context, status=status)
 
 
 def _page_number(request: HttpRequest, pages: int) -> int:
@@ -346,17 +445,29 @@ def _advance(
     if action == "back":
         return max(1, page - 1), 200, False
     code = form.cleaned_data.get("code", "") or ""
-    if page == 1 and wave_school.wave.uses_codes and not services.slip_code_valid(wave_school, code):
-        form.add_error("code", ui["bad_code"])
-        return page, 400, False
+    if page == 1 and wave_school.wave.uses_codes:
+        if not code.strip():
+            form.add_error("code", ui["code_needed"])
+            return page, 400, False
+        if not services.slip_code_valid(wave_school, code):
+            form.add_error("code", ui["bad_code"])
+            return page, 400, False
     if action != "submit" or page < pages:
         return min(pages, page + 1), 200, False
-    if not limits.submission_allowed(request, wave_school.token):
-        form.add_error(None, ui["too_many"])
-        return page, 429, False
+    try:
+        seconds = form_tokens.form_token_spend(wave_school, request.POST.get("form_token", ""))
+    except ValidationError:
+        form.add_error(None, ui["form_expired"])
+        form.needs_new_token = True
+        return page, 400, False
     try:
         services.survey_response_submit(
-            wave_school=wave_school, language=language, answers=form.answers(), code=code, today=_today()
+            wave_school=wave_school,
+            language=language,
+            answers=form.answers(),
+            code=code,
+            today=_today(),
+            seconds_taken=seconds,
         )
     except ValidationError as error:
         messages_for = getattr(error, "error_dict", {})
@@ -388,4 +499,5 @@ def _page_context(
         "progress": ui["page"].format(page=page, pages=len(pages)),
         "heading": ui.get("pages", {}).get(str(number), ""),
         "last": page == len(pages),
+        "ratings": {item.code for item in items if item.kind == ItemKind.RATING},
     }

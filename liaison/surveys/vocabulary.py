@@ -44,3 +44,9 @@ class NoticeMethod(models.TextChoices):
     EMAIL = "email", "E-mail"
     PORTAL = "portal", "Family portal or app"
     OTHER = "other", "Other"
+
+
+class BurstDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    DISCARDED = "discarded", "Discarded"

@@ -61,3 +61,8 @@ def respond(wave_school: WaveSchool, count: int, answers: dict[str, Any] | None 
         services.survey_response_submit(
             wave_school=wave_school, language="en", answers=answers or ANSWERS, today=timezone.localdate()
         )
+
+
+def close(world: World, wave: Wave) -> Wave:
+    """Close the wave, which writes its held responses to the response table: results exist from then on."""
+    return services.wave_close(actor=world.users["district_admin"], wave=wave, today=timezone.localdate())

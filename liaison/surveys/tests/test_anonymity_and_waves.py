@@ -10,14 +10,14 @@ from django.db import connection
 from django.utils import timezone
 
 from liaison.conftest import World
-from liaison.surveys import services
-from liaison.surveys.models import Response, SlipCode
+from liaison.surveys import sealing, services
+from liaison.surveys.models import HeldResponse, Response, SlipCode
 
-from .surveys import ANSWERS, instrument, link, student_wave
+from .surveys import ANSWERS, close, instrument, link, student_wave
 
 
-def _submit(wave_school, code: str = "") -> Response:
-    return services.survey_response_submit(
+def _submit(wave_school, code: str = "") -> None:
+    services.survey_response_submit(
         wave_school=wave_school, language="es", answers=ANSWERS, code=code, today=timezone.localdate()
     )
 
@@ -29,7 +29,9 @@ def test_nothing_in_a_response_or_its_rows_identifies_the_code_used(world: World
         actor=world.users["district_admin"], wave_school=here, count=5, today=timezone.localdate()
     )
     used = codes[2]
-    response = _submit(here, used)
+    _submit(here, used)
+    close(world, wave)
+    response = Response.objects.get()
     columns = {field.column for field in Response._meta.concrete_fields}
     assert columns == {"id", "wave_school_id", "submitted_on", "language", "answers"}
     with connection.cursor() as cursor:
@@ -56,7 +58,7 @@ def test_a_one_time_code_cannot_be_used_twice(world: World) -> None:
     with pytest.raises(ValidationError) as error:
         _submit(here, code)
     assert error.value.message_dict["code"] == [services.CODE_INVALID]
-    assert Response.objects.count() == 1
+    assert HeldResponse.objects.count() == 1
 
 
 def test_a_code_for_one_school_does_not_open_another(world: World) -> None:
@@ -151,3 +153,42 @@ def test_the_item_bank_asks_nothing_about_a_students_own_illegal_behaviour(db) -
     for forbidden in ("have you ever", "did you", "drugs", "alcohol", "arrested", "stole", "weapon"):
         assert forbidden not in words
     assert all(set(item.text) == {"en", "es"} for item in instrument().items.all())
+
+
+def test_a_response_waits_sealed_until_close_then_the_held_rows_and_the_key_are_gone(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    wave = student_wave(world)
+    here = link(wave, world.elementary)
+    _submit(here)
+    held = HeldResponse.objects.get()
+    assert b"pulse_safety" not in bytes(held.sealed), "the held row is sealed"
+    assert len(bytes(held.sealed)) == sealing.NONCE_BYTES + sealing.SEALED_SIZE + 16, "every sealed row has one size"
+    assert Response.objects.count() == 0, "no response exists before close"
+    key_file = sealing.key_dir() / f"{wave.uuid.hex}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    with django_capture_on_commit_callbacks(execute=True):
+        close(world, wave)
+    assert not HeldResponse.objects.exists()
+    assert Response.objects.get().answers == {k: v for k, v in ANSWERS.items()}
+    assert not key_file.exists(), "the wave's key is destroyed at close"
+
+
+def test_a_sealed_response_cannot_be_read_once_the_key_is_gone(world: World) -> None:
+    wave = student_wave(world)
+    _submit(link(wave, world.elementary))
+    sealed = bytes(HeldResponse.objects.get().sealed)
+    sealing.wave_key_destroy(wave.uuid)
+    with pytest.raises(sealing.KeyLost):
+        sealing.unseal(wave.uuid, sealed)
+
+
+def test_a_wave_whose_key_was_lost_still_closes_and_says_how_many_were_lost(world: World) -> None:
+    from liaison.accounts.models import AuditEntry
+
+    wave = student_wave(world)
+    _submit(link(wave, world.elementary))
+    sealing.wave_key_destroy(wave.uuid)  # as after a restore onto a machine without the key store
+    close(world, wave)
+    assert not HeldResponse.objects.exists() and not Response.objects.exists()
+    assert "1 held responses could not be read" in AuditEntry.objects.filter(action="update").last().summary

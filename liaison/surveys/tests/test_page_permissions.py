@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.conftest import ROLES, World
-from liaison.surveys.models import Wave
+from liaison.surveys.models import Burst, Wave
 
 from .surveys import instrument, link, respond, student_wave
 
@@ -90,8 +90,13 @@ CASES = [
     Case("open a wave form", lambda w, v: reverse("surveys:wave_create"), OPEN_FORM),
     Case("open a wave", lambda w, v: reverse("surveys:wave_create"), OPEN_POST, _wave_data),
     Case("wave", lambda w, v: reverse("surveys:wave", args=[v.uuid]), READ),
-    Case("results csv", lambda w, v: reverse("surveys:results_csv", args=[v.uuid]), READ),
-    Case("responses csv", lambda w, v: reverse("surveys:responses_csv", args=[v.uuid]), MANAGE_WAVE),
+    # the wave is open: its files answer 409 to those who may read them (test_live_results.py: after close)
+    Case("results csv", lambda w, v: reverse("surveys:results_csv", args=[v.uuid]), statuses(409)),
+    Case(
+        "responses csv",
+        lambda w, v: reverse("surveys:responses_csv", args=[v.uuid]),
+        statuses(403, platform_admin=409, district_admin=409),
+    ),
     Case("close", lambda w, v: reverse("surveys:wave_close", args=[v.uuid]), CLOSE, lambda w: {}),
     Case("school results", lambda w, v: _school(w, v, "school"), READ),
     Case("school results by grade", lambda w, v: _school(w, v, "school") + "?by=about_grade", READ),
@@ -101,7 +106,20 @@ CASES = [
     Case("poster", lambda w, v: _school(w, v, "poster"), MANAGE_SCHOOL),
     Case("slips form", lambda w, v: _school(w, v, "slips"), MANAGE_SCHOOL),
     Case("print slips", lambda w, v: _school(w, v, "slips"), MANAGE_SCHOOL, lambda w: {"count": 3}),
+    Case(
+        "decide on a burst",
+        lambda w, v: reverse("surveys:burst_decide", args=[_fresh_burst(w, v).uuid]),
+        CLOSE,
+        lambda w: {"accept": "0"},
+    ),
 ]
+
+
+def _fresh_burst(world: World, wave: Any) -> Burst:
+    """A new pending burst for each caller, so one role's decision does not decide the next one's case."""
+    here = link(wave, world.elementary)
+    Burst.objects.filter(wave_school=here, decision="pending").delete()
+    return Burst.objects.create(wave_school=here, day=timezone.localdate(), size=12)
 
 
 @pytest.fixture

@@ -11,15 +11,20 @@ from django.urls import reverse
 from liaison.conftest import World
 from liaison.lib.suppression import SUPPRESSED
 
-from .surveys import link, respond, student_wave
+from .surveys import close, link, respond, student_wave
 
 
 @pytest.fixture
-def wave(world: World):
+def open_wave(world: World):
     wave = student_wave(world)
     respond(link(wave, world.elementary), 12)
     respond(link(wave, world.high), 9)
     return wave
+
+
+@pytest.fixture
+def wave(world: World, open_wave):
+    return close(world, open_wave)
 
 
 def test_the_wave_page_shows_the_small_school_as_suppressed_not_as_a_number(wave, world: World, page_as) -> None:
@@ -49,9 +54,10 @@ def test_the_results_csv_suppresses_the_small_school(wave, world: World, page_as
 
 
 def test_the_raw_responses_csv_leaves_out_small_schools_open_text_and_small_demographic_groups(
-    wave, world: World, page_as
+    open_wave, world: World, page_as
 ) -> None:
-    respond(link(wave, world.elementary), 3, {"pulse_safety": 2, "about_grade": "8", "open_problem": "Ms Smith"})
+    respond(link(open_wave, world.elementary), 3, {"pulse_safety": 2, "about_grade": "8", "open_problem": "Ms Smith"})
+    wave = close(world, open_wave)
     body = page_as("district_admin").get(reverse("surveys:responses_csv", args=[wave.uuid])).content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 15 and {row["school"] for row in rows} == {"Millbrook Elementary"}
@@ -70,10 +76,11 @@ def test_the_api_suppresses_the_small_school(wave, world: World, api_as) -> None
     assert body["all_schools_shown"]["respondents"] == 12
 
 
-def test_the_api_breaks_a_school_down_by_grade_and_hides_small_groups(wave, world: World, api_as) -> None:
-    here = link(wave, world.elementary)
+def test_the_api_breaks_a_school_down_by_grade_and_hides_small_groups(open_wave, world: World, api_as) -> None:
+    here = link(open_wave, world.elementary)
     respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
     respond(here, 10, {"pulse_safety": 5, "about_grade": "6"})
+    wave = close(world, open_wave)
     body = api_as("supervisor").get(f"/surveys/waves/{wave.uuid}/results", by="about_grade").json()
     schools = {school["school_name"]: school for school in body["schools"]}
     groups = {group["group"]: group for group in schools["Millbrook Elementary"]["groups"]}
@@ -83,10 +90,13 @@ def test_the_api_breaks_a_school_down_by_grade_and_hides_small_groups(wave, worl
     assert schools["Millbrook High"]["groups"] == []  # a suppressed school is not broken down
 
 
-def test_the_results_csv_breaks_each_school_down_by_grade_and_hides_small_groups(wave, world: World, page_as) -> None:
-    here = link(wave, world.elementary)
+def test_the_results_csv_breaks_each_school_down_by_grade_and_hides_small_groups(
+    open_wave, world: World, page_as
+) -> None:
+    here = link(open_wave, world.elementary)
     respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
     respond(here, 10, {"pulse_safety": 5, "about_grade": "6"})
+    wave = close(world, open_wave)
     url = reverse("surveys:results_csv", args=[wave.uuid])
     response = page_as("supervisor").get(url, {"by": "about_grade"})
     assert f"survey-results-{wave.uuid}-by-grade.csv" in response["Content-Disposition"]
@@ -109,9 +119,14 @@ def test_the_results_csv_refuses_an_unknown_breakdown_naming_the_field(wave, pag
     assert response.content.decode().startswith("by: Select a valid choice. open_problem is not one of")
 
 
-def test_the_school_page_breaks_down_by_grade_with_small_groups_suppressed(wave, world: World, page_as) -> None:
-    here = link(wave, world.elementary)
+def test_the_school_page_breaks_down_by_grade_with_small_groups_suppressed(open_wave, world: World, page_as) -> None:
+    here = link(open_wave, world.elementary)
     respond(here, 3, {"pulse_safety": 3, "about_grade": "8"})
+    close(world, open_wave)
     page = page_as("school_admin").get(reverse("surveys:school", args=[here.uuid]), {"by": "about_grade"})
     row = page.text.split("Grade 8</th>")[1].split("</tr>")[0]
     assert SUPPRESSED in row and "3" not in row
+    answers = page.text.split("Answers to each question")[1]
+    listed = answers.split("Grade 8</th>")[1].split("</tr>")[0]
+    assert SUPPRESSED in listed and "3" not in listed, "the answer list hides the same small group"
+    assert "(3" not in answers and "%)" not in answers.split("What grade")[1].split("</table>")[0]

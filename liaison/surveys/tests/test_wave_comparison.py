@@ -22,7 +22,7 @@ from django.utils import timezone
 from liaison.conftest import World
 from liaison.lib.suppression import SUPPRESSED
 
-from .surveys import ANSWERS, link, respond, student_wave
+from .surveys import ANSWERS, close, link, respond, student_wave
 
 
 def _answers(safety: int) -> dict:
@@ -40,7 +40,7 @@ def waves(world: World):
         respond(link(spring, world.elementary), 6, _answers(safety))
     respond(link(fall, world.high), 12)
     respond(link(spring, world.high), 9)
-    return fall, spring
+    return close(world, fall), close(world, spring)
 
 
 def _school(body: dict, world: World, school) -> dict:

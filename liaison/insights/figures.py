@@ -1,0 +1,175 @@
+"""The equity and CRDC figures as every door shows them (page, CSV, API): one body per figure.
+
+Unrestricted audiences (the district's admins, an agency's leaders, a principal) get the body
+computed now. Restricted audiences (evaluators) get it for a closed school year only, from the
+stored snapshot (liaison/insights/snapshots.py), after the disclosure engine.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+from typing import Any
+
+from liaison.accounts.models import Membership
+from liaison.accounts.roles import Role
+from liaison.directory.models import District
+from liaison.lib.disclosure import Table
+
+from .access import EquityScope
+from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_table
+from .disclosure import release
+from .rows import point_rows, total_shown
+from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
+from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
+
+EQUITY = "equity"
+CRDC = "crdc"
+
+
+def scope_key(scope: EquityScope) -> str:
+    """Whose records a restricted scope counts: the snapshot's name for it."""
+    key = f"district:{scope.district.uuid}"
+    if scope.agency_ids is not None:
+        key += ";agencies:" + ",".join(str(pk) for pk in sorted(scope.agency_ids))
+    if scope.school_ids is not None:
+        key += ";schools:" + ",".join(str(pk) for pk in sorted(scope.school_ids))
+    return key
+
+
+def equity_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
+    return _equity_body(equity_analysis(scope, school_year))
+
+
+def _equity_body(analysis: EquityAnalysis) -> dict[str, Any]:
+    scope = analysis.scope
+    return {
+        "district": scope.district.uuid,
+        "schools": [school.uuid for school in analysis.schools],
+        "school_year": analysis.school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "enrollment_total": analysis.enrollment_total,
+        "enrollment_complete": analysis.enrollment_complete,
+        "points": [
+            {
+                "key": point.key,
+                "label": point.definition.label,
+                "base_label": point.definition.base_label,
+                "per": point.definition.per,
+                "total": total_shown(point),
+                "groups": [{**row.__dict__, "finding": row.finding} for row in point_rows(analysis, point)],
+            }
+            for point in analysis.points
+        ],
+    }
+
+
+def _kind_body(counts: SchoolCounts, kind: str) -> dict[str, Any]:
+    found = counts.kinds[kind]
+    return {
+        "instances": found.instances,
+        "school_reported": counts.school_reported(kind),
+        "school_reported_entered": counts.reported_value(kind) is not None,
+        "gap": counts.gap(kind),
+        "without_student_key": found.without_key,
+        "students_collected": found.students.collected,
+        "students": found.students.total,
+        "splits": found.students.splits,
+    }
+
+
+def crdc_body(scope: EquityScope, school_year: str) -> dict[str, Any]:
+    return _crdc_body(scope, school_year, crdc_counts(scope, school_year))
+
+
+def _crdc_body(scope: EquityScope, school_year: str, counts: list[SchoolCounts]) -> dict[str, Any]:
+    return {
+        "district": scope.district.uuid,
+        "school_year": school_year,
+        "every_agency": scope.agency_ids is None,
+        "suppressed": scope.suppressed,
+        "schools": [
+            {
+                "school": school.school.uuid,
+                "name": school.school.name,
+                "nces_id": school.school.nces_id,
+                **{kind: _kind_body(school, kind) for kind, _, _ in KINDS},
+            }
+            for school in counts
+        ],
+    }
+
+
+def restricted_table(analysis: EquityAnalysis, counts: list[SchoolCounts]) -> Table:
+    """The equity analysis and the CRDC counts of one scope and year as one table: they count the
+    same actions (each point's total is the sum of the schools' instances), so a count hidden in
+    one must not come back from the other."""
+    table = equity_disclosure_table(analysis).merge(crdc_table(counts))
+    for point, kind in (("referral", "referred"), ("arrest", "arrested")):
+        table.relate((point, "total"), [(school.school.pk, kind, "instances") for school in counts])
+    return table
+
+
+def restricted_bodies(scope: EquityScope, school_year: str) -> dict[str, dict[str, Any]]:
+    """Both figures a restricted audience sees for a year, protected together."""
+    analysis = equity_counted(scope, school_year)
+    counts = crdc_counted(scope, school_year)
+    released = release(restricted_table(analysis, counts))
+    return {
+        EQUITY: _equity_body(equity_released(analysis, released)),
+        CRDC: _crdc_body(scope, school_year, crdc_released(counts, released)),
+    }
+
+
+BUILDERS = {EQUITY: equity_body, CRDC: crdc_body}
+
+
+def figure_body(figure: str, scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The figure for this scope: live when unrestricted; a closed year's snapshot when restricted."""
+    if not scope.suppressed:
+        return BUILDERS[figure](scope, school_year)
+    check_school_year_closed(school_year, today)
+    key = scope_key(scope)
+    bodies: dict[str, dict[str, Any]] = {}
+
+    def build(name: str) -> dict[str, Any]:
+        if not bodies:
+            bodies.update(restricted_bodies(scope, school_year))
+        return bodies[name]
+
+    found = {}
+    for name in BUILDERS:  # both figures are stored together, from one protected table
+        found[name] = snapshot_get_or_build(
+            figure=name, scope=key, period=school_year, district=scope.district, build=partial(build, name)
+        )
+    return found[figure]
+
+
+def restricted_scopes(district: District) -> list[EquityScope]:
+    """Every restricted scope in use for a district: a district-wide evaluator, and each agency
+    with an evaluator (over its records about the district)."""
+    evaluators = Membership.objects.filter(role=Role.EVALUATOR)
+    scopes = []
+    if evaluators.filter(district=district).exists():
+        scopes.append(EquityScope(district, None, None, suppressed=True))
+    agencies = evaluators.filter(agency__partnerships__district=district).values_list("agency_id", flat=True)
+    for agency in sorted(set(agencies)):
+        scopes.append(EquityScope(district, frozenset({agency}), None, suppressed=True))
+    return scopes
+
+
+def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
+    """Build the missing snapshots of a closed school year (the last one by default) for every
+    restricted scope in use. The plain function the scheduler runs; returns how many were built."""
+    from .models import FigureSnapshot
+
+    school_year = school_year or last_closed_school_year(today)
+    check_school_year_closed(school_year, today)
+    built = 0
+    for district in District.objects.order_by("pk"):
+        for scope in restricted_scopes(district):
+            before = FigureSnapshot.objects.count()
+            figure_body(EQUITY, scope, school_year, today)
+            built += FigureSnapshot.objects.count() - before
+    return built

@@ -1,0 +1,34 @@
+"""Build the stored figures that evaluators see for a closed school year (docs/disclosure.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from liaison.directory.validators import validate_school_year
+from liaison.insights.figures import snapshots_build
+
+SUMMARY = "Built {count} snapshot(s) for {year}."
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute, audit and store the equity and CRDC figures of a closed school year (the last one by "
+        "default) for every evaluator scope in use. Snapshots already stored are kept as they are."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--school-year", help="e.g. 2025-2026; default: the last closed school year.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        year = options["school_year"]
+        try:
+            if year:
+                validate_school_year(year)
+            count = snapshots_build(timezone.localdate(), school_year=year)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(SUMMARY.format(count=count, year=year or "the last closed school year"))

@@ -1,0 +1,67 @@
+"""Every door that shows aggregate figures to a restricted audience (evaluators, the public, and
+principals and SRO supervisors on survey results), registered in one place.
+
+Each entry names a URL (pages, with their `?format=csv` export, and API operations by their URL
+name), the figure it shows and to whom. `liaison/tests/test_figure_registry.py` fails when a new URL
+appears that is neither registered here nor declared to show no restricted figures, and feeds what
+each registered figure returns, for a district with small cells, to the disclosure audit.
+
+Hook for other apps: an app registers its own figures in a module `disclosure_figures.py` holding
+`FIGURES: list[RestrictedFigure]` (surveys will: results, open answers, their CSV and API);
+`registered_figures()` collects them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from django.apps import apps
+
+EVALUATOR = "evaluator"
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class RestrictedFigure:
+    url_name: str  # e.g. "insights:equity" (page and CSV) or "api:equity" (the API operation)
+    door: str  # "page", "csv", "api" or "pdf" (a page with its CSV is registered once per door)
+    figure: str  # which body it shows: the name its snapshots are stored under
+    audiences: tuple[str, ...]
+    through: str  # the function that passes it through the disclosure engine
+
+
+FIGURES: list[RestrictedFigure] = [
+    RestrictedFigure("insights:equity", "page", "equity", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("insights:equity", "csv", "equity", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("api:equity", "api", "equity", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("insights:crdc", "page", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("insights:crdc", "csv", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("api:crdc", "api", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure(
+        "public_figures", "page", "public_figures", (PUBLIC,), "insights.public_figures.enforcement_table"
+    ),
+    RestrictedFigure(
+        "api:public_mou_figures", "api", "public_figures", (PUBLIC,), "insights.public_figures.enforcement_table"
+    ),
+]
+
+
+def registered_figures() -> list[RestrictedFigure]:
+    """This module's figures and every app's `disclosure_figures.FIGURES`."""
+    found = list(FIGURES)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("liaison.") or config.name == "liaison.insights":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.disclosure_figures")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.disclosure_figures":
+                raise
+            continue
+        found += list(module.FIGURES)
+    return found
+
+
+def registered_url_names() -> set[str]:
+    return {figure.url_name for figure in registered_figures()}

@@ -1,0 +1,201 @@
+"""Disclosure control: what of a table of counts about children a restricted audience may see.
+
+One engine for every figure shown outside the people who own the records (evaluators, the public,
+survey results). It knows nothing of pages or apps. Describe what will be shown as a `Table`:
+
+    table = Table()
+    table.cell(("referred", "white"), 7)            # a count about children
+    table.cell(("referred", "black"), 31)
+    table.total(("referred", "all"), [("referred", "white"), ("referred", "black")])  # a shown total
+    table.cell("with_key", 30, published=False)     # in the arithmetic, never shown
+    table.relate(("referred", "all"), ["with_key", "without_key"])  # another way the total splits
+    table.at_most("students", "instances")          # what the attacker knows: students <= actions
+    table.band({"within": 1, "all": -0.425}, low=0)  # a rounded share, as the attacker can read it
+    table.derive("rri:black", ("referred", "black"), ("referred", "white"))  # a rate, RRI, interval,
+                                                     # "n of N", a finding in words ...
+    release = protect(table)                         # threshold 10 unless given (never lower)
+    release.value(("referred", "white"))             # None: suppressed; 0 stays 0
+    release.shows("rri:black")                       # False: it depends on a hidden cell
+
+`protect` hides every count from 1 to threshold − 1 (primary suppression), then hides more cells
+(complementary suppression, in every relation: rows, columns, every shown total) until the LP
+audit in `liaison.lib.disclosure_audit` finds every small hidden cell protected. It never hides a
+zero: zero is shown as zero, distinct from "suppressed". A derived value is shown only when every
+cell it is computed from is shown. Several linked tables (the same children counted on two pages)
+belong in one `Table`, so the audit sees all of them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .disclosure_audit import AuditReport, audit
+
+Key = Hashable
+MIN_THRESHOLD = 10  # never lower: Washington's courts, and our DOMAIN, suppress 1 to 9
+SUPPRESSED = "Suppressed (fewer than 10)"
+THRESHOLD_TOO_LOW = "The disclosure threshold cannot be lower than 10."
+
+
+@dataclass(frozen=True)
+class Band:
+    """What an attacker knows as an inequality: low <= sum(coefficient × cell) <= high."""
+
+    terms: Mapping[Key, float]
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass
+class Table:
+    """Every count one audience is shown about the same children, with how the counts add up."""
+
+    cells: dict[Key, int] = field(default_factory=dict)
+    relations: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)  # total = sum(parts)
+    unpublished: set[Key] = field(default_factory=set)
+    bands: list[Band] = field(default_factory=list)
+    derived: dict[str, tuple[Key, ...]] = field(default_factory=dict)
+
+    def cell(self, key: Key, value: int, *, published: bool = True) -> Key:
+        if value < 0:
+            raise ValueError(f"A count cannot be negative: {key!r} = {value}.")
+        self.cells[key] = value
+        if not published:
+            self.unpublished.add(key)
+        return key
+
+    def total(self, key: Key, parts: Iterable[Key], value: int | None = None) -> Key:
+        """A shown total (a margin, a sum across schools or months) and the cells it adds up."""
+        parts = tuple(parts)
+        self.cell(key, sum(self.cells[part] for part in parts) if value is None else value)
+        self.relate(key, parts)
+        return key
+
+    def relate(self, total: Key, parts: Iterable[Key]) -> None:
+        """Another way `total` splits into existing cells (a second breakdown of the same children)."""
+        parts = tuple(parts)
+        if self.cells[total] != sum(self.cells[part] for part in parts):
+            raise ValueError(f"{total!r} is not the sum of its parts.")
+        self.relations.append((total, parts))
+
+    def at_most(self, small: Key, large: Key) -> None:
+        """The attacker knows small <= large (unique students <= actions; arrests <= referrals)."""
+        self.bands.append(Band({small: 1.0, large: -1.0}, high=0.0))
+
+    def band(self, terms: Mapping[Key, float], *, low: float | None = None, high: float | None = None) -> None:
+        self.bands.append(Band(dict(terms), low, high))
+
+    def derive(self, name: str, *cells: Key) -> None:
+        """A figure computed from these cells: shown only when all of them are."""
+        missing = [cell for cell in cells if cell not in self.cells]
+        if missing:
+            raise KeyError(f"{name}: unknown cells {missing!r}")
+        self.derived[name] = tuple(cells)
+
+    def merge(self, other: Table) -> Table:
+        """One table of two that the same audience sees (keys must not clash unless the same cell)."""
+        for key, value in other.cells.items():
+            if self.cells.get(key, value) != value:
+                raise ValueError(f"{key!r} has two values.")
+        return Table(
+            {**self.cells, **other.cells},
+            [*self.relations, *other.relations],
+            self.unpublished | other.unpublished,
+            [*self.bands, *other.bands],
+            {**self.derived, **other.derived},
+        )
+
+
+@dataclass(frozen=True)
+class Release:
+    """What may be shown: the table with its hidden cells, and the audit that proves them safe."""
+
+    table: Table
+    hidden: frozenset[Key]
+    primary: frozenset[Key]
+    report: AuditReport
+
+    def value(self, key: Key) -> int | None:
+        """The count to show, or None when it is suppressed."""
+        return None if key in self.hidden else self.table.cells[key]
+
+    def is_hidden(self, key: Key) -> bool:
+        return key in self.hidden
+
+    def shows(self, name: str) -> bool:
+        """Whether a derived value may be shown (none of its cells hidden)."""
+        unknown = self.hidden | self.table.unpublished
+        return not any(cell in unknown for cell in self.table.derived[name])
+
+    def shown(self) -> dict[Key, int]:
+        """Everything the audience sees (published cells only)."""
+        return {k: v for k, v in self.table.cells.items() if k not in self.hidden and k not in self.table.unpublished}
+
+
+def check_threshold(threshold: int) -> int:
+    if threshold < MIN_THRESHOLD:
+        raise ValueError(THRESHOLD_TOO_LOW)
+    return threshold
+
+
+def is_small(count: int, threshold: int = MIN_THRESHOLD) -> bool:
+    """A count too small to show (1 to threshold − 1); zero is not small."""
+    return 0 < count < threshold
+
+
+def protect(table: Table, *, threshold: int = MIN_THRESHOLD) -> Release:
+    """Primary and complementary suppression, repeated until the audit passes."""
+    check_threshold(threshold)
+    published = [key for key in table.cells if key not in table.unpublished]
+    primary = frozenset(key for key in published if is_small(table.cells[key], threshold))
+    hidden = set(primary)
+    pending: frozenset[Key] = primary
+    while True:
+        # Hiding more only widens every range, so a cell once protected stays protected: each
+        # round audits only the cells the last one could still pin down.
+        report = audit(table, hidden, threshold=threshold, primary=pending)
+        if report.passed:
+            final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
+            return Release(table, frozenset(hidden), primary, final)
+        pending = report.unprotected
+        added = {_complement(table, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
+        if not added:  # nothing sensible left to add: hide every non-zero figure (always safe)
+            added = {key for key in published if table.cells[key] > 0} - hidden
+            if not added:
+                raise RuntimeError("The table cannot be protected.")  # pragma: no cover
+        hidden |= added
+
+
+def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:
+    """The cell to hide next for an unprotected one: the smallest shown non-zero cell in the
+    relation (or band) where it is least covered; failing that, in those of the hidden cells it
+    is linked to (nearest first)."""
+    seen, frontier = {key}, [key]
+    while frontier:
+        best: tuple[int, int, str, Key] | None = None
+        linked: list[Key] = []
+        for member in frontier:
+            for group in _groups_with(table, member):
+                unknown = [cell for cell in group if cell in hidden or cell in table.unpublished]
+                linked += [cell for cell in unknown if cell not in seen]
+                for cell in group:
+                    if cell in unknown or cell == key or table.cells[cell] <= 0:
+                        continue
+                    choice = (len(unknown), table.cells[cell], repr(cell), cell)
+                    if best is None or choice[:3] < best[:3]:
+                        best = choice
+        if best is not None:
+            return best[3]
+        frontier = list(dict.fromkeys(linked))
+        seen.update(frontier)
+    return None
+
+
+def _groups_with(table: Table, key: Key) -> Iterable[tuple[Key, ...]]:
+    for total, parts in table.relations:
+        if key == total or key in parts:
+            yield (total, *parts)
+    for band in table.bands:
+        if key in band.terms:
+            yield tuple(band.terms)

@@ -1,0 +1,313 @@
+"""The attacker's computation: how far each hidden cell can be pinned down from what is shown.
+
+This is the cell-suppression audit statistical agencies use (τ-ARGUS): every cell of a
+`liaison.lib.disclosure.Table` is a variable; what the audience is shown becomes constraints —
+a shown count fixes its cell (a shown zero included), every relation (a total is the sum of its
+parts) holds, every band a rounded figure gives (e.g. a percentage rounded to a whole number)
+bounds its linear expression, and a hidden cell is at least 1 because the engine never hides a
+zero (an attacker who knows the policy knows that too). Cells never published at all are only
+known to be at least 0. For each hidden cell, linear programming (SciPy's `linprog`, HiGHS) then
+finds the smallest and the largest value it can take.
+
+A cell hidden because it was small (1 to threshold − 1) is **protected** when its range reaches
+the threshold and comes down to the least value the table's structure allows at all (1 for a
+single count; 2 for a total of two non-zero parts, which says nothing about any child). Then the
+attacker cannot tell one student from ten.
+
+The LP relaxation is used, as τ-ARGUS uses it: its range is never narrower than the integer one
+for the tables here (sums with totals), so a pass is not a false comfort for them.
+
+The audit looks only at hidden cells that are connected, through relations and bands, to one
+another; each connected part is solved on its own, which keeps a 50-school district fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    from .disclosure import Table
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """What the attacker can work out about one hidden cell."""
+
+    low: float
+    high: float  # math.inf: no upper bound
+    floor: float  # the least value the table's structure allows, whatever is shown
+
+    def protects(self, threshold: int) -> bool:
+        return self.high >= threshold - 1e-6 and self.low <= max(1.0, self.floor) + 1e-6
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    ranges: dict[Key, CellRange]  # every hidden cell
+    unprotected: frozenset[Key]  # primary (small) cells the attacker can pin down
+    threshold: int
+
+    @property
+    def passed(self) -> bool:
+        return not self.unprotected
+
+
+def audit(
+    table: Table,
+    hidden: Iterable[Key],
+    *,
+    threshold: int,
+    primary: Iterable[Key] | None = None,
+    exact: bool = False,
+) -> AuditReport:
+    """The feasible range of every small hidden cell, and which are not protected.
+
+    `primary` is the set of cells that must be protected; by default every hidden cell whose
+    value is 1 to threshold − 1. A protected cell's range is proven only as far as protection
+    needs (a feasible table where it is 1 or less, and one where it reaches the threshold), unless
+    `exact`; an unprotected cell's range is always exact, and so is every range with `exact`."""
+    hidden = frozenset(hidden)
+    if primary is None:
+        primary = {key for key in hidden if 0 < table.cells[key] < threshold}
+    targets = (set(hidden) if exact else set(primary)) & hidden
+    ranges: dict[Key, CellRange] = {}
+    for component in _components(table, hidden):
+        wanted = [key for key in component if key in targets]
+        if wanted:
+            ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact))
+    unprotected = frozenset(key for key in primary if key in ranges and not ranges[key].protects(threshold))
+    return AuditReport(ranges, unprotected, threshold)
+
+
+def _unknowns(table: Table, hidden: frozenset[Key]) -> set[Key]:
+    return set(hidden) | set(table.unpublished)
+
+
+def _components(table: Table, hidden: frozenset[Key]) -> list[list[Key]]:
+    """Groups of unknown cells linked by a relation or a band (shown cells are constants)."""
+    unknown = _unknowns(table, hidden)
+    parent: dict[Key, Key] = {key: key for key in unknown}
+
+    def find(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for keys in _linear_groups(table):
+        members = [key for key in keys if key in unknown]
+        for other in members[1:]:
+            parent[find(other)] = find(members[0])
+    groups: dict[Key, list[Key]] = {}
+    for key in unknown:
+        groups.setdefault(find(key), []).append(key)
+    return [members for members in groups.values() if any(key in hidden for key in members)]
+
+
+def _linear_groups(table: Table) -> Iterable[tuple[Key, ...]]:
+    for total, parts in table.relations:
+        yield (total, *parts)
+    for band in table.bands:
+        yield tuple(band.terms)
+
+
+class _ComponentLP:
+    """One connected part of the unknown cells, as a linear programme built once and solved for
+    many objectives."""
+
+    def __init__(self, table: Table, hidden: frozenset[Key], component: list[Key]) -> None:
+        self.table, self.hidden, self.component = table, hidden, component
+        self.index = {key: i for i, key in enumerate(component)}
+        unknown = _unknowns(table, hidden)
+        shown = {key: float(table.cells[key]) for key in table.cells if key not in unknown}
+        self.system = _System(*_constraints(table, self.index, shown), len(component))
+        self.lower = [1.0 if key in hidden else 0.0 for key in component]
+        self.structure: _System | None = None
+
+    def ranges(self, wanted: list[Key], threshold: int, *, exact: bool) -> dict[Key, CellRange]:
+        lows: dict[Key, float] = {}
+        highs: dict[Key, float] = {}
+        if not exact:
+            highs = self._screen(wanted, threshold, maximise=True)
+            lows = self._screen(wanted, threshold, maximise=False)
+        found = {}
+        for key in wanted:
+            position = self.index[key]
+            low = lows[key] if key in lows else self.system.bound(position, self.lower, maximise=False)
+            high = highs[key] if key in highs else self.system.bound(position, self.lower, maximise=True)
+            floor = low
+            if low > 1 + 1e-6:
+                if self.structure is None:
+                    self.structure = _System(*_structure(self.table, self.index, self.hidden, self.component))
+                floor = self.structure.bound(position, self.lower, maximise=False)
+            found[key] = CellRange(low, high, floor)
+        return found
+
+    def _screen(self, wanted: list[Key], threshold: int, *, maximise: bool) -> dict[Key, float]:
+        """Cells proven to reach the threshold (or to come down to 1) by one table that does it for
+        many at once: optimise their sum, keep those it settles, repeat with the rest."""
+        settled: dict[Key, float] = {}
+        remaining = list(wanted)
+        while remaining:
+            cap = float(threshold) if maximise else None
+            values = self.system.solve_sum([self.index[k] for k in remaining], self.lower, maximise=maximise, cap=cap)
+            if values is None:
+                break
+            if maximise:
+                done = {k for k in remaining if values[self.index[k]] >= threshold - 1e-6}
+            else:
+                done = {k for k in remaining if values[self.index[k]] <= 1 + 1e-6}
+            if not done:
+                break
+            settled.update({k: float(values[self.index[k]]) for k in done})
+            remaining = [k for k in remaining if k not in done]
+        return settled
+
+
+class _System:
+    """Equalities and inequalities over a component's cells (and, for the structure, more)."""
+
+    def __init__(
+        self,
+        eq_rows: list[list[float]],
+        eq_rhs: list[float],
+        ub_rows: list[list[float]],
+        ub_rhs: list[float],
+        size: int = 0,
+    ) -> None:
+        self.width = max([size, *(len(r) for r in eq_rows), *(len(r) for r in ub_rows)])
+        self.a_eq = csr_matrix(np.array([_pad(r, self.width) for r in eq_rows])) if eq_rows else None
+        self.b_eq = np.array(eq_rhs) if eq_rows else None
+        self.a_ub = csr_matrix(np.array([_pad(r, self.width) for r in ub_rows])) if ub_rows else None
+        self.b_ub = np.array(ub_rhs) if ub_rows else None
+
+    @property
+    def empty(self) -> bool:
+        return self.a_eq is None and self.a_ub is None
+
+    def _solve(self, objective: np.ndarray, bounds: list[tuple[float, float | None]]) -> Any:
+        found = linprog(
+            objective, A_eq=self.a_eq, b_eq=self.b_eq, A_ub=self.a_ub, b_ub=self.b_ub, bounds=bounds, method="highs"
+        )
+        if found.status == 2:
+            raise ValueError("The shown figures contradict one another: no table fits them.")
+        return found
+
+    def _bounds(self, lower: list[float], caps: Mapping[int, float] | None = None) -> list[tuple[float, float | None]]:
+        caps = caps or {}
+        return [(lower[i] if i < len(lower) else 0.0, caps.get(i)) for i in range(self.width)]
+
+    def bound(self, position: int, lower: list[float], *, maximise: bool) -> float:
+        """The least (or greatest) value the cell can take; math.inf when nothing bounds it."""
+        if self.empty:
+            return math.inf if maximise else lower[position]
+        objective = np.zeros(self.width)
+        objective[position] = -1.0 if maximise else 1.0
+        found = self._solve(objective, self._bounds(lower))
+        if found.status == 3:
+            return math.inf
+        return float(-found.fun if maximise else found.fun)
+
+    def solve_sum(
+        self, positions: list[int], lower: list[float], *, maximise: bool, cap: float | None
+    ) -> np.ndarray | None:
+        """A feasible table that makes these cells' sum as large (each capped) or as small as can be."""
+        objective = np.zeros(self.width)
+        objective[positions] = -1.0 if maximise else 1.0
+        if self.empty:
+            values = np.array([lower[i] if i < len(lower) else 0.0 for i in range(self.width)], dtype=float)
+            if maximise and cap is not None:
+                values[positions] = cap
+            return values
+        found = self._solve(objective, self._bounds(lower, dict.fromkeys(positions, cap) if cap else None))
+        return found.x if found.status == 0 else None
+
+
+def _constraints(
+    table: Table, index: Mapping[Key, int], shown: Mapping[Key, float]
+) -> tuple[list[list[float]], list[float], list[list[float]], list[float]]:
+    """Relations and bands over the component's cells, shown cells moved to the right-hand side."""
+    size = len(index)
+    eq_rows: list[list[float]] = []
+    eq_rhs: list[float] = []
+    for total, parts in table.relations:
+        terms: dict[Key, float] = {total: 1.0}
+        for part in parts:
+            terms[part] = terms.get(part, 0.0) - 1.0
+        row, rhs, touched = _row(terms, index, shown, size)
+        if touched:
+            eq_rows.append(row)
+            eq_rhs.append(rhs)
+    ub_rows: list[list[float]] = []
+    ub_rhs: list[float] = []
+    for band in table.bands:
+        row, rhs, touched = _row(band.terms, index, shown, size)
+        if not touched:
+            continue
+        if band.high is not None:
+            ub_rows.append(row)
+            ub_rhs.append(band.high + rhs)
+        if band.low is not None:
+            ub_rows.append([-v for v in row])
+            ub_rhs.append(-(band.low + rhs))
+    return eq_rows, eq_rhs, ub_rows, ub_rhs
+
+
+def _row(
+    terms: Mapping[Key, float], index: Mapping[Key, int], shown: Mapping[Key, float], size: int
+) -> tuple[list[float], float, bool]:
+    """Coefficients over the component, and the constant (minus the shown cells' contribution)."""
+    row = [0.0] * size
+    rhs = 0.0
+    touched = False
+    for key, coefficient in terms.items():
+        if key in index:
+            row[index[key]] += coefficient
+            touched = True
+        elif key in shown:
+            rhs -= coefficient * shown[key]
+        else:
+            return row, rhs, False  # an unknown cell of another component: not this one's constraint
+    return row, rhs, touched
+
+
+def _structure(
+    table: Table, index: Mapping[Key, int], hidden: frozenset[Key], component: list[Key]
+) -> tuple[list[list[float]], list[float], list[list[float]], list[float]]:
+    """The constraints an attacker has with no figure but the zeros: shown non-zero cells released,
+    and of the bands only those that state structure (students <= actions), not a figure."""
+    members = set(component)
+    near = {key for keys in _linear_groups(table) if members.intersection(keys) for key in keys} - members
+    zeros = {key: 0.0 for key in table.cells if key not in members and table.cells[key] == 0}
+    free = sorted((key for key in near if table.cells[key] != 0), key=repr)
+    wide = dict(index)
+    for key in free:
+        wide.setdefault(key, len(wide))
+    eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(_structural(table), wide, zeros)
+    # the released cells become extra variables (>= 1, as the non-zero figures they are)
+    for key in free:
+        row = [0.0] * len(wide)
+        row[wide[key]] = -1.0
+        ub_rows.append(row)
+        ub_rhs.append(-1.0)
+    return eq_rows, eq_rhs, ub_rows, ub_rhs
+
+
+def _structural(table: Table) -> Table:
+    from .disclosure import Table as TableType
+
+    bands = [band for band in table.bands if band.low in (None, 0) and band.high in (None, 0)]
+    return TableType(cells=table.cells, relations=table.relations, unpublished=table.unpublished, bands=bands)
+
+
+def _pad(row: list[float], width: int) -> list[float]:
+    return row + [0.0] * (width - len(row))

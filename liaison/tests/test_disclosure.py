@@ -1,0 +1,154 @@
+"""The disclosure engine and its audit: whatever the engine releases, the attacker's linear
+programme cannot pin a small hidden count; and the audit catches a table that gives one away."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liaison.lib.disclosure import THRESHOLD_TOO_LOW, Table, protect
+from liaison.lib.disclosure_audit import audit
+
+BOUNDED = settings(
+    max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+# counts as they come: many zeros, many small ones, some large
+counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(10, 60))
+
+
+def one_way(values: list[int]) -> Table:
+    table = Table()
+    for i, value in enumerate(values):
+        table.cell(("group", i), value)
+    table.total("all", [("group", i) for i in range(len(values))])
+    return table
+
+
+def two_way(rows: list[list[int]]) -> Table:
+    """A table with row, column and grand totals, all shown."""
+    table = Table()
+    height, width = len(rows), len(rows[0])
+    for i, j in itertools.product(range(height), range(width)):
+        table.cell((i, j), rows[i][j])
+    for i in range(height):
+        table.total(("row", i), [(i, j) for j in range(width)])
+    for j in range(width):
+        table.total(("column", j), [(i, j) for i in range(height)])
+    table.total("all", [("row", i) for i in range(height)])
+    table.relate("all", [("column", j) for j in range(width)])
+    return table
+
+
+def assert_safe(table: Table) -> None:
+    release = protect(table)
+    assert release.report.passed
+    # an independent audit of exactly what is shown agrees
+    again = audit(table, release.hidden, threshold=10)
+    assert again.passed
+    for key in release.primary:
+        assert key in release.hidden
+    for key, value in table.cells.items():
+        if value == 0:
+            assert release.value(key) == 0  # zero stays zero, never "suppressed"
+
+
+@BOUNDED
+@given(st.lists(counts, min_size=1, max_size=8))
+def test_a_released_breakdown_with_its_total_always_passes_the_audit(values):
+    assert_safe(one_way(values))
+
+
+@BOUNDED
+@given(st.integers(1, 9), st.integers(1, 8), st.integers(0, 8))
+def test_a_single_non_zero_group_is_never_given_away_by_the_total(small, before, after):
+    values = [0] * before + [small] + [0] * after
+    release = protect(one_way(values))
+    assert release.value("all") is None
+    assert release.value(("group", before)) is None
+
+
+@BOUNDED
+@given(st.integers(2, 5).flatmap(lambda w: st.lists(st.lists(counts, min_size=w, max_size=w), min_size=2, max_size=5)))
+def test_a_released_two_way_table_with_margins_always_passes_the_audit(rows):
+    assert_safe(two_way(rows))
+
+
+@BOUNDED
+@given(st.lists(counts, min_size=2, max_size=6), st.lists(counts, min_size=2, max_size=4))
+def test_two_breakdowns_of_the_same_children_pass_together(first, second):
+    """Students split by race and by sex: two relations on one total."""
+    table = one_way(first)
+    total = table.cells["all"]
+    rest = max(total - sum(second[:-1]), 0)
+    second = [*second[:-1], rest] if sum(second[:-1]) <= total else [total] + [0] * (len(second) - 1)
+    for i, value in enumerate(second):
+        table.cell(("sex", i), value)
+    table.relate("all", [("sex", i) for i in range(len(second))])
+    assert_safe(table)
+
+
+def test_the_audit_catches_a_hidden_cell_that_is_the_only_unknown_in_its_row():
+    table = one_way([7, 31, 12])
+    report = audit(table, {("group", 0)}, threshold=10)
+    assert not report.passed
+    assert report.ranges[("group", 0)].low == report.ranges[("group", 0)].high == 7
+
+
+def test_the_audit_catches_a_hidden_cell_recoverable_through_the_other_dimension():
+    """Hidden in pairs along rows, but the column total gives one back."""
+    table = two_way([[5, 20], [12, 15]])
+    report = audit(table, {(0, 0), (0, 1)}, threshold=10)  # the row is covered, the column is not
+    assert report.unprotected == {(0, 0)}
+
+
+def test_the_audit_catches_a_hidden_cell_the_other_groups_zeros_give_away():
+    table = one_way([0, 0, 4, 0])
+    report = audit(table, {("group", 2)}, threshold=10)
+    assert report.ranges[("group", 2)].high == 4
+    assert not report.passed
+
+
+def test_a_rounded_share_is_attacker_knowledge():
+    """Within the MOU: 3 of 12, shown as 25% (rounded to a whole percent): pins the 3."""
+    table = Table()
+    table.cell("within", 3)
+    table.cell("outside", 9)
+    table.total("all", ["within", "outside"])
+    table.band({"within": 1, "all": -0.245}, low=0)
+    table.band({"within": 1, "all": -0.255}, high=0)
+    report = audit(table, {"within", "outside"}, threshold=10)
+    assert report.ranges["within"].high == pytest.approx(3.06)
+    assert not report.passed
+
+
+def test_a_derived_value_hides_with_any_cell_it_is_computed_from():
+    table = one_way([7, 31, 40])
+    table.derive("rri:1", ("group", 1), ("group", 0))
+    table.derive("rate:2", ("group", 2))
+    release = protect(table)
+    assert not release.shows("rri:1")
+    assert release.shows("rate:2") == (release.value(("group", 2)) is not None)
+
+
+def test_a_cell_that_is_never_published_is_not_a_figure_but_counts_in_the_arithmetic():
+    """Actions without a student key: a second split of the same actions."""
+    table = Table()
+    table.cell("instances", 5)
+    table.cell("without_key", 5)
+    table.cell("with_key", 0, published=False)
+    table.relate("instances", ["with_key", "without_key"])
+    release = protect(table)
+    assert release.value("without_key") is None
+    assert release.value("instances") is None
+
+
+def test_the_threshold_is_never_lower_than_ten():
+    with pytest.raises(ValueError, match=THRESHOLD_TOO_LOW):
+        protect(one_way([3]), threshold=5)
+
+
+def test_a_higher_threshold_hides_more():
+    assert protect(one_way([12, 40]), threshold=15).value(("group", 0)) is None
