@@ -202,3 +202,18 @@ def _from_payload(payload: dict[str, Any], agreement: Agreement, schools: list[S
     values["through"] = datetime.date.fromisoformat(values["through"])
     values["by_action"] = [ActionCount(**action) for action in values["by_action"]]
     return PublicFigures(agreement=agreement, schools=schools, trust=schools_trust(schools), **values)
+
+
+def public_snapshots_build() -> int:
+    """Store the last ended month's public figures of every agreement that publishes them (the
+    scheduler's monthly run; otherwise the first visitor's request builds them). Returns how many
+    were built."""
+    from .models import FigureSnapshot
+
+    before = FigureSnapshot.objects.filter(figure=PUBLIC_FIGURES).count()
+    for agreement in Agreement.objects.filter(published=True, figures_published=True):
+        try:
+            published_figures(agreement.uuid)
+        except Http404:  # no version in force: nothing is shown
+            continue
+    return FigureSnapshot.objects.filter(figure=PUBLIC_FIGURES).count() - before
