@@ -37,7 +37,7 @@ from liaison.surveys.services import wave_items
 from liaison.surveys.vocabulary import Audience, WaveStatus
 
 from .disclosure import release
-from .snapshots import snapshot_get_or_build
+from .snapshots import last_closed_school_year, snapshot_get_or_build
 
 
 @dataclass(frozen=True)
@@ -162,17 +162,20 @@ PUBLIC_FIGURES = "public_figures"
 
 
 def last_closed_day(today: datetime.date) -> datetime.date:
-    """The last day of the last month that has ended: public figures run to it, never to today."""
-    return today.replace(day=1) - datetime.timedelta(days=1)
+    """The last day of the last school year that has ended: public figures run to it, never to today.
+
+    Not a month: year-to-date figures published month by month would give each month's small
+    counts away by subtraction (October's total from November's)."""
+    return school_year_days(last_closed_school_year(today))[1]
 
 
 def published_figures(uuid: UUID) -> PublicFigures:
     """The figures of a published agreement whose parties also published its figures (404 otherwise),
     over the schools its version in force covers. The page and the API.
 
-    The public is a restricted audience: the figures run from 1 July to the end of the last month
-    that has ended, computed and audited once when first asked for and then served as stored, so
-    they never move with a single new record (docs/disclosure.md). Students' trust comes from
+    The public is a restricted audience: the figures are those of the last school year that has
+    ended, computed and audited once when first asked for and then served as stored, so they never
+    move with a single new record (docs/disclosure.md). Students' trust comes from
     closed survey waves, which no longer change."""
     version = published_version(uuid)
     agreement = version.agreement
@@ -183,7 +186,7 @@ def published_figures(uuid: UUID) -> PublicFigures:
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",
-        period=through.strftime("%Y-%m"),
+        period=school_year_of(through),
         district=agreement.district,
         build=lambda: _payload(public_figures(agreement, schools, through, with_trust=False)),
     )
@@ -205,9 +208,9 @@ def _from_payload(payload: dict[str, Any], agreement: Agreement, schools: list[S
 
 
 def public_snapshots_build() -> int:
-    """Store the last ended month's public figures of every agreement that publishes them (the
-    scheduler's monthly run; otherwise the first visitor's request builds them). Returns how many
-    were built."""
+    """Store the last ended school year's public figures of every agreement that publishes them (the
+    scheduler's yearly run in July; otherwise the first visitor's request builds them). Returns how
+    many were built."""
     from .models import FigureSnapshot
 
     before = FigureSnapshot.objects.filter(figure=PUBLIC_FIGURES).count()

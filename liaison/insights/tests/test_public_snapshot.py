@@ -1,4 +1,4 @@
-"""The public page's figures are a closed month's, stored once: a new record does not move them."""
+"""The public page's figures are a closed school year's, stored once: a new record does not move them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _figures(agreement):
     return Client().get(figures_url(agreement)).context["figures"]
 
 
-def test_a_record_added_to_a_closed_month_does_not_move_the_public_figures(world, published):
+def test_a_record_added_to_a_closed_year_does_not_move_the_public_figures(world, published):
     for _ in range(12):
         _record(world, kind="enforcement", action_type="warning")
     before = _figures(published)

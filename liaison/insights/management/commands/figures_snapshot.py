@@ -13,14 +13,14 @@ from liaison.insights.figures import snapshots_build
 from liaison.insights.public_figures import public_snapshots_build
 
 SUMMARY = "Built {count} snapshot(s) for {year}."
-PUBLIC_SUMMARY = "Built {count} public snapshot(s) for the last month that has ended."
+PUBLIC_SUMMARY = "Built {count} public snapshot(s) for the last school year that has ended."
 
 
 class Command(BaseCommand):
     help = (
         "Compute, audit and store the equity and CRDC figures of a closed school year (the last one by "
-        "default) for every evaluator scope in use, and the public figures of the last month that has "
-        "ended for every agreement that publishes them. Snapshots already stored are kept as they are."
+        "default) for every evaluator scope in use, and the public figures of the last school year that "
+        "has ended for every agreement that publishes them. Snapshots already stored are kept as they are."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
