@@ -18,8 +18,9 @@ def threshold() -> int:
     return int(getattr(settings, "DISCLOSURE_THRESHOLD", 10))
 
 
-def release(table: Table) -> Release:
-    return protect(table, threshold=threshold())
+def release(table: Table, *, already: Mapping[object, bool] | None = None) -> Release:
+    """`already`: what the same audience was shown before, in snapshots that cannot be taken back."""
+    return protect(table, threshold=threshold(), already=already)
 
 
 # --- Equity (relative rate index) -----------------------------------------------------------

@@ -13,12 +13,17 @@ from typing import Any
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role
+from liaison.agreements.models import Agreement
 from liaison.directory.models import District
+from liaison.interactions.vocabulary import ActionType
 from liaison.lib.disclosure import Table
+from liaison.lib.school_years import school_year_days, school_year_of
 
 from .access import EquityScope
 from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_table
 from .disclosure import release
+from .models import FigureSnapshot
+from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcement_table, public_already
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
@@ -112,10 +117,20 @@ def restricted_table(analysis: EquityAnalysis, counts: list[SchoolCounts]) -> Ta
 
 
 def restricted_bodies(scope: EquityScope, school_year: str) -> dict[str, dict[str, Any]]:
-    """Both figures a restricted audience sees for a year, protected together."""
+    """Both figures a restricted audience sees for a year, protected together, and together with
+    the public page's figures of the same records when those were stored first."""
     analysis = equity_counted(scope, school_year)
     counts = crdc_counted(scope, school_year)
-    released = release(restricted_table(analysis, counts))
+    table = restricted_table(analysis, counts)
+    already: dict[Any, bool] = {}
+    public = _stored_public(scope, school_year)
+    if public is not None:
+        agreement, payload = public
+        first, last = school_year_days(school_year)
+        by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
+        table = _linked(table.merge(enforcement_table(by_type, within)))
+        already = public_already(payload)
+    released = release(table, already=already)
     return {
         EQUITY: _equity_body(equity_released(analysis, released)),
         CRDC: _crdc_body(scope, school_year, crdc_released(counts, released)),
@@ -162,8 +177,6 @@ def restricted_scopes(district: District) -> list[EquityScope]:
 def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
     """Build the missing snapshots of a closed school year (the last one by default) for every
     restricted scope in use. The plain function the scheduler runs; returns how many were built."""
-    from .models import FigureSnapshot
-
     school_year = school_year or last_closed_school_year(today)
     check_school_year_closed(school_year, today)
     built = 0
@@ -173,3 +186,92 @@ def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> 
             figure_body(EQUITY, scope, school_year, today)
             built += FigureSnapshot.objects.count() - before
     return built
+
+
+# --- the public page and an agency evaluator count the same records -------------------------------
+
+
+def _agency_scope(agreement: Agreement) -> EquityScope:
+    return EquityScope(agreement.district, frozenset({agreement.agency_id}), None, suppressed=True)
+
+
+def _stored_public(scope: EquityScope, school_year: str) -> tuple[Agreement, dict[str, Any]] | None:
+    """The stored public figures of the same records as a one-agency evaluator scope, if any."""
+    if scope.agency_ids is None or len(scope.agency_ids) != 1 or scope.school_ids is not None:
+        return None
+    agreements = Agreement.objects.filter(
+        agency_id__in=scope.agency_ids, district=scope.district, figures_published=True
+    ).order_by("pk")
+    for agreement in agreements:
+        stored = FigureSnapshot.objects.filter(
+            figure=PUBLIC_FIGURES, scope=f"agreement:{agreement.uuid}", period=school_year
+        ).first()
+        if stored is not None:
+            return agreement, stored.payload
+    return None
+
+
+def public_link(agreement: Agreement, through: datetime.date) -> Link | None:
+    """For the public figures of an agency in a district: the agency evaluator's stored equity and
+    CRDC figures of the same records and year, to protect the public figures around them."""
+    scope = _agency_scope(agreement)
+    school_year = school_year_of(through)
+    stored = {
+        s.figure: s.payload
+        for s in FigureSnapshot.objects.filter(scope=scope_key(scope), period=school_year, figure__in=[EQUITY, CRDC])
+    }
+    if len(stored) < 2:
+        return None
+
+    def link(public: Table) -> tuple[Table, dict[Any, bool]]:
+        counts = crdc_counted(scope, school_year)
+        table = _linked(restricted_table(equity_counted(scope, school_year), counts).merge(public))
+        return table, equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], counts)
+
+    return link
+
+
+def _linked(table: Table) -> Table:
+    """The public page's action counts are the equity decision points' totals."""
+    for point, actions in (
+        ("referral", ["referrals"]),
+        (
+            "citation",
+            [("action", ActionType.NONCRIMINAL_CITATION.value), ("action", ActionType.CRIMINAL_CITATION.value)],
+        ),
+        ("arrest", [("action", ActionType.ARREST.value)]),
+        ("court_referral", [("action", ActionType.COURT_REFERRAL.value)]),
+    ):
+        if table.cells[(point, "total")] == sum(table.cells[a] for a in actions):
+            table.relate((point, "total"), actions)
+    return table
+
+
+def equity_already(payload: dict[str, Any]) -> dict[Any, bool]:
+    shown: dict[Any, bool] = {}
+    for point in payload["points"]:
+        shown[(point["key"], "total")] = point["total"] is not None
+        for group in point["groups"]:
+            shown[(point["key"], group["group"])] = group["events"] is not None
+    return shown
+
+
+def crdc_already(payload: dict[str, Any], counts: list[SchoolCounts]) -> dict[Any, bool]:
+    pks = {str(school.school.uuid): school.school.pk for school in counts}
+    shown: dict[Any, bool] = {}
+    for school in payload["schools"]:
+        pk = pks.get(str(school["school"]))
+        if pk is None:
+            continue
+        for kind in ("referred", "arrested"):
+            found = school[kind]
+            shown[(pk, kind, "instances")] = found["instances"] is not None
+            shown[(pk, kind, "without_key")] = found["without_student_key"] is not None
+            if found["school_reported_entered"]:
+                shown[(pk, kind, "reported")] = found["school_reported"] is not None
+            if found["students_collected"]:
+                shown[(pk, kind, "students")] = found["students"] is not None
+                for split, values in found["splits"].items():
+                    for value, count in values.items():
+                        shown[(pk, kind, split, value)] = count is not None
+    return shown

@@ -12,6 +12,7 @@ left out. No page here shows a school's enforcement actions apart, a student or 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 from uuid import UUID
@@ -37,7 +38,7 @@ from liaison.surveys.services import wave_items
 from liaison.surveys.vocabulary import Audience, WaveStatus
 
 from .disclosure import release
-from .snapshots import snapshot_get_or_build
+from .snapshots import last_closed_school_year, snapshot_get_or_build
 
 
 @dataclass(frozen=True)
@@ -90,26 +91,49 @@ def enforcement_table(by_type: dict[str, int], within: int) -> Table:
     return table
 
 
+def enforcement_counts(
+    agency_id: int, district_id: int, first: datetime.date, last: datetime.date
+) -> tuple[dict[str, int], int]:
+    """Enforcement actions by type of one agency in one district over a period, and how many of them
+    were judged within the MOU."""
+    details = EnforcementDetail.objects.filter(
+        interaction__agency_id=agency_id,
+        interaction__district_id=district_id,
+        interaction__occurred_on__range=(first, last),
+        interaction__voided=False,
+    )
+    by_type = {row["action_type"]: row["n"] for row in details.values("action_type").annotate(n=Count("*"))}
+    within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
+    return by_type, within
+
+
+Link = Callable[[Table], tuple[Table, dict[Any, bool]]]
+
+
 def public_figures(
-    agreement: Agreement, schools: list[School], today: datetime.date, *, with_trust: bool = True
+    agreement: Agreement,
+    schools: list[School],
+    today: datetime.date,
+    *,
+    with_trust: bool = True,
+    link: Link | None = None,
 ) -> PublicFigures:
+    """`link`: adds the other figures the same readers were shown about the same records (an agency
+    evaluator's, stored before), so that the engine protects them together."""
     school_year = school_year_of(today)
     first, _ = school_year_days(school_year)
     scope = {"agency_id": agreement.agency_id, "district_id": agreement.district_id}
     contacts = DailyRollup.objects.filter(day__range=(first, today), kind__in=POSITIVE_KINDS, **scope)
     sessions = Session.objects.filter(status=SessionStatus.DELIVERED, starts_on__range=(first, today), **scope)
     classes = sessions.aggregate(n=Count("*"), students=Sum("attendance"))
-    details = EnforcementDetail.objects.filter(
-        interaction__agency_id=agreement.agency_id,
-        interaction__district_id=agreement.district_id,
-        interaction__occurred_on__range=(first, today),
-        interaction__voided=False,
-    )
-    by_type = {row["action_type"]: row["n"] for row in details.values("action_type").annotate(n=Count("*"))}
+    by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, today)
     total = sum(by_type.values())
     positive = contacts.aggregate(n=Sum("count"))["n"] or 0
-    within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
-    released = release(enforcement_table(by_type, within))
+    table = enforcement_table(by_type, within)
+    already: dict[Any, bool] = {}
+    if link is not None:
+        table, already = link(table)
+    released = release(table, already=already)
     return PublicFigures(
         agreement=agreement,
         school_year=school_year,
@@ -126,6 +150,16 @@ def public_figures(
         contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
         trust=schools_trust(schools) if with_trust else [],
     )
+
+
+def public_already(payload: dict[str, Any]) -> dict[Any, bool]:
+    """Which cells of `enforcement_table` a stored public snapshot showed."""
+    values = {str(label): value for value, label in ActionType.choices}
+    shown: dict[Any, bool] = {("action", values[a["label"]]): a["count"] is not None for a in payload["by_action"]}
+    shown["enforcement_total"] = payload["enforcement_total"] is not None
+    shown["referrals"] = payload["referrals"] is not None
+    share = payload["within_mou_percent"] is not None
+    return shown | {"within_mou": share, "not_within_mou": share}
 
 
 def schools_trust(schools: list[School]) -> list[SchoolTrust]:
@@ -162,18 +196,23 @@ PUBLIC_FIGURES = "public_figures"
 
 
 def last_closed_day(today: datetime.date) -> datetime.date:
-    """The last day of the last month that has ended: public figures run to it, never to today."""
-    return today.replace(day=1) - datetime.timedelta(days=1)
+    """The last day of the last school year that has ended: public figures run to it, never to today.
+
+    Not a month: year-to-date figures published month by month would give each month's small
+    counts away by subtraction (October's total from November's)."""
+    return school_year_days(last_closed_school_year(today))[1]
 
 
 def published_figures(uuid: UUID) -> PublicFigures:
     """The figures of a published agreement whose parties also published its figures (404 otherwise),
     over the schools its version in force covers. The page and the API.
 
-    The public is a restricted audience: the figures run from 1 July to the end of the last month
-    that has ended, computed and audited once when first asked for and then served as stored, so
-    they never move with a single new record (docs/disclosure.md). Students' trust comes from
+    The public is a restricted audience: the figures are those of the last school year that has
+    ended, computed and audited once when first asked for and then served as stored, so they never
+    move with a single new record (docs/disclosure.md). Students' trust comes from
     closed survey waves, which no longer change."""
+    from .figures import public_link  # the figures module reads this one
+
     version = published_version(uuid)
     agreement = version.agreement
     if not agreement.figures_published:
@@ -183,9 +222,11 @@ def published_figures(uuid: UUID) -> PublicFigures:
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",
-        period=through.strftime("%Y-%m"),
+        period=school_year_of(through),
         district=agreement.district,
-        build=lambda: _payload(public_figures(agreement, schools, through, with_trust=False)),
+        build=lambda: _payload(
+            public_figures(agreement, schools, through, with_trust=False, link=public_link(agreement, through))
+        ),
     )
     return _from_payload(payload, agreement, schools)
 
@@ -202,3 +243,18 @@ def _from_payload(payload: dict[str, Any], agreement: Agreement, schools: list[S
     values["through"] = datetime.date.fromisoformat(values["through"])
     values["by_action"] = [ActionCount(**action) for action in values["by_action"]]
     return PublicFigures(agreement=agreement, schools=schools, trust=schools_trust(schools), **values)
+
+
+def public_snapshots_build() -> int:
+    """Store the last ended school year's public figures of every agreement that publishes them (the
+    scheduler's yearly run in July; otherwise the first visitor's request builds them). Returns how
+    many were built."""
+    from .models import FigureSnapshot
+
+    before = FigureSnapshot.objects.filter(figure=PUBLIC_FIGURES).count()
+    for agreement in Agreement.objects.filter(published=True, figures_published=True):
+        try:
+            published_figures(agreement.uuid)
+        except Http404:  # no version in force: nothing is shown
+            continue
+    return FigureSnapshot.objects.filter(figure=PUBLIC_FIGURES).count() - before

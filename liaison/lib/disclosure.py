@@ -56,6 +56,7 @@ class Table:
     unpublished: set[Key] = field(default_factory=set)
     bands: list[Band] = field(default_factory=list)
     derived: dict[str, tuple[Key, ...]] = field(default_factory=dict)
+    fixed: frozenset[Key] = frozenset()  # shown before, in a release that cannot be taken back
 
     def cell(self, key: Key, value: int, *, published: bool = True) -> Key:
         if value < 0:
@@ -144,12 +145,21 @@ def is_small(count: int, threshold: int = MIN_THRESHOLD) -> bool:
     return 0 < count < threshold
 
 
-def protect(table: Table, *, threshold: int = MIN_THRESHOLD) -> Release:
-    """Primary and complementary suppression, repeated until the audit passes."""
+def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Key, bool] | None = None) -> Release:
+    """Primary and complementary suppression, repeated until the audit passes.
+
+    `already`: cells the same audience was shown before (True) or not (False), in a release that
+    cannot be taken back (an earlier snapshot): they keep that state and are never chosen as a
+    complement; the audit counts what they gave away."""
     check_threshold(threshold)
+    already = dict(already or {})
     published = [key for key in table.cells if key not in table.unpublished]
     primary = frozenset(key for key in published if is_small(table.cells[key], threshold))
-    hidden = set(primary)
+    if any(already.get(key) for key in primary):
+        raise ValueError("A small count was shown before: it cannot be protected now.")
+    # (the engine never hides a zero, so no earlier release of it did)
+    hidden = set(primary) | {key for key, shown in already.items() if not shown and table.cells.get(key, 0) > 0}
+    table = _with_fixed(table, already)
     pending: frozenset[Key] = primary
     while True:
         # Hiding more only widens every range, so a cell once protected stays protected: each
@@ -160,11 +170,16 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD) -> Release:
             return Release(table, frozenset(hidden), primary, final)
         pending = report.unprotected
         added = {_complement(table, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
-        if not added:  # nothing sensible left to add: hide every non-zero figure (always safe)
-            added = {key for key in published if table.cells[key] > 0} - hidden
+        if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
+            added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
             if not added:
-                raise RuntimeError("The table cannot be protected.")  # pragma: no cover
+                raise RuntimeError("The table cannot be protected (given what was shown before).")
         hidden |= added
+
+
+def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
+    fixed = frozenset(key for key, shown in already.items() if shown and key in table.cells)
+    return Table(table.cells, table.relations, table.unpublished, table.bands, table.derived, fixed)
 
 
 def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:
@@ -180,7 +195,7 @@ def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:
                 unknown = [cell for cell in group if cell in hidden or cell in table.unpublished]
                 linked += [cell for cell in unknown if cell not in seen]
                 for cell in group:
-                    if cell in unknown or cell == key or table.cells[cell] <= 0:
+                    if cell in unknown or cell == key or table.cells[cell] <= 0 or cell in table.fixed:
                         continue
                     choice = (len(unknown), table.cells[cell], repr(cell), cell)
                     if best is None or choice[:3] < best[:3]:

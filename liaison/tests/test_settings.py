@@ -137,6 +137,7 @@ def test_env_str_uses_the_default_when_the_variable_is_unset():
         ("DATABASE_URL", {"DEBUG": "true", "DATABASE_URL": "mysql://x"}),
         ("SECRET_KEY", {"DEBUG": "false"}),
         ("SECRET_KEY", {}),
+        ("DISCLOSURE_THRESHOLD", {"DEBUG": "true", "DISCLOSURE_THRESHOLD": "5"}),
     ],
     ids=lambda value: value if isinstance(value, str) else ",".join(f"{k}={v}" for k, v in value.items()) or "unset",
 )

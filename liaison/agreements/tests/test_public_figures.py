@@ -21,11 +21,14 @@ from liaison.surveys.tests.surveys import ANSWERS, link, respond, student_wave
 LAST_WEEK = timezone.now() - datetime.timedelta(days=7)
 
 
+AFTER_THE_YEAR = datetime.datetime(LAST_WEEK.year + (LAST_WEEK.month >= 7), 7, 10, 12, tzinfo=datetime.UTC)
+
+
 @pytest.fixture(autouse=True)
 def month_closed():
-    """The public sees figures to the end of the last month that has ended: look 40 days later, so
-    last week's records are in a closed month."""
-    with time_machine.travel(LAST_WEEK + datetime.timedelta(days=40), tick=True):
+    """The public sees the last school year that has ended: look in July after last week's school
+    year, so its records are in a closed year."""
+    with time_machine.travel(AFTER_THE_YEAR, tick=True):
         yield
 
 
@@ -180,5 +183,5 @@ def test_students_trust_shows_per_school_and_hides_small_surveys(world, publishe
 def test_the_figures_page_has_a_plain_title(world, published):
     page = Client().get(figures_url(published)).content.decode()
     title = page.split("<title>")[1].split("</title>")[0]
-    assert title == "Millbrook Police Department in Millbrook Public Schools: the program this year · Liaison"
+    assert title == "Millbrook Police Department in Millbrook Public Schools: the program's last school year · Liaison"
     assert page.count('id="trust-heading"') == 1

@@ -1,7 +1,8 @@
-"""The public page's figures are a closed month's, stored once: a new record does not move them."""
+"""The public page's figures are a closed school year's, stored once: a new record does not move them."""
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.test import Client
 
 from liaison.agreements.tests.test_public_figures import _record, figures_url, month_closed, published
@@ -14,7 +15,7 @@ def _figures(agreement):
     return Client().get(figures_url(agreement)).context["figures"]
 
 
-def test_a_record_added_to_a_closed_month_does_not_move_the_public_figures(world, published):
+def test_a_record_added_to_a_closed_year_does_not_move_the_public_figures(world, published):
     for _ in range(12):
         _record(world, kind="enforcement", action_type="warning")
     before = _figures(published)
@@ -33,3 +34,12 @@ def test_the_public_api_serves_the_same_stored_figures(api_as, world, published)
     body = api_as("anonymous").get(f"/public/mous/{published.uuid}/figures").json()
     assert body["enforcement_total"] == page.enforcement_total == 12
     assert body["through"] == page.through.isoformat()
+
+
+def test_the_command_stores_the_public_figures_ahead_of_the_first_visitor(world, published):
+    for _ in range(12):
+        _record(world, kind="enforcement", action_type="warning")
+    call_command("figures_snapshot")
+    assert FigureSnapshot.objects.filter(figure="public_figures").count() == 1
+    _record(world, kind="enforcement", action_type="warning")
+    assert _figures(published).enforcement_total == 12

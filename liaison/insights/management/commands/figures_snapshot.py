@@ -10,14 +10,17 @@ from django.utils import timezone
 
 from liaison.directory.validators import validate_school_year
 from liaison.insights.figures import snapshots_build
+from liaison.insights.public_figures import public_snapshots_build
 
 SUMMARY = "Built {count} snapshot(s) for {year}."
+PUBLIC_SUMMARY = "Built {count} public snapshot(s) for the last school year that has ended."
 
 
 class Command(BaseCommand):
     help = (
         "Compute, audit and store the equity and CRDC figures of a closed school year (the last one by "
-        "default) for every evaluator scope in use. Snapshots already stored are kept as they are."
+        "default) for every evaluator scope in use, and the public figures of the last school year that "
+        "has ended for every agreement that publishes them. Snapshots already stored are kept as they are."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,3 +35,4 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(SUMMARY.format(count=count, year=year or "the last closed school year"))
+        self.stdout.write(PUBLIC_SUMMARY.format(count=public_snapshots_build()))
