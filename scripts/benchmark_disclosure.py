@@ -62,7 +62,7 @@ def main() -> None:
 
 def district_table(schools: int, seed: int = 2026):  # type: ignore[no-untyped-def]
     """The joint equity + CRDC table of a district, with realistic small counts."""
-    from liaison.insights.disclosure import crdc_kind_cells, equity_table
+    from liaison.insights.disclosure import crdc_kind_cells, equity_table, subset_of
     from liaison.lib.disclosure import Table
 
     rng = random.Random(seed)
@@ -92,10 +92,11 @@ def district_table(schools: int, seed: int = 2026):  # type: ignore[no-untyped-d
                 reported=None,
             )
             instances[point].append((school, kind, "instances"))
-        table.at_most((school, "arrested", "instances"), (school, "referred", "instances"))
+        subset_of(table, [((school, "arrested", "instances"), (school, "referred", "instances"))])
     for race in RACES:  # citations and court referrals: a share of each group's referrals
         by_point["citation"][race] = by_point["referral"][race] // 4
         by_point["court_referral"][race] = by_point["referral"][race] // 6
+        by_point["arrest"][race] = min(by_point["arrest"][race], by_point["referral"][race])
     joint = equity_table(by_point, groups=list(RACES), reference="white", first="referral").merge(table)
     for point, cells in instances.items():
         joint.relate((point, "total"), cells)

@@ -24,7 +24,7 @@ from liaison.lib.disclosure import Release, Table
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
-from .disclosure import at_most_each, crdc_kind_cells, release
+from .disclosure import crdc_kind_cells, release, subset_of
 from .models import SchoolReportedCount
 
 # (column prefix, label, the detail's field, its categories)
@@ -152,9 +152,7 @@ def crdc_table(counts: list[SchoolCounts]) -> Table:
                 },
                 reported=school.reported_value(kind),
             )
-        at_most_each(
-            table, [((school.school.pk, "arrested", "instances"), (school.school.pk, "referred", "instances"))]
-        )
+        subset_of(table, [((school.school.pk, "arrested", "instances"), (school.school.pk, "referred", "instances"))])
     return table
 
 

@@ -40,9 +40,11 @@ def equity_table(
     for point in events:
         if point == first:
             continue
-        for group in groups:
-            table.at_most((point, group), (first, group))  # each is a kind of referral
-        table.at_most((point, "total"), (first, "total"))
+        for group in groups:  # each is a kind of referral; the rest are children too
+            rest = table.cell(
+                (point, group, "not"), table.cells[(first, group)] - table.cells[(point, group)], sensitive=True
+            )
+            table.relate((first, group), [(point, group), rest])
     for point in events:
         bases = [] if point == first else [(first, reference)]
         for group in groups:
@@ -87,7 +89,10 @@ def crdc_kind_cells(
         table.relate(students_key, [(*prefix, split, value) for value in counts])
 
 
-def at_most_each(table: Table, pairs: Iterable[tuple[object, object]]) -> None:
-    for small, large in pairs:
-        if small in table.cells and large in table.cells:
-            table.at_most(small, large)
+def subset_of(table: Table, pairs: Iterable[tuple[object, object]]) -> None:
+    """Each (part, whole): the part's children are among the whole's, and those left over (referred
+    but not arrested) are children too, never shown and never to be worked out."""
+    for part, whole in pairs:
+        if part in table.cells and whole in table.cells:
+            rest = table.cell((whole, "not", part), table.cells[whole] - table.cells[part], sensitive=True)
+            table.relate(whole, [part, rest])

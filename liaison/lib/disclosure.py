@@ -54,16 +54,21 @@ class Table:
     cells: dict[Key, int] = field(default_factory=dict)
     relations: list[tuple[Key, tuple[Key, ...]]] = field(default_factory=list)  # total = sum(parts)
     unpublished: set[Key] = field(default_factory=set)
+    sensitive: set[Key] = field(default_factory=set)  # unpublished, but counts children all the same
     bands: list[Band] = field(default_factory=list)
     derived: dict[str, tuple[Key, ...]] = field(default_factory=dict)
     fixed: frozenset[Key] = frozenset()  # shown before, in a release that cannot be taken back
 
-    def cell(self, key: Key, value: int, *, published: bool = True) -> Key:
+    def cell(self, key: Key, value: int, *, published: bool = True, sensitive: bool = False) -> Key:
+        """`sensitive`: a count never shown that an attacker must not work out either, such as the
+        students referred but not arrested (referrals minus arrests)."""
         if value < 0:
             raise ValueError(f"A count cannot be negative: {key!r} = {value}.")
         self.cells[key] = value
-        if not published:
+        if not published or sensitive:
             self.unpublished.add(key)
+        if sensitive:
+            self.sensitive.add(key)
         return key
 
     def total(self, key: Key, parts: Iterable[Key], value: int | None = None) -> Key:
@@ -103,6 +108,7 @@ class Table:
             {**self.cells, **other.cells},
             [*self.relations, *other.relations],
             self.unpublished | other.unpublished,
+            self.sensitive | other.sensitive,
             [*self.bands, *other.bands],
             {**self.derived, **other.derived},
         )
@@ -118,8 +124,8 @@ class Release:
     report: AuditReport
 
     def value(self, key: Key) -> int | None:
-        """The count to show, or None when it is suppressed."""
-        return None if key in self.hidden else self.table.cells[key]
+        """The count to show, or None when it is suppressed (or never shown at all)."""
+        return None if key in self.hidden or key in self.table.unpublished else self.table.cells[key]
 
     def is_hidden(self, key: Key) -> bool:
         return key in self.hidden
@@ -154,11 +160,12 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
     check_threshold(threshold)
     already = dict(already or {})
     published = [key for key in table.cells if key not in table.unpublished]
-    primary = frozenset(key for key in published if is_small(table.cells[key], threshold))
-    if any(already.get(key) for key in primary):
+    small = frozenset(key for key in published if is_small(table.cells[key], threshold))
+    if any(already.get(key) for key in small):
         raise ValueError("A small count was shown before: it cannot be protected now.")
     # (the engine never hides a zero, so no earlier release of it did)
-    hidden = set(primary) | {key for key, shown in already.items() if not shown and table.cells.get(key, 0) > 0}
+    hidden = set(small) | {key for key, shown in already.items() if not shown and table.cells.get(key, 0) > 0}
+    primary = small | {key for key in table.sensitive if is_small(table.cells[key], threshold)}
     table = _with_fixed(table, already)
     pending: frozenset[Key] = primary
     while True:
@@ -179,7 +186,7 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
 
 def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
     fixed = frozenset(key for key, shown in already.items() if shown and key in table.cells)
-    return Table(table.cells, table.relations, table.unpublished, table.bands, table.derived, fixed)
+    return Table(table.cells, table.relations, table.unpublished, table.sensitive, table.bands, table.derived, fixed)
 
 
 def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:

@@ -71,16 +71,18 @@ def audit(
 ) -> AuditReport:
     """The feasible range of every small hidden cell, and which are not protected.
 
-    `primary` is the set of cells that must be protected; by default every hidden cell whose
-    value is 1 to threshold − 1. A protected cell's range is proven only as far as protection
-    needs (a feasible table where it is 1 or less, and one where it reaches the threshold), unless
-    `exact`; an unprotected cell's range is always exact, and so is every range with `exact`."""
+    `primary` is the set of cells that must be protected; by default every hidden cell, and every
+    sensitive cell never shown, whose value is 1 to threshold − 1. A protected cell's range is
+    proven only as far as protection needs (a feasible table where it is 1 or less, and one where
+    it reaches the threshold), unless `exact`; an unprotected cell's range is always exact, and so
+    is every range with `exact`."""
     hidden = frozenset(hidden)
     if primary is None:
-        primary = {key for key in hidden if 0 < table.cells[key] < threshold}
-    targets = (set(hidden) if exact else set(primary)) & hidden
+        candidates = hidden | frozenset(getattr(table, "sensitive", ()))
+        primary = {key for key in candidates if 0 < table.cells[key] < threshold}
+    targets = (set(hidden) | set(primary)) if exact else set(primary)
     ranges: dict[Key, CellRange] = {}
-    for component in _components(table, hidden):
+    for component in _components(table, hidden, targets):
         wanted = [key for key in component if key in targets]
         if wanted:
             ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact))
@@ -92,7 +94,7 @@ def _unknowns(table: Table, hidden: frozenset[Key]) -> set[Key]:
     return set(hidden) | set(table.unpublished)
 
 
-def _components(table: Table, hidden: frozenset[Key]) -> list[list[Key]]:
+def _components(table: Table, hidden: frozenset[Key], targets: Iterable[Key] = ()) -> list[list[Key]]:
     """Groups of unknown cells linked by a relation or a band (shown cells are constants)."""
     unknown = _unknowns(table, hidden)
     parent: dict[Key, Key] = {key: key for key in unknown}
@@ -110,7 +112,8 @@ def _components(table: Table, hidden: frozenset[Key]) -> list[list[Key]]:
     groups: dict[Key, list[Key]] = {}
     for key in unknown:
         groups.setdefault(find(key), []).append(key)
-    return [members for members in groups.values() if any(key in hidden for key in members)]
+    wanted = hidden | frozenset(targets)
+    return [members for members in groups.values() if any(key in wanted for key in members)]
 
 
 def _linear_groups(table: Table) -> Iterable[tuple[Key, ...]]:

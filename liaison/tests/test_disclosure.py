@@ -189,3 +189,17 @@ def test_whatever_was_shown_before_the_release_passes_the_audit(values, data):
         return  # the earlier release itself gave too much away: nothing can be shown now
     assert release.report.passed
     assert all(release.is_hidden(key) != shown for key, shown in before.items())
+
+
+def test_the_children_left_over_between_two_shown_counts_are_protected_too():
+    """15 referred and 12 of them arrested, both shown, say 3 were referred and not arrested."""
+    table = Table()
+    table.cell("referred", 15)
+    table.cell("arrested", 12)
+    table.cell("referred_not_arrested", 3, sensitive=True)
+    table.relate("referred", ["arrested", "referred_not_arrested"])
+    assert not audit(table, set(), threshold=10, primary={"referred_not_arrested"}).passed
+    release = protect(table)
+    assert release.report.passed
+    assert release.value("referred") is None or release.value("arrested") is None
+    assert release.value("referred_not_arrested") is None  # never shown
