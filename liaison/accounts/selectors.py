@@ -39,7 +39,9 @@ def audit_entries_filtered(user: Any, filters: dict[str, Any]) -> QuerySet[Audit
     if filters.get("object_type"):
         entries = entries.filter(object_type=filters["object_type"])
     if filters.get("object_uuid"):
-        entries = entries.filter(object_uuid=filters["object_uuid"])
+        # The entries about the object, and the pages of records that showed it (their ids in after.records).
+        shown = Q(action=AuditEntry.Action.READ, after__records__icontains=str(filters["object_uuid"]))
+        entries = entries.filter(Q(object_uuid=filters["object_uuid"]) | shown)
     if filters.get("since"):
         entries = entries.filter(at__date__gte=filters["since"])
     if filters.get("until"):
