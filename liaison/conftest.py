@@ -12,6 +12,7 @@ from typing import Any
 import dj_database_url
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test import Client
@@ -21,6 +22,7 @@ from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIRespo
 from liaison.accounts.db_roles import owner_credentials
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role
+from liaison.accounts.signin_audit import audit_sign_in
 from liaison.accounts.tokens import api_token_create
 from liaison.directory import services
 from liaison.directory.models import Agency, Assignment, District, Officer, School
@@ -291,7 +293,13 @@ def page_as(world: World) -> Any:
         client = Client()
         user = world.users[role]
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            # The cast's sessions are made, not signed into: no sign-in entry, so tests that count
+            # rows or audit entries around a request are not thrown by when the client was made.
+            user_logged_in.disconnect(audit_sign_in, dispatch_uid="audit_sign_in")
+            try:
+                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            finally:
+                user_logged_in.connect(audit_sign_in, dispatch_uid="audit_sign_in")
         return client
 
     return make

@@ -2,13 +2,14 @@
 """API: who am I, and the audit log for those who may read it."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.filter_schema import FilterLookup
 from ninja.pagination import paginate
 
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -58,9 +59,12 @@ class AuditEntryOut(Schema):
 
 
 class AuditFilters(FilterSchema):
+    actor: Annotated[str | None, FilterLookup("actor_username")] = None
     action: AuditEntry.Action | None = None
     object_type: str | None = None
     object_uuid: UUID | None = None
+    since: Annotated[datetime.date | None, FilterLookup("at__date__gte")] = None
+    until: Annotated[datetime.date | None, FilterLookup("at__date__lte")] = None
 
 
 @router.get("/me", response={200: MeOut, **ERROR_RESPONSES})

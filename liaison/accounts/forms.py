@@ -15,8 +15,10 @@ UNTIL_BEFORE_SINCE = "The end date is before the start date."
 
 
 class AuditFilterForm(forms.Form):
+    actor = forms.CharField(required=False, max_length=150, help_text="The username of who did it.")
     action = forms.ChoiceField(choices=[("", "Any action"), *AuditEntry.Action.choices], required=False)
     object_type = forms.CharField(required=False, max_length=64)
+    object_uuid = forms.UUIDField(required=False, label="Object id", help_text="The id of one record or person.")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -27,3 +27,23 @@ def audit_entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
 def audit_log_readable(user: Any) -> bool:
     scope = user_scope(user)
     return scope.platform_admin or bool(scope.agencies(Role.AGENCY_ADMIN) or scope.district_admin_ids)
+
+
+def audit_entries_filtered(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEntry]:
+    """The entries `user` may read, narrowed by the audit page's filters (AuditFilterForm's cleaned data)."""
+    entries = audit_entries_visible_to(user)
+    if filters.get("actor"):
+        entries = entries.filter(actor_username=filters["actor"])
+    if filters.get("action"):
+        entries = entries.filter(action=filters["action"])
+    if filters.get("object_type"):
+        entries = entries.filter(object_type=filters["object_type"])
+    if filters.get("object_uuid"):
+        # The entries about the object, and the pages of records that showed it (their ids in after.records).
+        shown = Q(action=AuditEntry.Action.READ, after__records__icontains=str(filters["object_uuid"]))
+        entries = entries.filter(Q(object_uuid=filters["object_uuid"]) | shown)
+    if filters.get("since"):
+        entries = entries.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        entries = entries.filter(at__date__lte=filters["until"])
+    return entries

@@ -51,4 +51,5 @@ urlpatterns = [
     path("roles/<uuid:uuid>/invitation/", people_views.invitation_resend, name="invitation_resend"),
     # --- audit log ---
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

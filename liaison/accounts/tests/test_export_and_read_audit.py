@@ -111,3 +111,11 @@ def test_a_page_with_neither_notes_nor_enforcement_leaves_no_read_entry(page_as,
     page_as("supervisor").get(reverse("interactions:list"))
     api_as("supervisor").get("/interactions")
     assert reads() == []
+
+
+def test_the_audit_page_answers_who_saw_a_record(page_as, world):
+    shown = arrest(world)
+    page_as("district_admin").get(reverse("interactions:list"))
+    found = page_as("platform_admin").get("/accounts/audit/", {"object_uuid": str(shown.uuid), "action": "read"})
+    [entry] = found.context["page"].object_list
+    assert entry.actor == world.users["district_admin"]
