@@ -172,7 +172,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -273,3 +273,7 @@ BACKUP_KEY = env_str("BACKUP_KEY")
 # The worker backs up every BACKUP_HOURS (0: never) when BACKUP_KEY is set, keeping BACKUP_KEEP files.
 BACKUP_HOURS = env_int("BACKUP_HOURS", 24, minimum=0)
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
+
+# --- Metrics (Prometheus) -----------------------------------------------------
+# /metrics answers only with `Authorization: Bearer METRICS_TOKEN`; unset, it does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
