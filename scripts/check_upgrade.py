@@ -37,6 +37,15 @@ def counts(env: dict[str, str], data_dir: Path) -> dict[str, int]:
         return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # type: ignore[index]
 
 
+def _drop_upgrade_database() -> None:
+    if url := os.environ.get("DATABASE_URL"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/{name}".replace("postgres://", "postgresql://", 1), autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}_upgrade" WITH (FORCE)')
+
+
 def main() -> int:
     previous = sys.argv[1] if len(sys.argv) > 1 else PREVIOUS_RELEASE
     with tempfile.TemporaryDirectory() as scratch:
@@ -67,6 +76,7 @@ def main() -> int:
         print(f"== this tree: migrate ({sum(before.values())} rows in {len(before)} tables)", flush=True)
         run(REPO, env, "migrate", "--no-input", "-v0")
         after = counts(env, data_dir)
+        _drop_upgrade_database()
     lost = {t: (n, after.get(t)) for t, n in before.items() if t != "django_migrations" and after.get(t, -1) < n}
     if lost:
         print(f"Rows lost in the upgrade (table: before, after): {lost}", file=sys.stderr)
