@@ -183,7 +183,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -325,3 +325,7 @@ OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Liaison")
 # The WebAuthn relying-party id passkeys are bound to: the site's host name (never changed once
 # people have passkeys). Default: the host each request was made to.
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
+
+# --- Metrics (Prometheus) -----------------------------------------------------
+# /metrics answers only with `Authorization: Bearer METRICS_TOKEN`; unset, it does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN")

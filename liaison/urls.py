@@ -8,11 +8,13 @@ from liaison.accounts.views import home
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
+from liaison.operations.metrics import metrics
 from liaison.surveys import views as surveys_views
 
 urlpatterns = [
     # --- service ---
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     # --- people and access ---
     path("", home, name="home"),

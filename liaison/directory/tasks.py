@@ -1,4 +1,4 @@
-"""The directory's background tasks (django-tasks; `manage.py db_worker` runs the database queue)."""
+"""The directory's background tasks (django-tasks; `manage.py worker` runs the database queue)."""
 
 from __future__ import annotations
 

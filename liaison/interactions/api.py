@@ -8,10 +8,10 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 
 from liaison.accounts.scope import user_scope
-from liaison.directory.access import NOT_ALLOWED, officer_get_for_user
+from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user
 from liaison.directory.models import Officer
 from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -32,6 +32,7 @@ from .schemas import (
     VoidIn,
     WeekSummaryOut,
 )
+from .student_keys import STUDENT_KEYS_EXPLAINED
 
 router = Router(tags=["interactions"])
 
@@ -204,3 +205,36 @@ def interaction_week_summary(
         "by_kind": summary.by_kind,
         "by_role": summary.by_role,
     }
+
+
+# --- pseudonymous student keys, switched on per district by its admins -------------------------
+
+
+class StudentKeysOut(Schema):
+    district: UUID
+    enabled: bool
+    explanation: str
+
+
+class StudentKeysIn(Schema):
+    enabled: bool
+
+
+def _student_keys(district: Any) -> dict[str, Any]:
+    enabled = services.student_keys_enabled(district=district)
+    return {"district": district.uuid, "enabled": enabled, "explanation": STUDENT_KEYS_EXPLAINED}
+
+
+@router.get("/student-keys/{district}", response={200: StudentKeysOut, **ERROR_RESPONSES}, tags=["student keys"])
+def student_keys_detail(request: HttpRequest, district: UUID) -> dict[str, Any]:
+    """Whether officers in the district may record a pseudonymous student key (district admins)."""
+    return _student_keys(district_get_for_user(request.user, district, write=True))
+
+
+@router.put("/student-keys/{district}", response={200: StudentKeysOut, **ERROR_RESPONSES}, tags=["student keys"])
+def student_keys_set(request: HttpRequest, district: UUID, payload: StudentKeysIn) -> dict[str, Any]:
+    """Switch the district's student keys on or off (audited); keys already recorded stay."""
+    found = district_get_for_user(request.user, district, write=True)
+    if services.student_keys_enabled(district=found) != payload.enabled:
+        services.student_keys_enable(actor=request.user, district=found, enabled=payload.enabled)
+    return _student_keys(found)

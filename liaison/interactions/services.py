@@ -468,3 +468,8 @@ def enforcement_read_audit(*, actor: Any, interactions: list[Interaction], throu
             after={"uuids": uuids},
             agency_id=agency_id,
         )
+
+
+def student_keys_enabled(*, district: Any) -> bool:
+    """Whether officers in this district may record a pseudonymous student key."""
+    return StudentKeySetting.objects.filter(district=district, enabled=True).exists()

@@ -1,4 +1,4 @@
-"""The interactions app's background tasks (django-tasks; `manage.py db_worker` runs the database queue)."""
+"""The interactions app's background tasks (django-tasks; `manage.py worker` runs the database queue)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import import_views, list_views, views
+from . import import_views, list_views, student_keys_views, views
 
 app_name = "interactions"
 
@@ -24,4 +24,6 @@ urlpatterns: list = [
     path("imports/", import_views.import_upload, name="import"),
     path("imports/<uuid:uuid>/", import_views.import_status, name="import_status"),
     path("imports/<uuid:uuid>/status/", import_views.import_status_partial, name="import_status_partial"),
+    # --- a district's pseudonymous student keys (its admins) ---
+    path("student-keys/<uuid:uuid>/", student_keys_views.student_keys, name="student_keys"),
 ]

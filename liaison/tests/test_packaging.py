@@ -50,5 +50,5 @@ def test_the_version_is_the_same_everywhere():
 
 
 def test_the_shell_scripts_parse():
-    for script in ("scripts/install", "scripts/release", "scripts/serve"):
+    for script in ("scripts/install", "scripts/release", "scripts/serve", "scripts/check_install"):
         assert subprocess.run(["bash", "-n", str(REPO / script)], capture_output=True).returncode == 0, script
