@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import sqlite3
@@ -20,6 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
+import liaison
 from liaison.accounts.models import AuditEntry
 from liaison.lib.sealed_files import SealedFileError, key_generate, key_parse, seal, unseal
 from liaison.operations.backups import NOT_EMPTY, BackupError, backup_create, backup_restore, backups_prune
@@ -213,3 +215,24 @@ def test_pruning_keeps_the_newest_backups(tmp_path):
     deleted = backups_prune(directory=tmp_path, keep=2)
     assert [p.name[8:16] for p in deleted] == ["20261201", "20261202", "20261203"]
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_restore_describe_shows_when_and_what_a_backup_holds(transactional_db, tmp_path, settings):
+    settings.BACKUP_KEY = key_generate()
+    out = io.StringIO()
+    call_command("backup", output_dir=tmp_path, stdout=out)
+    described = io.StringIO()
+    call_command("restore", out.getvalue().strip(), describe=True, stdout=described)
+    header = json.loads(described.getvalue())
+    assert header["engine"] == connection.vendor
+    assert header["liaison_version"] == liaison.__version__
+    assert header["row_counts"]["django_migrations"] > 0
+
+
+def test_restore_with_the_wrong_key_names_the_problem(transactional_db, tmp_path, settings):
+    settings.BACKUP_KEY = key_generate()
+    out = io.StringIO()
+    call_command("backup", output_dir=tmp_path, stdout=out)
+    settings.BACKUP_KEY = key_generate()
+    with pytest.raises(CommandError, match="wrong key"):
+        call_command("restore", out.getvalue().strip(), describe=True)
