@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from liaison.directory import access as directory_access
 from liaison.directory.forms import add_service_errors
 from liaison.directory.validators import validate_school_year
+from liaison.lib.csv_export import csv_writer
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts
@@ -64,7 +64,7 @@ def _csv(analysis: EquityAnalysis) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"equity-{analysis.scope.district.nces_id}-{analysis.school_year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_COLUMNS)
     for point in analysis.points:
         for row in point_rows(analysis, point):
@@ -166,7 +166,7 @@ def _gap_cell(school: SchoolCounts, kind: str) -> str | int:
 def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="crdc-police-side-{nces_id}-{school_year}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(crdc_columns())
     for school in counts:
         row: list[str | int] = [school_year, school.school.name, school.school.nces_id]
