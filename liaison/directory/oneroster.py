@@ -35,6 +35,7 @@ from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from liaison.lib.bounded_input import InputTooLarge, bounded_lines, zip_check
 from liaison.lib.states import STATE_FIPS
 
 from .models import ENROLLMENT_FIELDS, District, School
@@ -314,6 +315,12 @@ def open_source(path: Path, errors: ErrorLog) -> RosterSource | None:
     except (zipfile.BadZipFile, OSError):
         errors.add(path.name, None, "", BAD_ZIP)
         return None
+    try:
+        zip_check(archive, file=path.name)
+    except InputTooLarge as error:
+        archive.close()
+        errors.add(path.name, None, "", str(error))
+        return None
     return RosterSource(path, archive, _zip_members(archive, errors))
 
 
@@ -507,9 +514,13 @@ class _Reader:
     def _open_table(self, name: str) -> tuple[_Table, _Rows] | None:
         """The file's header checked, and its rows to come; None when it cannot be used."""
         stream = self.files.enter_context(self.source.open(name))
-        reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        reader = csv.reader(bounded_lines(text, file=name))
         try:
             header = next((row for row in reader if row), None)
+        except InputTooLarge as error:
+            self.error(name, error.line, "", str(error))
+            return None
         except (csv.Error, zipfile.BadZipFile, OSError) as error:
             self.error(name, reader.line_num, "", UNREADABLE_CSV.format(detail=error))
             return None
@@ -549,6 +560,8 @@ class _Reader:
                     yield reader.line_num, row
                 elif row:
                     self._bad_row(table, reader.line_num, row)
+        except InputTooLarge as error:
+            self.error(table.name, error.line, "", str(error))
         except (csv.Error, zipfile.BadZipFile, OSError) as error:
             self.error(table.name, reader.line_num + 1, "", UNREADABLE_CSV.format(detail=error))
         self.meter.finished(table.name, self.source.size(table.name))

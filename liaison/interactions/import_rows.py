@@ -17,7 +17,9 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
+
+from liaison.lib.bounded_input import InputTooLarge
 
 from . import rules
 from .vocabulary import DEFAULT_ROLE
@@ -132,7 +134,7 @@ class Phases:
 class CsvRows:
     """The header and the rows of a CSV file, streamed; `line` numbers are the file's own (1 = header)."""
 
-    def __init__(self, stream: IO[str], errors: ErrorLog) -> None:
+    def __init__(self, stream: Iterable[str], errors: ErrorLog) -> None:
         self.errors = errors
         self.reader = csv.reader(stream)
         self.names: list[str] = []
@@ -177,6 +179,9 @@ class CsvRows:
         except csv.Error as error:
             self.errors.add(self.reader.line_num, "", NOT_CSV.format(error=error))
             return None
+        except InputTooLarge as error:
+            self.errors.add(error.line, "", str(error))
+            return None
 
     def chunks(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
         """Rows in lists of `size`, each with the line it starts on; blank lines are skipped.
@@ -200,6 +205,8 @@ class CsvRows:
             errors.add(reader.line_num + 1, "", NOT_UTF8)
         except csv.Error as error:
             errors.add(reader.line_num, "", NOT_CSV.format(error=error))
+        except InputTooLarge as error:
+            errors.add(error.line, "", str(error))
         if chunk:
             yield chunk
 

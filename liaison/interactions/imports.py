@@ -41,6 +41,7 @@ from liaison.accounts.scope import user_scope
 from liaison.agreements.reevaluation import evaluations_record_imported
 from liaison.directory.access import NOT_FOUND
 from liaison.directory.models import Agency, Officer, Partnership, School
+from liaison.lib.bounded_input import bounded_lines
 from liaison.lib.records import validate_record
 
 from . import import_rows
@@ -168,7 +169,7 @@ def interaction_import_run(
     errors = ErrorLog()
     stream = _Stream(path)
     try:
-        rows = CsvRows(stream.text, errors)
+        rows = CsvRows(bounded_lines(stream.text, file=source_name or path.name), errors)
         if not rows.read_header():
             return ImportOutcome.failed(errors)
         run = _Run(agency, actor, rows, errors, stream, progress or _no_progress)
