@@ -242,3 +242,5 @@ LOGGING = {
 # --- hostile input (liaison/lib/control_characters.py, liaison/lib/paging.py) ---
 NINJA_PAGINATION_CLASS = "liaison.lib.paging.BoundedLimitOffsetPagination"
 NINJA_PAGINATION_MAX_LIMIT = 100
+# A running import with no progress for this long lost its worker: it is marked failed and its file deleted.
+IMPORT_HEARTBEAT_TIMEOUT_MINUTES = env_int("IMPORT_HEARTBEAT_TIMEOUT_MINUTES", 15, minimum=1)

@@ -11,6 +11,7 @@ The upload page's side lives here too: storing the upload, running it as a Roste
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
@@ -27,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,6 +37,7 @@ from liaison.accounts.models import AuditEntry
 from liaison.accounts.scope import user_scope
 from liaison.lib.errors import validation_error_fields
 from liaison.lib.records import validate_record
+from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import services
 from .access import NOT_FOUND
@@ -48,6 +51,7 @@ DISTRICT_NOT_YOURS = "{name} (NCES {nces}) is not one of your districts; you may
 NCES_TAKEN = "The NCES id {nces} already belongs to {name}."
 SCHOOL_IN_OTHER_DISTRICT = "{name} is stored under another district, {district}; an import does not move schools."
 NO_GRADE_SPAN = "None of this school's students has a grade in users.csv, so its grade span cannot be derived."
+WORKER_STOPPED = "The import stopped without finishing (its worker stopped); nothing changed. Upload the file again."
 IMPORT_CRASHED = "The import stopped on an unexpected error and changed nothing; the server log has the details."
 NOT_AN_IMPORTER = "Only district and platform administrators can import rosters."
 SCHOOL_SKIPPED = "{name} has no students in this roster and is not stored yet, so it was not created."
@@ -374,8 +378,9 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
     """Run a queued import, keeping its progress and outcome on the record; the upload is deleted after."""
     if roster_import.status != RosterImport.Status.QUEUED:
         return roster_import  # a task delivered twice runs once
+    now = timezone.now()
     RosterImport.objects.filter(pk=roster_import.pk).update(
-        status=RosterImport.Status.RUNNING, started_at=timezone.now()
+        status=RosterImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     try:
         outcome = roster_import_run(
@@ -392,6 +397,21 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
     finally:
         _delete_upload(roster_import)
     return _finish(roster_import, outcome)
+
+
+def roster_imports_recover(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Fail the running roster imports whose worker stopped (no heartbeat for
+    IMPORT_HEARTBEAT_TIMEOUT_MINUTES) and delete uploads no live import names: they hold students'
+    names and birth dates. Returns (imports failed, files deleted)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    running = RosterImport.objects.filter(status=RosterImport.Status.RUNNING)
+    stale = list(running.annotate(beat=Coalesce("heartbeat_at", "started_at")).filter(beat__lt=cutoff))
+    for roster_import in stale:
+        roster_import_abandon(roster_import, WORKER_STOPPED)
+    live = RosterImport.objects.filter(
+        status__in=[RosterImport.Status.QUEUED, RosterImport.Status.RUNNING]
+    ).values_list("upload_path", flat=True)
+    return len(stale), uploads_orphaned_delete(Path(settings.MEDIA_ROOT), UPLOAD_FOLDER, live)
 
 
 def roster_import_abandon(roster_import: RosterImport, reason: str) -> RosterImport:
@@ -437,7 +457,7 @@ class _ProgressWriter:
             return
         self.phase, self.last = phase, now
         RosterImport.objects.filter(pk=self.pk).update(
-            phase=phase[:64], progress_done=min(done, total), progress_total=total
+            phase=phase[:64], progress_done=min(done, total), progress_total=total, heartbeat_at=timezone.now()
         )
 
 
@@ -470,6 +490,15 @@ def roster_import_get_for_user(user: Any, uuid: UUID | str) -> RosterImport:
     if not roster_import_allowed(user):
         raise PermissionDenied(NOT_AN_IMPORTER)
     try:
-        return roster_imports_visible_to(user).select_related("district", "uploaded_by").get(uuid=uuid)
+        found = roster_imports_visible_to(user).select_related("district", "uploaded_by").get(uuid=uuid)
     except (RosterImport.DoesNotExist, ValueError, ValidationError):
         raise Http404(NOT_FOUND) from None
+    if found.status == RosterImport.Status.RUNNING and _heart_stopped(found):
+        found = roster_import_abandon(found, WORKER_STOPPED)  # the status page shows it, not "running"
+    return found
+
+
+def _heart_stopped(roster_import: RosterImport) -> bool:
+    beat = roster_import.heartbeat_at or roster_import.started_at
+    timeout = datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    return beat is not None and beat < timezone.now() - timeout
