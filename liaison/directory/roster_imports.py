@@ -127,12 +127,21 @@ class _OrgMatcher:
         self.schools: dict[str, School | None] = {}
 
     def match(self, districts: list[Org], schools: list[Org]) -> None:
-        stored_districts = _stored(District.objects.all(), districts)
+        """SourcedIds are the district's own (another district's SIS may use "1" too): a district is
+        found by its NCES id, and a school by its sourcedId only within the district found."""
+        _, districts_by_nces = _stored(District.objects.all(), districts)
         for org in districts:
-            self.districts[org.sourced_id] = self._match_district(org, *stored_districts)
-        stored_schools = _stored(School.objects.select_related("district"), schools)
+            self.districts[org.sourced_id] = self._match_district(org, {}, districts_by_nces)
+        rows, schools_by_nces = _stored(School.objects.select_related("district"), schools)
+        keyed: dict[tuple[int | None, str], School] = {
+            (row.district_id, row.sourced_id): row for row in rows if row.sourced_id
+        }
         for org in schools:
-            self.schools[org.sourced_id] = self._match_school(org, *stored_schools)
+            parent = self.districts.get(org.parent)
+            own = keyed.get((parent.pk if parent is not None else None, org.sourced_id))
+            self.schools[org.sourced_id] = self._match_school(
+                org, {org.sourced_id: own} if own else {}, schools_by_nces
+            )
 
     def _find(self, org: Org, by_sourced_id: dict[str, M], by_nces: dict[str, M]) -> M | None:
         found = by_sourced_id.get(org.sourced_id) or by_nces.get(org.nces_id)
@@ -157,13 +166,12 @@ class _OrgMatcher:
         return found
 
 
-def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[dict[str, M], dict[str, M]]:
-    """The stored rows any of the orgs could be, by sourced_id and by nces_id."""
+def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[list[M], dict[str, M]]:
+    """The stored rows any of the orgs could be, and those rows by nces_id."""
     sourced_ids = [org.sourced_id for org in orgs]
     nces_ids = [org.nces_id for org in orgs]
     rows = list(queryset.filter(Q(sourced_id__in=sourced_ids) | Q(nces_id__in=nces_ids)))
-    by_sourced_id = {row.sourced_id: row for row in rows if row.sourced_id}  # type: ignore[attr-defined]
-    return by_sourced_id, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
+    return rows, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
 
 
 def _check_grade_spans(roster: Roster, matcher: _OrgMatcher, errors: ErrorLog) -> None:

@@ -1,0 +1,41 @@
+"""A second district's roster that reuses short sourcedIds cannot rename or renumber the first's."""
+
+from __future__ import annotations
+
+import pytest
+
+from liaison.directory.models import District, School
+from liaison.directory.roster_imports import roster_import_run
+from liaison.directory.tests.test_oneroster_sets import millbrook_set
+
+YEAR = "2025-2026"
+pytestmark = pytest.mark.django_db
+
+
+def _eastfield_set(*, school_nces: dict[str, str] | None = None):
+    """Another district's export with the very same sourcedIds as Millbrook's."""
+    roster = millbrook_set()
+    renumber = school_nces or {}
+    for row in roster.tables["orgs.csv"].rows:
+        if row["type"] == "district":
+            row.update(name="Eastfield Public Schools", identifier="2500002")
+        elif row["type"] == "school":
+            row["name"] = row["name"].replace("Millbrook", "Eastfield")
+            row["identifier"] = renumber.get(row["sourcedId"], row["identifier"].replace("2500001", "2500002", 1))
+    return roster
+
+
+def _schools() -> dict[str, tuple[str, str]]:
+    return {s.nces_id: (s.name, s.district.nces_id) for s in School.objects.select_related("district")}
+
+
+def test_reused_sourced_ids_of_another_district_leave_the_first_untouched(tmp_path):
+    assert roster_import_run(path=millbrook_set().write(tmp_path / "a"), school_year=YEAR, actor=None).succeeded
+    before = _schools()
+    outcome = roster_import_run(path=_eastfield_set().write(tmp_path / "b"), school_year=YEAR, actor=None)
+    assert outcome.succeeded, outcome.errors
+    after = _schools()
+    assert {nces: after[nces] for nces in before} == before
+    assert District.objects.get(nces_id="2500001").name == "Millbrook Public Schools"
+    assert District.objects.get(nces_id="2500002").name == "Eastfield Public Schools"
+    assert after["250000200001"] == ("Eastfield Elementary", "2500002")
