@@ -25,6 +25,7 @@ name into any column, and the errors are stored and shown.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import zipfile
@@ -157,6 +158,30 @@ COLUMN_VARIANTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Every column of the standard files (1.1 and 1.2), read or not: a heading among these is never
+# taken for a misspelling of a column we read.
+STANDARD_COLUMNS: dict[str, frozenset[str]] = {
+    name: frozenset(column.lower() for column in columns.split(","))
+    for name, columns in {
+        MANIFEST: "propertyName,value",
+        ORGS: "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,metadata",
+        USERS: "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,"
+        "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,"
+        "preferredFirstName,preferredMiddleName,preferredLastName,primaryOrgSourcedId,pronouns,metadata",
+        ROLES: "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
+        "userProfileSourcedId",
+        ENROLLMENTS: "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
+        "beginDate,endDate,metadata",
+        DEMOGRAPHICS: "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,"
+        "blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,"
+        "hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,"
+        "publicSchoolResidenceStatus,metadata",
+    }.items()
+}
+NEAR_MISS_CUTOFF = 0.85  # difflib's ratio: a letter or two off in a name of 10 or more
+NEAR_MISS_COLUMN = "The column {heading!r} looks like a misspelling of {known!r}; rename it to {known!r}."
+IGNORED_COLUMN = "{file}: the column {heading!r} is not a OneRoster column Liaison reads; it was ignored."
+
 # Columns each file must have, and the ones read when present.
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     MANIFEST: (("propertyName", "value"), ()),
@@ -253,6 +278,7 @@ class Roster:
     collected: frozenset[str]
     students: int
     unplaced: int
+    ignored_columns: list[str] = field(default_factory=list)
 
     def enrollment_counts(self, school_sourced_id: str) -> dict[str, int | None]:
         """The subgroup counts for Enrollment: None where the file set does not carry the subgroup."""
@@ -467,6 +493,7 @@ class _Reader:
         self.collected: set[str] = {"total"}
         self.schools_named: dict[bool, dict[str, tuple[str, ...]]] = {False: {}, True: {}}
         self.race_of: dict[tuple[str, ...], int | None] = {}
+        self.ignored: list[str] = []
         self.students = 0
         self.unplaced = 0
 
@@ -501,6 +528,7 @@ class _Reader:
             collected=frozenset(self.collected),
             students=self.students,
             unplaced=self.unplaced,
+            ignored_columns=self.ignored,
         )
 
     def _has_required_files(self) -> bool:
@@ -536,7 +564,9 @@ class _Reader:
         index: dict[str, int] = {}
         for position, heading in enumerate(header):
             column = lookup.get(_normal(heading))
-            if column is not None and column in index:
+            if column is None:
+                self._unread_heading(name, line, heading, lookup)
+            elif column in index:
                 self.error(name, line, heading.strip(), DUPLICATE_COLUMN.format(column=heading.strip()))
             elif column is not None:
                 index[column] = position
@@ -547,6 +577,19 @@ class _Reader:
             return None
         at = {column: index.get(column, len(header)) for column in (*required, *optional)}
         return _Table(name, header, at, frozenset(index))
+
+    def _unread_heading(self, name: str, line: int, heading: str, lookup: dict[str, str]) -> None:
+        """A near miss of a column we read is an error (read as missing, it would store "not
+        collected" for every count); any other column outside the standard is listed as ignored."""
+        normal = _normal(heading)
+        if not normal or normal in STANDARD_COLUMNS.get(name, ()):
+            return
+        close = difflib.get_close_matches(normal, lookup, n=1, cutoff=NEAR_MISS_CUTOFF)
+        if close:
+            known = lookup[close[0]]
+            self.error(name, line, heading.strip(), NEAR_MISS_COLUMN.format(heading=heading.strip(), known=known))
+        else:
+            self.ignored.append(IGNORED_COLUMN.format(file=name, heading=heading.strip()))
 
     def _rows(self, table: _Table, stream: IO[bytes], reader: Any) -> _Rows:
         """(line, cells) of each row after the header with as many fields as it and only UTF-8 text."""

@@ -310,7 +310,7 @@ class _Writer:
             )
 
     def summary(self) -> dict[str, Any]:
-        warnings = list(self.warnings)
+        warnings = [*self.warnings, *self.roster.ignored_columns]
         if self.roster.unplaced:
             warnings.append(STUDENTS_UNPLACED.format(count=self.roster.unplaced))
         return {

@@ -39,3 +39,39 @@ def test_reused_sourced_ids_of_another_district_leave_the_first_untouched(tmp_pa
     assert District.objects.get(nces_id="2500001").name == "Millbrook Public Schools"
     assert District.objects.get(nces_id="2500002").name == "Eastfield Public Schools"
     assert after["250000200001"] == ("Eastfield Elementary", "2500002")
+
+
+# --- column names ---------------------------------------------------------------------------------
+
+
+def _rename_column(roster, file: str, old: str, new: str) -> None:
+    table = roster.tables[file]
+    table.header = [new if column == old else column for column in table.header]
+    for row in table.rows:
+        if old in row:
+            row[new] = row.pop(old)
+
+
+def test_a_misspelled_demographics_column_is_an_error_naming_file_column_and_known_name(tmp_path):
+    from liaison.directory.oneroster import NEAR_MISS_COLUMN
+
+    roster = millbrook_set()
+    _rename_column(roster, "demographics.csv", "blackOrAfricanAmerican", "blackOrAfricanAmerian")
+    outcome = roster_import_run(path=roster.write(tmp_path / "set"), school_year=YEAR, actor=None)
+    assert not outcome.succeeded
+    reason = NEAR_MISS_COLUMN.format(heading="blackOrAfricanAmerian", known="blackOrAfricanAmerican")
+    assert {
+        (e["file"], e["column"], e["reason"]) for e in outcome.errors
+    } >= {("demographics.csv", "blackOrAfricanAmerian", reason)}
+    assert not School.objects.exists()
+
+
+def test_a_vendors_own_column_is_listed_as_ignored(tmp_path):
+    from liaison.directory.oneroster import IGNORED_COLUMN
+
+    roster = millbrook_set()
+    table = roster.tables["users.csv"]
+    table.header.append("x_vendor_homeroom")
+    outcome = roster_import_run(path=roster.write(tmp_path / "set"), school_year=YEAR, actor=None)
+    assert outcome.succeeded, outcome.errors
+    assert IGNORED_COLUMN.format(file="users.csv", heading="x_vendor_homeroom") in outcome.summary["warnings"]
