@@ -60,9 +60,9 @@ def test_a_misspelled_demographics_column_is_an_error_naming_file_column_and_kno
     outcome = roster_import_run(path=roster.write(tmp_path / "set"), school_year=YEAR, actor=None)
     assert not outcome.succeeded
     reason = NEAR_MISS_COLUMN.format(heading="blackOrAfricanAmerian", known="blackOrAfricanAmerican")
-    assert {
-        (e["file"], e["column"], e["reason"]) for e in outcome.errors
-    } >= {("demographics.csv", "blackOrAfricanAmerian", reason)}
+    assert {(e["file"], e["column"], e["reason"]) for e in outcome.errors} >= {
+        ("demographics.csv", "blackOrAfricanAmerian", reason)
+    }
     assert not School.objects.exists()
 
 
