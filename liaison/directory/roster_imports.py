@@ -50,6 +50,13 @@ logger = logging.getLogger(__name__)
 DISTRICT_NOT_YOURS = "{name} (NCES {nces}) is not one of your districts; you may import only into your own."
 NCES_TAKEN = "The NCES id {nces} already belongs to {name}."
 SCHOOL_IN_OTHER_DISTRICT = "{name} is stored under another district, {district}; an import does not move schools."
+RENAMES = "{kind} {old!r} would be renamed {new!r}."
+REGRADES = "{name}'s grades would change from {old} to {new}."
+UNCOLLECTS = '{name}\'s known {year} counts of {fields} would become "not collected".'
+CONFIRM_CHANGES = (
+    "Nothing was changed: these changes need confirming (a platform admin runs "
+    "`manage.py import_oneroster … --confirm`), or correct the roster."
+)
 NO_GRADE_SPAN = "None of this school's students has a grade in users.csv, so its grade span cannot be derived."
 WORKER_STOPPED = "The import stopped without finishing (its worker stopped); nothing changed. Upload the file again."
 IMPORT_CRASHED = "The import stopped on an unexpected error and changed nothing; the server log has the details."
@@ -89,10 +96,13 @@ def roster_import_run(
     district_ids: frozenset[int] | None = None,
     progress: Progress | None = None,
     import_uuid: UUID | None = None,
+    confirm: bool = False,
 ) -> RosterOutcome:
     """Import districts, schools and enrollment counts from a OneRoster folder or zip, or nothing.
 
     `district_ids`: the districts the import may touch (a district admin's); None for any.
+    Without `confirm`, a roster that would rename a stored district or school, change a school's
+    grade span or turn known counts into "not collected" changes nothing and lists the differences.
     """
     validate_school_year(school_year)
     errors = ErrorLog()
@@ -102,6 +112,9 @@ def roster_import_run(
     if roster is not None:
         _check_grade_spans(roster, matcher, errors)
     if roster is None or errors:
+        return RosterOutcome.failed(errors)
+    if not confirm and _differences(roster, matcher, school_year, errors):
+        errors.add("", None, "", CONFIRM_CHANGES)
         return RosterOutcome.failed(errors)
     read_seconds = time.monotonic() - started
     if progress is not None:
@@ -172,6 +185,49 @@ def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[list[M], dict[str, 
     nces_ids = [org.nces_id for org in orgs]
     rows = list(queryset.filter(Q(sourced_id__in=sourced_ids) | Q(nces_id__in=nces_ids)))
     return rows, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
+
+
+def _differences(roster: Roster, matcher: _OrgMatcher, school_year: str, errors: ErrorLog) -> bool:
+    """Log, as errors, each change to stored data a re-import should not make unconfirmed."""
+    found = False
+    for org in roster.districts:
+        stored_district = matcher.districts.get(org.sourced_id)
+        if stored_district is not None and stored_district.name != org.name:
+            errors.add(ORGS, org.line, "name", RENAMES.format(kind="District", old=stored_district.name, new=org.name))
+            found = True
+    schools = {org.sourced_id: matcher.schools.get(org.sourced_id) for org in roster.schools}
+    stored_counts = {
+        e.school_id: e
+        for e in Enrollment.objects.filter(school__in=[s for s in schools.values() if s], school_year=school_year)
+    }
+    for org in roster.schools:
+        school = schools[org.sourced_id]
+        if school is None:
+            continue
+        for reason in _school_differences(org, school, roster, stored_counts.get(school.pk), school_year):
+            errors.add(ORGS, org.line, "", reason)
+            found = True
+    return found
+
+
+def _school_differences(
+    org: Org, school: School, roster: Roster, stored: Enrollment | None, school_year: str
+) -> Iterator[str]:
+    if school.name != org.name:
+        yield RENAMES.format(kind="School", old=school.name, new=org.name)
+    tally = roster.tallies[org.sourced_id]
+    span = (tally.lowest, tally.highest)
+    if tally.lowest is not None and span != (school.lowest_grade, school.highest_grade):
+        yield REGRADES.format(name=school.name, old=_span(school.lowest_grade, school.highest_grade), new=_span(*span))
+    if stored is not None and tally.total:
+        counts = roster.enrollment_counts(org.sourced_id)
+        lost = [name for name in ENROLLMENT_FIELDS if getattr(stored, name) is not None and counts.get(name) is None]
+        if lost:
+            yield UNCOLLECTS.format(name=school.name, year=school_year, fields=", ".join(lost))
+
+
+def _span(lowest: int | None, highest: int | None) -> str:
+    return f"{lowest}–{highest}"
 
 
 def _check_grade_spans(roster: Roster, matcher: _OrgMatcher, errors: ErrorLog) -> None:

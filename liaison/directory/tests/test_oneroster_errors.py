@@ -197,7 +197,8 @@ def test_a_district_is_matched_by_its_nces_id_never_by_a_sourced_id_another_dist
     roster_set.tables["orgs.csv"].row("d-mill")["identifier"] = "5000001"  # Harlow's
     for row in roster_set.tables["orgs.csv"].rows[1:4]:
         row["identifier"] = "50000010" + row["identifier"][-4:]
-    assert roster_import_run(path=roster_set.write(tmp_path / "set"), school_year=YEAR, actor=None).succeeded
+    outcome = roster_import_run(path=roster_set.write(tmp_path / "set"), school_year=YEAR, actor=None, confirm=True)
+    assert outcome.succeeded  # Harlow Union is renamed, as its own roster says: only when confirmed
     world.district.refresh_from_db()
     assert (world.district.name, world.district.nces_id) == ("Millbrook Public Schools", "2500001")
     assert list(School.objects.filter(district=world.district).values_list("name", "nces_id")) == millbrook

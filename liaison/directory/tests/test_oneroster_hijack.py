@@ -75,3 +75,26 @@ def test_a_vendors_own_column_is_listed_as_ignored(tmp_path):
     outcome = roster_import_run(path=roster.write(tmp_path / "set"), school_year=YEAR, actor=None)
     assert outcome.succeeded, outcome.errors
     assert IGNORED_COLUMN.format(file="users.csv", heading="x_vendor_homeroom") in outcome.summary["warnings"]
+
+
+# --- a re-import that would overwrite what is known -----------------------------------------------
+
+
+def test_a_reimport_that_narrows_a_grade_span_or_loses_counts_changes_nothing_unconfirmed(tmp_path):
+    from liaison.directory import roster_imports as r
+
+    assert roster_import_run(path=millbrook_set().write(tmp_path / "a"), school_year=YEAR, actor=None).succeeded
+    before = _schools()
+    partial = millbrook_set()
+    _rename_column(partial, "demographics.csv", "white", "x_vendor_race_code")  # White: "not collected"
+    partial.tables["orgs.csv"].row("s-elem")["name"] = "Renamed Elementary"
+    outcome = roster_import_run(path=partial.write(tmp_path / "b"), school_year=YEAR, actor=None)
+    assert not outcome.succeeded
+    reasons = [error["reason"] for error in outcome.errors]
+    assert r.CONFIRM_CHANGES in reasons
+    assert r.RENAMES.format(kind="School", old="Millbrook Elementary", new="Renamed Elementary") in reasons
+    assert any("would become" in reason and "white" in reason for reason in reasons), reasons
+    assert _schools() == before
+    confirmed = roster_import_run(path=tmp_path / "b", school_year=YEAR, actor=None, confirm=True)
+    assert confirmed.succeeded, confirmed.errors
+    assert School.objects.get(nces_id="250000100001").name == "Renamed Elementary"
