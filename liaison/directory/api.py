@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
+from ninja.pagination import CursorPagination, paginate
 
 from liaison.accounts.scope import user_scope
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -293,7 +293,7 @@ def officer_update(request: HttpRequest, uuid: UUID, payload: OfficerPatch) -> O
 
 
 @router.get("/training-records", response=_single(200, list[TrainingRecordOut]), tags=["training"])
-@paginate
+@paginate(CursorPagination, ordering=("-completed_on", "-id"), page_size=50)  # grows every year: by cursor
 def training_record_list(request: HttpRequest, filters: Query[TrainingFilters]) -> QuerySet[TrainingRecord]:
     return filters.filter(access.training_records_visible_to(request.user).select_related("officer"))
 
@@ -323,7 +323,7 @@ def training_record_update(request: HttpRequest, uuid: UUID, payload: TrainingRe
 
 
 @router.get("/assignments", response=_single(200, list[AssignmentOut]), tags=["assignments"])
-@paginate
+@paginate(CursorPagination, ordering=("-start_date", "-id"), page_size=50)  # grows every year: by cursor
 def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> QuerySet[Assignment]:
     queryset = access.assignments_visible_to(request.user).select_related("officer__user", "school")
     return filters.filter(queryset)

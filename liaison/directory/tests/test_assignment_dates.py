@@ -76,3 +76,27 @@ def test_ending_a_partnership_before_an_assignment_starts_is_refused_naming_it(a
     assert "Millbrook Elementary" in message
     assert Assignment.objects.get(pk=world.assignment.pk).end_date is None
     assert _partnership(world).end_date is None
+
+
+def test_assignments_are_paged_by_cursor_however_many_years_they_span(api_as, world):
+    from liaison.directory import services
+
+    root = world.users["platform_admin"]
+    Assignment.objects.filter(pk=world.assignment.pk).update(share_of_time=50)
+    for year in range(2021, 2026):
+        start, end = datetime.date(year, 8, 1), datetime.date(year + 1, 6, 30)
+        services.assignment_create(
+            actor=root, officer=world.officer, school=world.high, start_date=start, end_date=end, share_of_time=50
+        )
+    api = api_as("supervisor")
+    first = api.get("/assignments", page_size="4").json()
+    assert len(first["results"]) == 4 and first["next"]
+    second = api.get(first["next"].split("?", 1)[0].removeprefix("http://testserver"), **_query(first["next"])).json()
+    seen = [a["uuid"] for a in first["results"] + second["results"]]
+    assert len(seen) == len(set(seen)) == Assignment.objects.filter(agency=world.agency).count()
+
+
+def _query(url: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query))
