@@ -15,6 +15,7 @@ from ninja.pagination import CursorPagination, paginate
 from liaison.accounts.scope import user_scope
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.errors import validation_error_fields
+from liaison.lib.openapi_links import links_to
 
 from . import access, selectors, services
 from .models import (
@@ -201,7 +202,12 @@ def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySet
     return filters.filter(access.schools_visible_to(request.user).select_related("district"))
 
 
-@router.post("/schools", response=_single(201, SchoolOut), tags=["schools"])
+@router.post(
+    "/schools",
+    response=_single(201, SchoolOut),
+    tags=["schools"],
+    openapi_extra=links_to("liaison_directory_api_school_detail", "liaison_directory_api_school_update"),
+)
 def school_create(request: HttpRequest, payload: SchoolIn) -> Status:
     fields = payload.dict()
     district = _reference(access.district_get_for_user, request, fields.pop("district"), "district", write=True)
@@ -329,7 +335,12 @@ def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> 
     return filters.filter(queryset)
 
 
-@router.post("/assignments", response=_single(201, AssignmentOut), tags=["assignments"])
+@router.post(
+    "/assignments",
+    response=_single(201, AssignmentOut),
+    tags=["assignments"],
+    openapi_extra=links_to("liaison_directory_api_assignment_detail", "liaison_directory_api_assignment_update"),
+)
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
     _require_staff_manager(request)
     fields = payload.dict()

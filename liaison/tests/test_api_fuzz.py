@@ -88,3 +88,34 @@ def cast(world, settings):
 def test_the_api_answers_every_generated_request_within_its_document(case, role, cast):
     _, token = api_token_create(user=cast.users[role], name="fuzz")
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+
+# --- stateful: follow the document's links (create a record, then read and change it) ----------------
+
+STATEFUL_STEPS = int(os.environ.get("LIAISON_FUZZ_STEPS", "6"))
+
+
+def test_linked_operations_keep_to_the_document(cast):
+    from hypothesis.stateful import run_state_machine_as_test
+
+    _, token = api_token_create(user=cast.users["district_admin"], name="fuzz")
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    run_state_machine_as_test(
+        Machine,
+        settings=hypothesis_settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
