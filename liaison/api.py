@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,7 @@ from liaison.lib.api_errors import (
     FORBIDDEN,
     NOT_AUTHENTICATED,
     NOT_FOUND,
+    SERVER_ERROR,
     error_body,
     schema_error_fields,
 )
@@ -31,12 +34,32 @@ from liaison.lib.errors import ConflictError, validation_error_fields
 from liaison.programs.api import router as programs_router
 from liaison.surveys.api import router as surveys_router
 
+logger = logging.getLogger(__name__)
+
+
+class BrowserSessionAuth(SessionAuth):
+    """The signed-in browser's session, CSRF-checked; only when there is one.
+
+    A request with an `Authorization` header is a client's (exempt from CSRF: a page on another site
+    cannot set that header), and a request with no signed-in session has nothing to protect; either
+    way a credential that does not check out is a 401, never a CSRF 403.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return super().authenticate(request, key) if key is not None else None
+
+
 api = NinjaAPI(
     title="Liaison API",
     version="1",
     description="School Resource Officer program records. Authenticate with `Authorization: Bearer <token>`.",
     urls_namespace="api",
-    auth=[BearerTokenAuth(), SessionAuth()],
+    auth=[BearerTokenAuth(), BrowserSessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -77,7 +100,9 @@ def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpRespons
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, NOT_AUTHENTICATED)
+    response = _error(request, 401, NOT_AUTHENTICATED)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)
@@ -93,6 +118,20 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else: a 500 in the error shape, never a traceback; the reference finds it in the log."""
+    return server_error_response(request, exc)
+
+
+def server_error_response(request: HttpRequest, exc: BaseException | None) -> HttpResponse:
+    reference = secrets.token_hex(6)
+    logger.error("API error %s on %s %s", reference, request.method, request.path, exc_info=exc or True)
+    body = error_body(SERVER_ERROR.format(reference=reference))
+    body["error"]["reference"] = reference
+    return api.create_response(request, body, status=500)
 
 
 def openapi_document() -> dict[str, Any]:

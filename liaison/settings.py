@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "liaison.lib.control_characters.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -329,3 +330,8 @@ WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 # --- Metrics (Prometheus) -----------------------------------------------------
 # /metrics answers only with `Authorization: Bearer METRICS_TOKEN`; unset, it does not exist.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+# --- hostile input (liaison/lib/control_characters.py, liaison/lib/paging.py) ---
+NINJA_PAGINATION_CLASS = "liaison.lib.paging.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_MAX_LIMIT = 100
+# A running import with no progress for this long lost its worker: it is marked failed and its file deleted.
+IMPORT_HEARTBEAT_TIMEOUT_MINUTES = env_int("IMPORT_HEARTBEAT_TIMEOUT_MINUTES", 15, minimum=1)

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
+from ninja.pagination import CursorPagination, paginate
 
 from liaison.accounts.scope import user_scope
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.errors import validation_error_fields
+from liaison.lib.openapi_links import links_to
 
 from . import access, selectors, services
 from .models import (
@@ -201,7 +202,12 @@ def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySet
     return filters.filter(access.schools_visible_to(request.user).select_related("district"))
 
 
-@router.post("/schools", response=_single(201, SchoolOut), tags=["schools"])
+@router.post(
+    "/schools",
+    response=_single(201, SchoolOut),
+    tags=["schools"],
+    openapi_extra=links_to("liaison_directory_api_school_detail", "liaison_directory_api_school_update"),
+)
 def school_create(request: HttpRequest, payload: SchoolIn) -> Status:
     fields = payload.dict()
     district = _reference(access.district_get_for_user, request, fields.pop("district"), "district", write=True)
@@ -293,7 +299,7 @@ def officer_update(request: HttpRequest, uuid: UUID, payload: OfficerPatch) -> O
 
 
 @router.get("/training-records", response=_single(200, list[TrainingRecordOut]), tags=["training"])
-@paginate
+@paginate(CursorPagination, ordering=("-completed_on", "-id"), page_size=50)  # grows every year: by cursor
 def training_record_list(request: HttpRequest, filters: Query[TrainingFilters]) -> QuerySet[TrainingRecord]:
     return filters.filter(access.training_records_visible_to(request.user).select_related("officer"))
 
@@ -323,13 +329,18 @@ def training_record_update(request: HttpRequest, uuid: UUID, payload: TrainingRe
 
 
 @router.get("/assignments", response=_single(200, list[AssignmentOut]), tags=["assignments"])
-@paginate
+@paginate(CursorPagination, ordering=("-start_date", "-id"), page_size=50)  # grows every year: by cursor
 def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> QuerySet[Assignment]:
     queryset = access.assignments_visible_to(request.user).select_related("officer__user", "school")
     return filters.filter(queryset)
 
 
-@router.post("/assignments", response=_single(201, AssignmentOut), tags=["assignments"])
+@router.post(
+    "/assignments",
+    response=_single(201, AssignmentOut),
+    tags=["assignments"],
+    openapi_extra=links_to("liaison_directory_api_assignment_detail", "liaison_directory_api_assignment_update"),
+)
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
     _require_staff_manager(request)
     fields = payload.dict()

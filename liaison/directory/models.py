@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,10 @@ NCES_SCHOOL_DISTRICT_MISMATCH = "The NCES school id must start with the district
 GRADES_OUT_OF_ORDER = "The lowest grade cannot be above the highest grade."
 ASSIGNMENT_ENDS_BEFORE_START = "An assignment cannot end before it starts."
 PARTNERSHIP_ENDS_BEFORE_START = "A partnership cannot end before it starts."
+# Dates a program's records can sensibly carry: a typo (year 0001, 9999) is refused, not stored.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+DATE_OUT_OF_RANGE = f"Give a date between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d}."
 SUBGROUP_ABOVE_TOTAL = "This count cannot be larger than the total enrollment."
 
 
@@ -222,6 +228,16 @@ class Enrollment(models.Model):
             raise ValidationError(errors)
 
 
+def _dates_in_range(obj: Any) -> None:
+    wrong = {
+        name: DATE_OUT_OF_RANGE
+        for name in ("start_date", "end_date")
+        if (value := getattr(obj, name)) is not None and not EARLIEST_DATE <= value <= LATEST_DATE
+    }
+    if wrong:
+        raise ValidationError(wrong)
+
+
 class Partnership(models.Model):
     """An agency serving a district's schools."""
 
@@ -246,6 +262,7 @@ class Partnership(models.Model):
         return f"{self.agency} ↔ {self.district}"
 
     def clean(self) -> None:
+        _dates_in_range(self)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": PARTNERSHIP_ENDS_BEFORE_START})
 
@@ -362,6 +379,7 @@ class Assignment(models.Model):
         return f"{self.officer} at {self.school} from {self.start_date}"
 
     def clean(self) -> None:
+        _dates_in_range(self)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": ASSIGNMENT_ENDS_BEFORE_START})
 
@@ -395,6 +413,8 @@ class RosterImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written with progress while it runs: a running import whose heartbeat stops lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

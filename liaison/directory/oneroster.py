@@ -25,6 +25,7 @@ name into any column, and the errors are stored and shown.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import zipfile
@@ -35,6 +36,7 @@ from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from liaison.lib.bounded_input import InputTooLarge, bounded_lines, zip_check
 from liaison.lib.states import STATE_FIPS
 
 from .models import ENROLLMENT_FIELDS, District, School
@@ -156,6 +158,30 @@ COLUMN_VARIANTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Every column of the standard files (1.1 and 1.2), read or not: a heading among these is never
+# taken for a misspelling of a column we read.
+STANDARD_COLUMNS: dict[str, frozenset[str]] = {
+    name: frozenset(column.lower() for column in columns.split(","))
+    for name, columns in {
+        MANIFEST: "propertyName,value",
+        ORGS: "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId,metadata",
+        USERS: "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,"
+        "familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,"
+        "preferredFirstName,preferredMiddleName,preferredLastName,primaryOrgSourcedId,pronouns,metadata",
+        ROLES: "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
+        "userProfileSourcedId",
+        ENROLLMENTS: "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
+        "beginDate,endDate,metadata",
+        DEMOGRAPHICS: "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,"
+        "blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,demographicRaceTwoOrMoreRaces,"
+        "hispanicOrLatinoEthnicity,countryOfBirthCode,stateOfBirthAbbreviation,cityOfBirth,"
+        "publicSchoolResidenceStatus,metadata",
+    }.items()
+}
+NEAR_MISS_CUTOFF = 0.85  # difflib's ratio: a letter or two off in a name of 10 or more
+NEAR_MISS_COLUMN = "The column {heading!r} looks like a misspelling of {known!r}; rename it to {known!r}."
+IGNORED_COLUMN = "{file}: the column {heading!r} is not a OneRoster column Liaison reads; it was ignored."
+
 # Columns each file must have, and the ones read when present.
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     MANIFEST: (("propertyName", "value"), ()),
@@ -252,6 +278,7 @@ class Roster:
     collected: frozenset[str]
     students: int
     unplaced: int
+    ignored_columns: list[str] = field(default_factory=list)
 
     def enrollment_counts(self, school_sourced_id: str) -> dict[str, int | None]:
         """The subgroup counts for Enrollment: None where the file set does not carry the subgroup."""
@@ -313,6 +340,12 @@ def open_source(path: Path, errors: ErrorLog) -> RosterSource | None:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         errors.add(path.name, None, "", BAD_ZIP)
+        return None
+    try:
+        zip_check(archive, file=path.name)
+    except InputTooLarge as error:
+        archive.close()
+        errors.add(path.name, None, "", str(error))
         return None
     return RosterSource(path, archive, _zip_members(archive, errors))
 
@@ -460,6 +493,7 @@ class _Reader:
         self.collected: set[str] = {"total"}
         self.schools_named: dict[bool, dict[str, tuple[str, ...]]] = {False: {}, True: {}}
         self.race_of: dict[tuple[str, ...], int | None] = {}
+        self.ignored: list[str] = []
         self.students = 0
         self.unplaced = 0
 
@@ -494,6 +528,7 @@ class _Reader:
             collected=frozenset(self.collected),
             students=self.students,
             unplaced=self.unplaced,
+            ignored_columns=self.ignored,
         )
 
     def _has_required_files(self) -> bool:
@@ -507,9 +542,13 @@ class _Reader:
     def _open_table(self, name: str) -> tuple[_Table, _Rows] | None:
         """The file's header checked, and its rows to come; None when it cannot be used."""
         stream = self.files.enter_context(self.source.open(name))
-        reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        reader = csv.reader(bounded_lines(text, file=name))
         try:
             header = next((row for row in reader if row), None)
+        except InputTooLarge as error:
+            self.error(name, error.line, "", str(error))
+            return None
         except (csv.Error, zipfile.BadZipFile, OSError) as error:
             self.error(name, reader.line_num, "", UNREADABLE_CSV.format(detail=error))
             return None
@@ -525,7 +564,9 @@ class _Reader:
         index: dict[str, int] = {}
         for position, heading in enumerate(header):
             column = lookup.get(_normal(heading))
-            if column is not None and column in index:
+            if column is None:
+                self._unread_heading(name, line, heading, lookup)
+            elif column in index:
                 self.error(name, line, heading.strip(), DUPLICATE_COLUMN.format(column=heading.strip()))
             elif column is not None:
                 index[column] = position
@@ -536,6 +577,19 @@ class _Reader:
             return None
         at = {column: index.get(column, len(header)) for column in (*required, *optional)}
         return _Table(name, header, at, frozenset(index))
+
+    def _unread_heading(self, name: str, line: int, heading: str, lookup: dict[str, str]) -> None:
+        """A near miss of a column we read is an error (read as missing, it would store "not
+        collected" for every count); any other column outside the standard is listed as ignored."""
+        normal = _normal(heading)
+        if not normal or normal in STANDARD_COLUMNS.get(name, ()):
+            return
+        close = difflib.get_close_matches(normal, lookup, n=1, cutoff=NEAR_MISS_CUTOFF)
+        if close:
+            known = lookup[close[0]]
+            self.error(name, line, heading.strip(), NEAR_MISS_COLUMN.format(heading=heading.strip(), known=known))
+        else:
+            self.ignored.append(IGNORED_COLUMN.format(file=name, heading=heading.strip()))
 
     def _rows(self, table: _Table, stream: IO[bytes], reader: Any) -> _Rows:
         """(line, cells) of each row after the header with as many fields as it and only UTF-8 text."""
@@ -549,6 +603,8 @@ class _Reader:
                     yield reader.line_num, row
                 elif row:
                     self._bad_row(table, reader.line_num, row)
+        except InputTooLarge as error:
+            self.error(table.name, error.line, "", str(error))
         except (csv.Error, zipfile.BadZipFile, OSError) as error:
             self.error(table.name, reader.line_num + 1, "", UNREADABLE_CSV.format(detail=error))
         self.meter.finished(table.name, self.source.size(table.name))

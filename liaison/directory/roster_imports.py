@@ -11,6 +11,7 @@ The upload page's side lives here too: storing the upload, running it as a Roste
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
@@ -27,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,6 +37,7 @@ from liaison.accounts.models import AuditEntry
 from liaison.accounts.scope import user_scope
 from liaison.lib.errors import validation_error_fields
 from liaison.lib.records import validate_record
+from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import services
 from .access import NOT_FOUND
@@ -47,7 +50,15 @@ logger = logging.getLogger(__name__)
 DISTRICT_NOT_YOURS = "{name} (NCES {nces}) is not one of your districts; you may import only into your own."
 NCES_TAKEN = "The NCES id {nces} already belongs to {name}."
 SCHOOL_IN_OTHER_DISTRICT = "{name} is stored under another district, {district}; an import does not move schools."
+RENAMES = "{kind} {old!r} would be renamed {new!r}."
+REGRADES = "{name}'s grades would change from {old} to {new}."
+UNCOLLECTS = '{name}\'s known {year} counts of {fields} would become "not collected".'
+CONFIRM_CHANGES = (
+    "Nothing was changed: these changes need confirming (a platform admin runs "
+    "`manage.py import_oneroster … --confirm`), or correct the roster."
+)
 NO_GRADE_SPAN = "None of this school's students has a grade in users.csv, so its grade span cannot be derived."
+WORKER_STOPPED = "The import stopped without finishing (its worker stopped); nothing changed. Upload the file again."
 IMPORT_CRASHED = "The import stopped on an unexpected error and changed nothing; the server log has the details."
 NOT_AN_IMPORTER = "Only district and platform administrators can import rosters."
 SCHOOL_SKIPPED = "{name} has no students in this roster and is not stored yet, so it was not created."
@@ -85,10 +96,13 @@ def roster_import_run(
     district_ids: frozenset[int] | None = None,
     progress: Progress | None = None,
     import_uuid: UUID | None = None,
+    confirm: bool = False,
 ) -> RosterOutcome:
     """Import districts, schools and enrollment counts from a OneRoster folder or zip, or nothing.
 
     `district_ids`: the districts the import may touch (a district admin's); None for any.
+    Without `confirm`, a roster that would rename a stored district or school, change a school's
+    grade span or turn known counts into "not collected" changes nothing and lists the differences.
     """
     validate_school_year(school_year)
     errors = ErrorLog()
@@ -98,6 +112,9 @@ def roster_import_run(
     if roster is not None:
         _check_grade_spans(roster, matcher, errors)
     if roster is None or errors:
+        return RosterOutcome.failed(errors)
+    if not confirm and _differences(roster, matcher, school_year, errors):
+        errors.add("", None, "", CONFIRM_CHANGES)
         return RosterOutcome.failed(errors)
     read_seconds = time.monotonic() - started
     if progress is not None:
@@ -123,12 +140,21 @@ class _OrgMatcher:
         self.schools: dict[str, School | None] = {}
 
     def match(self, districts: list[Org], schools: list[Org]) -> None:
-        stored_districts = _stored(District.objects.all(), districts)
+        """SourcedIds are the district's own (another district's SIS may use "1" too): a district is
+        found by its NCES id, and a school by its sourcedId only within the district found."""
+        _, districts_by_nces = _stored(District.objects.all(), districts)
         for org in districts:
-            self.districts[org.sourced_id] = self._match_district(org, *stored_districts)
-        stored_schools = _stored(School.objects.select_related("district"), schools)
+            self.districts[org.sourced_id] = self._match_district(org, {}, districts_by_nces)
+        rows, schools_by_nces = _stored(School.objects.select_related("district"), schools)
+        keyed: dict[tuple[int | None, str], School] = {
+            (row.district_id, row.sourced_id): row for row in rows if row.sourced_id
+        }
         for org in schools:
-            self.schools[org.sourced_id] = self._match_school(org, *stored_schools)
+            parent = self.districts.get(org.parent)
+            own = keyed.get((parent.pk if parent is not None else None, org.sourced_id))
+            self.schools[org.sourced_id] = self._match_school(
+                org, {org.sourced_id: own} if own else {}, schools_by_nces
+            )
 
     def _find(self, org: Org, by_sourced_id: dict[str, M], by_nces: dict[str, M]) -> M | None:
         found = by_sourced_id.get(org.sourced_id) or by_nces.get(org.nces_id)
@@ -153,13 +179,55 @@ class _OrgMatcher:
         return found
 
 
-def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[dict[str, M], dict[str, M]]:
-    """The stored rows any of the orgs could be, by sourced_id and by nces_id."""
+def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[list[M], dict[str, M]]:
+    """The stored rows any of the orgs could be, and those rows by nces_id."""
     sourced_ids = [org.sourced_id for org in orgs]
     nces_ids = [org.nces_id for org in orgs]
     rows = list(queryset.filter(Q(sourced_id__in=sourced_ids) | Q(nces_id__in=nces_ids)))
-    by_sourced_id = {row.sourced_id: row for row in rows if row.sourced_id}  # type: ignore[attr-defined]
-    return by_sourced_id, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
+    return rows, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
+
+
+def _differences(roster: Roster, matcher: _OrgMatcher, school_year: str, errors: ErrorLog) -> bool:
+    """Log, as errors, each change to stored data a re-import should not make unconfirmed."""
+    found = False
+    for org in roster.districts:
+        stored_district = matcher.districts.get(org.sourced_id)
+        if stored_district is not None and stored_district.name != org.name:
+            errors.add(ORGS, org.line, "name", RENAMES.format(kind="District", old=stored_district.name, new=org.name))
+            found = True
+    schools = {org.sourced_id: matcher.schools.get(org.sourced_id) for org in roster.schools}
+    stored_counts = {
+        e.school_id: e
+        for e in Enrollment.objects.filter(school__in=[s for s in schools.values() if s], school_year=school_year)
+    }
+    for org in roster.schools:
+        school = schools[org.sourced_id]
+        if school is None:
+            continue
+        for reason in _school_differences(org, school, roster, stored_counts.get(school.pk), school_year):
+            errors.add(ORGS, org.line, "", reason)
+            found = True
+    return found
+
+
+def _school_differences(
+    org: Org, school: School, roster: Roster, stored: Enrollment | None, school_year: str
+) -> Iterator[str]:
+    if school.name != org.name:
+        yield RENAMES.format(kind="School", old=school.name, new=org.name)
+    tally = roster.tallies[org.sourced_id]
+    span = (tally.lowest, tally.highest)
+    if tally.lowest is not None and span != (school.lowest_grade, school.highest_grade):
+        yield REGRADES.format(name=school.name, old=_span(school.lowest_grade, school.highest_grade), new=_span(*span))
+    if stored is not None and tally.total:
+        counts = roster.enrollment_counts(org.sourced_id)
+        lost = [name for name in ENROLLMENT_FIELDS if getattr(stored, name) is not None and counts.get(name) is None]
+        if lost:
+            yield UNCOLLECTS.format(name=school.name, year=school_year, fields=", ".join(lost))
+
+
+def _span(lowest: int | None, highest: int | None) -> str:
+    return f"{lowest}–{highest}"
 
 
 def _check_grade_spans(roster: Roster, matcher: _OrgMatcher, errors: ErrorLog) -> None:
@@ -298,7 +366,7 @@ class _Writer:
             )
 
     def summary(self) -> dict[str, Any]:
-        warnings = list(self.warnings)
+        warnings = [*self.warnings, *self.roster.ignored_columns]
         if self.roster.unplaced:
             warnings.append(STUDENTS_UNPLACED.format(count=self.roster.unplaced))
         return {
@@ -374,8 +442,9 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
     """Run a queued import, keeping its progress and outcome on the record; the upload is deleted after."""
     if roster_import.status != RosterImport.Status.QUEUED:
         return roster_import  # a task delivered twice runs once
+    now = timezone.now()
     RosterImport.objects.filter(pk=roster_import.pk).update(
-        status=RosterImport.Status.RUNNING, started_at=timezone.now()
+        status=RosterImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     try:
         outcome = roster_import_run(
@@ -392,6 +461,21 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
     finally:
         _delete_upload(roster_import)
     return _finish(roster_import, outcome)
+
+
+def roster_imports_recover(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Fail the running roster imports whose worker stopped (no heartbeat for
+    IMPORT_HEARTBEAT_TIMEOUT_MINUTES) and delete uploads no live import names: they hold students'
+    names and birth dates. Returns (imports failed, files deleted)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    running = RosterImport.objects.filter(status=RosterImport.Status.RUNNING)
+    stale = list(running.annotate(beat=Coalesce("heartbeat_at", "started_at")).filter(beat__lt=cutoff))
+    for roster_import in stale:
+        roster_import_abandon(roster_import, WORKER_STOPPED)
+    live = RosterImport.objects.filter(
+        status__in=[RosterImport.Status.QUEUED, RosterImport.Status.RUNNING]
+    ).values_list("upload_path", flat=True)
+    return len(stale), uploads_orphaned_delete(Path(settings.MEDIA_ROOT), UPLOAD_FOLDER, live)
 
 
 def roster_import_abandon(roster_import: RosterImport, reason: str) -> RosterImport:
@@ -437,7 +521,7 @@ class _ProgressWriter:
             return
         self.phase, self.last = phase, now
         RosterImport.objects.filter(pk=self.pk).update(
-            phase=phase[:64], progress_done=min(done, total), progress_total=total
+            phase=phase[:64], progress_done=min(done, total), progress_total=total, heartbeat_at=timezone.now()
         )
 
 
@@ -470,6 +554,15 @@ def roster_import_get_for_user(user: Any, uuid: UUID | str) -> RosterImport:
     if not roster_import_allowed(user):
         raise PermissionDenied(NOT_AN_IMPORTER)
     try:
-        return roster_imports_visible_to(user).select_related("district", "uploaded_by").get(uuid=uuid)
+        found = roster_imports_visible_to(user).select_related("district", "uploaded_by").get(uuid=uuid)
     except (RosterImport.DoesNotExist, ValueError, ValidationError):
         raise Http404(NOT_FOUND) from None
+    if found.status == RosterImport.Status.RUNNING and _heart_stopped(found):
+        found = roster_import_abandon(found, WORKER_STOPPED)  # the status page shows it, not "running"
+    return found
+
+
+def _heart_stopped(roster_import: RosterImport) -> bool:
+    beat = roster_import.heartbeat_at or roster_import.started_at
+    timeout = datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    return beat is not None and beat < timezone.now() - timeout

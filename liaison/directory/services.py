@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.invitations import AbsoluteUrl, invitation_send
@@ -35,6 +35,9 @@ NO_PARTNERSHIP = "The officer's agency has no partnership with this school's dis
 OVERLAPPING_ASSIGNMENT = "The officer already has an assignment to this school that overlaps these dates."
 SHARE_OVER_100 = "With this assignment the officer's time would add up to {total}% on some day; at most 100%."
 ALREADY_ENDED = "This assignment has already ended."
+ASSIGNMENT_BEFORE_PARTNERSHIP = "The partnership with this school's district starts on {start}; start on or after it."
+ASSIGNMENT_AFTER_PARTNERSHIP = "The partnership with this school's district ends on {end}; end the assignment by then."
+PARTNERSHIP_STRANDS_ASSIGNMENTS = "These assignments lie outside the new dates; end or correct them: {assignments}."
 OFFICER_USERNAME_TAKEN = "This username is already taken."
 DEFAULT_BASIC_SRO_HOURS = Decimal("40")  # NASRO's recommended basic course before assignment
 
@@ -110,13 +113,50 @@ def partnership_create(
 
 
 def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
-    return record_update(
-        partnership,
-        actor=actor,
-        changes=changes,
-        agency_id=partnership.agency_id,
-        district_id=partnership.district_id,
-    )
+    """Change a partnership's dates. Its assignments still open past a new end date end on it (each
+    audited); an assignment wholly outside the new dates is listed for a decision and nothing changes."""
+    try:
+        with transaction.atomic():
+            updated = record_update(
+                partnership,
+                actor=actor,
+                changes=changes,
+                agency_id=partnership.agency_id,
+                district_id=partnership.district_id,
+            )
+            _fit_assignments(actor, updated)
+    except ValidationError:
+        partnership.refresh_from_db()
+        raise
+    return updated
+
+
+def _partnership_assignments(partnership: Partnership) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        agency_id=partnership.agency_id, school__district_id=partnership.district_id
+    ).select_related("officer__user", "school")
+
+
+def _fit_assignments(actor: Any, partnership: Partnership) -> None:
+    assignments = _partnership_assignments(partnership)
+    start, end = partnership.start_date, partnership.end_date
+    early = assignments.filter(start_date__lt=start)
+    late = assignments.filter(start_date__gt=end) if end is not None else assignments.none()
+    stranded = [*early, *late]
+    if stranded:
+        field = "start_date" if early else "end_date"
+        named = "; ".join(f"{a.officer} at {a.school.name} from {a.start_date}" for a in stranded[:10])
+        raise ConflictError({field: PARTNERSHIP_STRANDS_ASSIGNMENTS.format(assignments=named)})
+    if end is None:
+        return
+    for assignment in assignments.filter(Q(end_date__isnull=True) | Q(end_date__gt=end)):
+        record_update(
+            assignment,
+            actor=actor,
+            changes={"end_date": end},
+            agency_id=assignment.agency_id,
+            district_id=partnership.district_id,
+        )
 
 
 # --- officers and training --------------------------------------------------------------
@@ -280,9 +320,10 @@ def _overlapping(queryset: Any, start: datetime.date, end: datetime.date | None)
 
 def _check_assignment(assignment: Assignment) -> None:
     school, officer = assignment.school, assignment.officer
-    partnered = Partnership.objects.filter(agency_id=officer.agency_id, district_id=school.district_id).exists()
-    if not partnered:
+    partnership = Partnership.objects.filter(agency_id=officer.agency_id, district_id=school.district_id).first()
+    if partnership is None:
         raise ValidationError({"school": NO_PARTNERSHIP})
+    _check_within_partnership(assignment, partnership)
     others = Assignment.objects.filter(officer=officer).exclude(pk=assignment.pk)
     overlapping = _overlapping(others, assignment.start_date, assignment.end_date)
     if overlapping.filter(school=school).exists():
@@ -290,6 +331,18 @@ def _check_assignment(assignment: Assignment) -> None:
     shared = overlapping.aggregate(total=Sum("share_of_time"))["total"] or 0
     if shared + assignment.share_of_time > 100:
         raise ValidationError({"share_of_time": SHARE_OVER_100.format(total=shared + assignment.share_of_time)})
+
+
+def _check_within_partnership(assignment: Assignment, partnership: Partnership) -> None:
+    if assignment.start_date < partnership.start_date:
+        raise ValidationError({"start_date": ASSIGNMENT_BEFORE_PARTNERSHIP.format(start=partnership.start_date)})
+    end = partnership.end_date
+    if end is None:
+        return
+    if assignment.start_date > end:
+        raise ValidationError({"start_date": ASSIGNMENT_AFTER_PARTNERSHIP.format(end=end)})
+    if assignment.end_date is None or assignment.end_date > end:
+        raise ValidationError({"end_date": ASSIGNMENT_AFTER_PARTNERSHIP.format(end=end)})
 
 
 def assignment_create(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from liaison.directory import access as directory_access
 from liaison.directory.forms import add_service_errors
 from liaison.directory.models import School
 from liaison.directory.validators import validate_school_year
+from liaison.lib.csv_export import csv_writer
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body
@@ -72,7 +72,7 @@ def _csv(nces_id: str, body: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"equity-{nces_id}-{body['school_year']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_COLUMNS)
     for point in body["points"]:
         for row in point["groups"]:
@@ -179,7 +179,7 @@ def _gap_cell(school: SchoolCounts, kind: str) -> str | int:
 def _crdc_csv(nces_id: str, school_year: str, counts: list[SchoolCounts]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="crdc-police-side-{nces_id}-{school_year}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(crdc_columns())
     for school in counts:
         row: list[str | int] = [school_year, school.school.name, school.school.nces_id]

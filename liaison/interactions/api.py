@@ -15,6 +15,7 @@ from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer
 from liaison.directory.models import Officer
 from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.openapi_links import links_to
 
 from . import access, selectors, services
 from .list_forms import DATE_RANGE_REVERSED
@@ -71,7 +72,13 @@ def _audit_enforcement_read(request: HttpRequest, interactions: list[Interaction
     services.enforcement_read_audit(actor=request.user, interactions=interactions, through="the API")
 
 
-@router.post("/interactions", response={200: InteractionOut, 201: InteractionOut, **ERROR_RESPONSES})
+@router.post(
+    "/interactions",
+    response={200: InteractionOut, 201: InteractionOut, **ERROR_RESPONSES},
+    openapi_extra=links_to(
+        "liaison_interactions_api_interaction_detail", "liaison_interactions_api_interaction_update"
+    ),
+)
 def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
     fields = payload.dict()
     officer = _officer(request, fields.pop("officer"))

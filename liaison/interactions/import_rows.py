@@ -17,7 +17,9 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
+
+from liaison.lib.bounded_input import InputTooLarge
 
 from . import rules
 from .vocabulary import DEFAULT_ROLE
@@ -49,6 +51,7 @@ NOT_A_TIME = "“{value}” is not a date and time such as 2025-10-01T09:30:00-0
 NO_SUCH_LOCAL_TIME = "{value} did not happen in {zone}: the clocks moved forward past it."
 UUID_REPEATED = "This client_uuid is also on an earlier line of the file."
 UUID_TAKEN = "This id belongs to another agency's record."
+UUID_REUSED = "This id is already stored with a different record (kind, officer, school or action type)."
 
 # What each column holds, for the upload page (the README says the same at more length).
 COLUMN_NOTES = {
@@ -131,7 +134,7 @@ class Phases:
 class CsvRows:
     """The header and the rows of a CSV file, streamed; `line` numbers are the file's own (1 = header)."""
 
-    def __init__(self, stream: IO[str], errors: ErrorLog) -> None:
+    def __init__(self, stream: Iterable[str], errors: ErrorLog) -> None:
         self.errors = errors
         self.reader = csv.reader(stream)
         self.names: list[str] = []
@@ -176,6 +179,9 @@ class CsvRows:
         except csv.Error as error:
             self.errors.add(self.reader.line_num, "", NOT_CSV.format(error=error))
             return None
+        except InputTooLarge as error:
+            self.errors.add(error.line, "", str(error))
+            return None
 
     def chunks(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
         """Rows in lists of `size`, each with the line it starts on; blank lines are skipped.
@@ -199,6 +205,8 @@ class CsvRows:
             errors.add(reader.line_num + 1, "", NOT_UTF8)
         except csv.Error as error:
             errors.add(reader.line_num, "", NOT_CSV.format(error=error))
+        except InputTooLarge as error:
+            errors.add(error.line, "", str(error))
         if chunk:
             yield chunk
 
@@ -253,6 +261,10 @@ class Stored(NamedTuple):
     id: int
     agency_id: int
     source: str
+    kind: str = ""
+    officer_id: int | None = None
+    school_id: int | None = None
+    action_type: str | None = None
 
 
 # Finds schools by NCES id, and stored records by uuid: a few queries per chunk.
@@ -423,7 +435,7 @@ class RowChecker:
         problems = Problems()
         client_uuid = self._client_uuid(raw.get("client_uuid") or "", problems)
         if client_uuid is not None and client_uuid in self.stored:
-            self._stored(line, client_uuid, problems)
+            self._stored(line, client_uuid, raw, problems)
             return None
         officer = self._officer(raw["badge_number"], problems)
         school = self._school(raw["school_nces_id"], problems)
@@ -441,17 +453,31 @@ class RowChecker:
         created_by = self.context.actor_id or officer.user_id
         return NewContact(client_uuid, officer.id, created_by, school.id, school.district_id, raw, occurred_on, details)
 
-    def _stored(self, line: int, client_uuid: str, problems: Problems) -> None:
+    def _stored(self, line: int, client_uuid: str, raw: dict[str, Any], problems: Problems) -> None:
         """A row already stored is skipped, unless this import stored it or it is another agency's."""
         found = self.stored[client_uuid]
         if found.agency_id != self.context.agency_id:
             problems.add("client_uuid", UUID_TAKEN)
+        elif not self._same_record(found, raw):
+            problems.add("client_uuid", UUID_REUSED)
         elif found.id > self.context.after_id and found.source == IMPORTED and not problems:
             problems.add("client_uuid", UUID_REPEATED)  # stored by this import, from an earlier chunk
         if problems:
             self._log(line, problems)
         else:
             self.skipped += 1
+
+    def _same_record(self, found: Stored, raw: dict[str, Any]) -> bool:
+        """Whether the row describes the stored record (a re-import), not another one under its id."""
+        officer = self.context.officers.get(raw.get("badge_number", ""))
+        school = self.context.schools.get(raw.get("school_nces_id", ""))
+        sent = (
+            raw.get("kind"),
+            officer.id if officer else None,
+            school.id if school else None,
+            raw.get("action_type") or None,
+        )
+        return sent == (found.kind, found.officer_id, found.school_id, found.action_type)
 
     def _log(self, line: int, problems: Problems) -> None:
         for column, messages in problems.items():

@@ -197,6 +197,13 @@ def largest_contact_id() -> int:
         return int(cursor.fetchone()[0])
 
 
+# What a stored record is (kind, officer, school, action), to tell a re-import from an id reused for another.
+_STORED_SELECT = (
+    "SELECT c.uuid, c.id, c.agency_id, c.source, c.kind, c.officer_id, c.school_id, d.action_type "
+    f"FROM {CONTACT_TABLE} c LEFT JOIN {DETAIL_TABLE} d ON d.interaction_id = c.id"
+)
+
+
 def stored_contacts(uuids: list[str]) -> dict[str, Stored]:
     """The stored records among these ids (canonical text), in a few queries."""
     if connection.vendor == "postgresql":
@@ -206,7 +213,7 @@ def stored_contacts(uuids: list[str]) -> dict[str, Stored]:
         for start in range(0, len(uuids), LOOKUP_BATCH):
             part = [u.replace("-", "") for u in uuids[start : start + LOOKUP_BATCH]]  # SQLite: 32 hex digits
             where = f"uuid IN ({', '.join(['%s'] * len(part))})"
-            cursor.execute(f"SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE {where}", part)
+            cursor.execute(f"{_STORED_SELECT} WHERE c.{where}", part)
             found.update({str(uuid.UUID(key)): Stored(*rest) for key, *rest in cursor.fetchall()})
     return found
 
@@ -215,9 +222,9 @@ def stored_contacts(uuids: list[str]) -> dict[str, Stored]:
 # the probes: as `uuid = ANY(…)` PostgreSQL scanned the whole table for 900 ids once it held 200,000
 # rows it had not analysed yet. 10,000 ids a query keep the estimate under the cost where JIT starts.
 _STORED_POSTGRESQL = f"""
-SELECT found.uuid, found.id, found.agency_id, found.source
+SELECT found.*
 FROM unnest(%s::uuid[]) AS wanted (uuid)
-CROSS JOIN LATERAL (SELECT uuid, id, agency_id, source FROM {CONTACT_TABLE} WHERE uuid = wanted.uuid LIMIT 1) AS found
+CROSS JOIN LATERAL ({_STORED_SELECT} WHERE c.uuid = wanted.uuid LIMIT 1) AS found
 """
 PROBE_BATCH = 10_000
 

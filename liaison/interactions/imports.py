@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,7 +42,9 @@ from liaison.accounts.scope import user_scope
 from liaison.agreements.reevaluation import evaluations_record_imported
 from liaison.directory.access import NOT_FOUND
 from liaison.directory.models import Agency, Officer, Partnership, School
+from liaison.lib.bounded_input import bounded_lines
 from liaison.lib.records import validate_record
+from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import import_rows
 from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
@@ -53,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 IMPORT_CRASHED = "The import stopped on an unexpected error and stored nothing; the server log has the details."
 NOT_AN_IMPORTER = "Only SRO supervisors, agency admins and platform admins can import contacts."
+WORKER_STOPPED = "The import stopped without finishing (its worker stopped); nothing was stored. Upload the file again."
 COULD_NOT_QUEUE = "The import could not be queued; nothing was stored. Please try again."
 RACED = "A record with one of these ids was saved while the import ran; nothing was stored. Import the file again."
 
@@ -168,7 +172,7 @@ def interaction_import_run(
     errors = ErrorLog()
     stream = _Stream(path)
     try:
-        rows = CsvRows(stream.text, errors)
+        rows = CsvRows(bounded_lines(stream.text, file=source_name or path.name), errors)
         if not rows.read_header():
             return ImportOutcome.failed(errors)
         run = _Run(agency, actor, rows, errors, stream, progress or _no_progress)
@@ -411,8 +415,9 @@ def interaction_import_execute(
     """Run a queued import, keeping progress and outcome on the record; an uploaded file is deleted after."""
     if job.status != InteractionImport.Status.QUEUED:
         return job  # a task delivered twice runs once
+    now = timezone.now()
     InteractionImport.objects.filter(pk=job.pk).update(
-        status=InteractionImport.Status.RUNNING, started_at=timezone.now()
+        status=InteractionImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     recorder = _ProgressRecorder(job.pk, also=progress)
     try:
@@ -431,6 +436,22 @@ def interaction_import_execute(
         recorder.close()
         _delete_upload(job)
     return _finish(job, outcome)
+
+
+def interaction_imports_recover(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Fail the running imports whose worker stopped and delete uploads no live import names.
+
+    Returns (imports failed, files deleted).
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    running = InteractionImport.objects.filter(status=InteractionImport.Status.RUNNING)
+    stale = list(running.annotate(beat=Coalesce("heartbeat_at", "started_at")).filter(beat__lt=cutoff))
+    for job in stale:
+        interaction_import_abandon(job, WORKER_STOPPED)
+    live = InteractionImport.objects.filter(
+        status__in=[InteractionImport.Status.QUEUED, InteractionImport.Status.RUNNING]
+    ).values_list("upload_path", flat=True)
+    return len(stale), uploads_orphaned_delete(Path(settings.MEDIA_ROOT), UPLOAD_FOLDER, live)
 
 
 def interaction_import_abandon(job: InteractionImport, reason: str) -> InteractionImport:
@@ -469,8 +490,8 @@ class _ProgressRecorder:
     """
 
     STATEMENT = (
-        f"UPDATE {InteractionImport._meta.db_table} SET phase = %s, progress_done = %s, progress_total = %s "
-        "WHERE id = %s"
+        f"UPDATE {InteractionImport._meta.db_table} SET phase = %s, progress_done = %s, progress_total = %s, "
+        "heartbeat_at = %s WHERE id = %s"
     )
 
     def __init__(self, pk: int, *, also: Progress | None) -> None:
@@ -489,7 +510,7 @@ class _ProgressRecorder:
         if self.side is None or now - self.last < PROGRESS_INTERVAL_SECONDS:
             return
         self.last = now
-        self.side.execute(self.STATEMENT, (phase[:64], min(done, total), total, self.pk))
+        self.side.execute(self.STATEMENT, (phase[:64], min(done, total), total, timezone.now(), self.pk))
 
     def close(self) -> None:
         if self.side is not None:
@@ -525,6 +546,15 @@ def interaction_import_get_for_user(user: Any, uuid: UUID | str) -> InteractionI
     if not interaction_import_allowed(user):
         raise PermissionDenied(NOT_AN_IMPORTER)
     try:
-        return interaction_imports_visible_to(user).select_related("agency", "uploaded_by").get(uuid=uuid)
+        found = interaction_imports_visible_to(user).select_related("agency", "uploaded_by").get(uuid=uuid)
     except (InteractionImport.DoesNotExist, ValueError, ValidationError):
         raise Http404(NOT_FOUND) from None
+    if found.status == InteractionImport.Status.RUNNING and _heart_stopped(found):
+        found = interaction_import_abandon(found, WORKER_STOPPED)  # the status page shows it, not "running"
+    return found
+
+
+def _heart_stopped(job: InteractionImport) -> bool:
+    beat = job.heartbeat_at or job.started_at
+    timeout = datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
+    return beat is not None and beat < timezone.now() - timeout

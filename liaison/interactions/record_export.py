@@ -8,20 +8,15 @@ each such read is audited; a bulk file would copy them out of the audit's sight.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from liaison.lib.csv_export import csv_writer, neutralise
+
 from .models import Interaction
 
 ROWS_PER_CHUNK = 500
-# Spreadsheet programs run cells that start with these as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _enforcement(name: str) -> Callable[[Interaction], Any]:
@@ -37,9 +32,9 @@ COLUMNS: tuple[tuple[str, str, Callable[[Interaction], Any]], ...] = (
     ("record_uuid", "The record's id (as in the API)", lambda r: r.uuid),
     ("day", "The local school day (agency time zone), YYYY-MM-DD", lambda r: r.occurred_on.isoformat()),
     ("occurred_at", "When it happened, ISO 8601 in UTC", lambda r: r.occurred_at.isoformat()),
-    ("school", "School name", lambda r: _text(r.school.name)),
+    ("school", "School name", lambda r: neutralise(r.school.name)),
     ("school_uuid", "School id", lambda r: r.school.uuid),
-    ("officer", "Officer's rank and name", lambda r: _text(r.officer.display_name)),
+    ("officer", "Officer's rank and name", lambda r: neutralise(r.officer.display_name)),
     ("officer_uuid", "Officer id", lambda r: r.officer.uuid),
     ("kind", "Contact kind code (positive, instruction, …, enforcement)", lambda r: r.kind),
     ("role", "Triad role code (educator, law_enforcement, mentor)", lambda r: r.role),
@@ -77,7 +72,7 @@ def _row(record: Interaction) -> list[Any]:
 def csv_chunks(records: Iterable[Interaction]) -> Iterator[str]:
     """The header, then the rows, a few hundred at a time: one buffer, reused, so memory stays flat."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(HEADER)
     for n, record in enumerate(records, start=1):
         writer.writerow(_row(record))

@@ -41,6 +41,7 @@ from .rules import (  # noqa: F401  (the messages stay importable from here)
 from .vocabulary import DEFAULT_ROLE, REFERRAL_ACTIONS, ActionType, Kind
 
 UUID_TAKEN = "This id belongs to another record."
+UUID_REUSED = "This id is already stored with a different record (kind, officer, school or action); send a new id."
 STUDENT_KEYS_DISABLED = "This district does not use pseudonymous student keys."
 REASON_REQUIRED = "Say why this record is being changed."
 ALREADY_VOID = "This record is already void."
@@ -172,13 +173,37 @@ def _enforcement_detail(interaction: Interaction, fields: dict[str, Any]) -> Enf
 # --- recording ------------------------------------------------------------------------------------
 
 
-def _existing(client_uuid: UUID | None, actor: Any) -> Interaction | None:
+def _existing(
+    client_uuid: UUID | None, actor: Any, sent: Interaction, enforcement: dict[str, Any] | None
+) -> Interaction | None:
+    """The record stored under this id by a first submission of the same body (a retry), or None.
+
+    A retry answers with the stored record; the same id with a different record (a positive contact's
+    id re-sent as an arrest) is a conflict, never silently dropped.
+    """
     if client_uuid is None:
         return None
-    found = Interaction.objects.filter(uuid=client_uuid).first()
+    found = Interaction.objects.select_related("enforcement").filter(uuid=client_uuid).first()
     if found is not None and found.created_by_id != actor.pk:
         raise ConflictError({"client_uuid": UUID_TAKEN})
+    if found is not None and _what_happened(found) != _what_was_sent(sent, enforcement):
+        raise ConflictError({"client_uuid": UUID_REUSED})
     return found
+
+
+def _sent_action(detail: EnforcementDetail | None) -> dict[str, Any] | None:
+    return None if detail is None else {"action_type": detail.action_type, "reason_category": detail.reason_category}
+
+
+def _what_happened(record: Interaction) -> tuple[Any, ...]:
+    detail = getattr(record, "enforcement", None)
+    action = (detail.action_type, detail.reason_category) if detail is not None else None
+    return (record.kind, record.officer_id, record.school_id, action)
+
+
+def _what_was_sent(sent: Interaction, enforcement: dict[str, Any] | None) -> tuple[Any, ...]:
+    action = (enforcement.get("action_type"), enforcement.get("reason_category")) if enforcement else None
+    return (sent.kind, sent.officer_id, sent.school_id, action)
 
 
 def interaction_record(
@@ -223,7 +248,7 @@ def interaction_record(
         detail = _enforcement_detail(interaction, enforcement) if enforcement is not None else None
         mou = _mou_check(interaction, detail, justification)
     except ValidationError:
-        existing = _existing(client_uuid, actor)
+        existing = _existing(client_uuid, actor, interaction, enforcement)
         if existing is None:
             raise
         return Recorded(existing, created=False)
@@ -302,7 +327,7 @@ def _save_new(
                     review_open(actor=actor, interaction=interaction, result=mou, justification=justification)
     except IntegrityError:
         # A retry raced the first submission: the record exists now.
-        existing = _existing(interaction.uuid, actor)
+        existing = _existing(interaction.uuid, actor, interaction, _sent_action(detail))
         if existing is None:
             raise
         return Recorded(existing, created=False)
@@ -327,7 +352,7 @@ def _save_together(
             cursor.execute(sql, [*record_values, *entry_values, *counts])
             interaction.pk, entry.pk = cursor.fetchone()
     except IntegrityError:
-        existing = _existing(interaction.uuid, actor)
+        existing = _existing(interaction.uuid, actor, interaction, None)
         if existing is None:
             raise
         return Recorded(existing, created=False)

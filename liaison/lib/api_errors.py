@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 NOT_AUTHENTICATED = "Authentication required: send 'Authorization: Bearer <token>' or log in."
 FORBIDDEN = "You do not have permission to do this."
 NOT_FOUND = "Not found."
 CONFLICT = "This conflicts with a record that already exists."
+SERVER_ERROR = "Something went wrong on our side. Quote reference {reference} when reporting it."
 
 # Schema locations that are containers, not field names.
 _CONTAINERS = {"body", "query", "path", "form", "payload", "filters", "data", "header", "cookie"}
@@ -18,13 +19,14 @@ _CONTAINERS = {"body", "query", "path", "form", "payload", "filters", "data", "h
 class ErrorDetail(Schema):
     message: str
     fields: dict[str, list[str]] = {}
+    reference: str | None = Field(None, description="Server errors only: the id of the entry in the server's log.")
 
 
 class ErrorOut(Schema):
     error: ErrorDetail
 
 
-ERROR_RESPONSES: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERROR_RESPONSES: dict[int, Any] = {status: ErrorOut for status in (400, 401, 403, 404, 409, 500)}
 
 
 def error_body(message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

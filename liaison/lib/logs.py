@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from gunicorn.glogging import Logger as GunicornLogger
+from .access_log import SurveyPrivacyLogger
 
 REDACTED = "[redacted]"
 _SECRET_IN_TEXT = [
@@ -61,8 +61,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-class RedactingGunicornLogger(GunicornLogger):
-    """gunicorn's access log without the secret parts of paths and query strings."""
+class RedactingGunicornLogger(SurveyPrivacyLogger):
+    """gunicorn's access log without the secret parts of paths and query strings, and without who
+    took a survey (access_log.py)."""
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)

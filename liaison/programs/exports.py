@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
-from liaison.interactions.record_export import FORMULA_STARTS
+from liaison.lib.csv_export import csv_writer
 
 
 def _cell(value: Any) -> Any:
@@ -18,8 +17,6 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     return value
 
 
@@ -28,7 +25,7 @@ Column = tuple[str, Callable[[Any], Any]]
 
 def csv_text(columns: Sequence[Column], rows: Iterable[Any]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([name for name, _ in columns])
     for row in rows:
         writer.writerow([_cell(get(row)) for _, get in columns])

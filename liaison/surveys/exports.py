@@ -8,7 +8,6 @@ the demographics kept holds at least 10 responses.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from liaison.lib.csv_export import csv_dict_writer, csv_writer
 from liaison.lib.suppression import MIN_GROUP, SUPPRESSED, is_suppressed
 
 from . import scoring
@@ -116,7 +116,7 @@ def results_csv(results: WaveResults, extras: dict[int, SchoolExtras]) -> str:
     """Per school (everyone, then each subgroup asked for), then all schools shown; every figure
     suppressed where the page and the API suppress it."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, RESULT_COLUMNS, restval="")
+    writer = csv_dict_writer(out, RESULT_COLUMNS, restval="")
     writer.writeheader()
     wave = results.wave.title
     for row in results.rows:
@@ -155,7 +155,7 @@ def responses_csv(items: Sequence[Item], answers: dict[str, list[dict[str, Any]]
         if item.kind != ItemKind.OPEN and (item.code not in DEMOGRAPHIC_CODES or item.code in kept)
     ]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["school", *columns])
     for school, a in sorted(rows, key=lambda row: (row[0], sorted(map(str, row[1].items())))):
         writer.writerow([school, *(a.get(code, "") for code in columns)])

@@ -27,9 +27,9 @@ YEAR = "2025-2026"
 pytestmark = pytest.mark.django_db
 
 
-def run(path, *, year: str = YEAR, progress: bool = False) -> tuple[str, str]:
+def run(path, *, year: str = YEAR, progress: bool = False, confirm: bool = False) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    options = {} if progress else {"no_progress": True}
+    options: dict = ({} if progress else {"no_progress": True}) | ({"confirm": True} if confirm else {})
     call_command("import_oneroster", str(path), school_year=year, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
 
@@ -106,7 +106,9 @@ def test_a_reimport_updates_rather_than_duplicates(tmp_path):
     roster_set.tables["orgs.csv"].row("s-elem")["name"] = "Millbrook Elementary School"  # renamed, same sourcedId
     demographics = roster_set.tables["demographics.csv"]
     demographics.row("stu-002")["white"] = "false"  # no longer White
-    out, _ = run(roster_set.write(tmp_path / "second"))
+    assert "would be renamed 'Millbrook Elementary School'" in run_failing(roster_set.write(tmp_path / "second"))
+    assert School.objects.get(nces_id=ELEMENTARY).name == "Millbrook Elementary"
+    out, _ = run(tmp_path / "second", confirm=True)
     assert (District.objects.count(), School.objects.count(), Enrollment.objects.count()) == counts
     assert School.objects.get(nces_id=ELEMENTARY).name == "Millbrook Elementary School"
     assert enrollment_counts()[ELEMENTARY]["white"] == EXPECTED[ELEMENTARY]["white"] - 1

@@ -189,26 +189,31 @@ def test_a_new_district_is_not_any_district_admins_own(db, tmp_path):
     }
 
 
-def test_an_nces_id_held_by_another_stored_district_is_reported(world, tmp_path):
+def test_a_district_is_matched_by_its_nces_id_never_by_a_sourced_id_another_district_shares(world, tmp_path):
     world.district.sourced_id = "d-mill"
     world.district.save()
+    millbrook = list(School.objects.filter(district=world.district).values_list("name", "nces_id"))
     roster_set = millbrook_set()
     roster_set.tables["orgs.csv"].row("d-mill")["identifier"] = "5000001"  # Harlow's
     for row in roster_set.tables["orgs.csv"].rows[1:4]:
         row["identifier"] = "50000010" + row["identifier"][-4:]
-    found = errors_of(roster_set.write(tmp_path / "set"))
-    assert ("orgs.csv", 2, "identifier", r.NCES_TAKEN.format(nces="5000001", name="Harlow Union")) in found
+    outcome = roster_import_run(path=roster_set.write(tmp_path / "set"), school_year=YEAR, actor=None, confirm=True)
+    assert outcome.succeeded  # Harlow Union is renamed, as its own roster says: only when confirmed
+    world.district.refresh_from_db()
+    assert (world.district.name, world.district.nces_id) == ("Millbrook Public Schools", "2500001")
+    assert list(School.objects.filter(district=world.district).values_list("name", "nces_id")) == millbrook
 
 
-def test_an_import_does_not_move_a_school_to_another_district(world, tmp_path):
+def test_a_school_sourced_id_another_district_uses_is_not_that_school(world, tmp_path):
     roster_set = millbrook_set()
     orgs = roster_set.tables["orgs.csv"]
-    orgs.row("s-high")["identifier"] = "250000100007"  # not stored yet, but the sourcedId is Harlow's school's
+    orgs.row("s-high")["identifier"] = "250000100007"  # not stored yet; Harlow's school has the sourcedId
     world.other_school.sourced_id = "s-high"
     world.other_school.save()
-    found = errors_of(roster_set.write(tmp_path / "set"))
-    reason = r.SCHOOL_IN_OTHER_DISTRICT.format(name="Harlow Union High", district="Harlow Union")
-    assert found == {("orgs.csv", orgs.line_of("s-high"), "parentSourcedId", reason)}
+    assert roster_import_run(path=roster_set.write(tmp_path / "set"), school_year=YEAR, actor=None).succeeded
+    world.other_school.refresh_from_db()
+    assert (world.other_school.name, world.other_school.district) == ("Harlow Union High", world.other_district)
+    assert School.objects.get(nces_id="250000100007").district.nces_id == "2500001"
 
 
 def test_a_new_school_whose_students_have_no_grades_is_reported(db, tmp_path):

@@ -52,7 +52,7 @@ def test_the_agencies_serving_the_district_are_listed(page_as, world):
 def test_an_ended_partnership_no_longer_serves(page_as, world):
     partnership = world.agency.partnerships.get()
     services.partnership_update(
-        actor=world.users["platform_admin"], partnership=partnership, end_date=datetime.date(2021, 6, 30)
+        actor=world.users["platform_admin"], partnership=partnership, end_date=datetime.date(2025, 6, 30)
     )
     assert list(page_as("district_admin").get(_url(world)).context["agencies"]) == []
 

@@ -290,3 +290,16 @@ def test_a_file_longer_than_a_chunk_is_stored_whole(world, tmp_path, monkeypatch
     import_file(write_csv(tmp_path, rows), world.agency)
     assert (Interaction.objects.count(), EnforcementDetail.objects.count()) == (5, 3)
     assert sum(count for count, *_ in rollup_table().values()) == 5
+
+
+def test_a_row_reusing_a_stored_id_for_a_different_record_is_an_error_not_skipped(world, tmp_path, api_as):
+    from liaison.interactions.import_rows import UUID_REUSED
+
+    client_uuid = str(uuid.uuid4())
+    api_as("officer").post(
+        "/interactions", {"school": str(world.elementary.uuid), "kind": "positive", "client_uuid": client_uuid}
+    )
+    with pytest.raises(CommandError):
+        import_file(write_csv(tmp_path, [contact(client_uuid=client_uuid, kind="safety"), contact()]), world.agency)
+    assert Interaction.objects.count() == 1
+    assert any(error["reason"] == UUID_REUSED for error in last_import().errors)

@@ -235,7 +235,8 @@ def test_the_same_note_rule_refuses_a_row_and_an_api_record_alike(world, tmp_pat
 def test_a_cell_too_large_to_be_csv_stops_the_reading_there(world, tmp_path):
     job = _refused(world, tmp_path, [contact(), contact(note="x" * 200_000), contact()])
     assert [(line, column) for line, column, _ in problems(job)] == [(3, "")]
-    assert problems(job)[0][2].startswith("This line cannot be read as CSV")
+    assert problems(job)[0][2].startswith("Line 3 of ")  # longer than bounded_input.MAX_LINE_CHARS
+    assert "is longer than" in problems(job)[0][2]
 
 
 def test_a_client_uuid_repeated_in_a_later_chunk_is_still_reported(world, tmp_path, monkeypatch):

@@ -65,6 +65,7 @@ def term(world: World) -> World:
     colleague = directory.officer_create(
         actor=root, agency=world.agency, username="colleague", first_name="Cole", last_name="League", badge_number="102"
     )
+    world.agency.partnerships.update(start_date=d(2018, 7, 1))  # the colleague's first assignment lies within it
     ancient = directory.assignment_create(actor=root, officer=colleague, school=world.high, start_date=d(2019, 1, 7))
     directory.assignment_end(actor=root, assignment=ancient, end_date=d(2022, 6, 1))
     earlier = directory.assignment_create(

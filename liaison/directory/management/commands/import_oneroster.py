@@ -42,6 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="A folder or a zip holding orgs.csv, users.csv, …")
         parser.add_argument("--school-year", required=True, help="The school year the counts are for, e.g. 2025-2026.")
         parser.add_argument("--no-progress", action="store_true", help="Do not draw a progress bar.")
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="Apply renames, grade-span changes and counts becoming 'not collected' (listed without it).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         school_year = options["school_year"]
@@ -53,7 +58,9 @@ class Command(BaseCommand):
             getattr(self.stderr, "_out", sys.stderr), disable=options["no_progress"] or options["verbosity"] == 0
         )
         try:
-            outcome = roster_import_run(path=options["path"], school_year=school_year, actor=None, progress=bar)
+            outcome = roster_import_run(
+                path=options["path"], school_year=school_year, actor=None, progress=bar, confirm=options["confirm"]
+            )
         finally:
             bar.close()
         if not outcome.succeeded:
