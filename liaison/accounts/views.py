@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
+from liaison.lib.csv_export import csv_writer
 from liaison.ratelimits import store
 
 from . import mfa
@@ -179,16 +179,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit_log.html", {"form": form, "page": page, "export_url": export_url})
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:
-    """CSV with a header; a cell a spreadsheet would run as a formula is prefixed with '."""
+    """CSV with a header, through the one writer that neutralises formulas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in row])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
