@@ -89,10 +89,11 @@ def test_the_crdc_and_equity_csvs_neutralise_a_school_name(world, page_as, hosti
 
 
 def test_the_survey_exports_neutralise_a_school_name(world, page_as, hostile_school):
-    from liaison.surveys.tests.surveys import link, respond, student_wave
+    from liaison.surveys.tests.surveys import close, link, respond, student_wave
 
     wave = student_wave(world)
     respond(link(wave, hostile_school), 10)
+    wave = close(world, wave)  # results exist only once a wave has closed
     client = page_as("district_admin")
     _assert_neutralised(_cells(client.get(reverse("surveys:results_csv", args=[wave.uuid]))))
     _assert_neutralised(_cells(client.get(reverse("surveys:responses_csv", args=[wave.uuid]))))
