@@ -363,3 +363,18 @@ def open_answers_read_audit(*, actor: Any, wave_school: WaveSchool, through: str
         summary=f"Read the open answers of {wave_school.school.name} in {wave_school.wave.title} through {through}",
         district_id=wave_school.wave.district_id,
     )
+
+
+def waves_close_due(*, today: datetime.date) -> list[tuple[Wave, bool]]:
+    """Close each open wave whose close date has passed; (wave, closed?) for each — a wave whose held
+    bursts still wait for the district's decision stays open."""
+    outcomes = []
+    due = Wave.objects.filter(status=WaveStatus.OPEN, closes_on__lt=today).order_by("closes_on", "pk")
+    for wave in due:
+        try:
+            wave_close(actor=None, wave=wave, today=today)
+        except ValidationError:
+            outcomes.append((wave, False))
+        else:
+            outcomes.append((wave, True))
+    return outcomes

@@ -41,3 +41,18 @@ def test_it_closes_waves_past_their_close_date_and_releases_their_responses(worl
 
 def test_it_says_when_nothing_is_due(db) -> None:
     assert _run() == "No survey wave is due to close.\n"
+
+
+def test_the_worker_closes_due_waves_each_day_without_cron(world: World) -> None:
+    from liaison.operations.scheduler import registered_job
+
+    job = registered_job("surveys_close_due")
+    assert job is not None and job.every == datetime.timedelta(days=1)
+    today = timezone.localdate()
+    due = student_wave(world, title="Due", opens_on=today - datetime.timedelta(days=9))
+    respond(link(due, world.elementary), 10)
+    due.closes_on = today - datetime.timedelta(days=1)
+    due.save(update_fields=["closes_on"])
+    assert job.func() == "1 wave(s) closed, 0 waiting for a decision on held responses"
+    due.refresh_from_db()
+    assert due.status == "closed"

@@ -2,19 +2,17 @@
 
 Closing releases the held responses (each school's in one shuffled batch) and destroys the wave's
 key. A wave whose held bursts still wait for the district's decision is left open and named.
+The worker runs the same each day (liaison/surveys/jobs.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from liaison.surveys import services
-from liaison.surveys.models import Wave
-from liaison.surveys.vocabulary import WaveStatus
+from liaison.surveys.services import waves_close_due
 
 CLOSED = "Closed {title}."
 WAITING = "Not closed, held responses wait for a decision: {title}."
@@ -25,15 +23,8 @@ class Command(BaseCommand):
     help = "Close the survey waves whose close date has passed (results appear then). Meant to run daily."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
-        due = Wave.objects.filter(status=WaveStatus.OPEN, closes_on__lt=today).order_by("closes_on", "pk")
-        if not due.exists():
+        outcomes = waves_close_due(today=timezone.localdate())
+        if not outcomes:
             self.stdout.write(NOTHING_DUE)
-            return
-        for wave in due:
-            try:
-                services.wave_close(actor=None, wave=wave, today=today)
-            except ValidationError:
-                self.stdout.write(WAITING.format(title=wave.title))
-            else:
-                self.stdout.write(CLOSED.format(title=wave.title))
+        for wave, closed in outcomes:
+            self.stdout.write((CLOSED if closed else WAITING).format(title=wave.title))
