@@ -10,10 +10,12 @@ survey results). It knows nothing of pages or apps. Describe what will be shown 
     table.cell("with_key", 30, published=False)     # in the arithmetic, never shown
     table.relate(("referred", "all"), ["with_key", "without_key"])  # another way the total splits
     table.at_most("students", "instances")          # what the attacker knows: students <= actions
+    table.cell("referred_not_arrested", 3, sensitive=True)  # never shown, must not be worked out
     table.band({"within": 1, "all": -0.425}, low=0)  # a rounded share, as the attacker can read it
     table.derive("rri:black", ("referred", "black"), ("referred", "white"))  # a rate, RRI, interval,
                                                      # "n of N", a finding in words ...
     release = protect(table)                         # threshold 10 unless given (never lower)
+    protect(table, already={"white": False})         # what an earlier snapshot showed (True) or hid
     release.value(("referred", "white"))             # None: suppressed; 0 stays 0
     release.shows("rri:black")                       # False: it depends on a hidden cell
 
