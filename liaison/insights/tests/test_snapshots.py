@@ -85,3 +85,13 @@ def test_the_command_builds_each_evaluator_scopes_snapshots_once(closed_year):
 def test_the_command_refuses_an_open_year(closed_year):
     with pytest.raises(CommandError, match="published once it has closed"):
         call_command("figures_snapshot", "--school-year", school_year_of(datetime.date.today()))
+
+
+def test_the_worker_builds_the_closed_years_snapshots_each_day(db):
+    import datetime
+
+    from liaison.operations.scheduler import registered_job
+
+    job = registered_job("figure_snapshots_build")
+    assert job is not None and job.every == datetime.timedelta(days=1)
+    assert job.func().endswith("snapshot(s) built")
