@@ -200,6 +200,7 @@
     function refusedItem(entry) {
       var li = element("li", "refused");
       li.setAttribute("data-refused", entry.uuid);
+      li.refusal = entry.message;
       li.append(element("span", "record-time", when(entry)), " ", element("span", "record-kind", entry.label.kind), " ",
         element("span", "badge badge-bad", "refused"), element("span", "muted", entry.label.school));
       li.appendChild(element("p", "field-error", entry.message));
@@ -284,7 +285,14 @@
           : "";
         box.querySelector("[data-queue-notice]").textContent = lastNotice;
         box.querySelector("[data-queue-send]").hidden = !waiting.length;
-        box.querySelector("[data-queue-refused]").replaceChildren.apply(box.querySelector("[data-queue-refused]"), refused.map(refusedItem));
+        var list = box.querySelector("[data-queue-refused]");
+        // An item the officer may be fixing is kept as it is; only new or changed refusals are drawn anew.
+        var shown = {};
+        list.querySelectorAll("li[data-refused]").forEach(function (li) { shown[li.getAttribute("data-refused")] = li; });
+        list.replaceChildren.apply(list, refused.map(function (entry) {
+          var li = shown[entry.uuid];
+          return li && li.refusal === entry.message ? li : refusedItem(entry);
+        }));
         box.hidden = !entries.length && !lastNotice;
         var today = document.querySelector("[data-queued-today]");
         if (today) {
@@ -340,6 +348,7 @@
         event.stopImmediatePropagation();
         offline.keep(event.target, sending, "");
         sending = null;
+        lastSaved = Date.now(); // a double tap with no connection is one record too
       }
     },
     true
