@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -78,6 +79,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "pages": [reverse(name) for name in OFFLINE_PAGES],
         "precache": precache,
         "userHeader": USER_HEADER,
+        "signIn": reverse(settings.LOGIN_URL),
         "version": _version(precache),
     }
     context = {"config": json.dumps(config), "queue_script": json.dumps(static("js/offline_queue.js"))}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -47,6 +48,28 @@ KEPT_PAGE_TEXT = """async () => {
   }
   return text;
 }"""
+
+
+@pytest.fixture(autouse=True)
+def _one_request_at_a_time_on_sqlite(live_server: Any) -> Any:
+    """The test's in-memory SQLite database is one connection, shared with the live server's threads,
+    and two requests at once would use it together. On SQLite the server takes the browser's
+    concurrent requests (the retry storm, a page and the worker) one at a time; PostgreSQL takes them
+    truly at once, each on its own connection."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    server = live_server.thread.httpd
+    app = server.get_app()
+    lock = threading.Lock()
+
+    def one_at_a_time(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return list(app(environ, start_response))
+
+    server.set_app(one_at_a_time)
+    yield
+    server.set_app(app)
 
 
 @pytest.fixture
@@ -207,11 +230,6 @@ def test_a_retry_storm_stores_each_queued_record_once(world, phone, sign_in):
     phone.set_offline(False)  # the phone is back online; the server stays out of reach for now
     expect(page.locator("[data-queue-notice]")).to_have_text("No connection: they are sent when it returns.")
     phone.unroute("**/*")
-    if connection.vendor == "sqlite":
-        # The test's in-memory SQLite is one connection shared with the live server's threads: the test
-        # forwards the storm's requests one at a time (the browser still sends them all at once).
-        # PostgreSQL takes them truly at once.
-        phone.route("**/api/v1/interactions", lambda route: route.fulfill(response=route.fetch()))
     assert page.evaluate(STORM) == ["sent"] * 6  # the same queue, sent twice at once, and twice more by send()
     assert {str(uuid) for uuid in Interaction.objects.values_list("uuid", flat=True)} == queued
     assert page.evaluate(ALL_QUEUED) == []

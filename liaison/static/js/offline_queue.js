@@ -53,12 +53,27 @@
     });
   }
 
+  // Every tab and the worker hear of every change to the queue (a tab counting unsent records, say).
+  var channel = scope.BroadcastChannel ? new scope.BroadcastChannel("liaison-offline-queue") : null;
+  function announce(result) {
+    if (channel) {
+      channel.postMessage("changed");
+    }
+    return result;
+  }
+
+  function onChange(listener) {
+    if (channel) {
+      channel.addEventListener("message", function () { listener(); });
+    }
+  }
+
   function put(entry) {
-    return store(CONTACTS, "readwrite").then(function (contacts) { return request(contacts.put(entry)); });
+    return store(CONTACTS, "readwrite").then(function (contacts) { return request(contacts.put(entry)); }).then(announce);
   }
 
   function remove(uuid) {
-    return store(CONTACTS, "readwrite").then(function (contacts) { return request(contacts["delete"](uuid)); });
+    return store(CONTACTS, "readwrite").then(function (contacts) { return request(contacts["delete"](uuid)); }).then(announce);
   }
 
   function meta(key, value) {
@@ -190,5 +205,6 @@
     session: session,
     post: post,
     send: send,
+    onChange: onChange,
   };
 })(self);

@@ -122,9 +122,25 @@
     dialog.showModal();
   }
 
+  // How many records this user has on the phone, kept current so that a sign-out with none goes
+  // ahead at once, as a plain form post; null while unknown (then the queue is read first).
+  var unsent = null;
+  function recount() {
+    unsent = null;
+    queue.entries(user).then(function (found) { unsent = found.length; }, function () {});
+  }
+  recount();
+  document.addEventListener("liaison:queue-added", recount);
+  document.addEventListener("liaison:queue-changed", recount);
+  queue.onChange(recount); // another tab, or the service worker
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-sign-out]")) {
+      return;
+    }
+    if (unsent === 0) {
+      forgetPages(); // the worker finishes this even as the page goes
       return;
     }
     event.preventDefault();

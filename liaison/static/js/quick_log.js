@@ -238,9 +238,10 @@
       return li;
     }
 
+    // What a send says, or null when it has nothing new to say (another send got there first).
     function notice(result) {
-      if (!result || !result.user && !result.signedOut && !result.offline) {
-        return "";
+      if (!result.user && !result.signedOut && !result.offline) {
+        return null;
       }
       if (result.signedOut) {
         return "Your session has ended: sign in again and they will be sent.";
@@ -255,7 +256,7 @@
       if (result.refused) {
         parts.push("The server refused " + result.refused + ": fix or discard below.");
       }
-      return parts.join(" ");
+      return parts.length ? parts.join(" ") : null;
     }
 
     var lastNotice = "";
@@ -265,8 +266,9 @@
       if (!box || !queue || !user) {
         return Promise.resolve();
       }
-      if (result) {
-        lastNotice = notice(result);
+      var said = result ? notice(result) : null;
+      if (said !== null) {
+        lastNotice = said;
       }
       return Promise.all([queue.entries(user), queue.lastSync(user)]).then(function (found) {
         var entries = found[0];

@@ -111,6 +111,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (request.mode === "navigate" && isOfflinePage(url)) {
     event.respondWith(page(event, url));
+  } else if (request.mode === "navigate" && url.pathname === CONFIG.signIn) {
+    event.waitUntil(dropPages("")); // on the way to sign in (again): no one's pages stay on the phone
   } else if (url.origin === self.location.origin && CONFIG.precache.indexOf(url.pathname) !== -1) {
     event.respondWith(staticFile(event));
   }
