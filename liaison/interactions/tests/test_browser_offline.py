@@ -261,6 +261,23 @@ def test_signing_out_with_unsent_records_offers_to_send_them_first(world, phone,
     assert page.evaluate(KEPT_PAGES) == [], "a signed-out phone keeps no one's pages"
 
 
+def test_discarding_unsent_records_at_sign_out_takes_ticking_a_box_under_their_list(world, phone, sign_in, live_server):
+    page = _open_log(phone, sign_in)
+    _offline(phone)
+    _log(page, "Family contact")
+    _log(page, "Safety activity")
+    phone.route("**/api/v1/interactions", lambda route: route.abort("internetdisconnected"))
+    _online(phone)
+    page.reload()
+    _sign_out(page)
+    dialog = page.get_by_role("dialog", name="2 records not sent yet")
+    expect(dialog.locator("[data-unsent] li")).to_have_count(2)
+    dialog.get_by_label("I understand the 2 records listed above will be lost").check()
+    dialog.get_by_role("button", name="Discard 2 records and sign out").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/**")
+    assert page.evaluate(ALL_QUEUED) == [] and Interaction.objects.count() == 0
+
+
 def test_another_person_on_the_phone_never_sees_or_sends_the_queue_and_the_officer_sends_it_later(
     world, phone, sign_in, live_server
 ):

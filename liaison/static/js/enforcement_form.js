@@ -39,10 +39,17 @@
     }
   }
 
+  function freshToken(form, token) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input && token) {
+      input.value = token;
+    }
+  }
+
   // A phone can say it is online with no way through (a weak signal, a captive portal): a failed
   // post would replace the page, and what the officer typed, with the browser's error page. So ask
   // the server first; only if it answers is the form sent.
-  function reachable() {
+  function reachable(form) {
     var probe = document.querySelector("meta[name=liaison-offline]");
     if (!navigator.onLine) {
       return Promise.resolve(false);
@@ -54,9 +61,13 @@
     var timer = window.setTimeout(function () { if (abort) { abort.abort(); } }, 8000);
     var options = { credentials: "same-origin", cache: "no-store", redirect: "manual", signal: abort && abort.signal };
     return fetch(probe.getAttribute("data-session"), options).then(
-      function () { window.clearTimeout(timer); return true; },
+      function (response) {
+        window.clearTimeout(timer);
+        // A page kept for offline use may carry the token of an earlier sign-in: send the current one.
+        return response.ok ? response.json().then(function (body) { freshToken(form, body.csrf); return true; }) : true;
+      },
       function () { window.clearTimeout(timer); return false; }
-    );
+    ).catch(function () { return true; }); // it answered, if strangely: let the server say what is wrong
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -66,7 +77,7 @@
       window.addEventListener("offline", function () { connection(form); });
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        reachable().then(function (up) {
+        reachable(form).then(function (up) {
           if (up) {
             form.submit();
           } else {

@@ -95,7 +95,8 @@
     dialog.appendChild(discardBox);
 
     confirmBox.addEventListener("change", function () { discard.disabled = !confirmBox.checked; });
-    stay.addEventListener("click", function () { dialog.close(); dialog.remove(); });
+    stay.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { dialog.remove(); });
     keep.addEventListener("click", function () { signOut(form); });
     discard.addEventListener("click", function () {
       Promise.all(found.map(function (entry) { return queue.remove(entry.uuid); })).then(function () { signOut(form); });
@@ -163,17 +164,25 @@
       }
     });
   }
-  if (navigator.storage && navigator.storage.persist) {
-    navigator.storage.persist().catch(function () {});
-  }
   window.addEventListener("online", function () { sendIfWaiting(); });
+  // Ask once, when the phone first holds something, that the browser never clear the queue to save space.
+  function keepStorage() {
+    if (navigator.storage && navigator.storage.persisted) {
+      navigator.storage.persisted().then(function (kept) {
+        return kept || navigator.storage.persist();
+      }).catch(function () {});
+    }
+  }
+
   document.addEventListener("liaison:queue-added", function () {
-    if (navigator.onLine) {
-      sendQueue();
-    } else if (navigator.serviceWorker) {
+    keepStorage();
+    if (navigator.serviceWorker) {
       navigator.serviceWorker.ready.then(function (registration) {
         return registration.sync && registration.sync.register(queue.SYNC_TAG);
       }).catch(function () {});
+    }
+    if (navigator.onLine) {
+      sendQueue();
     }
   });
   window.LiaisonOffline = { user: user, sendQueue: sendQueue, describe: describe };
