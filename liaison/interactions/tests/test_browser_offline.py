@@ -245,8 +245,8 @@ def test_signing_out_with_unsent_records_offers_to_send_them_first(world, phone,
     _log(page, "Family contact")
     phone.route("**/api/v1/interactions", lambda route: route.abort("internetdisconnected"))  # not sent yet
     _online(phone)
-    page.reload()
-    expect(page.locator("[data-queue-count]")).to_have_text("1 waiting to send")
+    page.goto(f"{live_server.url}/log/records/")  # every page says how many wait, beside "Sign out"
+    expect(page.locator("[data-unsent-badge]")).to_have_text("1 waiting to send")
     _sign_out(page)
     dialog = page.get_by_role("dialog", name="1 record not sent yet")
     expect(dialog).to_be_visible()

@@ -128,7 +128,27 @@
   var unsent = null;
   function recount() {
     unsent = null;
-    queue.entries(user).then(function (found) { unsent = found.length; }, function () {});
+    queue.entries(user).then(function (found) {
+      unsent = found.length;
+      badge(found);
+    }, function () {});
+  }
+
+  // On every page, beside "Sign out": how many records wait on this phone, linking to the quick log.
+  function badge(found) {
+    var nav = document.querySelector(".site-nav");
+    var shown = document.querySelector("[data-unsent-badge]");
+    if (!found.length || !nav) {
+      if (shown) {
+        shown.remove();
+      }
+      return;
+    }
+    if (!shown) {
+      shown = element("a", { class: "badge badge-warn", "data-unsent-badge": "", href: config.getAttribute("data-log") });
+      nav.insertBefore(shown, nav.querySelector("form[data-sign-out]"));
+    }
+    shown.textContent = found.length + " waiting to send";
   }
   recount();
   document.addEventListener("liaison:queue-added", recount);

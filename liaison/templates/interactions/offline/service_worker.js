@@ -88,7 +88,8 @@ function offlinePage() {
 function page(event, url) {
   var key = new Request(url.origin + url.pathname);
   return fetch(event.request).then(function (response) {
-    if (response.type === "opaqueredirect" || response.redirected || response.status === 200) {
+    // A page with a query (?saved=…) says something of the moment: keep only the plain page.
+    if (response.type === "opaqueredirect" || response.redirected || (response.status === 200 && !url.search)) {
       event.waitUntil(keepPage(key, response));
     }
     return response;
