@@ -317,3 +317,26 @@ def test_an_ended_session_keeps_the_queue_and_sends_it_after_signing_in_again(wo
     sign_in(page, "officer")
     expect(page.locator("[data-queue-notice]")).to_have_text("Sent 1 record.")
     assert Interaction.objects.get().kind == "safety"
+
+
+def test_the_queue_and_the_sign_out_check_pass_axe_on_a_phone(world, browser, sign_in):
+    from liaison.surveys.tests.test_browser_surveys import axe_violations
+
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    try:
+        page = _open_log(context, sign_in)
+        _offline(context)
+        page.get_by_text("More details (optional)").tap()
+        page.get_by_label("Service referred to").select_option("counselling")
+        _log(page, "Informal positive contact")
+        _online(context)
+        expect(page.locator("[data-queue-refused] li")).to_have_count(1)
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, "nothing scrolls sideways"
+        _sign_out(page)
+        expect(page.get_by_role("dialog", name="1 record not sent yet")).to_be_visible()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
