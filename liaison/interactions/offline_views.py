@@ -80,6 +80,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "precache": precache,
         "userHeader": USER_HEADER,
         "signIn": reverse(settings.LOGIN_URL),
+        "session": reverse("interactions:offline_session"),
+        "api": reverse("api:interaction_create"),
         "version": _version(precache),
     }
     context = {"config": json.dumps(config), "queue_script": json.dumps(static("js/offline_queue.js"))}

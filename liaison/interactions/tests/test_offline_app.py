@@ -31,6 +31,7 @@ def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):
     assert config["pages"] == [QUICK_LOG, ENFORCEMENT_FORM]
     assert "/static/js/offline_queue.js" in config["precache"] and "/app-icon-192.png" in config["precache"]
     assert config["userHeader"] == USER_HEADER
+    assert (config["session"], config["api"], config["signIn"]) == (SESSION, "/api/v1/interactions", "/accounts/login/")
     assert 'importScripts("/static/js/offline_queue.js")' in body
     assert "&quot;" not in body, "the script is not HTML-escaped"
 

@@ -8,6 +8,8 @@ var STATIC_CACHE = "liaison-static-" + CONFIG.version;
 var PAGE_PREFIX = "liaison-pages-";
 
 importScripts({{ queue_script }});
+self.LiaisonQueue.urls.session = CONFIG.session;
+self.LiaisonQueue.urls.api = CONFIG.api;
 
 // --- install: the scripts, styles and icons the pages need offline -------------------------------
 
