@@ -8,6 +8,7 @@ from liaison.accounts.views import home
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
+from liaison.interactions import offline_views
 from liaison.operations.metrics import metrics
 from liaison.surveys import views as surveys_views
 
@@ -16,6 +17,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
+    # --- the installable app: the service worker's scope is the whole site ---
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="app_manifest"),
+    path("app-icon-<int:size>.png", offline_views.app_icon, name="app_icon"),
     # --- people and access ---
     path("", home, name="home"),
     path("accounts/", include("liaison.accounts.urls")),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import import_views, list_views, student_keys_views, views
+from . import import_views, list_views, offline_views, student_keys_views, views
 
 app_name = "interactions"
 
@@ -10,6 +10,7 @@ urlpatterns: list = [
     # --- the officer's quick log ---
     path("", views.quick_log, name="quick_log"),
     path("<uuid:uuid>/undo/", views.quick_log_undo, name="undo"),
+    path("offline/session/", offline_views.offline_session, name="offline_session"),
     # --- enforcement actions ---
     path("enforcement/new/", views.enforcement_new, name="enforcement_new"),
     path("enforcement/mou-check/", views.enforcement_mou_check, name="enforcement_mou_check"),

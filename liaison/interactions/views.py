@@ -33,6 +33,7 @@ from liaison.directory.selectors import agency_today, schools_partnered_with
 from . import access, selectors, services
 from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm, add_service_errors
 from .models import Amendment, Interaction, StudentKeySetting
+from .offline_views import offline_page
 from .vocabulary import Kind, NibrsOffense
 
 SESSION_SCHOOL = "interactions.quick_log_school"
@@ -140,6 +141,7 @@ def _status_from_query(request: HttpRequest, officer: Officer) -> Status:
 
 
 @login_required
+@offline_page
 @require_http_methods(["GET", "POST"])
 def quick_log(request: HttpRequest) -> HttpResponse:
     """The officer's home page: tap what you did, and it is saved at the school you are at."""
@@ -291,6 +293,7 @@ def _enforcement_record(request: HttpRequest, form: EnforcementForm, recorders: 
 
 
 @login_required
+@offline_page
 @require_http_methods(["GET", "POST"])
 def enforcement_new(request: HttpRequest) -> HttpResponse:
     """A deliberate record of one enforcement action, with what equity reporting needs."""

@@ -149,11 +149,13 @@ def test_a_retry_after_a_lost_answer_stores_one_record(world, phone_page, sign_i
     page.route("**/log/", lose_the_first_answer)
     button = _kind_button(page, "Safety activity")
     taps.tap(button)
-    expect(_status(page)).to_contain_text("it will not be saved twice")
+    # With no answer the tap is kept on the phone and sent again at once, under the same id.
+    expect(_status(page)).to_contain_text("Kept on this phone: Safety activity at Millbrook Elementary")
+    expect(page.locator("[data-queue-notice]")).to_have_text("Sent 1 record.")
     assert Interaction.objects.count() == 1
     taps.tap(button)
     expect(_status(page)).to_contain_text("Saved: Safety activity at Millbrook Elementary, ")
-    assert Interaction.objects.count() == 1
+    assert Interaction.objects.count() == 2, "a deliberate second tap is a second record"
 
 
 def test_undo_takes_the_record_back(world, phone_page, sign_in, live_server):
