@@ -11,7 +11,7 @@ from liaison.accounts.models import AuditEntry
 from liaison.conftest import World
 from liaison.interactions.read_audit import LIST_READ_SUMMARY
 from liaison.interactions.tests.test_lists import NOW, arrest, record
-from liaison.surveys.tests.surveys import link, respond, student_wave
+from liaison.surveys.tests.surveys import close, link, respond, student_wave
 
 YEAR = "2025-2026"
 
@@ -34,7 +34,7 @@ def reads() -> list[AuditEntry]:
 def wave(world: World):
     wave = student_wave(world)
     respond(link(wave, world.elementary), 12)
-    return wave
+    return close(world, wave)  # results and responses exist once the wave has closed
 
 
 def test_the_survey_results_csv_is_one_entry_with_its_row_count(page_as, world, wave):
