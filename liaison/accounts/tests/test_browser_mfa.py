@@ -24,7 +24,7 @@ def test_an_officer_sets_up_an_authenticator_and_signs_in_with_it(world, page, s
     expect(page.get_by_role("heading", name="Your second factor is on")).to_be_visible()
     assert len(re.findall(r"[a-z2-7]{8}", page.locator("#recovery-codes").inner_text())) == 10
     page.get_by_role("link", name="Continue").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     sign_in(page, "officer")
     expect(page.get_by_role("heading", name="Your second factor")).to_be_visible()

@@ -41,7 +41,7 @@ def test_a_supervisor_adds_a_passkey_and_signs_in_with_one_tap(world, page, sign
     assert len(re.findall(r"[a-z2-7]{8}", codes.inner_text())) == 10
     assert Passkey.objects.get(user=world.users["supervisor"]).name == "work laptop"
     page.get_by_role("link", name="Continue").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     sign_in(page, "supervisor")
     expect(page.get_by_role("heading", name="Your second factor")).to_be_visible()
