@@ -30,7 +30,7 @@ def test_unlocking_someone(page_as, world, role):
     response = page_as(role).post(unlock_url(world))
     want = expected(AGENCY_MANAGERS, SEES_AGENCY)[role]
     locked = SignInLock.objects.get(user=world.users["supervisor"]).locked_until is not None
-    audited = AuditEntry.objects.filter(object_type="accounts.signinlock").exists()
+    audited = AuditEntry.objects.filter(action="unlock", object_uuid=world.users["supervisor"].uuid).exists()
     if want == 200:
         assert response.status_code == 302 and not locked and audited
         assert Client().post(LOGIN, {"username": "supervisor", "password": PASSWORD}).status_code == 302
