@@ -22,7 +22,7 @@ from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import access, dashboard, selectors, services
-from .evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
+from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
 from .forms import PERIOD_REVERSED
 from .models import Agreement, AgreementVersion, Review, Rule, Section
 from .schemas import (
@@ -214,15 +214,7 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
     """A dry run of the MOU evaluation for an action: nothing is recorded."""
     school = _reference(directory_access.school_get_for_user, request, payload.school, "school")
     agency = _evaluation_agency(request, payload.agency)
-    facts = ActionFacts(
-        action_type=payload.action_type,
-        reason_category=payload.reason_category,
-        agency_id=agency.pk,
-        school_id=school.pk,
-        on=payload.date,
-        admin_consulted=payload.admin_consulted,
-        requested_by=payload.requested_by,
-    )
+    facts = action_facts(agency_id=agency.pk, school_id=school.pk, on=payload.date, details=payload.dict())
     return mou_evaluate_action(facts)
 
 
@@ -238,7 +230,7 @@ def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet
 
 def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> Review:
     review = access.review_get_for_user(request.user, uuid, close=close)
-    prefetch_related_objects([review], "interaction__enforcement", "interaction__mou_evaluation", "agency", "closed_by")
+    prefetch_related_objects([review], "interaction__enforcement", "agency", "closed_by")
     return review
 
 

@@ -1,108 +1,56 @@
-"""Evaluating recorded enforcement actions, when they are recorded and again when an MOU changes."""
+"""Evaluating the enforcement actions an import adds, in bulk."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-
-from django.db import transaction
 
 from liaison.accounts.audit import audit_record
 from liaison.interactions.models import Interaction
-from liaison.interactions.services import enforcement_facts
 from liaison.interactions.vocabulary import Kind
 
-from .evaluation import ActionFacts, AgencyMous, EvaluationResult
+from .evaluation import DETAIL_FACTS, AgencyMous, action_facts
 from .models import Evaluation, Review
-from .services import evaluation_new, evaluation_store
+from .services import evaluation_new, review_new
+from .vocabulary import EvaluationReason
 
-REOPENED_JUSTIFICATION = (
-    "Opened when the action was evaluated again under MOU version {number}; no justification was recorded at the time."
-)
 IMPORTED_JUSTIFICATION = "Imported from another system, which recorded no justification."
 IMPORT_BATCH = 2000
-_DETAIL_FACTS = tuple(
-    f"enforcement__{name}" for name in ("action_type", "reason_category", "admin_consulted", "requested_by")
-)
-
-
-def action_facts(interaction: Interaction) -> ActionFacts:
-    return enforcement_facts(interaction, interaction.enforcement)
-
-
-def _refresh_one(interaction: Interaction, actor: Any, mous: AgencyMous) -> tuple[EvaluationResult, bool]:
-    result = mous.evaluate(action_facts(interaction))
-    previous = Evaluation.objects.filter(interaction=interaction).values_list("outcome", flat=True).first()
-    evaluation_store(interaction=interaction, result=result)
-    if result.needs_review and not Review.objects.filter(interaction=interaction).exists():
-        number = result.mou.number if result.mou else 0
-        Review.objects.create(
-            interaction=interaction,
-            agency_id=interaction.agency_id,
-            district_id=interaction.district_id,
-            school_id=interaction.school_id,
-            outcome=result.outcome,
-            justification=REOPENED_JUSTIFICATION.format(number=number),
-        )
-    return result, previous != result.outcome
-
-
-def evaluations_refresh(*, agency_id: int, since: datetime.date, actor: Any) -> int:
-    """Re-evaluate the agency's enforcement actions from a date on; returns how many changed outcome."""
-    records = (
-        Interaction.objects.filter(agency_id=agency_id, kind=Kind.ENFORCEMENT, voided=False, occurred_on__gte=since)
-        .select_related("enforcement")
-        .order_by("occurred_at")
-    )
-    changed = 0
-    mous = AgencyMous(agency_id)
-    with transaction.atomic():
-        for interaction in records.iterator(chunk_size=500):
-            _, did_change = _refresh_one(interaction, actor, mous)
-            changed += did_change
-        audit_record(
-            actor=actor,
-            action="update",
-            object_type="agreements.evaluation",
-            summary=f"Re-evaluated enforcement actions since {since}: {changed} changed outcome",
-            agency_id=agency_id,
-        )
-    return changed
 
 
 def evaluations_record_imported(*, agency_id: int, after_id: int, actor: Any) -> int:
     """Evaluate the enforcement actions an import just added (ids above after_id) and open reviews for
     the flagged ones, in bulk: one audit entry says how many reviews the import opened.
 
-    Imported rows carry no justification, so each review says so."""
+    Each action is judged as any other: by the version in force on its day among those signed before
+    it was recorded (the import). Imported rows carry no justification, so each review says so."""
     # Only the facts an evaluation and a review need, not two model instances per action: an import of a
     # million contacts brings some 15,000 enforcement actions.
+    names = ("pk", "district_id", "school_id", "occurred_on", "created_at")
     records = (
         Interaction.objects.filter(agency_id=agency_id, kind=Kind.ENFORCEMENT, voided=False, pk__gt=after_id)
         .order_by("pk")
-        .values_list("pk", "district_id", "school_id", "occurred_on", *_DETAIL_FACTS)
+        .values_list(*names, *(f"enforcement__{name}" for name in DETAIL_FACTS))
     )
     mous = AgencyMous(agency_id)
     evaluations: list[Evaluation] = []
     reviews: list[Review] = []
     flagged = 0
-    for pk, district_id, school_id, on, action_type, reason, consulted, requested_by in records.iterator(
-        chunk_size=IMPORT_BATCH
-    ):
-        facts = ActionFacts(
-            action_type=action_type,
-            reason_category=reason,
+    for row in records.iterator(chunk_size=IMPORT_BATCH):
+        pk, district_id, school_id, on, created_at = row[: len(names)]
+        facts = action_facts(
             agency_id=agency_id,
             school_id=school_id,
             on=on,
-            admin_consulted=consulted,
-            requested_by=requested_by,
+            details=dict(zip(DETAIL_FACTS, row[len(names) :], strict=True)),
+            recorded_at=created_at,
         )
         interaction = Interaction(pk=pk, agency_id=agency_id, district_id=district_id, school_id=school_id)
         result = mous.evaluate(facts)
-        evaluations.append(evaluation_new(interaction=interaction, result=result))
+        evaluations.append(evaluation_new(interaction=interaction, result=result, reason=EvaluationReason.IMPORTED))
         if result.needs_review:
-            reviews.append(_imported_review(interaction, result))
+            reviews.append(
+                review_new(interaction=interaction, outcome=result.outcome, justification=IMPORTED_JUSTIFICATION)
+            )
         if len(evaluations) >= IMPORT_BATCH:
             flagged += _store(evaluations, reviews)
     flagged += _store(evaluations, reviews)
@@ -115,17 +63,6 @@ def evaluations_record_imported(*, agency_id: int, after_id: int, actor: Any) ->
             agency_id=agency_id,
         )
     return flagged
-
-
-def _imported_review(interaction: Interaction, result: EvaluationResult) -> Review:
-    return Review(
-        interaction=interaction,
-        agency_id=interaction.agency_id,
-        district_id=interaction.district_id,
-        school_id=interaction.school_id,
-        outcome=result.outcome,
-        justification=IMPORTED_JUSTIFICATION,
-    )
 
 
 def _store(evaluations: list[Evaluation], reviews: list[Review]) -> int:

@@ -423,13 +423,13 @@ class CommentOut(Schema):
 
 class ReviewDetailOut(ReviewOut):
     action: ReviewActionOut = Field(alias="interaction")
-    explanation: str = Field(description="Why the action was flagged, from its current evaluation.")
+    explanation: str = Field(description="Why the action was flagged, from its kept evaluation.")
     closed_by: str | None
     comments: list[CommentOut]
 
     @staticmethod
     def resolve_explanation(obj: Review) -> str:
-        evaluation = getattr(obj.interaction, "mou_evaluation", None)
+        evaluation = obj.interaction.mou_evaluations.kept_one()
         return evaluation.explanation if evaluation is not None else ""
 
     @staticmethod

@@ -24,8 +24,8 @@ from liaison.directory.selectors import agency_today, in_force_on
 from liaison.interactions.vocabulary import ReasonCategory
 
 from . import access
-from .evaluation import RuleFacts, versions_in_force
-from .models import Agreement, AgreementVersion, Review, Rule
+from .evaluation import EvaluationResult, RuleFacts, action_facts, mou_evaluate_now, versions_in_force
+from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
 from .vocabulary import REMINDER_WINDOW_DAYS, Element, ElementState, ReminderKind, VersionStatus
 
 DIFFERENT_AGREEMENTS = "Only versions of the same MOU can be compared."
@@ -382,3 +382,37 @@ def published_version(uuid: UUID) -> AgreementVersion:
     if version is None:
         raise Http404
     return version
+
+
+# --- an action's judgment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """How an enforcement action stands against the MOU: the kept evaluation, every evaluation made
+    (oldest first), its review, and what a version signed after the action was recorded would say
+    of it (shown beside the kept judgment, never instead of it)."""
+
+    kept: Evaluation
+    history: list[Evaluation]
+    review: Review | None
+    later: EvaluationResult | None
+
+
+def action_judgment(*, interaction: Any) -> Judgment | None:
+    """The judgment of an enforcement action (None when it has never been evaluated)."""
+    history = list(Evaluation.objects.filter(interaction=interaction).select_related("version").order_by("pk"))
+    if not history:
+        return None
+    kept = history[-1]
+    review = Review.objects.filter(interaction=interaction).first()
+    now = mou_evaluate_now(
+        action_facts(
+            agency_id=interaction.agency_id,
+            school_id=interaction.school_id,
+            on=interaction.occurred_on,
+            details=interaction.enforcement,
+        )
+    )
+    later = now if now.mou is not None and now.mou.version_id != kept.version_id else None
+    return Judgment(kept=kept, history=history, review=review, later=later)

@@ -28,6 +28,7 @@ from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, District, Partnership, School
 from liaison.directory.selectors import agency_today
+from liaison.interactions.access import interactions_visible_to
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.services import enforcement_read_audit
 
@@ -517,6 +518,7 @@ def _review_facts(review: Review) -> Any:
             "admin_consulted",
             "admin_consulted_role",
             "interaction__kind",
+            "interaction__uuid",
             "interaction__occurred_at",
             "interaction__occurred_on",
             "interaction__setting",
@@ -530,9 +532,7 @@ def _review_facts(review: Review) -> Any:
 
 
 def _evaluation_rule(review: Review) -> tuple[Evaluation | None, Any]:
-    evaluation = (
-        Evaluation.objects.select_related("version__agreement").filter(interaction_id=review.interaction_id).first()
-    )
+    evaluation = Evaluation.objects.select_related("version").filter(interaction_id=review.interaction_id).kept_one()
     if evaluation is None or evaluation.version is None or not evaluation.category:
         return evaluation, None
     rule = Rule.objects.filter(version=evaluation.version, category=evaluation.category).first()
@@ -549,6 +549,7 @@ def _review_context(request: HttpRequest, review: Review, **overrides: Any) -> d
         "evaluation": evaluation,
         "rule": rule,
         "age": selectors.review_age_days(review),
+        "record_visible": interactions_visible_to(request.user).filter(pk=review.interaction_id).exists(),
         "comments": review.comments.select_related("author"),
         "comment_form": overrides.get("comment_form") or (forms.ReviewCommentForm() if is_open else None),
         "close_form": overrides.get("close_form") or (forms.ReviewCloseForm() if closable else None),

@@ -7,14 +7,14 @@ that came through `directory.access` wherever the result is shown to someone.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
+
+from liaison.lib.local_days import today_in
 
 from .models import (
     Agency,
@@ -33,11 +33,7 @@ from .models import (
 
 def agency_today(agency: Agency) -> datetime.date:
     """Today's date where the agency is: the day that 'assigned today' means to its chief."""
-    try:
-        zone = zoneinfo.ZoneInfo(agency.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.localdate()
-    return timezone.now().astimezone(zone).date()
+    return today_in(agency.time_zone)
 
 
 def in_force_on(on: datetime.date) -> Q:

@@ -99,7 +99,8 @@ def public_figures(agreement: Agreement, schools: list[School], today: datetime.
     total = sum(by_type.values())
     hidden = complementary({action: by_type.get(action, 0) for action in ActionType.values})
     positive = contacts.aggregate(n=Sum("count"))["n"] or 0
-    within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
+    kept = Evaluation.objects.kept()  # each action's kept judgment, never a later version's view of it
+    within = kept.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
     enough = total >= MIN_GROUP
     return PublicFigures(
         agreement=agreement,

@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role as UserRole
-from liaison.agreements.evaluation import ActionFacts, mou_evaluate_action
 from liaison.agreements.models import Review, ReviewComment
 from liaison.agreements.services import review_close, review_comment
 from liaison.agreements.vocabulary import Finding, Outcome
@@ -391,18 +390,6 @@ def _enforcement_record(
     )
     if moment >= timezone.now():
         return False
-    outcome = mou_evaluate_action(
-        ActionFacts(
-            action_type=scenario.action,
-            reason_category=scenario.category,
-            agency_id=post.officer.agency_id,
-            school_id=post.school.pk,
-            on=day,
-            admin_consulted=scenario.consulted,
-            requested_by=scenario.requested_by,
-        )
-    )
-    justification = (scenario.justification or NO_MOU_JUSTIFICATION) if outcome.needs_review else ""
     consulted_role = StaffRole.ADMINISTRATOR if scenario.consulted else ""
     details = {
         "action_type": scenario.action,
@@ -421,7 +408,8 @@ def _enforcement_record(
         kind=Kind.ENFORCEMENT,
         occurred_at=moment,
         enforcement=details,
-        justification=justification,
+        # Read only when the action falls outside the MOU (or none is in force).
+        justification=scenario.justification or NO_MOU_JUSTIFICATION,
         duration_minutes=rng.randint(20, 90),
         setting=scenario.setting,
         initiated_by=Initiator.STAFF if scenario.requested_by != RequestedBy.SELF_INITIATED else Initiator.OFFICER,

@@ -172,7 +172,7 @@ class InteractionDetailOut(InteractionOut):
 
     @staticmethod
     def resolve_mou(obj: Interaction) -> dict[str, Any] | None:
-        evaluation = getattr(obj, "mou_evaluation", None)
+        evaluation = obj.mou_evaluations.kept_one()
         if evaluation is None:
             return None
         review = getattr(obj, "review", None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -17,11 +16,13 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_entry, audit_record, audit_snapshot
 from liaison.accounts.models import AuditEntry
-from liaison.agreements.evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
-from liaison.agreements.services import JUSTIFICATION_REQUIRED, evaluation_store, review_open
+from liaison.agreements.evaluation import ActionFacts, EvaluationResult, action_facts, mou_evaluate_action
+from liaison.agreements.services import JUSTIFICATION_REQUIRED, evaluation_add, review_open
+from liaison.agreements.vocabulary import EvaluationReason
 from liaison.directory.models import Officer, School
 from liaison.lib import sql_rows
 from liaison.lib.errors import ConflictError
+from liaison.lib.local_days import local_day
 from liaison.lib.pseudonyms import STUDENT_ID_INVALID, normalise_student_id, student_key
 
 from . import rules
@@ -45,9 +46,15 @@ STUDENT_KEYS_DISABLED = "This district does not use pseudonymous student keys."
 REASON_REQUIRED = "Say why this record is being changed."
 ALREADY_VOID = "This record is already void."
 NO_CHANGES = "Nothing was changed."
+WITHIN_WINDOW = "Edited within the edit window"
+AMENDED_JUSTIFICATION = (
+    "Opened when the amended action was judged again ({note}); no justification was recorded for the new judgment."
+)
 
 # Fields of a record that change what it counts as, so the rollups must follow a change to them.
 ROLLUP_FIELDS = frozenset({"kind", "role", "school", "occurred_at", "duration_minutes", "student_count"})
+# Fields of an enforcement action its MOU judgment reads: a change to one is judged again.
+JUDGED_FIELDS = frozenset({"school", "occurred_at"})
 CHANGEABLE_FIELDS = frozenset(
     {
         "kind", "role", "school", "occurred_at", "duration_minutes", "student_count", "grade_band",
@@ -63,10 +70,6 @@ class Recorded:
 
 
 # --- checks (the rules themselves live in rules.py, shared with the CSV import) ----------------------
-
-
-def _local_day(moment: datetime.datetime, time_zone: str) -> datetime.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def _served_district_ids(officer: Officer) -> set[int]:
@@ -211,7 +214,7 @@ def interaction_record(
         kind=kind,
         role=role or DEFAULT_ROLE.get(kind, ""),
         occurred_at=occurred_at,
-        occurred_on=_local_day(occurred_at, officer.agency.time_zone),
+        occurred_on=local_day(occurred_at, officer.agency.time_zone),
         source=source,
         created_by=actor,
         **optional,
@@ -240,16 +243,14 @@ def _mentee_safeguard(interaction: Interaction, student_key: str) -> None:
     mentee_enforcement_check(interaction=interaction, student_key=student_key)
 
 
-def enforcement_facts(interaction: Interaction, detail: EnforcementDetail) -> ActionFacts:
-    """What the MOU evaluation needs to know about an enforcement action."""
-    return ActionFacts(
-        action_type=detail.action_type,
-        reason_category=detail.reason_category,
+def enforcement_facts(interaction: Interaction, detail: EnforcementDetail | None = None) -> ActionFacts:
+    """What the MOU evaluation needs to know about an enforcement action (recorded now, if not yet saved)."""
+    return action_facts(
         agency_id=interaction.agency_id,
         school_id=interaction.school_id,
         on=interaction.occurred_on,
-        admin_consulted=detail.admin_consulted,
-        requested_by=detail.requested_by,
+        details=detail if detail is not None else interaction.enforcement,
+        recorded_at=interaction.created_at,
     )
 
 
@@ -297,7 +298,7 @@ def _save_new(
             sql_rows.insert(entry, entry_values)
             rollup_apply([interaction])
             if mou is not None:
-                evaluation_store(interaction=interaction, result=mou)
+                evaluation_add(interaction=interaction, result=mou)
                 if mou.needs_review:
                     review_open(actor=actor, interaction=interaction, result=mou, justification=justification)
     except IntegrityError:
@@ -364,7 +365,7 @@ def _apply_changes(interaction: Interaction, changes: dict[str, Any]) -> dict[st
             setattr(interaction, name, value)
             applied[name] = value
     if "occurred_at" in applied:
-        interaction.occurred_on = _local_day(interaction.occurred_at, interaction.agency.time_zone)
+        interaction.occurred_on = local_day(interaction.occurred_at, interaction.agency.time_zone)
     if "school" in applied:
         interaction.district_id = interaction.school.district_id
     return applied
@@ -415,7 +416,20 @@ def interaction_change(
         if ROLLUP_FIELDS & set(applied):
             rollup_apply([old], sign=-1)
             rollup_apply([interaction])
+        if interaction.kind == Kind.ENFORCEMENT and JUDGED_FIELDS & set(applied):
+            _judge_again(actor, interaction, reason.strip() or WITHIN_WINDOW)
     return interaction
+
+
+def _judge_again(actor: Any, interaction: Interaction, note: str) -> None:
+    """An amended action gets a new judgment, with the amendment's reason, beside the earlier ones.
+    It is judged as when it was recorded: by the versions signed before then."""
+    result = mou_evaluate_action(enforcement_facts(interaction))
+    evaluation_add(interaction=interaction, result=result, reason=EvaluationReason.AMENDED, note=note)
+    if result.needs_review and not hasattr(interaction, "review"):
+        review_open(
+            actor=actor, interaction=interaction, result=result, justification=AMENDED_JUSTIFICATION.format(note=note)
+        )
 
 
 def interaction_void(*, actor: Any, interaction: Interaction, reason: str) -> Interaction:

@@ -25,7 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.accounts.roles import Role as MemberRole
 from liaison.accounts.scope import user_scope
+from liaison.agreements.access import reviews_visible_to
 from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
+from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
 from liaison.directory.models import Agency, Officer, School
 from liaison.directory.selectors import agency_today, schools_partnered_with
@@ -46,6 +48,11 @@ NOT_AN_OFFICER = "The quick log is for officers, and your account has no officer
 NOT_A_RECORDER = "Enforcement actions are recorded by officers, or for them by their supervisors and agency admins."
 TOO_LATE_TO_UNDO = "Too late to undo: open the record to void it with a reason."
 ENFORCEMENT_SAVED = "Saved the enforcement action."
+ENFORCEMENT_SAVED_WITHIN = "Saved the enforcement action: within the MOU."
+ENFORCEMENT_SAVED_FLAGGED = (
+    "Saved the enforcement action: {outcome}. {explanation} Your justification is recorded with it, "
+    "and a review is open for your supervisor and the school's administrator."
+)
 CHANGE_SAVED = "Saved the changes."
 AMENDMENT_SAVED = "Amended the record; the earlier values are kept in its history."
 RECORD_VOIDED = "Voided the record. It stays on file, marked void, and no longer counts."
@@ -301,7 +308,7 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
         form = _enforcement_form(request, recorders)
         record = _enforcement_record(request, form, recorders) if request.method == "POST" else None
         if record is not None:
-            messages.success(request, ENFORCEMENT_SAVED)
+            messages.success(request, _saved_message(record))
             return redirect("interactions:detail", uuid=record.uuid)
         context = {
             "form": form,
@@ -310,6 +317,17 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
             "mou": _mou_preview(form, recorders) if request.method == "POST" else None,
         }
         return render(request, "interactions/enforcement_form.html", context)
+
+
+def _saved_message(record: Interaction) -> str:
+    """What the officer is told on saving: the judgment and, when flagged, that a review opened."""
+    judgment = action_judgment(interaction=record)
+    if judgment is None:
+        return ENFORCEMENT_SAVED
+    kept = judgment.kept
+    if judgment.review is None:
+        return ENFORCEMENT_SAVED_WITHIN
+    return ENFORCEMENT_SAVED_FLAGGED.format(outcome=kept.get_outcome_display().lower(), explanation=kept.explanation)
 
 
 def _mou_preview(form: EnforcementForm, recorders: Recorders) -> EvaluationResult | None:
@@ -408,6 +426,9 @@ def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm 
             "void_form": void_form or VoidForm(),
             "back_to_log": own is not None,
             "edit_window_hours": settings.EDIT_WINDOW_HOURS,
+            "judgment": action_judgment(interaction=record) if enforcement is not None else None,
+            "review_visible": enforcement is not None
+            and reviews_visible_to(request.user).filter(interaction=record).exists(),
         }
         return render(request, "interactions/detail.html", context)
 

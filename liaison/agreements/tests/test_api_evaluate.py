@@ -51,9 +51,8 @@ LEVELS = [
     (Level.SCHOOL_ONLY, {"reason_category": "tobacco_vaping", "action_type": "warning"}, "outside", ev.SCHOOL_ONLY,
      Element.NO_DISCIPLINE),
     (Level.ASSIST_ON_REQUEST, {"reason_category": "fight_no_injury", "action_type": "physical_restraint",
-     "requested_by": "administrator"}, "within", ev.WITHIN_ASSIST, Element.CRIME_VS_DISCIPLINE),
-    (Level.OFFICER_MAY_ACT, {"reason_category": "drug_distribution"}, "outside", ev.CONSULTATION_MISSING,
-     Element.PROCEDURES),
+     "requested_by": "administrator"}, "outside", ev.ASSIST_NOT_ENFORCEMENT, Element.CRIME_VS_DISCIPLINE),
+    (Level.OFFICER_MAY_ACT, {"reason_category": "drug_distribution"}, "within", ev.WITHIN, Element.PROCEDURES),
     (Level.OFFICER_MUST_ACT, {"reason_category": "weapon"}, "within", ev.WITHIN_MUST_ACT, Element.EMERGENCIES),
 ]  # fmt: skip
 
@@ -76,9 +75,21 @@ def test_the_dry_run_gives_the_outcome_rule_and_section_for_each_level(
     assert _writes() == before
 
 
-def test_the_dry_run_shows_a_rules_conditions(api_as, world, mou):
+def test_the_dry_run_shows_a_rules_conditions(api_as, world):
+    agreement = draft_mou(world)
+    version = agreement.versions.get()
+    services.rule_set(
+        actor=world.users["agency_admin"],
+        version=version,
+        category="drug_distribution",
+        level=Level.OFFICER_MAY_ACT,
+        consultation_required_for=["arrest"],
+    )
+    sign_all(world, version)
     response = api_as("officer").post("/agreements/evaluate", _action(world, reason_category="drug_distribution"))
-    assert response.json()["rule"]["consultation_required_for"] == ["arrest"]
+    result = response.json()
+    assert result["rule"]["consultation_required_for"] == ["arrest"]
+    assert (result["outcome"], result["explanation"]) == ("outside", ev.CONSULTATION_MISSING)
 
 
 def test_before_the_mou_takes_effect_there_is_no_mou_in_force(api_as, world, mou):
