@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from liaison.interactions.vocabulary import ReasonCategory, RequestedBy
@@ -175,17 +175,20 @@ def versions_in_force(*, on: datetime.date, signed_before: datetime.datetime | N
     return signed & Q(effective_date__lte=on) & (Q(expiry_date__isnull=True) | Q(expiry_date__gte=on))
 
 
+def versions_covering(
+    *, agency_id: int, school_id: int, on: datetime.date, signed_before: datetime.datetime | None = None
+) -> QuerySet[AgreementVersion]:
+    """The agency's signed versions covering the school on that date, the one in force first."""
+    return AgreementVersion.objects.filter(
+        versions_in_force(on=on, signed_before=signed_before), agreement__agency_id=agency_id, schools=school_id
+    ).order_by("-effective_date", "-number")
+
+
 def version_in_force(
     *, agency_id: int, school_id: int, on: datetime.date, signed_before: datetime.datetime | None = None
 ) -> AgreementVersion | None:
     """The latest signed version covering the school for that agency on that date."""
-    return (
-        AgreementVersion.objects.filter(
-            versions_in_force(on=on, signed_before=signed_before), agreement__agency_id=agency_id, schools=school_id
-        )
-        .order_by("-effective_date", "-number")
-        .first()
-    )
+    return versions_covering(agency_id=agency_id, school_id=school_id, on=on, signed_before=signed_before).first()
 
 
 def mou_facts(version: AgreementVersion) -> MouFacts:
@@ -256,9 +259,3 @@ def mou_evaluate_action(action: ActionFacts) -> EvaluationResult:
         agency_id=action.agency_id, school_id=action.school_id, on=action.on, signed_before=action.recorded_at
     )
     return mou_evaluate(action, mou)
-
-
-def mou_evaluate_now(action: ActionFacts) -> EvaluationResult:
-    """What the versions signed by now would say of the action: shown beside its kept judgment when
-    a version signed after it was recorded covers its day."""
-    return mou_evaluate(action, mou_in_force(agency_id=action.agency_id, school_id=action.school_id, on=action.on))

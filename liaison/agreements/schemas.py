@@ -131,7 +131,9 @@ class CompletenessOut(Schema):
 class VersionDetailOut(VersionSummaryOut):
     agreement: UUID = Field(alias="agreement.uuid")
     agreement_title: str = Field(alias="agreement.title")
+    title: str = Field(description="The title this version shows and signs (the agreement's, when it was drafted).")
     content_hash: str = Field(description="SHA-256 of the content signed; empty while a draft.")
+    hash_scheme: int = Field(description="What the hash covers: 1 dates, schools, sections and rules; 2 the title too.")
     schools: list[SchoolRefOut]
     sections: list[SectionOut]
     rules: list[RuleOut]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +24,15 @@ from liaison.directory.selectors import agency_today, in_force_on
 from liaison.interactions.vocabulary import ReasonCategory
 
 from . import access
-from .evaluation import EvaluationResult, RuleFacts, action_facts, mou_evaluate_now, versions_in_force
+from .evaluation import (
+    EvaluationResult,
+    RuleFacts,
+    action_facts,
+    mou_evaluate,
+    mou_facts,
+    versions_covering,
+    versions_in_force,
+)
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
 from .vocabulary import REMINDER_WINDOW_DAYS, Element, ElementState, ReminderKind, VersionStatus
 
@@ -400,19 +408,34 @@ class Judgment:
 
 
 def action_judgment(*, interaction: Any) -> Judgment | None:
-    """The judgment of an enforcement action (None when it has never been evaluated)."""
-    history = list(Evaluation.objects.filter(interaction=interaction).select_related("version").order_by("pk"))
+    """The judgment of an enforcement action (None when it has never been evaluated), in one query
+    unless a version signed since covers the action's day."""
+    in_force_now = versions_covering(
+        agency_id=interaction.agency_id, school_id=interaction.school_id, on=interaction.occurred_on
+    )
+    evaluations = (
+        Evaluation.objects.filter(interaction=interaction)
+        .select_related("version", "interaction__review")
+        .annotate(in_force_now=Subquery(in_force_now.values("pk")[:1]))
+    )
+    history = list(evaluations.order_by("pk"))
     if not history:
         return None
     kept = history[-1]
-    review = Review.objects.filter(interaction=interaction).first()
-    now = mou_evaluate_now(
-        action_facts(
-            agency_id=interaction.agency_id,
-            school_id=interaction.school_id,
-            on=interaction.occurred_on,
-            details=interaction.enforcement,
-        )
-    )
-    later = now if now.mou is not None and now.mou.version_id != kept.version_id else None
+    review = getattr(kept.interaction, "review", None)
+    later = None
+    in_force = getattr(kept, "in_force_now", None)
+    if in_force is not None and in_force != kept.version_id:
+        later = _later_view(interaction, AgreementVersion.objects.get(pk=in_force))
     return Judgment(kept=kept, history=history, review=review, later=later)
+
+
+def _later_view(interaction: Any, version: AgreementVersion) -> EvaluationResult:
+    """What a version signed after the action was recorded would say of it."""
+    facts = action_facts(
+        agency_id=interaction.agency_id,
+        school_id=interaction.school_id,
+        on=interaction.occurred_on,
+        details=interaction.enforcement,
+    )
+    return mou_evaluate(facts, mou_facts(version))

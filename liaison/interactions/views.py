@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.accounts.roles import Role as MemberRole
 from liaison.accounts.scope import user_scope
-from liaison.agreements.access import reviews_visible_to
 from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
 from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
@@ -426,9 +425,8 @@ def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm 
             "void_form": void_form or VoidForm(),
             "back_to_log": own is not None,
             "edit_window_hours": settings.EDIT_WINDOW_HOURS,
+            # Whoever sees the record sees its review (agreements.access scopes reviews by the same roles).
             "judgment": action_judgment(interaction=record) if enforcement is not None else None,
-            "review_visible": enforcement is not None
-            and reviews_visible_to(request.user).filter(interaction=record).exists(),
         }
         return render(request, "interactions/detail.html", context)
 
