@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
+from liaison.lib.form_pages import add_service_errors
 
 from .forms import ApiTokenForm, AuditFilterForm
 from .people import places_managed_by

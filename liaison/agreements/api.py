@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, Partnership, School
+from liaison.directory.selectors import schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -200,6 +201,9 @@ def version_diff(request: HttpRequest, uuid: UUID, query: Query[DiffQuery]) -> s
 # --- evaluation -------------------------------------------------------------------------------------------
 
 
+SCHOOL_NOT_SERVED = "The agency's officers do not record at this school: it is in no district the agency serves."
+
+
 def _evaluation_agency(request: HttpRequest, uuid: UUID | None) -> Agency:
     if uuid is not None:
         return _reference(directory_access.agency_get_for_user, request, uuid, "agency")
@@ -214,6 +218,8 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
     """A dry run of the MOU evaluation for an action: nothing is recorded."""
     school = _reference(directory_access.school_get_for_user, request, payload.school, "school")
     agency = _evaluation_agency(request, payload.agency)
+    if not schools_partnered_with(agency=agency).filter(pk=school.pk).exists():  # where its officers may record
+        raise ValidationError({"school": SCHOOL_NOT_SERVED})
     facts = action_facts(agency_id=agency.pk, school_id=school.pk, on=payload.date, details=payload.dict())
     return mou_evaluate_action(facts)
 

@@ -11,14 +11,13 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +30,9 @@ from liaison.directory.selectors import agency_today
 from liaison.interactions.access import interactions_visible_to
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.services import enforcement_read_audit
+from liaison.lib.form_pages import done as _done
+from liaison.lib.form_pages import form_submit
+from liaison.lib.form_pages import posted as _posted
 
 from . import access, dashboard, documents, forms, selectors, services
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
@@ -55,15 +57,6 @@ REVIEWS_PAGE_SIZE = 50
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _done(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
-
-
 def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
@@ -74,16 +67,14 @@ def _detail_url(agreement: Agreement, anchor: str = "") -> str:
 
 
 def _save(form: Any, action: Any) -> bool:
-    """Call the service on a valid form; its errors go onto the form's fields. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        with transaction.atomic():
-            action(form.cleaned_data)
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-        return False
-    return True
+    """Call the service on a valid form, in one transaction; its errors go onto the form's fields.
+    True when saved."""
+
+    def saved(data: dict[str, Any]) -> bool:
+        action(data)
+        return True
+
+    return form_submit(form, transaction.atomic(saved)) is True
 
 
 def _today(agreement: Agreement) -> datetime.date:

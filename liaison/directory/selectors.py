@@ -112,8 +112,15 @@ def agency_schools_served(*, agency: Agency, on: datetime.date) -> QuerySet[Scho
 
 
 def schools_partnered_with(*, agency: Agency) -> QuerySet[School]:
-    """Schools the agency may assign officers to: in a district it has a partnership with, at any date."""
-    districts = Partnership.objects.filter(agency=agency).values("district_id")
+    """Schools the agency may assign officers to, and its officers record at: in a district it has a
+    partnership with, at any date. The one rule (`interactions.access.served_district_ids` asks it
+    for one officer in plain SQL)."""
+    return schools_served_by(agency_ids=[agency.pk])
+
+
+def schools_served_by(*, agency_ids: Iterable[int]) -> QuerySet[School]:
+    """`schools_partnered_with` for several agencies at once (a supervisor recording for their officers)."""
+    districts = Partnership.objects.filter(agency_id__in=list(agency_ids)).values("district_id")
     return School.objects.filter(district_id__in=districts)
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.directory import access as directory_access
-from liaison.directory.forms import add_service_errors
 from liaison.directory.validators import validate_school_year
+from liaison.lib.form_pages import add_service_errors
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts

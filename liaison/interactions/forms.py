@@ -67,18 +67,6 @@ def _blank(choices: Iterable[tuple[str, str]], label: str = "—") -> list[tuple
     return [("", label), *choices]
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the visible fields they name; anything else heads the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, items in error.error_dict.items():
-        field = form.fields.get(name)
-        target = name if field is not None and not field.widget.is_hidden else None
-        for item in items:
-            form.add_error(target, item)
-
-
 # --- fields shared by the forms ---------------------------------------------------------------
 
 

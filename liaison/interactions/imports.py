@@ -39,7 +39,7 @@ from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
 from liaison.accounts.scope import user_scope
 from liaison.agreements.reevaluation import evaluations_record_imported
-from liaison.directory.access import NOT_FOUND
+from liaison.directory.access import NOT_FOUND, agencies_managed_by
 from liaison.directory.models import Agency, Officer, Partnership, School
 from liaison.lib.records import validate_record
 
@@ -508,10 +508,7 @@ def interaction_import_allowed(user: Any) -> bool:
 
 def interaction_import_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies the user may import contacts into."""
-    scope = user_scope(user)
-    if scope.platform_admin:
-        return Agency.objects.all()
-    return Agency.objects.filter(pk__in=scope.managing_agency_ids)
+    return agencies_managed_by(user)
 
 
 def interaction_imports_visible_to(user: Any) -> QuerySet[InteractionImport]:

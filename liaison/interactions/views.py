@@ -23,16 +23,18 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.accounts.roles import Role as MemberRole
 from liaison.accounts.scope import user_scope
 from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
 from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
+from liaison.directory.access import own_officer as _own_officer
 from liaison.directory.models import Agency, Officer, School
-from liaison.directory.selectors import agency_today, schools_partnered_with
+from liaison.directory.selectors import agency_today, schools_partnered_with, schools_served_by
+from liaison.lib.form_pages import add_service_errors
+from liaison.lib.form_pages import posted as _posted
 
 from . import access, selectors, services
-from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm, add_service_errors
+from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm
 from .models import Amendment, Interaction, StudentKeySetting
 from .vocabulary import Kind, NibrsOffense
 
@@ -65,25 +67,12 @@ REFUSED_PAGE = "interactions/refused.html"
 # --- who is asking ------------------------------------------------------------------------------
 
 
-def _own_officer(user: Any) -> Officer | None:
-    """The user's officer profile, if they are an officer of its agency."""
-    scope = user_scope(user)
-    if scope.officer_id is None:
-        return None
-    officer: Officer = user.officer  # loaded (and cached) by user_scope
-    return officer if officer.agency_id in scope.agencies(MemberRole.OFFICER) else None
-
-
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, REFUSED_PAGE, {"message": message}, status=403)
 
 
 def _zone(agency: Agency) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(agency.time_zone)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 # --- the quick log --------------------------------------------------------------------------------
@@ -239,7 +228,7 @@ def _recorders(user: Any) -> Recorders | None:
     managed = user_scope(user).managing_agency_ids
     if managed:
         officers = officers_visible_to(user).filter(agency_id__in=managed, status=Officer.Status.ACTIVE)
-        schools = School.objects.filter(district__partnerships__agency_id__in=managed).distinct()
+        schools = schools_served_by(agency_ids=managed)
         agency = own.agency if own is not None else Agency.objects.filter(pk__in=managed).order_by("name").first()
         ordered = officers.select_related("user", "agency").order_by("user__last_name", "user__first_name")
         return Recorders(own, ordered, schools.order_by("name"), _zone(agency))  # type: ignore[arg-type]

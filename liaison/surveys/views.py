@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.directory.access import NOT_ALLOWED
-from liaison.directory.forms import add_service_errors
+from liaison.lib.form_pages import add_service_errors
 from liaison.lib.suppression import SUPPRESSED
 
 from . import access, charts, exports, forms, limits, scoring, selectors, services

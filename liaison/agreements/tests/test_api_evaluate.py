@@ -7,7 +7,7 @@ import pytest
 from liaison.accounts.models import AuditEntry
 from liaison.agreements import evaluation as ev
 from liaison.agreements import services
-from liaison.agreements.api import AGENCY_REQUIRED, REFERENCE_NOT_FOUND
+from liaison.agreements.api import AGENCY_REQUIRED, REFERENCE_NOT_FOUND, SCHOOL_NOT_SERVED
 from liaison.agreements.models import Evaluation, Review
 from liaison.agreements.tests.mous import draft_mou, sign_all
 from liaison.agreements.vocabulary import LEVEL_MEANING, Element, Level
@@ -113,13 +113,13 @@ def test_a_district_admin_names_the_agency(api_as, world, mou):
     assert named.json()["outcome"] == "within"
 
 
-def test_another_agencys_mou_does_not_apply(api_as, world, mou):
-    result = (
-        api_as("platform_admin")
-        .post("/agreements/evaluate", _action(world, agency=str(world.other_agency.uuid)))
-        .json()
+def test_another_agency_whose_officers_do_not_record_here_is_refused_at_the_school(api_as, world, mou):
+    """The dry run asks the one rule of where an agency's officers may record."""
+    response = api_as("platform_admin").post(
+        "/agreements/evaluate", _action(world, agency=str(world.other_agency.uuid))
     )
-    assert result["outcome"] == "no_mou"
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"school": [SCHOOL_NOT_SERVED]}
 
 
 def test_a_school_the_caller_cannot_see_is_a_field_error(api_as, world, mou):
