@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "liaison.programs",
     "liaison.surveys",
     "liaison.insights",
+    "liaison.workflows",
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [

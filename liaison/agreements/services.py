@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
+from liaison.accounts.records import record_update, validate_record
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory.models import Partnership, School
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
-from liaison.lib.records import record_update, validate_record
 
 from .evaluation import EvaluationResult
 from .models import Agreement, AgreementVersion, Evaluation, Review, ReviewComment, Rule, Section, Signatory

@@ -32,9 +32,9 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
+from liaison.accounts.records import validate_record
 from liaison.accounts.scope import user_scope
 from liaison.lib.errors import validation_error_fields
-from liaison.lib.records import validate_record
 
 from . import services
 from .access import NOT_FOUND

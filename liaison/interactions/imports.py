@@ -37,17 +37,17 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
+from liaison.accounts.records import validate_record
 from liaison.accounts.scope import user_scope
-from liaison.agreements.reevaluation import evaluations_record_imported
 from liaison.directory.access import NOT_FOUND, agencies_managed_by
 from liaison.directory.models import Agency, Officer, Partnership, School
-from liaison.lib.records import validate_record
 
 from . import import_rows
 from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
 from .rollups import RollupCells, rollup_add_cells
+from .services import enforcement_steps
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class _Run:
                     )
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
-                    evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
+                    enforcement_steps().imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from liaison.accounts.audit import audit_record, audit_snapshot
+from liaison.accounts.records import record_create, record_update
 from liaison.directory.models import Agency, District, Officer, School
 from liaison.interactions.access import served_district_ids
 from liaison.interactions.models import Interaction
@@ -24,7 +25,6 @@ from liaison.interactions.services import interaction_record, interaction_void, 
 from liaison.interactions.vocabulary import GradeBand, Kind, Setting
 from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.local_days import local_day
-from liaison.lib.records import record_create, record_update
 
 from .models import (
     CalendarBreak,

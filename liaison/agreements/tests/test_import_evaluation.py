@@ -10,10 +10,10 @@ from liaison.accounts.models import AuditEntry
 from liaison.agreements import services
 from liaison.agreements.evaluation import AgencyMous, version_in_force
 from liaison.agreements.models import Evaluation, Review
-from liaison.agreements.reevaluation import IMPORTED_JUSTIFICATION
 from liaison.agreements.tests.mous import mou_in_force, sign_all
 from liaison.directory.models import School
 from liaison.interactions.tests.import_files import ARREST, NOW, contact, import_file, write_csv
+from liaison.workflows.enforcement_imports import IMPORTED_JUSTIFICATION
 
 
 def test_an_imported_arrest_outside_the_mou_opens_a_review(world, tmp_path):

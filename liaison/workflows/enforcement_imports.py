@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from liaison.accounts.audit import audit_record
+from liaison.agreements.evaluation import DETAIL_FACTS, AgencyMous, action_facts
+from liaison.agreements.models import Evaluation, Review
+from liaison.agreements.services import evaluation_new, review_new
+from liaison.agreements.vocabulary import EvaluationReason
 from liaison.interactions.models import Interaction
 from liaison.interactions.vocabulary import Kind
-
-from .evaluation import DETAIL_FACTS, AgencyMous, action_facts
-from .models import Evaluation, Review
-from .services import evaluation_new, review_new
-from .vocabulary import EvaluationReason
 
 IMPORTED_JUSTIFICATION = "Imported from another system, which recorded no justification."
 IMPORT_BATCH = 2000
