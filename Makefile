@@ -40,6 +40,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy liaison
 	SECRET_KEY=lint $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 benchmark: venv
 	$(BIN)/python scripts/benchmark_oneroster.py
