@@ -126,7 +126,12 @@ def test_an_amended_action_gets_a_new_judgment_with_its_reason(api_as, page_as, 
             {"occurred_at": _at("2025-07-20T15:00").isoformat(), "reason": "The date was mistyped."},
         )
     assert response.status_code == 200, response.content
-    assert response.json()["mou"]["outcome"] == "no_mou"
+    mou = response.json()["mou"]
+    assert mou["outcome"] == "no_mou"
+    assert [(j["outcome"], j["version"], j["reason"]) for j in mou["history"]] == [
+        ("outside", 1, "recorded"),
+        ("no_mou", None, "amended"),
+    ]
     assert _judgments(october) == [
         (Outcome.OUTSIDE, 1, EvaluationReason.RECORDED),
         (Outcome.NO_MOU, None, EvaluationReason.AMENDED),
