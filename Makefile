@@ -41,6 +41,7 @@ lint: venv
 	$(BIN)/mypy liaison
 	# DEBUG on: production settings refuse a placeholder secret (liaison/lib/secrets.py).
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 benchmark: venv
 	$(BIN)/python scripts/benchmark_oneroster.py

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "liaison.workflows",
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [

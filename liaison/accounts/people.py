@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from liaison.accounts.records import record_create, record_update
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, District, School
 from liaison.lib.errors import ConflictError
-from liaison.lib.records import record_create, record_update
 
 from .audit import audit_record, audit_snapshot
 from .email_change import AbsoluteUrl, email_change_pending, email_change_request

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from liaison.directory.forms import add_service_errors
+from liaison.lib.form_pages import form_submit as _submit
 from liaison.lib.mail import MAIL_UNAVAILABLE, mail_unavailable
 
 from . import mfa, people
@@ -23,8 +22,6 @@ from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
 from .invitations import membership_invitation_send
 from .lockout import UNLOCKED, locked_user_ids, sign_in_unlock
 from .models import Membership
-
-T = TypeVar("T")
 
 PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
 PERSON_SAVED = "Saved {name}'s details."
@@ -54,17 +51,6 @@ def _send_invitation(request: HttpRequest, place: people.Place, membership: Memb
     membership_invitation_send(
         actor=request.user, place=place, membership=membership, absolute=request.build_absolute_uri
     )
-
-
-def _submit(form: Any, action: Callable[[dict[str, Any]], T]) -> T | None:
-    """On a valid form, call the service; its errors go onto the form. None when nothing was saved."""
-    if not form.is_valid():
-        return None
-    try:
-        return action(form.cleaned_data)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def _form_page(request: HttpRequest, place: people.Place, form: Any, *, title: str, submit: str) -> HttpResponse:

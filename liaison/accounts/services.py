@@ -8,8 +8,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from liaison.accounts.records import record_create, validate_record
 from liaison.lib.errors import ConflictError
-from liaison.lib.records import record_create, validate_record
 
 from .audit import audit_record, audit_snapshot
 from .models import Membership, User

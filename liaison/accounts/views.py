@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.directory.forms import add_service_errors
 from liaison.directory.models import Agency, District, School
 from liaison.lib.csv_export import csv_writer
+from liaison.lib.form_pages import add_service_errors
 from liaison.ratelimits import store
 
 from . import mfa

@@ -17,12 +17,13 @@ from ninja.pagination import paginate
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, Partnership, School
+from liaison.directory.selectors import schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import access, dashboard, selectors, services
-from .evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
+from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
 from .forms import PERIOD_REVERSED
 from .models import Agreement, AgreementVersion, Review, Rule, Section
 from .schemas import (
@@ -200,6 +201,9 @@ def version_diff(request: HttpRequest, uuid: UUID, query: Query[DiffQuery]) -> s
 # --- evaluation -------------------------------------------------------------------------------------------
 
 
+SCHOOL_NOT_SERVED = "The agency's officers do not record at this school: it is in no district the agency serves."
+
+
 def _evaluation_agency(request: HttpRequest, uuid: UUID | None) -> Agency:
     if uuid is not None:
         return _reference(directory_access.agency_get_for_user, request, uuid, "agency")
@@ -214,15 +218,9 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
     """A dry run of the MOU evaluation for an action: nothing is recorded."""
     school = _reference(directory_access.school_get_for_user, request, payload.school, "school")
     agency = _evaluation_agency(request, payload.agency)
-    facts = ActionFacts(
-        action_type=payload.action_type,
-        reason_category=payload.reason_category,
-        agency_id=agency.pk,
-        school_id=school.pk,
-        on=payload.date,
-        admin_consulted=payload.admin_consulted,
-        requested_by=payload.requested_by,
-    )
+    if not schools_partnered_with(agency=agency).filter(pk=school.pk).exists():  # where its officers may record
+        raise ValidationError({"school": SCHOOL_NOT_SERVED})
+    facts = action_facts(agency_id=agency.pk, school_id=school.pk, on=payload.date, details=payload.dict())
     return mou_evaluate_action(facts)
 
 
@@ -238,7 +236,7 @@ def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet
 
 def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> Review:
     review = access.review_get_for_user(request.user, uuid, close=close)
-    prefetch_related_objects([review], "interaction__enforcement", "interaction__mou_evaluation", "agency", "closed_by")
+    prefetch_related_objects([review], "interaction__enforcement", "agency", "closed_by")
     return review
 
 

@@ -113,7 +113,7 @@ def months_back(day: datetime.date, months: int) -> datetime.date:
 
 
 def _evaluations(scope: Scope, period: Period) -> QuerySet[Evaluation]:
-    return Evaluation.objects.filter(scope.lookup(), period.on_interaction(), interaction__voided=False)
+    return Evaluation.objects.kept().filter(scope.lookup(), period.on_interaction(), interaction__voided=False)
 
 
 def outcomes_by_school_month(*, scope: Scope, period: Period) -> list[SchoolOutcomes]:

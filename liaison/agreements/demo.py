@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
-from liaison.accounts.models import User
+from liaison.accounts.models import Membership, User
+from liaison.accounts.roles import Role as UserRole
 from liaison.directory.models import Partnership
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
 
 from . import services
-from .models import Agreement, AgreementVersion, Signatory
-from .vocabulary import Element, Level
+from .models import Agreement, AgreementVersion, Review, ReviewComment, Signatory
+from .services import review_close, review_comment
+from .vocabulary import Element, Finding, Level, Outcome
 
 # --- what each partnership's MOU looks like -------------------------------------------------------------
 
@@ -302,3 +305,90 @@ def _sign(version: AgreementVersion, head: User, superintendent: User) -> None:
     services.version_submit(actor=head, version=version)
     services.version_sign(actor=head, version=version, party=Signatory.Party.AGENCY_HEAD)
     services.version_sign(actor=superintendent, version=version, party=Signatory.Party.SUPERINTENDENT)
+
+
+# --- reviews in every state ---------------------------------------------------------------------------
+
+# What the supervisor finds depends on what happened: the reason for the action decides.
+FINDING_BY_CATEGORY: dict[str, str] = {
+    ReasonCategory.TOBACCO_VAPING: Finding.POLICY_VIOLATION,
+    ReasonCategory.DEVICE_USE: Finding.POLICY_VIOLATION,
+    ReasonCategory.CLASSROOM_DISRUPTION: Finding.MOU_GAP,
+    ReasonCategory.DRUG_DISTRIBUTION: Finding.MOU_GAP,
+    ReasonCategory.FIGHT_NO_INJURY: Finding.JUSTIFIED_EMERGENCY,
+}
+SUPERVISOR_SAYS: dict[str, str] = {
+    Finding.POLICY_VIOLATION: "Talked it through with the officer; the MOU is clear that this is the school's to "
+    "handle, whoever asks.",
+    Finding.JUSTIFIED_EMERGENCY: "Reviewed the body-worn camera video; the officer's account matches it.",
+    Finding.MOU_GAP: "No administrator was there to consult, and the MOU does not say who decides then.",
+    Finding.DATA_ERROR: "The nurse's report shows an injury: this looks like assault with injury, not a fight.",
+}
+SCHOOL_SAYS: dict[str, str] = {
+    Finding.POLICY_VIOLATION: "We should not have asked; our assistant principals will get the MOU refresher.",
+    Finding.JUSTIFIED_EMERGENCY: "Staff on duty agree it could not wait; the family has been told what happened.",
+    Finding.MOU_GAP: "We will have an administrator on call for evening events from next month.",
+    Finding.DATA_ERROR: "Our incident report agrees with the nurse's.",
+}
+CLOSING: dict[str, str] = {
+    Finding.POLICY_VIOLATION: "Outside the MOU. The officer has been reminded of the school-only categories.",
+    Finding.JUSTIFIED_EMERGENCY: "Justified: a risk of injury that could not wait for an administrator.",
+    Finding.MOU_GAP: "Raised for the next revision of the MOU: who decides when no administrator is on site.",
+    Finding.DATA_ERROR: "Recorded under the wrong category; the officer will amend the record.",
+}
+STILL_OPEN = 3  # the newest reviews: two under discussion, the newest not yet looked at
+
+
+def _member(role: str, **scope: Any) -> User | None:
+    membership = Membership.objects.filter(role=role, **scope).select_related("user").order_by("pk").first()
+    return membership.user if membership else None
+
+
+def _finding(review: Review, position: int) -> str:
+    if review.outcome == Outcome.NO_MOU:
+        return Finding.MOU_GAP
+    finding = FINDING_BY_CATEGORY.get(review.interaction.enforcement.reason_category, Finding.JUSTIFIED_EMERGENCY)
+    # Every third fight turns out to have been recorded under the wrong category.
+    return Finding.DATA_ERROR if finding == Finding.JUSTIFIED_EMERGENCY and position % 3 == 2 else finding
+
+
+def agreements_demo_reviews() -> dict[str, int]:
+    """Most reviews are closed with a finding after comments; the newest stay open, some discussed.
+
+    Each step goes through the review services (and the audit log); the dates are then set back to
+    the days after the action, so the reviews' ages read as they would have."""
+    reviews = list(
+        Review.objects.select_related("interaction__enforcement", "school", "district").order_by(
+            "interaction__occurred_at"
+        )
+    )
+    states = {"closed": 0, "discussed": 0, "open": 0}
+    for position, review in enumerate(reviews):
+        supervisor = _member(UserRole.SUPERVISOR, agency_id=review.agency_id)
+        school_admin = _member(UserRole.SCHOOL_ADMIN, school=review.school) or _member(
+            UserRole.DISTRICT_ADMIN, district=review.district
+        )
+        happened = review.interaction.occurred_at
+        Review.objects.filter(pk=review.pk).update(opened_at=happened + datetime.timedelta(hours=1))
+        finding = _finding(review, position)
+        newest = len(reviews) - position
+        if supervisor is None or newest == 1:
+            states["open"] += 1
+            continue
+        review_comment(actor=supervisor, review=review, text=SUPERVISOR_SAYS[finding])
+        if school_admin is not None:
+            review_comment(actor=school_admin, review=review, text=SCHOOL_SAYS[finding])
+        if newest <= STILL_OPEN:
+            states["discussed"] += 1
+        else:
+            review_close(actor=supervisor, review=review, finding=finding, comment=CLOSING[finding])
+            Review.objects.filter(pk=review.pk).update(closed_at=happened + datetime.timedelta(days=9))
+            states["closed"] += 1
+        _backdate_comments(review, happened)
+    return states
+
+
+def _backdate_comments(review: Review, happened: datetime.datetime) -> None:
+    """The comments, dated two, three and nine days after the action."""
+    for comment, days in zip(review.comments.order_by("pk"), (2, 3, 9), strict=False):
+        ReviewComment.objects.filter(pk=comment.pk).update(created_at=happened + datetime.timedelta(days=days))

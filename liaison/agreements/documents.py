@@ -100,7 +100,7 @@ def document_context(version: AgreementVersion) -> dict[str, Any]:
 
 
 def document_filename(version: AgreementVersion) -> str:
-    return f"{slugify(version.agreement.title) or 'mou'}-v{version.number}.pdf"
+    return f"{slugify(version.title) or 'mou'}-v{version.number}.pdf"
 
 
 def document_pdf(version: AgreementVersion, context: dict[str, Any] | None = None) -> bytes:

@@ -6,11 +6,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from liaison.interactions.vocabulary import ReasonCategory
 
-from .vocabulary import Element, Finding, Level, Outcome
+from .vocabulary import Element, EvaluationReason, Finding, HashScheme, Level, Outcome
 
 
 class Agreement(models.Model):
@@ -42,6 +42,8 @@ class AgreementVersion(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="versions")
     agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveSmallIntegerField()
+    # The title as this version shows and signs it; the agreement's own title only names it in lists.
+    title = models.CharField(max_length=200)
     effective_date = models.DateField()
     expiry_date = models.DateField(null=True, blank=True)
     review_due_date = models.DateField(null=True, blank=True)
@@ -49,6 +51,8 @@ class AgreementVersion(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     fully_signed_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True, default="")
+    # What the hash covers: versions keep the scheme they were signed under, so they stay verifiable.
+    hash_scheme = models.PositiveSmallIntegerField(choices=HashScheme.choices, default=HashScheme.WITH_TITLE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -121,11 +125,24 @@ class Signatory(models.Model):
         return f"{self.get_party_display()} of {self.version}"
 
 
-class Evaluation(models.Model):
-    """The current finding for one enforcement action against the MOU in force then."""
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def kept(self) -> EvaluationQuerySet:
+        """The judgment each action stands under: its latest evaluation (a later one is made only when
+        the action itself is amended, never because an MOU changed)."""
+        later = Evaluation.objects.filter(interaction_id=OuterRef("interaction_id"), pk__gt=OuterRef("pk"))
+        return self.filter(~Exists(later))
 
-    interaction = models.OneToOneField(
-        "interactions.Interaction", on_delete=models.PROTECT, related_name="mou_evaluation"
+    def kept_one(self) -> Evaluation | None:
+        """The kept judgment among these (an action's evaluations): the latest."""
+        return self.order_by("-pk").first()
+
+
+class Evaluation(models.Model):
+    """One judgment of an enforcement action against the MOU in force: append-only. The first is made
+    when the action is recorded; an amendment of the action adds another with its reason."""
+
+    interaction = models.ForeignKey(
+        "interactions.Interaction", on_delete=models.PROTECT, related_name="mou_evaluations"
     )
     agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(AgreementVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -133,9 +150,14 @@ class Evaluation(models.Model):
     category = models.CharField(max_length=32, blank=True, default="")
     level = models.CharField(max_length=20, blank=True, default="")
     explanation = models.CharField(max_length=500)
-    evaluated_at = models.DateTimeField(auto_now=True)
+    reason = models.CharField(max_length=10, choices=EvaluationReason.choices, default=EvaluationReason.RECORDED)
+    note = models.CharField(max_length=500, blank=True, default="")
+    evaluated_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
+        ordering = ["interaction", "id"]
         indexes = [models.Index(fields=["agency", "outcome"])]
 
     def __str__(self) -> str:

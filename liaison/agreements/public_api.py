@@ -65,7 +65,7 @@ def public_mous(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
             "agreement": mou.agreement.uuid,
-            "title": mou.agreement.title,
+            "title": mou.version.title,
             "agency": mou.agreement.agency.name,
             "district": mou.agreement.district.name,
             "version": mou.version.number,

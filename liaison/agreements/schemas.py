@@ -131,7 +131,9 @@ class CompletenessOut(Schema):
 class VersionDetailOut(VersionSummaryOut):
     agreement: UUID = Field(alias="agreement.uuid")
     agreement_title: str = Field(alias="agreement.title")
+    title: str = Field(description="The title this version shows and signs (the agreement's, when it was drafted).")
     content_hash: str = Field(description="SHA-256 of the content signed; empty while a draft.")
+    hash_scheme: int = Field(description="What the hash covers: 1 dates, schools, sections and rules; 2 the title too.")
     schools: list[SchoolRefOut]
     sections: list[SectionOut]
     rules: list[RuleOut]
@@ -423,13 +425,13 @@ class CommentOut(Schema):
 
 class ReviewDetailOut(ReviewOut):
     action: ReviewActionOut = Field(alias="interaction")
-    explanation: str = Field(description="Why the action was flagged, from its current evaluation.")
+    explanation: str = Field(description="Why the action was flagged, from its kept evaluation.")
     closed_by: str | None
     comments: list[CommentOut]
 
     @staticmethod
     def resolve_explanation(obj: Review) -> str:
-        evaluation = getattr(obj.interaction, "mou_evaluation", None)
+        evaluation = obj.interaction.mou_evaluations.kept_one()
         return evaluation.explanation if evaluation is not None else ""
 
     @staticmethod

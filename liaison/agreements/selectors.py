@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,8 +24,16 @@ from liaison.directory.selectors import agency_today, in_force_on
 from liaison.interactions.vocabulary import ReasonCategory
 
 from . import access
-from .evaluation import RuleFacts, versions_in_force
-from .models import Agreement, AgreementVersion, Review, Rule
+from .evaluation import (
+    EvaluationResult,
+    RuleFacts,
+    action_facts,
+    mou_evaluate,
+    mou_facts,
+    versions_covering,
+    versions_in_force,
+)
+from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
 from .vocabulary import REMINDER_WINDOW_DAYS, Element, ElementState, ReminderKind, VersionStatus
 
 DIFFERENT_AGREEMENTS = "Only versions of the same MOU can be compared."
@@ -382,3 +390,52 @@ def published_version(uuid: UUID) -> AgreementVersion:
     if version is None:
         raise Http404
     return version
+
+
+# --- an action's judgment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """How an enforcement action stands against the MOU: the kept evaluation, every evaluation made
+    (oldest first), its review, and what a version signed after the action was recorded would say
+    of it (shown beside the kept judgment, never instead of it)."""
+
+    kept: Evaluation
+    history: list[Evaluation]
+    review: Review | None
+    later: EvaluationResult | None
+
+
+def action_judgment(*, interaction: Any) -> Judgment | None:
+    """The judgment of an enforcement action (None when it has never been evaluated), in one query
+    unless a version signed since covers the action's day."""
+    in_force_now = versions_covering(
+        agency_id=interaction.agency_id, school_id=interaction.school_id, on=interaction.occurred_on
+    )
+    evaluations = (
+        Evaluation.objects.filter(interaction=interaction)
+        .select_related("version", "interaction__review")
+        .annotate(in_force_now=Subquery(in_force_now.values("pk")[:1]))
+    )
+    history = list(evaluations.order_by("pk"))
+    if not history:
+        return None
+    kept = history[-1]
+    review = getattr(kept.interaction, "review", None)
+    later = None
+    in_force = getattr(kept, "in_force_now", None)
+    if in_force is not None and in_force != kept.version_id:
+        later = _later_view(interaction, AgreementVersion.objects.get(pk=in_force))
+    return Judgment(kept=kept, history=history, review=review, later=later)
+
+
+def _later_view(interaction: Any, version: AgreementVersion) -> EvaluationResult:
+    """What a version signed after the action was recorded would say of it."""
+    facts = action_facts(
+        agency_id=interaction.agency_id,
+        school_id=interaction.school_id,
+        on=interaction.occurred_on,
+        details=interaction.enforcement,
+    )
+    return mou_evaluate(facts, mou_facts(version))

@@ -13,15 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
+from liaison.accounts.records import record_update, validate_record
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory.models import Partnership, School
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
-from liaison.lib.records import record_update, validate_record
 
 from .evaluation import EvaluationResult
 from .models import Agreement, AgreementVersion, Evaluation, Review, ReviewComment, Rule, Section, Signatory
-from .vocabulary import DEFAULT_CONSULTATION_REQUIRED, DEFAULT_LEVELS, Element, Finding, Level
+from .vocabulary import DEFAULT_LEVELS, Element, EvaluationReason, Finding, HashScheme
 
 NOT_A_DRAFT = "This version has been submitted for signature and cannot be edited; start a new draft."
 NOT_SUBMITTED = "Submit the version for signature first."
@@ -64,14 +64,10 @@ def _audit(actor: Any, action: str, obj: Any, summary: str, agreement: Agreement
 
 
 def _seed_rules(version: AgreementVersion) -> None:
+    """DOMAIN.md's table exactly; conditions (an administrator consulted first, actions ruled out) are
+    options the parties add to a rule, and the MOU shows them."""
     Rule.objects.bulk_create(
-        Rule(
-            version=version,
-            category=category,
-            level=level,
-            consultation_required_for=list(DEFAULT_CONSULTATION_REQUIRED) if level == Level.OFFICER_MAY_ACT else [],
-        )
-        for category, level in DEFAULT_LEVELS.items()
+        Rule(version=version, category=category, level=level) for category, level in DEFAULT_LEVELS.items()
     )
 
 
@@ -105,6 +101,7 @@ def _version_create(
     version = AgreementVersion(
         agreement=agreement,
         agency_id=agreement.agency_id,
+        title=agreement.title,
         number=number,
         effective_date=effective,
         expiry_date=expiry,
@@ -235,8 +232,9 @@ def rule_remove(*, actor: Any, version: AgreementVersion, category: str) -> None
 
 
 def version_content(version: AgreementVersion) -> dict[str, Any]:
-    """Everything a signature covers, in a canonical form."""
-    return {
+    """Everything a signature covers, in a canonical form, under the version's hash scheme: from
+    scheme 2 on, all that is displayed as the agreement (the title too)."""
+    content: dict[str, Any] = {
         "agreement": str(version.agreement.uuid),
         "number": version.number,
         "effective_date": version.effective_date.isoformat(),
@@ -248,6 +246,9 @@ def version_content(version: AgreementVersion) -> dict[str, Any]:
             for r in version.rules.order_by("category")
         },
     }
+    if version.hash_scheme >= HashScheme.WITH_TITLE:
+        content["title"] = version.title
+    return content
 
 
 def version_hash(version: AgreementVersion) -> str:
@@ -255,13 +256,19 @@ def version_hash(version: AgreementVersion) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def version_hash_verified(version: AgreementVersion) -> bool:
+    """Whether the version's content still hashes to what was submitted and signed."""
+    return bool(version.content_hash) and version_hash(version) == version.content_hash
+
+
 def version_submit(*, actor: Any, version: AgreementVersion) -> AgreementVersion:
     """Freeze a draft and ask for signatures."""
     _require_draft(version)
     with transaction.atomic():
+        version.hash_scheme = HashScheme.WITH_TITLE
         version.content_hash = version_hash(version)
         version.submitted_at = timezone.now()
-        version.save(update_fields=["content_hash", "submitted_at"])
+        version.save(update_fields=["hash_scheme", "content_hash", "submitted_at"])
         _audit(actor, "update", version, f"Submitted v{version.number} for signature", version.agreement)
     return version
 
@@ -274,8 +281,8 @@ def may_sign(user: Any, version: AgreementVersion, party: str) -> bool:
 
 
 def version_sign(*, actor: Any, version: AgreementVersion, party: str) -> Signatory:
-    """Sign for one party. When every party has signed the version is fully signed and history from
-    its effective date is re-evaluated."""
+    """Sign for one party. When every party has signed the version is fully signed: it judges the
+    actions recorded from then on (on days it covers); actions recorded before keep their judgment."""
     if version.is_draft:
         raise ValidationError({"__all__": NOT_SUBMITTED})
     signatory = version.signatories.get(party=party)
@@ -292,9 +299,6 @@ def version_sign(*, actor: Any, version: AgreementVersion, party: str) -> Signat
         if not version.signatories.filter(signed_at__isnull=True).exists():
             version.fully_signed_at = timezone.now()
             version.save(update_fields=["fully_signed_at"])
-            from .reevaluation import evaluations_refresh  # reevaluation imports this module
-
-            evaluations_refresh(agency_id=version.agreement.agency_id, since=version.effective_date, actor=actor)
     return signatory
 
 
@@ -308,9 +312,14 @@ def agreement_update(*, actor: Any, agreement: Agreement, **changes: Any) -> Agr
         raise ValidationError({"figures_published": FIGURES_NEED_MOU})
     if not published:
         changes["figures_published"] = False
-    return record_update(
-        agreement, actor=actor, changes=changes, agency_id=agreement.agency_id, district_id=agreement.district_id
-    )
+    with transaction.atomic():
+        updated = record_update(
+            agreement, actor=actor, changes=changes, agency_id=agreement.agency_id, district_id=agreement.district_id
+        )
+        if "title" in changes:
+            # A signed or submitted version keeps the title it was signed with; a draft takes the new one.
+            agreement.versions.filter(submitted_at__isnull=True).update(title=agreement.title)
+    return updated
 
 
 def agreement_publish(*, actor: Any, agreement: Agreement, published: bool, figures: bool | None = None) -> Agreement:
@@ -333,40 +342,51 @@ def agreement_publish(*, actor: Any, agreement: Agreement, published: bool, figu
 # --- evaluations and reviews ------------------------------------------------------------------------------------
 
 
-def evaluation_new(*, interaction: Any, result: EvaluationResult) -> Evaluation:
+def evaluation_new(
+    *, interaction: Any, result: EvaluationResult, reason: str = EvaluationReason.RECORDED, note: str = ""
+) -> Evaluation:
     """The (unsaved) evaluation of an enforcement action."""
-    return Evaluation(interaction=interaction, **_evaluation_values(interaction, result))
+    return Evaluation(
+        interaction=interaction,
+        agency_id=interaction.agency_id,
+        version_id=result.mou.version_id if result.mou else None,
+        outcome=result.outcome,
+        category=result.rule.category if result.rule else "",
+        level=result.rule.level if result.rule else "",
+        explanation=result.explanation,
+        reason=reason,
+        note=note[:500],
+    )
 
 
-def _evaluation_values(interaction: Any, result: EvaluationResult) -> dict[str, Any]:
-    return {
-        "agency_id": interaction.agency_id,
-        "version_id": result.mou.version_id if result.mou else None,
-        "outcome": result.outcome,
-        "category": result.rule.category if result.rule else "",
-        "level": result.rule.level if result.rule else "",
-        "explanation": result.explanation,
-    }
-
-
-def evaluation_store(*, interaction: Any, result: EvaluationResult) -> Evaluation:
-    """Keep the current evaluation of an enforcement action (created or replaced)."""
-    values = _evaluation_values(interaction, result)
-    evaluation, _ = Evaluation.objects.update_or_create(interaction=interaction, defaults=values)
+def evaluation_add(
+    *, interaction: Any, result: EvaluationResult, reason: str = EvaluationReason.RECORDED, note: str = ""
+) -> Evaluation:
+    """Keep a judgment of an enforcement action. Evaluations are only ever added: the latest one is
+    the judgment the action stands under, the earlier ones its history."""
+    evaluation = evaluation_new(interaction=interaction, result=result, reason=reason, note=note)
+    evaluation.save()
     return evaluation
+
+
+def review_new(*, interaction: Any, outcome: str, justification: str) -> Review:
+    """The one maker of reviews (unsaved): `review_open` saves one with its audit entry, an import
+    saves many with one audit entry for the batch."""
+    return Review(
+        interaction=interaction,
+        agency_id=interaction.agency_id,
+        district_id=interaction.district_id,
+        school_id=interaction.school_id,
+        outcome=outcome,
+        justification=justification,
+    )
 
 
 def review_open(*, actor: Any, interaction: Any, result: EvaluationResult, justification: str) -> Review:
     if not justification.strip():
         raise ValidationError({"justification": JUSTIFICATION_REQUIRED})
-    review = Review.objects.create(
-        interaction=interaction,
-        agency_id=interaction.agency_id,
-        district_id=interaction.district_id,
-        school_id=interaction.school_id,
-        outcome=result.outcome,
-        justification=justification.strip(),
-    )
+    review = review_new(interaction=interaction, outcome=result.outcome, justification=justification.strip())
+    review.save()
     audit_record(
         actor=actor,
         action="create",

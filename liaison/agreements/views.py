@@ -11,14 +11,13 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,8 +27,12 @@ from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, District, Partnership, School
 from liaison.directory.selectors import agency_today
+from liaison.interactions.access import interactions_visible_to
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.services import enforcement_read_audit
+from liaison.lib.form_pages import done as _done
+from liaison.lib.form_pages import form_submit
+from liaison.lib.form_pages import posted as _posted
 
 from . import access, dashboard, documents, forms, selectors, services
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
@@ -54,15 +57,6 @@ REVIEWS_PAGE_SIZE = 50
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _done(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
-
-
 def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
@@ -73,16 +67,14 @@ def _detail_url(agreement: Agreement, anchor: str = "") -> str:
 
 
 def _save(form: Any, action: Any) -> bool:
-    """Call the service on a valid form; its errors go onto the form's fields. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        with transaction.atomic():
-            action(form.cleaned_data)
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-        return False
-    return True
+    """Call the service on a valid form, in one transaction; its errors go onto the form's fields.
+    True when saved."""
+
+    def saved(data: dict[str, Any]) -> bool:
+        action(data)
+        return True
+
+    return form_submit(form, transaction.atomic(saved)) is True
 
 
 def _today(agreement: Agreement) -> datetime.date:
@@ -517,6 +509,7 @@ def _review_facts(review: Review) -> Any:
             "admin_consulted",
             "admin_consulted_role",
             "interaction__kind",
+            "interaction__uuid",
             "interaction__occurred_at",
             "interaction__occurred_on",
             "interaction__setting",
@@ -530,9 +523,7 @@ def _review_facts(review: Review) -> Any:
 
 
 def _evaluation_rule(review: Review) -> tuple[Evaluation | None, Any]:
-    evaluation = (
-        Evaluation.objects.select_related("version__agreement").filter(interaction_id=review.interaction_id).first()
-    )
+    evaluation = Evaluation.objects.select_related("version").filter(interaction_id=review.interaction_id).kept_one()
     if evaluation is None or evaluation.version is None or not evaluation.category:
         return evaluation, None
     rule = Rule.objects.filter(version=evaluation.version, category=evaluation.category).first()
@@ -549,6 +540,7 @@ def _review_context(request: HttpRequest, review: Review, **overrides: Any) -> d
         "evaluation": evaluation,
         "rule": rule,
         "age": selectors.review_age_days(review),
+        "record_visible": interactions_visible_to(request.user).filter(pk=review.interaction_id).exists(),
         "comments": review.comments.select_related("author"),
         "comment_form": overrides.get("comment_form") or (forms.ReviewCommentForm() if is_open else None),
         "close_form": overrides.get("close_form") or (forms.ReviewCloseForm() if closable else None),

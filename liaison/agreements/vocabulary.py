@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from liaison.interactions.vocabulary import ActionType, ReasonCategory
+from liaison.interactions.vocabulary import ReasonCategory
 
 
 class Element(models.TextChoices):
@@ -53,6 +53,21 @@ class Outcome(models.TextChoices):
     NO_MOU = "no_mou", "No MOU in force"
 
 
+class EvaluationReason(models.TextChoices):
+    """Why an evaluation was made. Signing an MOU is never a reason: judgments once made are kept."""
+
+    RECORDED = "recorded", "Recorded"
+    IMPORTED = "imported", "Imported"
+    AMENDED = "amended", "Amended"
+
+
+class HashScheme(models.IntegerChoices):
+    """What a version's content hash covers (`services.version_content`)."""
+
+    RULES_AND_TEXT = 1, "Dates, schools, sections and rules"
+    WITH_TITLE = 2, "Title, dates, schools, sections and rules"
+
+
 class Finding(models.TextChoices):
     JUSTIFIED_EMERGENCY = "justified_emergency", "Justified emergency"
     POLICY_VIOLATION = "policy_violation", "Policy violation"
@@ -87,13 +102,6 @@ DEFAULT_LEVELS: dict[str, str] = {
         Level.OFFICER_MUST_ACT,
     ),
 }  # fmt: skip
-
-# Actions an officer may take when assisting at an administrator's request: keeping people safe,
-# not enforcement.
-SAFETY_ACTIONS = frozenset({ActionType.PHYSICAL_RESTRAINT, ActionType.USE_OF_FORCE})
-
-# Default condition on "officer may act" rules: an arrest needs an administrator consulted first.
-DEFAULT_CONSULTATION_REQUIRED = [ActionType.ARREST]
 
 
 class VersionStatus(models.TextChoices):

@@ -181,6 +181,22 @@ def may_manage_agency_staff(user: Any) -> bool:
     return scope.platform_admin or bool(scope.managing_agency_ids)
 
 
+def agencies_managed_by(user: Any) -> QuerySet[Agency]:
+    """The agencies whose staff, records and catalogue the user manages (as agency admin or SRO
+    supervisor; every agency for a platform admin)."""
+    scope = user_scope(user)
+    return Agency.objects.all() if scope.platform_admin else Agency.objects.filter(pk__in=scope.managing_agency_ids)
+
+
+def own_officer(user: Any) -> Officer | None:
+    """The caller's own officer profile (with its agency), if they hold the officer role at its agency."""
+    scope = user_scope(user)
+    if scope.officer_id is None:
+        return None
+    officer: Officer = user.officer  # read (with its agency) by user_scope, and cached on the user
+    return officer if officer.agency_id in scope.agencies(Role.OFFICER) else None
+
+
 def agency_staff_writable(user: Any, agency_id: int) -> bool:
     """Assignments and training: the agency's admins and SRO supervisors."""
     scope = user_scope(user)

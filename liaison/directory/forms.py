@@ -81,25 +81,6 @@ def _name_the_empty_choice(field: forms.Field) -> None:
             field.choices = [("", CHOOSE), *choices[1:]]
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError/ConflictError on the fields it names."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        for item in errors:
-            form.add_error(_field_for(form, name, item), item)
-
-
-def _field_for(form: forms.Form, name: str, error: ValidationError) -> str | None:
-    """The form field an error belongs to; a clash on (agency, badge_number) belongs to the badge number."""
-    if name in form.fields:
-        return name
-    params = getattr(error, "params", None) or {}
-    clashing = [field for field in params.get("unique_check", ()) if field in form.fields]
-    return clashing[0] if len(clashing) == 1 else None
-
-
 # --- agencies and partnerships --------------------------------------------------------------
 
 

@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
+from liaison.accounts.records import validate_record
 from liaison.accounts.scope import user_scope
 from liaison.lib.errors import validation_error_fields
-from liaison.lib.records import validate_record
 from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import services

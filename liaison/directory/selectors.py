@@ -7,14 +7,14 @@ that came through `directory.access` wherever the result is shown to someone.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
+
+from liaison.lib.local_days import today_in
 
 from .models import (
     Agency,
@@ -33,11 +33,7 @@ from .models import (
 
 def agency_today(agency: Agency) -> datetime.date:
     """Today's date where the agency is: the day that 'assigned today' means to its chief."""
-    try:
-        zone = zoneinfo.ZoneInfo(agency.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.localdate()
-    return timezone.now().astimezone(zone).date()
+    return today_in(agency.time_zone)
 
 
 def in_force_on(on: datetime.date) -> Q:
@@ -116,8 +112,15 @@ def agency_schools_served(*, agency: Agency, on: datetime.date) -> QuerySet[Scho
 
 
 def schools_partnered_with(*, agency: Agency) -> QuerySet[School]:
-    """Schools the agency may assign officers to: in a district it has a partnership with, at any date."""
-    districts = Partnership.objects.filter(agency=agency).values("district_id")
+    """Schools the agency may assign officers to, and its officers record at: in a district it has a
+    partnership with, at any date. The one rule (`interactions.access.served_district_ids` asks it
+    for one officer in plain SQL)."""
+    return schools_served_by(agency_ids=[agency.pk])
+
+
+def schools_served_by(*, agency_ids: Iterable[int]) -> QuerySet[School]:
+    """`schools_partnered_with` for several agencies at once (a supervisor recording for their officers)."""
+    districts = Partnership.objects.filter(agency_id__in=list(agency_ids)).values("district_id")
     return School.objects.filter(district_id__in=districts)
 
 

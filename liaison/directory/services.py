@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet, Sum
 from liaison.accounts.audit import audit_record
 from liaison.accounts.invitations import AbsoluteUrl, invitation_send
 from liaison.accounts.models import Membership, User
+from liaison.accounts.records import record_create, record_update, validate_record
 from liaison.accounts.roles import Role
 from liaison.lib.errors import ConflictError
-from liaison.lib.records import record_create, record_update, validate_record
 
 from .models import (
     ENROLLMENT_FIELDS,

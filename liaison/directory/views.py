@@ -6,11 +6,9 @@ Every object is reached through `directory.access`; every change goes through `d
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -22,13 +20,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.scope import user_scope
 from liaison.insights.access import equity_available
+from liaison.lib.form_pages import done as _done
+from liaison.lib.form_pages import posted as _posted
+from liaison.lib.form_pages import submit as _submit
 
 from . import access, selectors, services
 from . import forms as directory_forms
 from .models import ENROLLMENT_SUBGROUPS, Agency, Assignment, Enrollment, Officer, School
 from .validators import validate_school_year
-
-T = TypeVar("T")
 
 FORM_PAGE = "directory/form_page.html"
 AGENCY_CREATED = "Added {name}."
@@ -50,26 +49,6 @@ ASSIGNMENT_ENDED = "{name}'s assignment to {school} ends on {end}."
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], T]) -> T | None:
-    """On a valid POST, call the service; its errors go onto the form's fields. None when nothing was saved."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return action(form.cleaned_data)
-    except ValidationError as error:
-        directory_forms.add_service_errors(form, error)
-        return None
-
-
-def _done(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
 
 
 def _form_page(

@@ -103,7 +103,9 @@ def enforcement_counts(
         interaction__voided=False,
     )
     by_type = {row["action_type"]: row["n"] for row in details.values("action_type").annotate(n=Count("*"))}
-    within = Evaluation.objects.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
+    # Each action's kept judgment, never a later version's view of it.
+    kept = Evaluation.objects.kept()
+    within = kept.filter(interaction__in=details.values("interaction_id"), outcome=Outcome.WITHIN).count()
     return by_type, within
 
 

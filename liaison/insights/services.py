@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
+from liaison.accounts.records import record_create, record_update
 from liaison.directory.models import School
-from liaison.lib.records import record_create, record_update
 
 from .models import SchoolReportedCount
 

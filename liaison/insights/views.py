@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.directory import access as directory_access
-from liaison.directory.forms import add_service_errors
 from liaison.directory.models import School
 from liaison.directory.validators import validate_school_year
 from liaison.lib.csv_export import csv_writer
+from liaison.lib.form_pages import add_service_errors
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body

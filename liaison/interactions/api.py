@@ -10,8 +10,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from liaison.accounts.scope import user_scope
-from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user
+from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user, own_officer
 from liaison.directory.models import Officer
 from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -43,10 +42,10 @@ SCHOOL_NOT_FOUND = "No such school in a district the officer's agency serves."
 
 def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
     if uuid is None:
-        if user_scope(request.user).officer_id is None:
+        own = own_officer(request.user)
+        if own is None:
             raise ValidationError({"officer": NO_OFFICER_PROFILE})
-        user: Any = request.user
-        return user.officer  # read by user_scope; with token auth, its agency came too
+        return own
     try:
         officer = officer_get_for_user(request.user, uuid)
     except Http404:

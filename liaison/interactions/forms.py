@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from liaison.agreements.evaluation import ActionFacts
+from liaison.agreements.evaluation import ActionFacts, action_facts
 from liaison.directory.models import Officer, School
+from liaison.lib.local_days import local_day
 
 from .models import NOTE_MAX_LENGTH, Interaction
 from .vocabulary import (
@@ -64,18 +65,6 @@ ENFORCEMENT_FIELDS = (
 
 def _blank(choices: Iterable[tuple[str, str]], label: str = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the visible fields they name; anything else heads the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, items in error.error_dict.items():
-        field = form.fields.get(name)
-        target = name if field is not None and not field.widget.is_hidden else None
-        for item in items:
-            form.add_error(target, item)
 
 
 # --- fields shared by the forms ---------------------------------------------------------------
@@ -326,14 +315,11 @@ class EnforcementForm(_OptionalFields, forms.Form):
         if officer is None or any(data.get(name) in (None, "") for name in needed):
             return None
         moment = data.get("occurred_at") or timezone.now()
-        return ActionFacts(
-            action_type=data["action_type"],
-            reason_category=data["reason_category"],
+        return action_facts(
             agency_id=officer.agency_id,
             school_id=data["school"].pk,
-            on=timezone.localtime(moment).date(),
-            admin_consulted=data["admin_consulted"],
-            requested_by=data["requested_by"],
+            on=local_day(moment, officer.agency.time_zone),
+            details=data,
         )
 
     def enforcement_fields(self) -> dict[str, Any]:

@@ -38,12 +38,11 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.models import AuditEntry
+from liaison.accounts.records import validate_record
 from liaison.accounts.scope import user_scope
-from liaison.agreements.reevaluation import evaluations_record_imported
-from liaison.directory.access import NOT_FOUND
+from liaison.directory.access import NOT_FOUND, agencies_managed_by
 from liaison.directory.models import Agency, Officer, Partnership, School
 from liaison.lib.bounded_input import bounded_lines
-from liaison.lib.records import validate_record
 from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import import_rows
@@ -51,6 +50,7 @@ from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, R
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
 from .rollups import RollupCells, rollup_add_cells
+from .services import enforcement_steps
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ class _Run:
                     rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
-                    evaluations_record_imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
+                    enforcement_steps().imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:
@@ -528,10 +528,7 @@ def interaction_import_allowed(user: Any) -> bool:
 
 def interaction_import_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies the user may import contacts into."""
-    scope = user_scope(user)
-    if scope.platform_admin:
-        return Agency.objects.all()
-    return Agency.objects.filter(pk__in=scope.managing_agency_ids)
+    return agencies_managed_by(user)
 
 
 def interaction_imports_visible_to(user: Any) -> QuerySet[InteractionImport]:

@@ -155,14 +155,27 @@ class InteractionOut(Schema):
         return getattr(obj, "enforcement", None) if obj.kind == Kind.ENFORCEMENT else None
 
 
+class JudgmentOut(Schema):
+    """One evaluation of the action against the MOU: made when it was recorded, imported or amended."""
+
+    outcome: str
+    explanation: str
+    reason: str
+    note: str
+    version: int | None = Field(None, description="The MOU version's number; null when none was in force.")
+    evaluated_at: datetime.datetime
+
+
 class MouEvaluationOut(Schema):
-    """How the action stands against the MOU in force when it happened."""
+    """How the action stands against the MOU in force when it happened: its kept judgment (the
+    latest), and every judgment made, oldest first. Signing an MOU never adds one."""
 
     outcome: str
     explanation: str
     category: str
     level: str
     review: UUID | None = None
+    history: list[JudgmentOut] = []
 
 
 class InteractionDetailOut(InteractionOut):
@@ -172,9 +185,10 @@ class InteractionDetailOut(InteractionOut):
 
     @staticmethod
     def resolve_mou(obj: Interaction) -> dict[str, Any] | None:
-        evaluation = getattr(obj, "mou_evaluation", None)
-        if evaluation is None:
+        history = list(obj.mou_evaluations.select_related("version").order_by("pk"))
+        if not history:
             return None
+        evaluation = history[-1]  # the kept judgment
         review = getattr(obj, "review", None)
         return {
             "outcome": evaluation.outcome,
@@ -182,6 +196,17 @@ class InteractionDetailOut(InteractionOut):
             "category": evaluation.category,
             "level": evaluation.level,
             "review": review.uuid if review is not None else None,
+            "history": [
+                {
+                    "outcome": e.outcome,
+                    "explanation": e.explanation,
+                    "reason": e.reason,
+                    "note": e.note,
+                    "version": e.version.number if e.version else None,
+                    "evaluated_at": e.evaluated_at,
+                }
+                for e in history
+            ],
         }
 
     @staticmethod

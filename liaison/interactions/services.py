@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from liaison.accounts.audit import audit_entry, audit_record, audit_snapshot
 from liaison.accounts.models import AuditEntry
-from liaison.agreements.evaluation import ActionFacts, EvaluationResult, mou_evaluate_action
-from liaison.agreements.services import JUSTIFICATION_REQUIRED, evaluation_store, review_open
 from liaison.directory.models import Officer, School
 from liaison.lib import sql_rows
 from liaison.lib.errors import ConflictError
+from liaison.lib.local_days import local_day
 from liaison.lib.pseudonyms import STUDENT_ID_INVALID, normalise_student_id, student_key
 
 from . import rules
@@ -46,9 +44,12 @@ STUDENT_KEYS_DISABLED = "This district does not use pseudonymous student keys."
 REASON_REQUIRED = "Say why this record is being changed."
 ALREADY_VOID = "This record is already void."
 NO_CHANGES = "Nothing was changed."
+WITHIN_WINDOW = "Edited within the edit window"
 
 # Fields of a record that change what it counts as, so the rollups must follow a change to them.
 ROLLUP_FIELDS = frozenset({"kind", "role", "school", "occurred_at", "duration_minutes", "student_count"})
+# Fields of an enforcement action its MOU judgment reads: a change to one is judged again.
+JUDGED_FIELDS = frozenset({"school", "occurred_at"})
 CHANGEABLE_FIELDS = frozenset(
     {
         "kind", "role", "school", "occurred_at", "duration_minutes", "student_count", "grade_band",
@@ -64,10 +65,6 @@ class Recorded:
 
 
 # --- checks (the rules themselves live in rules.py, shared with the CSV import) ----------------------
-
-
-def _local_day(moment: datetime.datetime, time_zone: str) -> datetime.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(time_zone)).date()
 
 
 def _served_district_ids(officer: Officer) -> set[int]:
@@ -236,7 +233,7 @@ def interaction_record(
         kind=kind,
         role=role or DEFAULT_ROLE.get(kind, ""),
         occurred_at=occurred_at,
-        occurred_on=_local_day(occurred_at, officer.agency.time_zone),
+        occurred_on=local_day(occurred_at, officer.agency.time_zone),
         source=source,
         created_by=actor,
         **optional,
@@ -246,47 +243,48 @@ def interaction_record(
     try:
         _check_new_record(interaction, officer, enforcement)
         detail = _enforcement_detail(interaction, enforcement) if enforcement is not None else None
-        mou = _mou_check(interaction, detail, justification)
+        judgment = enforcement_steps().check(interaction, detail, justification) if detail is not None else None
     except ValidationError:
         existing = _existing(client_uuid, actor, interaction, enforcement)
         if existing is None:
             raise
         return Recorded(existing, created=False)
-    recorded = _save_new(interaction, detail, actor, mou=mou, justification=justification)
-    if recorded.created and detail is not None and detail.student_key:
-        _mentee_safeguard(recorded.interaction, detail.student_key)
+    recorded = _save_new(interaction, detail, actor, judgment=judgment, justification=justification)
+    if recorded.created and detail is not None:
+        enforcement_steps().recorded(interaction=recorded.interaction, detail=detail)
     return recorded
 
 
-def _mentee_safeguard(interaction: Interaction, student_key: str) -> None:
-    """An enforcement action on a student the officer mentors notifies the supervisor (programs app)."""
-    from liaison.programs.services import mentee_enforcement_check  # programs builds on interactions
-
-    mentee_enforcement_check(interaction=interaction, student_key=student_key)
+# --- what the other apps do with an enforcement action (liaison/workflows/enforcement.py) -----------
 
 
-def enforcement_facts(interaction: Interaction, detail: EnforcementDetail) -> ActionFacts:
-    """What the MOU evaluation needs to know about an enforcement action."""
-    return ActionFacts(
-        action_type=detail.action_type,
-        reason_category=detail.reason_category,
-        agency_id=interaction.agency_id,
-        school_id=interaction.school_id,
-        on=interaction.occurred_on,
-        admin_consulted=detail.admin_consulted,
-        requested_by=detail.requested_by,
-    )
+class EnforcementSteps(Protocol):
+    """The steps of recording an enforcement action that belong to other apps: judging it against the
+    MOU, keeping the judgment and opening a review, notifying a mentor's supervisor. The workflow
+    above the apps installs them, so that this app imports none of those."""
+
+    def check(self, interaction: Interaction, detail: EnforcementDetail, justification: str) -> Any: ...
+
+    def store(self, *, actor: Any, interaction: Interaction, judgment: Any, justification: str) -> None: ...
+
+    def recorded(self, *, interaction: Interaction, detail: EnforcementDetail) -> None: ...
+
+    def changed(self, *, actor: Any, interaction: Interaction, note: str) -> None: ...
+
+    def imported(self, *, agency_id: int, after_id: int, actor: Any) -> int: ...
 
 
-def _mou_check(
-    interaction: Interaction, detail: EnforcementDetail | None, justification: str
-) -> EvaluationResult | None:
-    if detail is None:
-        return None
-    result = mou_evaluate_action(enforcement_facts(interaction, detail))
-    if result.needs_review and not justification.strip():
-        raise ValidationError({"justification": JUSTIFICATION_REQUIRED})
-    return result
+_installed: list[EnforcementSteps] = []
+
+
+def enforcement_steps_install(steps: EnforcementSteps) -> None:
+    _installed[:] = [steps]
+
+
+def enforcement_steps() -> EnforcementSteps:
+    if not _installed:
+        raise ImproperlyConfigured("liaison.workflows is not in INSTALLED_APPS: enforcement actions cannot be judged.")
+    return _installed[0]
 
 
 def _save_new(
@@ -294,7 +292,7 @@ def _save_new(
     detail: EnforcementDetail | None,
     actor: Any,
     *,
-    mou: EvaluationResult | None = None,
+    judgment: Any = None,
     justification: str = "",
 ) -> Recorded:
     """The record, its details, its audit entry and its rollup count, in one short transaction.
@@ -311,7 +309,7 @@ def _save_new(
         district_id=interaction.district_id,
     )
     record_values, entry_values = sql_rows.insert_values(interaction), sql_rows.insert_values(entry)
-    if detail is None and mou is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if detail is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
         return _save_together(interaction, entry, record_values, entry_values, actor)
     try:
         with transaction.atomic():
@@ -321,10 +319,10 @@ def _save_new(
                 sql_rows.insert(detail)
             sql_rows.insert(entry, entry_values)
             rollup_apply([interaction])
-            if mou is not None:
-                evaluation_store(interaction=interaction, result=mou)
-                if mou.needs_review:
-                    review_open(actor=actor, interaction=interaction, result=mou, justification=justification)
+            if detail is not None:
+                enforcement_steps().store(
+                    actor=actor, interaction=interaction, judgment=judgment, justification=justification
+                )
     except IntegrityError:
         # A retry raced the first submission: the record exists now.
         existing = _existing(interaction.uuid, actor, interaction, _sent_action(detail))
@@ -389,7 +387,7 @@ def _apply_changes(interaction: Interaction, changes: dict[str, Any]) -> dict[st
             setattr(interaction, name, value)
             applied[name] = value
     if "occurred_at" in applied:
-        interaction.occurred_on = _local_day(interaction.occurred_at, interaction.agency.time_zone)
+        interaction.occurred_on = local_day(interaction.occurred_at, interaction.agency.time_zone)
     if "school" in applied:
         interaction.district_id = interaction.school.district_id
     return applied
@@ -440,6 +438,8 @@ def interaction_change(
         if ROLLUP_FIELDS & set(applied):
             rollup_apply([old], sign=-1)
             rollup_apply([interaction])
+        if interaction.kind == Kind.ENFORCEMENT and JUDGED_FIELDS & set(applied):
+            enforcement_steps().changed(actor=actor, interaction=interaction, note=reason.strip() or WITHIN_WINDOW)
     return interaction
 
 

@@ -23,15 +23,18 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from liaison.accounts.roles import Role as MemberRole
 from liaison.accounts.scope import user_scope
 from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
+from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
+from liaison.directory.access import own_officer as _own_officer
 from liaison.directory.models import Agency, Officer, School
-from liaison.directory.selectors import agency_today, schools_partnered_with
+from liaison.directory.selectors import agency_today, schools_partnered_with, schools_served_by
+from liaison.lib.form_pages import add_service_errors
+from liaison.lib.form_pages import posted as _posted
 
 from . import access, selectors, services
-from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm, add_service_errors
+from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm
 from .models import Amendment, Interaction, StudentKeySetting
 from .offline_views import offline_page
 from .vocabulary import Kind, NibrsOffense
@@ -47,6 +50,11 @@ NOT_AN_OFFICER = "The quick log is for officers, and your account has no officer
 NOT_A_RECORDER = "Enforcement actions are recorded by officers, or for them by their supervisors and agency admins."
 TOO_LATE_TO_UNDO = "Too late to undo: open the record to void it with a reason."
 ENFORCEMENT_SAVED = "Saved the enforcement action."
+ENFORCEMENT_SAVED_WITHIN = "Saved the enforcement action: within the MOU."
+ENFORCEMENT_SAVED_FLAGGED = (
+    "Saved the enforcement action: {outcome}. {explanation} Your justification is recorded with it, "
+    "and a review is open for your supervisor and the school's administrator."
+)
 CHANGE_SAVED = "Saved the changes."
 AMENDMENT_SAVED = "Amended the record; the earlier values are kept in its history."
 RECORD_VOIDED = "Voided the record. It stays on file, marked void, and no longer counts."
@@ -60,25 +68,12 @@ REFUSED_PAGE = "interactions/refused.html"
 # --- who is asking ------------------------------------------------------------------------------
 
 
-def _own_officer(user: Any) -> Officer | None:
-    """The user's officer profile, if they are an officer of its agency."""
-    scope = user_scope(user)
-    if scope.officer_id is None:
-        return None
-    officer: Officer = user.officer  # loaded (and cached) by user_scope
-    return officer if officer.agency_id in scope.agencies(MemberRole.OFFICER) else None
-
-
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, REFUSED_PAGE, {"message": message}, status=403)
 
 
 def _zone(agency: Agency) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(agency.time_zone)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 # --- the quick log --------------------------------------------------------------------------------
@@ -235,7 +230,7 @@ def _recorders(user: Any) -> Recorders | None:
     managed = user_scope(user).managing_agency_ids
     if managed:
         officers = officers_visible_to(user).filter(agency_id__in=managed, status=Officer.Status.ACTIVE)
-        schools = School.objects.filter(district__partnerships__agency_id__in=managed).distinct()
+        schools = schools_served_by(agency_ids=managed)
         agency = own.agency if own is not None else Agency.objects.filter(pk__in=managed).order_by("name").first()
         ordered = officers.select_related("user", "agency").order_by("user__last_name", "user__first_name")
         return Recorders(own, ordered, schools.order_by("name"), _zone(agency))  # type: ignore[arg-type]
@@ -304,7 +299,7 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
         form = _enforcement_form(request, recorders)
         record = _enforcement_record(request, form, recorders) if request.method == "POST" else None
         if record is not None:
-            messages.success(request, ENFORCEMENT_SAVED)
+            messages.success(request, _saved_message(record))
             return redirect("interactions:detail", uuid=record.uuid)
         context = {
             "form": form,
@@ -313,6 +308,17 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
             "mou": _mou_preview(form, recorders) if request.method == "POST" else None,
         }
         return render(request, "interactions/enforcement_form.html", context)
+
+
+def _saved_message(record: Interaction) -> str:
+    """What the officer is told on saving: the judgment and, when flagged, that a review opened."""
+    judgment = action_judgment(interaction=record)
+    if judgment is None:
+        return ENFORCEMENT_SAVED
+    kept = judgment.kept
+    if judgment.review is None:
+        return ENFORCEMENT_SAVED_WITHIN
+    return ENFORCEMENT_SAVED_FLAGGED.format(outcome=kept.get_outcome_display().lower(), explanation=kept.explanation)
 
 
 def _mou_preview(form: EnforcementForm, recorders: Recorders) -> EvaluationResult | None:
@@ -411,6 +417,8 @@ def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm 
             "void_form": void_form or VoidForm(),
             "back_to_log": own is not None,
             "edit_window_hours": settings.EDIT_WINDOW_HOURS,
+            # Whoever sees the record sees its review (agreements.access scopes reviews by the same roles).
+            "judgment": action_judgment(interaction=record) if enforcement is not None else None,
         }
         return render(request, "interactions/detail.html", context)
 

@@ -16,9 +16,15 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import CursorPagination, paginate
 
-from liaison.accounts.scope import user_scope
-from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user, school_get_for_user
-from liaison.directory.models import Agency, Officer, School
+from liaison.directory.access import (
+    NOT_ALLOWED,
+    agencies_managed_by,
+    district_get_for_user,
+    officer_get_for_user,
+    own_officer,
+    school_get_for_user,
+)
+from liaison.directory.models import Officer, School
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_days, school_year_of
 
@@ -71,10 +77,10 @@ NO_SUCH_AGENCY = "Name an agency whose catalogue you keep."
 
 def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
     if uuid is None:
-        officer_id = user_scope(request.user).officer_id
-        if officer_id is None:
+        own = own_officer(request.user)
+        if own is None:
             raise ValidationError({"officer": NO_OFFICER_PROFILE})
-        return Officer.objects.select_related("agency", "user").get(pk=officer_id)
+        return own
     try:
         officer = officer_get_for_user(request.user, uuid)
     except Http404:
@@ -106,10 +112,9 @@ def curriculum_list(request: HttpRequest) -> QuerySet[Curriculum]:
 
 @router.post("/programs/curricula", response={201: CurriculumOut, **ERROR_RESPONSES})
 def curriculum_create(request: HttpRequest, payload: CurriculumIn) -> Status:
-    scope = user_scope(request.user)
     fields = payload.dict()
     agency_uuid = fields.pop("agency")
-    agencies = Agency.objects.all() if scope.platform_admin else Agency.objects.filter(pk__in=scope.managing_agency_ids)
+    agencies = agencies_managed_by(request.user)
     if not agencies.exists():
         raise PermissionDenied(NOT_ALLOWED)
     agency = agencies.filter(uuid=agency_uuid).first() if agency_uuid else agencies.order_by("name").first()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import uuid as uuid_module
-import zoneinfo
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -18,13 +17,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from liaison.accounts.audit import audit_record, audit_snapshot
+from liaison.accounts.records import record_create, record_update
 from liaison.directory.models import Agency, District, Officer, School
 from liaison.interactions.access import served_district_ids
 from liaison.interactions.models import Interaction
 from liaison.interactions.services import interaction_record, interaction_void, student_key_for
 from liaison.interactions.vocabulary import GradeBand, Kind, Setting
 from liaison.lib.identifying_text import identifying_text_problems
-from liaison.lib.records import record_create, record_update
+from liaison.lib.local_days import local_day
 
 from .models import (
     CalendarBreak,
@@ -73,10 +73,6 @@ GRADE_BANDS = ((2, GradeBand.PRIMARY), (5, GradeBand.INTERMEDIATE), (8, GradeBan
 
 
 # --- shared checks --------------------------------------------------------------------------------
-
-
-def local_day(moment: datetime.datetime, agency: Agency) -> datetime.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(agency.time_zone)).date()
 
 
 def _problems(field: str, text: str) -> None:
@@ -192,7 +188,7 @@ def session_schedule(
         officer=officer,
         curriculum=curriculum,
         starts_at=starts_at,
-        starts_on=local_day(starts_at, officer.agency),
+        starts_on=local_day(starts_at, officer.agency.time_zone),
         created_by=actor,
         **fields,
     )
@@ -207,7 +203,7 @@ def session_reschedule(*, actor: Any, session: Session, changes: dict[str, Any])
         changes["district_id"] = changes["school"].district_id
     _check_curriculum(changes.get("curriculum", session.curriculum), session.officer, changes.get("lesson_number"))
     if "starts_at" in changes:
-        changes["starts_on"] = local_day(changes["starts_at"], session.agency)
+        changes["starts_on"] = local_day(changes["starts_at"], session.agency.time_zone)
     return _update(session, actor=actor, changes=changes, agency_id=session.agency_id)
 
 
@@ -390,7 +386,7 @@ def meeting_record(
     _require(relationship.status != RelationshipStatus.CLOSED, "__all__", RELATIONSHIP_CLOSED)
     _require(relationship.status == RelationshipStatus.ACTIVE, "__all__", RELATIONSHIP_NOT_ACTIVE)
     officer = relationship.officer
-    met_on = local_day(met_at, officer.agency)
+    met_on = local_day(met_at, officer.agency.time_zone)
     _require(met_on >= relationship.started_on, "met_at", MEETING_BEFORE_START)
     with transaction.atomic():
         recorded = interaction_record(
@@ -545,7 +541,7 @@ def liaison_meeting_schedule(
         officer=officer,
         kind=kind,
         starts_at=starts_at,
-        starts_on=local_day(starts_at, agency),
+        starts_on=local_day(starts_at, agency.time_zone),
         attendee_roles=_check_roles(attendee_roles or []),
         attendee_count=attendee_count,
         notes=notes.strip(),

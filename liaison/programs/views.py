@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,8 +26,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.accounts.scope import user_scope
-from liaison.directory.access import NOT_ALLOWED, district_get_for_user, districts_visible_to
+from liaison.directory.access import (
+    NOT_ALLOWED,
+    agencies_managed_by,
+    district_get_for_user,
+    districts_visible_to,
+    own_officer,
+)
 from liaison.directory.models import Agency, Officer, School
+from liaison.lib.form_pages import done as _done
+from liaison.lib.form_pages import form_submit
+from liaison.lib.form_pages import posted as _posted
 from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
@@ -71,25 +80,10 @@ def agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
-def _done(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
-
-
 def _save(form: Any, action: Callable[[dict[str, Any]], Any]) -> Any:
-    """Call the service on a valid form; its errors go onto the form's fields. The result, or None."""
-    if not form.is_valid():
-        return None
-    try:
-        with transaction.atomic():
-            return action(form.cleaned_data)
-    except ValidationError as error:
-        forms.add_service_errors(form, error)
-        return None
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+    """Call the service on a valid form, in one transaction; its errors go onto the form's fields.
+    The result, or None."""
+    return form_submit(form, transaction.atomic(action))
 
 
 def _today() -> datetime.date:
@@ -145,8 +139,7 @@ def _check_ins_due(user: Any, today: datetime.date) -> list[selectors.CheckInDue
 
 
 def _curriculum_agencies(user: Any) -> Any:
-    scope = user_scope(user)
-    return Agency.objects.all() if scope.platform_admin else Agency.objects.filter(pk__in=scope.managing_agency_ids)
+    return agencies_managed_by(user)
 
 
 @login_required
@@ -395,9 +388,9 @@ def _calendar_subject(request: HttpRequest, form: Any) -> tuple[School | None, O
         return None, data["officer"]
     if data.get("school"):
         return data["school"], None
-    scope = user_scope(request.user)
-    if scope.officer_id is not None:
-        return None, Officer.objects.select_related("user", "agency").get(pk=scope.officer_id)
+    own = own_officer(request.user)
+    if own is not None:
+        return None, own
     return form.fields["school"].queryset.first(), None
 
 

@@ -25,7 +25,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.directory.access import NOT_ALLOWED
-from liaison.directory.forms import add_service_errors
+from liaison.lib.form_pages import add_service_errors
 from liaison.lib.suppression import SUPPRESSED
 
 from . import access, charts, disclosed, exports, form_tokens, forms, scoring, selectors, services

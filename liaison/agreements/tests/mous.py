@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import time_machine
+
 from liaison.agreements import services
-from liaison.agreements.evaluation import mou_evaluate_action
 from liaison.agreements.models import Agreement, AgreementVersion, Review
-from liaison.agreements.reevaluation import action_facts
+from liaison.agreements.vocabulary import DEFAULT_LEVELS, Level
 from liaison.conftest import World
 from liaison.interactions import services as interactions
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
 
 START = datetime.date(2025, 8, 1)
+NOON = datetime.time(12, tzinfo=datetime.UTC)
 JUSTIFICATION = "The student refused to hand over the vape and the principal asked me to step in."
 
 
@@ -24,17 +26,36 @@ def draft_mou(world: World, *, title: str = "Millbrook SRO MOU", effective_date:
     )
 
 
-def sign_all(world: World, version: AgreementVersion) -> AgreementVersion:
-    if version.is_draft:
-        services.version_submit(actor=world.users["agency_admin"], version=version)
-    services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
-    services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
+def sign_all(world: World, version: AgreementVersion, *, at: datetime.datetime | None = None) -> AgreementVersion:
+    """Both parties sign, by default a month before the version takes effect: an MOU judges only the
+    actions recorded after it was signed, and most tests record theirs in the version's term."""
+    at = at or datetime.datetime.combine(version.effective_date - datetime.timedelta(days=30), NOON)
+    with time_machine.travel(at, tick=False):
+        if version.is_draft:
+            services.version_submit(actor=world.users["agency_admin"], version=version)
+        services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
+        services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
     version.refresh_from_db()
     return version
 
 
-def mou_in_force(world: World, **kwargs: Any) -> Agreement:
+def require_consultation_before_arrest(world: World, version: AgreementVersion) -> None:
+    """Turn on the option that an arrest in an "officer may act" category needs an administrator consulted."""
+    for category, level in DEFAULT_LEVELS.items():
+        if level == Level.OFFICER_MAY_ACT:
+            services.rule_set(
+                actor=world.users["agency_admin"],
+                version=version,
+                category=category,
+                level=level,
+                consultation_required_for=[ActionType.ARREST],
+            )
+
+
+def mou_in_force(world: World, *, consult_before_arrest: bool = False, **kwargs: Any) -> Agreement:
     agreement = draft_mou(world, **kwargs)
+    if consult_before_arrest:
+        require_consultation_before_arrest(world, agreement.versions.get())
     sign_all(world, agreement.versions.get())
     return agreement
 
@@ -64,9 +85,4 @@ def flagged_action(
             "race_ethnicity": "black",
         },
     ).interaction
-    existing = Review.objects.filter(interaction=interaction).first()
-    if existing is not None:
-        return existing
-    result = mou_evaluate_action(action_facts(interaction))
-    services.evaluation_store(interaction=interaction, result=result)
-    return services.review_open(actor=officer.user, interaction=interaction, result=result, justification=JUSTIFICATION)
+    return Review.objects.get(interaction=interaction)

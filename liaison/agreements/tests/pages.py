@@ -7,10 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from liaison.agreements import services
-from liaison.agreements.evaluation import mou_evaluate_action
-from liaison.agreements.models import AgreementVersion, Review
-from liaison.agreements.reevaluation import action_facts
+from liaison.agreements.models import AgreementVersion
 from liaison.agreements.vocabulary import Element
 from liaison.conftest import World
 from liaison.directory.models import Officer, School
@@ -107,8 +104,4 @@ def record_action(
             "english_learner": "yes",
         },
     ).interaction
-    result = mou_evaluate_action(action_facts(interaction))
-    services.evaluation_store(interaction=interaction, result=result)
-    if result.needs_review and not Review.objects.filter(interaction=interaction).exists():
-        services.review_open(actor=officer.user, interaction=interaction, result=result, justification=JUSTIFICATION)
     return interaction

@@ -130,7 +130,7 @@ def test_unknown_actions_in_a_rule_condition_name_the_field(world, mou):
     assert "prohibited_actions" in error.value.message_dict
 
 
-def test_history_is_evaluated_again_when_a_version_is_signed(world, mou):
+def test_signing_a_version_keeps_the_judgment_of_an_action_recorded_before(world, mou):
     officer = world.officer
     recorded = interactions.interaction_record(
         justification="Recorded for the test.",
@@ -149,7 +149,6 @@ def test_history_is_evaluated_again_when_a_version_is_signed(world, mou):
     ).interaction
     _sign_all(world, mou.versions.get())
     evaluation = Evaluation.objects.get(interaction=recorded)
-    assert evaluation.outcome == Outcome.OUTSIDE
-    assert evaluation.level == Level.SCHOOL_ONLY
+    assert (evaluation.outcome, evaluation.version) == (Outcome.NO_MOU, None)
     review = Review.objects.get(interaction=recorded)
-    assert review.closed_at is None
+    assert (review.outcome, review.closed_at) == (Outcome.NO_MOU, None)

@@ -7,7 +7,7 @@ import pytest
 from liaison.accounts.models import AuditEntry
 from liaison.agreements import evaluation as ev
 from liaison.agreements import services
-from liaison.agreements.api import AGENCY_REQUIRED, REFERENCE_NOT_FOUND
+from liaison.agreements.api import AGENCY_REQUIRED, REFERENCE_NOT_FOUND, SCHOOL_NOT_SERVED
 from liaison.agreements.models import Evaluation, Review
 from liaison.agreements.tests.mous import draft_mou, sign_all
 from liaison.agreements.vocabulary import LEVEL_MEANING, Element, Level
@@ -51,9 +51,8 @@ LEVELS = [
     (Level.SCHOOL_ONLY, {"reason_category": "tobacco_vaping", "action_type": "warning"}, "outside", ev.SCHOOL_ONLY,
      Element.NO_DISCIPLINE),
     (Level.ASSIST_ON_REQUEST, {"reason_category": "fight_no_injury", "action_type": "physical_restraint",
-     "requested_by": "administrator"}, "within", ev.WITHIN_ASSIST, Element.CRIME_VS_DISCIPLINE),
-    (Level.OFFICER_MAY_ACT, {"reason_category": "drug_distribution"}, "outside", ev.CONSULTATION_MISSING,
-     Element.PROCEDURES),
+     "requested_by": "administrator"}, "outside", ev.ASSIST_NOT_ENFORCEMENT, Element.CRIME_VS_DISCIPLINE),
+    (Level.OFFICER_MAY_ACT, {"reason_category": "drug_distribution"}, "within", ev.WITHIN, Element.PROCEDURES),
     (Level.OFFICER_MUST_ACT, {"reason_category": "weapon"}, "within", ev.WITHIN_MUST_ACT, Element.EMERGENCIES),
 ]  # fmt: skip
 
@@ -76,9 +75,21 @@ def test_the_dry_run_gives_the_outcome_rule_and_section_for_each_level(
     assert _writes() == before
 
 
-def test_the_dry_run_shows_a_rules_conditions(api_as, world, mou):
+def test_the_dry_run_shows_a_rules_conditions(api_as, world):
+    agreement = draft_mou(world)
+    version = agreement.versions.get()
+    services.rule_set(
+        actor=world.users["agency_admin"],
+        version=version,
+        category="drug_distribution",
+        level=Level.OFFICER_MAY_ACT,
+        consultation_required_for=["arrest"],
+    )
+    sign_all(world, version)
     response = api_as("officer").post("/agreements/evaluate", _action(world, reason_category="drug_distribution"))
-    assert response.json()["rule"]["consultation_required_for"] == ["arrest"]
+    result = response.json()
+    assert result["rule"]["consultation_required_for"] == ["arrest"]
+    assert (result["outcome"], result["explanation"]) == ("outside", ev.CONSULTATION_MISSING)
 
 
 def test_before_the_mou_takes_effect_there_is_no_mou_in_force(api_as, world, mou):
@@ -102,13 +113,13 @@ def test_a_district_admin_names_the_agency(api_as, world, mou):
     assert named.json()["outcome"] == "within"
 
 
-def test_another_agencys_mou_does_not_apply(api_as, world, mou):
-    result = (
-        api_as("platform_admin")
-        .post("/agreements/evaluate", _action(world, agency=str(world.other_agency.uuid)))
-        .json()
+def test_another_agency_whose_officers_do_not_record_here_is_refused_at_the_school(api_as, world, mou):
+    """The dry run asks the one rule of where an agency's officers may record."""
+    response = api_as("platform_admin").post(
+        "/agreements/evaluate", _action(world, agency=str(world.other_agency.uuid))
     )
-    assert result["outcome"] == "no_mou"
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"school": [SCHOOL_NOT_SERVED]}
 
 
 def test_a_school_the_caller_cannot_see_is_a_field_error(api_as, world, mou):

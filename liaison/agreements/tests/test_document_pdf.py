@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from liaison.agreements import documents, services
-from liaison.agreements.tests.mous import draft_mou, sign_all
+from liaison.agreements.tests.mous import draft_mou, require_consultation_before_arrest, sign_all
 from liaison.agreements.tests.pages import page_text, url
 from liaison.agreements.vocabulary import Element, Level
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
@@ -30,6 +30,7 @@ def signed(world):
         prohibited_actions=[ActionType.SEARCH],
         note="Only when a staff member is at risk.",
     )
+    require_consultation_before_arrest(world, version)
     return sign_all(world, version)
 
 

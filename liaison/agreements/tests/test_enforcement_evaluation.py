@@ -8,8 +8,8 @@ import pytest
 
 from liaison.agreements import services
 from liaison.agreements.models import Evaluation, Review
+from liaison.agreements.services import JUSTIFICATION_REQUIRED
 from liaison.interactions.models import Interaction
-from liaison.interactions.services import JUSTIFICATION_REQUIRED
 
 ARREST = {
     "action_type": "arrest",

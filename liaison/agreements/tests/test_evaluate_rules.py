@@ -7,18 +7,19 @@ import datetime
 import pytest
 
 from liaison.agreements import evaluation as ev
-from liaison.agreements.vocabulary import DEFAULT_CONSULTATION_REQUIRED, DEFAULT_LEVELS, Level, Outcome
+from liaison.agreements.vocabulary import DEFAULT_LEVELS, Level, Outcome
 from liaison.interactions.vocabulary import ActionType, ReasonCategory, RequestedBy
 
 DAY = datetime.date(2026, 3, 10)
 
 
-def _default_mou() -> ev.MouFacts:
+def _default_mou(consultation_required_for: tuple[str, ...] = ()) -> ev.MouFacts:
+    """The default rules; `consultation_required_for` turns on that option for every "officer may act" rule."""
     rules = {
         category: ev.RuleFacts(
             category=category,
             level=level,
-            consultation_required_for=tuple(DEFAULT_CONSULTATION_REQUIRED) if level == Level.OFFICER_MAY_ACT else (),
+            consultation_required_for=consultation_required_for if level == Level.OFFICER_MAY_ACT else (),
         )
         for category, level in DEFAULT_LEVELS.items()
     }
@@ -37,6 +38,7 @@ def _action(
         on=DAY,
         admin_consulted=consulted,
         requested_by=requested_by,
+        recorded_at=datetime.datetime(2026, 3, 10, 12, tzinfo=datetime.UTC),
     )
 
 
@@ -67,9 +69,11 @@ def test_an_arrest_for_dress_code_is_flagged():
 
 @pytest.mark.parametrize("category", ASSIST)
 @pytest.mark.parametrize("action", [ActionType.PHYSICAL_RESTRAINT, ActionType.USE_OF_FORCE])
-def test_assisting_with_safety_at_an_administrators_request_is_within(category, action):
+def test_force_or_restraint_while_assisting_is_outside_even_when_an_administrator_asked(category, action):
+    """DOMAIN.md: "assist on request" means helping keep people safe *without enforcement*, and use of
+    force and restraint are enforcement actions."""
     result = ev.mou_evaluate(_action(category, action, requested_by=RequestedBy.ADMINISTRATOR), _default_mou())
-    assert result.outcome == Outcome.WITHIN
+    assert (result.outcome, result.explanation) == (Outcome.OUTSIDE, ev.ASSIST_NOT_ENFORCEMENT)
 
 
 @pytest.mark.parametrize("category", ASSIST)
@@ -93,8 +97,15 @@ def test_officer_may_act_categories_allow_action_with_consultation(category, act
 
 
 @pytest.mark.parametrize("category", MAY_ACT)
-def test_an_arrest_without_consulting_an_administrator_is_outside(category):
-    result = ev.mou_evaluate(_action(category, ActionType.ARREST, consulted=False), _default_mou())
+def test_a_self_initiated_arrest_without_consulting_is_within_by_default(category):
+    action = _action(category, ActionType.ARREST, consulted=False, requested_by=RequestedBy.SELF_INITIATED)
+    assert ev.mou_evaluate(action, _default_mou()).outcome == Outcome.WITHIN
+
+
+@pytest.mark.parametrize("category", MAY_ACT)
+def test_an_arrest_without_consulting_is_outside_where_the_parties_require_it(category):
+    mou = _default_mou(consultation_required_for=(ActionType.ARREST,))
+    result = ev.mou_evaluate(_action(category, ActionType.ARREST, consulted=False), mou)
     assert (result.outcome, result.explanation) == (Outcome.OUTSIDE, ev.CONSULTATION_MISSING)
     assert result.section_text == "Arrests: ..."
 

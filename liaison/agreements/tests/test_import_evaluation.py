@@ -10,10 +10,10 @@ from liaison.accounts.models import AuditEntry
 from liaison.agreements import services
 from liaison.agreements.evaluation import AgencyMous, version_in_force
 from liaison.agreements.models import Evaluation, Review
-from liaison.agreements.reevaluation import IMPORTED_JUSTIFICATION
 from liaison.agreements.tests.mous import mou_in_force, sign_all
 from liaison.directory.models import School
 from liaison.interactions.tests.import_files import ARREST, NOW, contact, import_file, write_csv
+from liaison.workflows.enforcement_imports import IMPORTED_JUSTIFICATION
 
 
 def test_an_imported_arrest_outside_the_mou_opens_a_review(world, tmp_path):
@@ -56,8 +56,12 @@ def test_the_agencys_mous_read_at_once_pick_the_version_the_database_picks(world
     mous = AgencyMous(world.agency.pk)
     schools = School.objects.filter(district=world.district)
     days = [datetime.date(2025, 7, 31) + datetime.timedelta(days=n) for n in range(0, 400, 7)]
-    for school in schools:
-        for day in days:
-            expected = version_in_force(agency_id=world.agency.pk, school_id=school.pk, on=day)
-            found = mous.in_force(school.pk, day)
-            assert (found.version_id if found else None) == (expected.pk if expected else None), (school, day)
+    moments = [datetime.datetime(2025, 8, 1, tzinfo=datetime.UTC), datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)]
+    for moment in [*moments, datetime.datetime.now(tz=datetime.UTC)]:  # before the renewal was signed, and after
+        for school in schools:
+            for day in days:
+                expected = version_in_force(
+                    agency_id=world.agency.pk, school_id=school.pk, on=day, signed_before=moment
+                )
+                found = mous.in_force(school.pk, day, moment)
+                assert (found.version_id if found else None) == (expected.pk if expected else None), (school, day)

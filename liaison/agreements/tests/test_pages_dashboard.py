@@ -50,7 +50,7 @@ def _record(world, school, day, action, category, consulted, officer=None):
 
 @pytest.fixture
 def program(world):
-    mou_in_force(world)
+    mou_in_force(world, consult_before_arrest=True)
     e, h = world.elementary, world.high
     _record(world, e, "2025-07-15", A.ARREST, C.ASSAULT_WITH_INJURY, True)
     _record(world, e, "2025-09-10", A.ARREST, C.DRESS_CODE, True)

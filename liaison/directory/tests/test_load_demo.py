@@ -15,9 +15,9 @@ from django.test import Client, override_settings
 
 from liaison.accounts.models import AuditEntry, Membership, User
 from liaison.accounts.roles import Role
+from liaison.demo.management.commands.load_demo import ALREADY_LOADED, DATABASE_NOT_EMPTY, DEMO_NEEDS_DEBUG
 from liaison.directory import services
 from liaison.directory.demo import CITY, RACE_FIELDS, SEX_FIELDS, apportion, enrollment_counts
-from liaison.directory.management.commands.load_demo import ALREADY_LOADED, DATABASE_NOT_EMPTY, DEMO_NEEDS_DEBUG
 from liaison.directory.models import (
     Agency,
     Assignment,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEntry
+from liaison.agreements.evaluation import NO_MOU_IN_FORCE
 from liaison.agreements.services import JUSTIFICATION_REQUIRED
 from liaison.directory import services as directory_services
 from liaison.directory.models import School
@@ -146,7 +147,8 @@ def test_an_officer_records_an_arrest_and_lands_on_its_page(page_as, world):
         "school_record",
     )
     page = client.get(response.url).content.decode()
-    assert views.ENFORCEMENT_SAVED in page
+    told = views.ENFORCEMENT_SAVED_FLAGGED.format(outcome="no mou in force", explanation=NO_MOU_IN_FORCE)
+    assert told.replace("'", "&#x27;") in page
     assert "School-related arrest" in page and "Black or African American" in page
 
 

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from liaison.accounts.audit import audit_record, audit_snapshot
+from liaison.lib.errors import ConflictError, is_uniqueness_error
 
-from .errors import ConflictError, is_uniqueness_error
+from .audit import audit_record, audit_snapshot
 
 M = TypeVar("M", bound=models.Model)
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.accounts.demo import mfa_demo_load
-from liaison.agreements.demo import agreements_demo_load
+from liaison.agreements.demo import agreements_demo_load, agreements_demo_reviews
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
 from liaison.insights.demo import insights_demo_load
@@ -64,6 +64,7 @@ class Command(BaseCommand):
             admin = demo_load()
             agreements = agreements_demo_load(today=today)
             activity = interactions_demo_load(today=today)
+            reviews = agreements_demo_reviews()
             programs_demo_load(actor=admin, today=today)
             surveys = surveys_demo_load(actor=admin, today=today)
             insights_demo_load(actor=admin, today=today)
@@ -72,6 +73,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "
                 f"{activity.enforcement} enforcement actions up to {today:%Y-%m-%d}, "
-                f"{sum(activity.reviews.values())} reviews, {len(surveys)} survey waves."
+                f"{sum(reviews.values())} reviews, {len(surveys)} survey waves."
             )
         )

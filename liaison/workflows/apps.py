@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class WorkflowsConfig(AppConfig):
+    name = "liaison.workflows"
+    label = "workflows"
+    verbose_name = "Workflows across the domain apps"
+
+    def ready(self) -> None:
+        from liaison.interactions.services import enforcement_steps_install
+
+        from .enforcement import RecordingEnforcement
+
+        enforcement_steps_install(RecordingEnforcement())
