@@ -12,6 +12,7 @@ COVERED = {
     "logout": "accounts/tests/test_login.py",
     "no_access": "accounts/tests/test_audit_log.py",
     "audit_log": "accounts/tests/test_audit_log.py",
+    "audit_export": "accounts/tests/test_audit_page.py",
     "account": "accounts/tests/test_people_permissions.py",
     "api_token_new": "accounts/tests/test_token_self_service.py",
     "api_token_revoke": "accounts/tests/test_token_self_service.py",
