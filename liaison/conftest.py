@@ -19,6 +19,7 @@ from django.test import Client
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
+from liaison.accounts import mfa
 from liaison.accounts.db_roles import owner_credentials
 from liaison.accounts.models import Membership, User
 from liaison.accounts.roles import Role
@@ -287,9 +288,10 @@ def api_as(world: World, openapi_spec: OpenAPI) -> Any:
 
 @pytest.fixture
 def page_as(world: World) -> Any:
-    """page_as("school_admin") → a logged-in Django test client for pages."""
+    """page_as("school_admin") → a logged-in Django test client for pages; second_factor=True for a
+    session that has given its second factor (what /admin/ requires)."""
 
-    def make(role: str) -> Client:
+    def make(role: str, *, second_factor: bool = False) -> Client:
         client = Client()
         user = world.users[role]
         if user is not None:
@@ -300,6 +302,10 @@ def page_as(world: World) -> Any:
                 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
             finally:
                 user_logged_in.connect(audit_sign_in, dispatch_uid="audit_sign_in")
+            if second_factor:
+                session = client.session
+                session[mfa.MFA_SESSION] = {"state": mfa.VERIFIED}
+                session.save()
         return client
 
     return make

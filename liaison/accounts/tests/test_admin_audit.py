@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from liaison.accounts import mfa
 from liaison.accounts.models import AuditEntry, Membership
 
 
@@ -44,15 +43,6 @@ class _FormFields(HTMLParser):
             self.data[self._textarea] = [data]
 
 
-def admin_client(page_as):
-    """The platform admin, in a session that has given its second factor (what /admin/ requires)."""
-    client = page_as("platform_admin")
-    session = client.session
-    session[mfa.MFA_SESSION] = {"state": mfa.VERIFIED}
-    session.save()
-    return client
-
-
 def change_page(client, user) -> tuple[str, dict[str, list[str]]]:
     url = f"/admin/accounts/user/{user.pk}/change/"
     parser = _FormFields()
@@ -65,7 +55,8 @@ def privilege_entries(user) -> list[AuditEntry]:
 
 
 def test_making_someone_a_superuser_in_admin_leaves_one_entry(page_as, world):
-    client, root, target = admin_client(page_as), world.users["platform_admin"], world.users["evaluator"]
+    client = page_as("platform_admin", second_factor=True)
+    root, target = world.users["platform_admin"], world.users["evaluator"]
     url, data = change_page(client, target)
     data["is_superuser"] = ["on"]
     assert client.post(url, data).status_code == 302
@@ -76,7 +67,7 @@ def test_making_someone_a_superuser_in_admin_leaves_one_entry(page_as, world):
 
 
 def test_giving_a_role_in_admin_leaves_one_entry(page_as, world):
-    client, target = admin_client(page_as), world.users["evaluator"]
+    client, target = page_as("platform_admin", second_factor=True), world.users["evaluator"]
     url, data = change_page(client, target)
     total = int(data["memberships-TOTAL_FORMS"][0])
     data["memberships-TOTAL_FORMS"] = [str(total + 1)]
@@ -89,7 +80,7 @@ def test_giving_a_role_in_admin_leaves_one_entry(page_as, world):
 
 
 def test_saving_without_a_change_in_admin_leaves_no_entry(page_as, world):
-    client, target = admin_client(page_as), world.users["evaluator"]
+    client, target = page_as("platform_admin", second_factor=True), world.users["evaluator"]
     url, data = change_page(client, target)
     assert client.post(url, data).status_code == 302
     assert privilege_entries(target) == []

@@ -116,6 +116,6 @@ def test_the_worker_beats_and_schedules_on_each_round(db, calls):
 
 def test_a_platform_admin_sees_the_job_runs_in_the_admin(db, calls, page_as):
     scheduler_tick(now=at(3))
-    page = page_as("platform_admin").get("/admin/operations/jobrun/")
+    page = page_as("platform_admin", second_factor=True).get("/admin/operations/jobrun/")
     assert page.status_code == 200
     assert "counted" in page.content.decode()
