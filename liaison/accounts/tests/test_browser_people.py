@@ -74,4 +74,4 @@ def test_an_officer_makes_an_api_token_on_their_account_page(world: World, deskt
     page.get_by_role("link", name="Your account").click()
     expect(page.get_by_role("row", name=re.compile("phone app"))).to_contain_text(token[:8])
     page.get_by_role("button", name="Revoke phone app").click()
-    expect(page.get_by_role("status")).to_contain_text("no longer works")
+    expect(page.locator("ul.messages")).to_contain_text("no longer works")

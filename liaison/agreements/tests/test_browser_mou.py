@@ -33,7 +33,7 @@ def test_the_agency_head_and_the_superintendent_each_sign_and_the_mou_comes_into
         views.SIGNED.format(number=1, party="Agency head (chief or sheriff)")
     )
     expect(page.locator("#version-heading")).to_contain_text("Awaiting signatures")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     sign_in(page, "district_admin")
     _open_mou(page, live_server, "Millbrook SRO MOU")

@@ -236,7 +236,7 @@ def test_a_retry_storm_stores_each_queued_record_once(world, phone, sign_in):
 
 
 def _sign_out(page: Any) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
 
 def test_signing_out_with_unsent_records_offers_to_send_them_first(world, phone, sign_in, live_server):
