@@ -47,7 +47,14 @@ def main() -> None:
     args = parser.parse_args()
     with throwaway_database("bench_disclosure") as environment:
         os.environ.update(environment)
-        os.environ.update({"SECRET_KEY": "benchmark", "HTTPS": "false", "DEBUG": "false"})
+        os.environ.update(
+            {
+                "SECRET_KEY": "benchmark-only-key-for-a-throwaway-database",
+                "STUDENT_KEY_SECRET": "benchmark-only-student-key-for-a-throwaway-database",
+                "HTTPS": "false",
+                "DEBUG": "false",
+            }
+        )
         os.environ["ALLOWED_HOSTS"] = "testserver"
         os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings_test"
         import django
@@ -164,7 +171,7 @@ def serve(schools: int, released) -> None:  # type: ignore[no-untyped-def]
     FigureSnapshot.objects.create(figure=CRDC, scope=scope, period=school_year, district=district, payload=crdc)
     FigureSnapshot.objects.create(figure=EQUITY, scope=scope, period=school_year, district=district, payload={})
     client = Client()
-    client.force_login(evaluator)
+    client.force_login(evaluator, backend="django.contrib.auth.backends.ModelBackend")
     url = f"/api/v1/insights/crdc/{district.uuid}?school_year={school_year}"
     assert client.get(url).status_code == 200
     times, cpu = [], []

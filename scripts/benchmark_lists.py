@@ -61,7 +61,14 @@ def main() -> None:
     args = parser.parse_args()
     with throwaway_database("bench_lists") as environment:
         os.environ.update(environment)
-        os.environ.update({"SECRET_KEY": "benchmark", "HTTPS": "false", "DEBUG": "false"})
+        os.environ.update(
+            {
+                "SECRET_KEY": "benchmark-only-key-for-a-throwaway-database",
+                "STUDENT_KEY_SECRET": "benchmark-only-student-key-for-a-throwaway-database",
+                "HTTPS": "false",
+                "DEBUG": "false",
+            }
+        )
         os.environ["ALLOWED_HOSTS"] = "testserver"
         # The test settings serve static files without a collected manifest; DEBUG stays off.
         os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings_test"

@@ -57,7 +57,8 @@ def configure_django() -> None:
     """Settings for a run from a fresh clone: no .env needed, SQLite under var/benchmark/ by default."""
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-for-a-throwaway-database")
+    os.environ.setdefault("STUDENT_KEY_SECRET", "benchmark-only-student-key-for-a-throwaway-database")
     os.environ.setdefault("HTTPS", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if not os.environ.get("DATABASE_URL"):
