@@ -214,7 +214,9 @@ def test_an_officer_fills_in_the_enforcement_form_on_a_phone(world, phone_page, 
     page.get_by_label("Why it was needed (justification)").fill("No MOU is in force here yet; the student sold pills.")
     page.get_by_role("button", name="Save the enforcement action").tap()
     expect(page.get_by_role("heading", name="Enforcement action")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Saved the enforcement action.")
+    # No MOU is in force here: the officer is told so, and that a review is open.
+    expect(page.locator("main")).to_contain_text("Saved the enforcement action: ")
+    expect(page.locator("main")).to_contain_text("a review is open for your supervisor")
     detail = EnforcementDetail.objects.get()
     assert (detail.action_type, detail.nibrs_code, detail.counts_as_referral, detail.counts_as_arrest) == (
         "criminal_citation",
