@@ -22,6 +22,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 import liaison
+from liaison.accounts.db_roles import owner_credentials
 from liaison.accounts.models import AuditEntry
 from liaison.lib.sealed_files import SealedFileError, key_generate, key_parse, seal, unseal
 from liaison.operations.backups import NOT_EMPTY, BackupError, backup_create, backup_restore, backups_prune
@@ -157,7 +158,10 @@ def test_sqlite_backup_during_writes_restores_every_row_committed_before_it(tmp_
 def empty_postgresql_database(django_db_setup, django_db_blocker):
     settings_dict = connections["default"].settings_dict
     name = f"{settings_dict['NAME']}_restore"
-    conninfo = f"host={settings_dict['HOST']} port={settings_dict['PORT'] or 5432} user={settings_dict['USER']}"
+    # A restore is the owner's work (docs/operations.md): with CI's two roles the application's role
+    # may not create a database, so the owner makes the empty one and restores into it.
+    user = (owner_credentials() or settings_dict)["USER"]
+    conninfo = f"host={settings_dict['HOST']} port={settings_dict['PORT'] or 5432} user={user}"
     with psycopg.connect(conninfo + f" dbname={settings_dict['NAME']}", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -177,7 +181,7 @@ def test_postgresql_backup_during_writes_restores_every_row_committed_before_it(
         finally:
             with connections[source].cursor() as cursor:
                 cursor.execute("DELETE FROM django_session")
-        with alias("target", NAME=empty_postgresql_database) as target:
+        with alias("target", NAME=empty_postgresql_database, **(owner_credentials() or {})) as target:
             report = backup_restore(path, alias=target, key=KEY)
             assert before <= restored_sessions(target)
             assert AuditEntry.objects.using(target).filter(object_type="operations.restore").count() == 1
