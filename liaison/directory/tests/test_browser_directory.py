@@ -10,9 +10,10 @@ from liaison.directory import services
 pytestmark = pytest.mark.browser
 
 
-def test_chief_sees_coverage_adds_an_officer_and_assigns_them_to_a_school(world, phone_page, sign_in):
+def test_chief_sees_coverage_adds_an_officer_and_assigns_them_to_a_school(world, phone_page, sign_in, live_server):
     page = phone_page
     sign_in(page, "agency_admin")
+    page.goto(f"{live_server.url}/agencies/{world.agency.uuid}/")  # home is the work queue
 
     coverage = page.locator("#coverage")
     expect(coverage.get_by_role("heading", name="Schools without an officer")).to_be_visible()

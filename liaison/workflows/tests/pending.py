@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from liaison.agreements import services as agreements
 from liaison.agreements.models import AgreementVersion, Review
@@ -39,9 +40,11 @@ def noon():
 
 
 def pending_work(world: World) -> Pending:
+    """Everything relative to now: under the `noon` fixture, noon in Millbrook."""
+    now = timezone.now()
     today = agency_today(world.agency)
     agreement = mou_in_force(world, effective_date=today - datetime.timedelta(days=60))
-    review = flagged_action(world, when=NOON_IN_MILLBROOK - datetime.timedelta(days=3))
+    review = flagged_action(world, when=now - datetime.timedelta(days=3))
     agreements.review_comment(actor=world.users["supervisor"], review=review, text=QUESTION)
     renewal = agreements.version_new_draft(
         actor=world.users["agency_admin"], agreement=agreement, effective_date=today + datetime.timedelta(days=30)
@@ -52,7 +55,7 @@ def pending_work(world: World) -> Pending:
         officer=world.officer,
         school=world.elementary,
         kind="positive",
-        occurred_at=NOON_IN_MILLBROOK - datetime.timedelta(minutes=30),
+        occurred_at=now - datetime.timedelta(minutes=30),
     )
     mentee = relationship(world)
     enforcement(world, STUDENT_ID)
