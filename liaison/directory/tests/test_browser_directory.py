@@ -65,8 +65,9 @@ def test_a_form_error_names_the_field_it_belongs_to(world, phone_page, sign_in, 
     expect(page.get_by_label("First name")).to_have_value("Nia")
 
 
-def test_choosing_another_day_updates_the_coverage_in_place(world, page, sign_in):
+def test_choosing_another_day_updates_the_coverage_in_place(world, page, sign_in, live_server):
     sign_in(page, "supervisor")
+    page.goto(f"{live_server.url}/agencies/{world.agency.uuid}/")  # home is the work queue
     coverage = page.locator("#coverage")
     expect(coverage.get_by_role("link", name="Millbrook Elementary")).to_have_count(0)
     page.evaluate("window.__same_page = true")
