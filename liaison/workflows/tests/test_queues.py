@@ -12,7 +12,7 @@ from django.urls import reverse
 from liaison.agreements.models import Review
 from liaison.workflows.queues import queue_for
 
-from .pending import QUESTION, noon, pending_work
+from .pending import noon, pending_work
 
 __all__ = ["noon"]  # fixture
 
