@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from liaison.surveys.tests.test_browser_surveys import axe_violations, phone
+
 from .pending import pending_work
+
+__all__ = ["phone"]  # fixture: a phone-sized page open to axe-core
 
 pytestmark = pytest.mark.browser
 
@@ -37,9 +41,9 @@ PENDING = {
 WAITING = {"officer", "supervisor", "agency_admin", "district_admin"}
 
 
-def test_each_role_lands_on_their_pending_items(world, phone_page, sign_in, live_server):
+def test_each_role_lands_on_their_pending_items(world, phone, sign_in, live_server):
     pending_work(world)
-    page = phone_page
+    page = phone
     for role, sections in PENDING.items():
         sign_in(page, role)
         assert page.url == f"{live_server.url}/", role
@@ -52,4 +56,6 @@ def test_each_role_lands_on_their_pending_items(world, phone_page, sign_in, live
             expect(home.locator("[data-queue-count]")).to_have_count(1)
         else:
             expect(home).to_have_text("Home")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, role  # nothing spills sideways
+        assert axe_violations(page) == [], role
         page.get_by_role("button", name="Sign out", exact=True).click()
