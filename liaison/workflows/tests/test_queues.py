@@ -202,3 +202,22 @@ def test_the_mou_lists_needs_attention_shows_the_signature_awaited_by_the_viewer
     assert "Nothing is due" not in superintendent
     supervisor = page_as("supervisor").get(reverse("agreements:list")).text
     assert "awaits your signature" not in supervisor
+
+
+# A handful of queries per section, however many items: the sections read in bulk.
+HOME_QUERY_BUDGET = {
+    "officer": 20,
+    "supervisor": 35,
+    "agency_admin": 45,
+    "district_admin": 40,
+    "school_admin": 30,
+    "evaluator": 15,
+}
+
+
+@pytest.mark.parametrize("role", list(HOME_QUERY_BUDGET))
+def test_each_roles_home_has_a_query_budget(world, page_as, role, django_assert_max_num_queries):
+    pending_work(world)
+    client = page_as(role)
+    with django_assert_max_num_queries(HOME_QUERY_BUDGET[role]):
+        assert client.get(HOME).status_code == 200
