@@ -31,8 +31,10 @@ from liaison.lib.api_errors import (
     schema_error_fields,
 )
 from liaison.lib.errors import ConflictError, validation_error_fields
+from liaison.notifications.api import router as notifications_router
 from liaison.programs.api import router as programs_router
 from liaison.surveys.api import router as surveys_router
+from liaison.workflows.api import router as queue_router
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,8 @@ api.add_router("/", programs_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
 api.add_router("/", public_router)
+api.add_router("/", queue_router)
+api.add_router("/", notifications_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, fields: dict[str, list[str]] | None = None) -> HttpResponse:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "liaison.insights",
     "liaison.operations",
     "liaison.ratelimits",
+    "liaison.notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -247,6 +248,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Liaison <liaison@localhost>")
+# The address people open Liaison at: the links in notification e-mails, sent from the worker
+# where there is no request to take the host from.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from liaison.accounts.views import home
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
 from liaison.interactions import offline_views
 from liaison.operations.metrics import metrics
 from liaison.surveys import views as surveys_views
+from liaison.workflows import views as queue_views
 
 urlpatterns = [
     # --- service ---
@@ -22,8 +22,10 @@ urlpatterns = [
     path("manifest.webmanifest", offline_views.manifest, name="app_manifest"),
     path("app-icon-<int:size>.png", offline_views.app_icon, name="app_icon"),
     # --- people and access ---
-    path("", home, name="home"),
+    path("", queue_views.home, name="home"),
+    path("me/queue/badge/", queue_views.queue_badge, name="queue_badge"),
     path("accounts/", include("liaison.accounts.urls")),
+    path("notifications/", include("liaison.notifications.urls")),
     # --- contacts and enforcement actions ---
     path("log/", include("liaison.interactions.urls")),
     # --- the public page: published MOUs in force (no sign-in) ---

@@ -21,7 +21,7 @@ from liaison.directory import access as directory_access
 from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
 from liaison.directory.models import Agency, District
 
-from .models import Agreement, AgreementVersion, Review
+from .models import Agreement, AgreementVersion, Review, Signatory
 
 NOTHING = Q(pk__in=[])
 
@@ -59,6 +59,14 @@ def agreement_writable(user: Any, agreement: Agreement) -> bool:
 def may_draft_agreements(user: Any) -> bool:
     scope = user_scope(user)
     return scope.platform_admin or bool(scope.agencies(Role.AGENCY_ADMIN) or scope.district_admin_ids)
+
+
+def may_sign(user: Any, version: AgreementVersion, party: str) -> bool:
+    """The agency's admins sign for the agency head, the district's admins for the superintendent."""
+    scope = user_scope(user)
+    if party == Signatory.Party.AGENCY_HEAD:
+        return version.agreement.agency_id in scope.agencies(Role.AGENCY_ADMIN)
+    return version.agreement.district_id in scope.district_admin_ids
 
 
 def agreement_get_for_user(user: Any, uuid: UUID | str, *, write: bool = False) -> Agreement:

@@ -3,13 +3,15 @@
 Every partnership has an MOU in force today, each in a state a real program meets: the town renewed
 its MOU on 1 July with stricter rules; the city's MOU with its own district is past its review date
 and a revision is in draft; the inner-suburb district's review is due soon; one rural MOU expires
-soon; and one rural district signed only weeks into the demo's year, so its first weeks had no MOU
-in force. Dates follow the demo's `today`, like its activity.
+soon, and its renewal, signed by the sheriff, awaits the superintendent's signature; and one rural
+district signed only weeks into the demo's year, so its first weeks had no MOU in force. Dates follow
+the demo's `today`, like its activity.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +51,8 @@ class VersionPlan:
     review_due_in: int | None = None
     expires_in: int | None = None
     signed: bool = True
+    # Not signed, but submitted and signed by the agency head: it awaits the superintendent's signature.
+    awaiting_superintendent: bool = False
     rules: tuple[RuleChange, ...] = ()
     sections: dict[str, str] = field(default_factory=dict)  # changed texts
     empty: tuple[str, ...] = ()  # elements the parties left empty
@@ -127,7 +131,9 @@ PLANS = (
     AgreementPlan("2999302", "lcso.sheriff", "stonyford.superintendent",
                   versions=(VersionPlan(effective=-365, expiry=1094, review_due=304),)),
     AgreementPlan("2999303", "lcso.sheriff", "wexley.superintendent",
-                  versions=(VersionPlan(effective=-730, expires_in=40, review_due_in=40),)),
+                  versions=(VersionPlan(effective=-730, expires_in=40, review_due_in=40),
+                            # the sheriff signed the renewal; it waits on the superintendent
+                            VersionPlan(effective_in=41, signed=False, awaiting_superintendent=True))),
     AgreementPlan("2999304", "lcso.sheriff", "bluemound.superintendent",
                   versions=(VersionPlan(effective_in=-320, empty=(Element.FUNDING, Element.PUBLICATION)),)),
 )  # fmt: skip
@@ -247,6 +253,9 @@ def _agreement_load(plan: AgreementPlan, *, year_start: datetime.date, today: da
         _draft(version, version_plan, partnership, head, year_start, today)
     if plan.versions[-1].signed:
         _sign(version, head, superintendent)
+    elif plan.versions[-1].awaiting_superintendent:
+        services.version_submit(actor=head, version=version)
+        services.version_sign(actor=head, version=version, party=Signatory.Party.AGENCY_HEAD)
     if plan.published:
         services.agreement_publish(actor=head, agreement=agreement, published=True, figures=plan.figures_published)
     return agreement
@@ -336,7 +345,7 @@ CLOSING: dict[str, str] = {
     Finding.MOU_GAP: "Raised for the next revision of the MOU: who decides when no administrator is on site.",
     Finding.DATA_ERROR: "Recorded under the wrong category; the officer will amend the record.",
 }
-STILL_OPEN = 3  # the newest reviews: two under discussion, the newest not yet looked at
+STILL_OPEN = 3  # each agency's newest reviews: two under discussion, the newest not yet looked at
 
 
 def _member(role: str, **scope: Any) -> User | None:
@@ -363,7 +372,12 @@ def agreements_demo_reviews() -> dict[str, int]:
         )
     )
     states = {"closed": 0, "discussed": 0, "open": 0}
+    # Each agency's newest reviews stay open, so every program's supervisor, chief and officers have
+    # some waiting (and its superintendent and principals see them).
+    per_agency = Counter(review.agency_id for review in reviews)
+    seen: Counter[int] = Counter()
     for position, review in enumerate(reviews):
+        seen[review.agency_id] += 1
         supervisor = _member(UserRole.SUPERVISOR, agency_id=review.agency_id)
         school_admin = _member(UserRole.SCHOOL_ADMIN, school=review.school) or _member(
             UserRole.DISTRICT_ADMIN, district=review.district
@@ -371,7 +385,7 @@ def agreements_demo_reviews() -> dict[str, int]:
         happened = review.interaction.occurred_at
         Review.objects.filter(pk=review.pk).update(opened_at=happened + datetime.timedelta(hours=1))
         finding = _finding(review, position)
-        newest = len(reviews) - position
+        newest = per_agency[review.agency_id] - seen[review.agency_id] + 1
         if supervisor is None or newest == 1:
             states["open"] += 1
             continue
@@ -382,13 +396,28 @@ def agreements_demo_reviews() -> dict[str, int]:
             states["discussed"] += 1
         else:
             review_close(actor=supervisor, review=review, finding=finding, comment=CLOSING[finding])
-            Review.objects.filter(pk=review.pk).update(closed_at=happened + datetime.timedelta(days=9))
+            took = close_after_days(position)
+            Review.objects.filter(pk=review.pk).update(closed_at=happened + datetime.timedelta(days=took))
             states["closed"] += 1
-        _backdate_comments(review, happened)
+            _backdate_comments(review, happened, took)
+            continue
+        _backdate_comments(review, happened, OPEN_DISCUSSION_DAYS)
     return states
 
 
-def _backdate_comments(review: Review, happened: datetime.datetime) -> None:
-    """The comments, dated two, three and nine days after the action."""
-    for comment, days in zip(review.comments.order_by("pk"), (2, 3, 9), strict=False):
-        ReviewComment.objects.filter(pk=comment.pk).update(created_at=happened + datetime.timedelta(days=days))
+# How long closing took: some the next day, most within two weeks, a few after a month (a supervisor
+# on leave, a video to request), so the reviews page and the queues show ages as a real program's do.
+CLOSE_AFTER_DAYS = (1, 4, 9, 2, 14, 6, 31, 3, 11, 45, 7, 20)
+OPEN_DISCUSSION_DAYS = 3  # the reviews still open: the supervisor asked on day 1, the school answered on day 2
+
+
+def close_after_days(position: int) -> int:
+    return CLOSE_AFTER_DAYS[position % len(CLOSE_AFTER_DAYS)]
+
+
+def _backdate_comments(review: Review, happened: datetime.datetime, took: int) -> None:
+    """The supervisor's question a third of the way, the school's answer two thirds of the way, and
+    the closing comment on the day the review closed (or, still open, on days one and two)."""
+    span = datetime.timedelta(days=took)
+    for comment, share in zip(review.comments.order_by("pk"), (1 / 3, 2 / 3, 1), strict=False):
+        ReviewComment.objects.filter(pk=comment.pk).update(created_at=happened + span * share)

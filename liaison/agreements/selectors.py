@@ -33,7 +33,7 @@ from .evaluation import (
     versions_covering,
     versions_in_force,
 )
-from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
+from .models import Agreement, AgreementVersion, Evaluation, Review, Rule, Signatory
 from .vocabulary import REMINDER_WINDOW_DAYS, Element, ElementState, ReminderKind, VersionStatus
 
 DIFFERENT_AGREEMENTS = "Only versions of the same MOU can be compared."
@@ -356,6 +356,46 @@ def mou_reminders(*, today: datetime.date, user: Any | None = None, agency: Agen
     found = [r for agreement in agreements for r in _agreement_reminders(agreement, today)]
     found += _school_reminders(assignments, today)
     return sorted(found, key=lambda r: (r.due, r.agency.name, r.district.name, r.school.name if r.school else ""))
+
+
+# --- signatures awaited ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureAwaited:
+    """A party that has not yet signed a version submitted for signature; `yours` when the viewer signs for it."""
+
+    version: AgreementVersion
+    party: str
+    party_label: str
+    waiting_since: datetime.datetime
+    yours: bool
+
+
+def signatures_awaited(user: Any) -> list[SignatureAwaited]:
+    """Every unsigned party of a submitted version of an MOU the user may see, the viewer's own first,
+    then the longest waiting."""
+    pending = (
+        Signatory.objects.filter(
+            version__agreement__in=access.agreements_visible_to(user),
+            version__submitted_at__isnull=False,
+            version__fully_signed_at__isnull=True,
+            signed_at__isnull=True,
+        )
+        .select_related("version__agreement")
+        .order_by("version__submitted_at", "id")
+    )
+    found = [
+        SignatureAwaited(
+            version=s.version,
+            party=s.party,
+            party_label=s.get_party_display(),
+            waiting_since=s.version.submitted_at,  # type: ignore[arg-type]
+            yours=access.may_sign(user, s.version, s.party),
+        )
+        for s in pending
+    ]
+    return sorted(found, key=lambda s: (not s.yours, s.waiting_since))
 
 
 # --- the public page ---------------------------------------------------------------------------------

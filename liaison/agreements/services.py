@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from liaison.accounts.audit import audit_record
 from liaison.accounts.records import record_update, validate_record
-from liaison.accounts.roles import Role
-from liaison.accounts.scope import user_scope
 from liaison.directory.models import Partnership, School
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
 
+from .access import may_sign
 from .evaluation import EvaluationResult
 from .models import Agreement, AgreementVersion, Evaluation, Review, ReviewComment, Rule, Section, Signatory
 from .vocabulary import DEFAULT_LEVELS, Element, EvaluationReason, Finding, HashScheme
@@ -271,13 +270,6 @@ def version_submit(*, actor: Any, version: AgreementVersion) -> AgreementVersion
         version.save(update_fields=["hash_scheme", "content_hash", "submitted_at"])
         _audit(actor, "update", version, f"Submitted v{version.number} for signature", version.agreement)
     return version
-
-
-def may_sign(user: Any, version: AgreementVersion, party: str) -> bool:
-    scope = user_scope(user)
-    if party == Signatory.Party.AGENCY_HEAD:
-        return version.agreement.agency_id in scope.agencies(Role.AGENCY_ADMIN)
-    return version.agreement.district_id in scope.district_admin_ids
 
 
 def version_sign(*, actor: Any, version: AgreementVersion, party: str) -> Signatory:

@@ -151,6 +151,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "new_url": reverse("agreements:create") if access.may_draft_agreements(request.user) else "",
         "dashboards": _dashboard_links(request.user),
         "reminders": selectors.mou_reminders(today=timezone.localdate(), user=request.user),
+        "signatures": [s for s in selectors.signatures_awaited(request.user) if s.yours],
         "reviews_url": reverse("agreements:reviews"),
     }
     return render(request, "agreements/list.html", context)

@@ -293,3 +293,54 @@ def test_two_mous_are_public_and_one_shows_its_programs_figures(demo):
     assert list(published.filter(figures_published=True).values_list("district__name", flat=True)) == [
         "Port Calder City Schools"
     ]
+
+
+# --- work queues and notifications (issue 18) -----------------------------------------------------------
+
+
+def test_reviews_were_closed_at_varied_speeds(demo):
+    took = [(r.closed_at - r.opened_at).days for r in Review.objects.filter(closed_at__isnull=False)]
+    assert min(took) <= 1 and max(took) >= 30
+    assert len(set(took)) >= 6
+
+
+def test_every_agency_has_open_reviews_and_a_renewal_awaits_the_wexley_superintendent(demo):
+    from liaison.directory.models import Agency
+
+    for agency in Agency.objects.all():
+        assert Review.objects.filter(agency=agency, closed_at__isnull=True).exists(), agency
+    awaiting = [
+        v for v in AgreementVersion.objects.all() if version_status(v, TODAY) == VersionStatus.AWAITING_SIGNATURES
+    ]
+    assert [v.agreement.district.name for v in awaiting] == ["Wexley R-III School District"]
+
+
+def test_each_demo_roles_home_shows_pending_items(demo):
+    from collections import defaultdict
+
+    from liaison.accounts.models import User
+    from liaison.directory.demo import demo_logins
+    from liaison.workflows.queues import queue_for
+
+    by_role: dict[str, list[str]] = defaultdict(list)
+    for login in demo_logins():
+        by_role[login.role].append(login.username)
+    acting = {"Officer", "SRO supervisor", "Agency admin (chief)", "District admin (superintendent)"}
+    for role, usernames in by_role.items():
+        queues = {name: queue_for(User.objects.get(username=name)) for name in usernames}
+        if role in acting:
+            assert any(q.waiting for q in queues.values()), role
+        elif role != "Platform admin (superuser)":
+            for name, queue in queues.items():
+                assert any(section.items for section in queue.sections), name
+
+
+def test_the_demo_keeps_its_history_of_notifications_without_emailing_it(demo):
+    from liaison.notifications.models import Notification
+
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+    assert Notification.objects.filter(read_at__isnull=False).exists()
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert Notification.objects.filter(kind="signature", read_at__isnull=True).get().user.username == (
+        "wexley.superintendent"
+    )

@@ -32,6 +32,16 @@ __all__ = ["month_closed", "published", "small_reference"]  # fixtures
 # (evaluators are refused the interaction counts, presence and MOU dashboards); documents (the MOU).
 NO_RESTRICTED_FIGURES = {
     "api:wave_detail",  # the wave's settings and schools: no count of any kind
+    # The work queue and notifications: counts of the viewer's own pending items; the evaluator's
+    # queue is links only (workflows/queues.py), the officers' week is for the agency's managers.
+    "queue_badge",
+    "api:my_queue",
+    "api:my_notifications",
+    "api:my_notifications_read",
+    "notifications:list",
+    "notifications:mark_read",
+    "notifications:preferences",
+    "notifications:badge",
     "accounts:audit_export",
     "accounts:confirm",
     "accounts:email_confirm",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from liaison.accounts import urls as accounts_urls
 from liaison.insights import urls as insights_urls
+from liaison.notifications import urls as notifications_urls
 
 # The test module that checks each page for every role (or, for the sign-in pages, for anyone).
 COVERED = {
@@ -43,9 +44,15 @@ COVERED = {
     "equity": "insights/tests/test_equity.py",
     "crdc": "insights/tests/test_crdc.py",
     "school_reported_edit": "insights/tests/test_crdc.py",
+    "list": "notifications/tests/test_notifications.py",
+    "mark_read": "notifications/tests/test_notifications.py",
+    "preferences": "notifications/tests/test_notifications.py",
+    "badge": "notifications/tests/test_notifications.py",
+    # the home page (the work queue) and its navigation count: workflows/tests/test_queues.py
 }
 
 
 def test_every_accounts_and_insights_page_has_a_permission_test():
     names = {p.name for p in accounts_urls.urlpatterns} | {p.name for p in insights_urls.urlpatterns}
+    names |= {p.name for p in notifications_urls.urlpatterns}
     assert names - set(COVERED) == set()

@@ -10,5 +10,7 @@ class WorkflowsConfig(AppConfig):
         from liaison.interactions.services import enforcement_steps_install
 
         from .enforcement import RecordingEnforcement
+        from .notices import notices_connect
 
         enforcement_steps_install(RecordingEnforcement())
+        notices_connect()

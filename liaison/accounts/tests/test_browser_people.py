@@ -27,6 +27,7 @@ def test_a_chief_invites_a_supervisor_who_then_signs_in(
 ):
     page = desktop
     sign_in(page, "agency_admin")
+    page.goto(f"{live_server.url}/agencies/{world.agency.uuid}/")  # home is the work queue
     page.get_by_role("link", name="People and roles").click()
     expect(page.get_by_role("heading", name="People at Millbrook Police Department")).to_be_visible()
     assert axe_violations(page) == []
@@ -53,7 +54,8 @@ def test_a_chief_invites_a_supervisor_who_then_signs_in(
     expect(invitee.get_by_role("heading", name="Password saved")).to_be_visible()
     invitee.get_by_role("link", name="Sign in").click()
     sign_in(invitee, "rquinn", NEW_PASSWORD)
-    assert invitee.url.startswith(f"{live_server.url}/agencies/{world.agency.uuid}/")
+    assert invitee.url == f"{live_server.url}/"  # the supervisor's work queue
+    expect(invitee.get_by_role("heading", name="What waits for you")).to_be_visible()
     invitee.context.close()
 
     page.reload()

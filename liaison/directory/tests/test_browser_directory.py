@@ -10,9 +10,10 @@ from liaison.directory import services
 pytestmark = pytest.mark.browser
 
 
-def test_chief_sees_coverage_adds_an_officer_and_assigns_them_to_a_school(world, phone_page, sign_in):
+def test_chief_sees_coverage_adds_an_officer_and_assigns_them_to_a_school(world, phone_page, sign_in, live_server):
     page = phone_page
     sign_in(page, "agency_admin")
+    page.goto(f"{live_server.url}/agencies/{world.agency.uuid}/")  # home is the work queue
 
     coverage = page.locator("#coverage")
     expect(coverage.get_by_role("heading", name="Schools without an officer")).to_be_visible()
@@ -64,8 +65,9 @@ def test_a_form_error_names_the_field_it_belongs_to(world, phone_page, sign_in, 
     expect(page.get_by_label("First name")).to_have_value("Nia")
 
 
-def test_choosing_another_day_updates_the_coverage_in_place(world, page, sign_in):
+def test_choosing_another_day_updates_the_coverage_in_place(world, page, sign_in, live_server):
     sign_in(page, "supervisor")
+    page.goto(f"{live_server.url}/agencies/{world.agency.uuid}/")  # home is the work queue
     coverage = page.locator("#coverage")
     expect(coverage.get_by_role("link", name="Millbrook Elementary")).to_have_count(0)
     page.evaluate("window.__same_page = true")

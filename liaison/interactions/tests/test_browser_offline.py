@@ -105,6 +105,8 @@ def _installed(page: Any, path: str = "/log/") -> None:
 def _open_log(phone: Any, sign_in: Any, role: str = "officer") -> Any:
     page = phone.new_page()
     sign_in(page, role)
+    page.get_by_role("link", name="Log a contact").click()  # home is the work queue, today's log first
+    page.wait_for_url("**/log/")
     _installed(page)
     return page
 

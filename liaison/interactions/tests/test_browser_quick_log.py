@@ -55,8 +55,9 @@ def _kind_button(page, label: str):
 
 
 def _open_log(page, sign_in, live_server, role: str = "officer") -> Taps:
-    sign_in(page, role)  # not counted: the officer signs in once a shift
-    assert page.url == f"{live_server.url}/log/"
+    sign_in(page, role)  # not counted: the officer signs in once a shift, lands on their queue
+    page.get_by_role("link", name="Log a contact").click()  # today's log comes first
+    page.wait_for_url(f"{live_server.url}/log/")
     return Taps(page)
 
 

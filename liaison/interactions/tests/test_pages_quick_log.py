@@ -45,10 +45,13 @@ def _checked_school(response) -> str:
 # --- where the officer lands, and which school -----------------------------------------------------
 
 
-def test_an_officer_lands_on_the_quick_log(page_as):
+def test_an_officers_home_leads_with_the_quick_log(page_as):
+    """The officer's home is their work queue (workflows/queues.py); today's log comes first, with the quick log."""
     response = page_as("officer").get("/")
-    assert response.status_code == 302
-    assert response.url == reverse("interactions:quick_log") == QUICK_LOG
+    assert response.status_code == 200
+    assert reverse("interactions:quick_log") == QUICK_LOG
+    first_section = response.text.split('class="card queue-section"')[1]
+    assert f'href="{QUICK_LOG}">Log a contact</a>' in first_section
 
 
 def test_the_school_defaults_to_the_officers_current_assignment(page_as, world):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from liaison.accounts.demo import mfa_demo_load
 from liaison.agreements.demo import agreements_demo_load, agreements_demo_reviews
+from liaison.demo.notifications import demo_notifications_settle
 from liaison.directory.demo import demo_load, demo_logins, demo_logins_table
 from liaison.directory.models import Agency
 from liaison.insights.demo import insights_demo_load
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             surveys = surveys_demo_load(actor=admin, today=today)
             insights_demo_load(actor=admin, today=today)
             mfa_demo_load(showing_the_flow=admin.username)
+            demo_notifications_settle()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo programs: {len(agreements)} MOUs, {activity.contacts:,} contacts and "
