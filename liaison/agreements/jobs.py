@@ -1,12 +1,11 @@
-"""The agreements app's periodic job: the daily MOU reminders by e-mail (liaison/operations/scheduler.py)."""
+"""The MOU reminders by e-mail, as `manage.py mou_reminders --email` sends them by hand.
+
+Not scheduled: the worker's `notifications_daily` job (liaison/workflows/jobs.py) turns the day's
+reminders into notifications and each person's digest, so nobody gets the same reminder twice."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
-
-from liaison.operations.scheduler import register
 
 from .reminder_mail import reminders_send
 from .selectors import mou_reminders
@@ -20,6 +19,3 @@ def mou_reminders_email() -> str:
     mailing = reminders_send(reminders)
     return f"{len(reminders)} reminder(s), e-mailed {len(mailing.messages)} person(s)"
 
-
-DAILY_AT_SIX_UTC = {"every": datetime.timedelta(days=1), "offset": datetime.timedelta(hours=6)}
-register("mou_reminders_email", func=mou_reminders_email, **DAILY_AT_SIX_UTC)

@@ -94,7 +94,7 @@ def test_a_name_cannot_be_taken_by_a_second_function(calls):
 
 def test_the_maintenance_jobs_are_registered_at_start_up():
     names = {job.name for job in registered_jobs()}
-    assert {"sessions_clear_expired", "task_results_prune", "sign_in_attempts_prune", "mou_reminders_email"} <= names
+    assert {"sessions_clear_expired", "task_results_prune", "sign_in_attempts_prune", "notifications_daily"} <= names
 
 
 class OneBeat(threading.Event):
