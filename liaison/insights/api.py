@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from liaison.directory import access as directory_access
 from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.replica import replica_reads
 from liaison.lib.school_years import school_year_of
 
 from .access import EquityScope, equity_scope_for
@@ -73,9 +74,10 @@ def equity(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[
     """Relative rate indexes of referrals, citations, arrests and court referrals by race/ethnicity,
     against White students, for a district's schools in a school year (DOMAIN.md, Counting and equity).
     Evaluators get closed school years only, as stored when first published (docs/disclosure.md)."""
-    scope = equity_scope_for(request.user, uuid)
-    school_year = _school_year(query, scope)
-    return figure_body(EQUITY, scope, school_year, timezone.localdate())
+    with replica_reads():
+        scope = equity_scope_for(request.user, uuid)
+        school_year = _school_year(query, scope)
+        return figure_body(EQUITY, scope, school_year, timezone.localdate())
 
 
 def _school_year(query: EquityQuery, scope: EquityScope) -> str:
@@ -128,8 +130,9 @@ def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[st
     school-related arrests, as instances and unique students (by pseudonymous key), split by
     race/ethnicity, sex, disability and English learner. Evaluators get closed school years only,
     as stored when first published."""
-    scope = equity_scope_for(request.user, uuid)
-    return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
+    with replica_reads():
+        scope = equity_scope_for(request.user, uuid)
+        return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
 
 
 class SchoolReportedIn(Schema):
