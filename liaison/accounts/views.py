@@ -72,6 +72,8 @@ def _landing_url(user: Any) -> str:
     scope = user_scope(user)
     if scope.platform_admin:
         return reverse("directory:agency_list")
+    if scope.evaluator_states:  # a state-wide evaluator sees the state view only
+        return reverse("insights:state", args=[sorted(scope.evaluator_states)[0]])
     officer_agencies = scope.agencies(Role.OFFICER)
     if scope.officer_id is not None and officer_agencies and not scope.managing_agency_ids:
         return reverse("interactions:quick_log")
