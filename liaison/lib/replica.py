@@ -96,7 +96,7 @@ def reads_from_replica(view: F) -> F:
             current = _state.get()
             pinned = current is not None and current.pinned
         if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _streamed(response.streaming_content, pinned)
+            response.streaming_content = _streamed(response.streaming_content, pinned)  # type: ignore[arg-type]
         return response
 
     wrapper.reads_from_replica = True  # type: ignore[attr-defined]
@@ -158,7 +158,7 @@ def replica_check_reset() -> None:
 class ReplicaRouter:
     """DATABASE_ROUTERS entry: marked reads to the replica when it is there and fresh; all else primary."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str | None:
+    def db_for_read(self, model: Any, **hints: Any) -> str:
         current = _state.get()
         if current is None or not current.marked or current.pinned or not replica_configured():
             return PRIMARY
@@ -166,7 +166,7 @@ class ReplicaRouter:
             return PRIMARY
         return REPLICA if replica_usable() else PRIMARY
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: Any, **hints: Any) -> str:
         current = _state.get()
         if current is not None and model._meta.label_lower not in UNPINNED_WRITES:
             current.pinned = current.wrote = True
@@ -203,4 +203,4 @@ class ReplicaPinMiddleware:
 
 def database_for_reads() -> str:
     """Where a read made here, now, would go."""
-    return ReplicaRouter().db_for_read(object)  # type: ignore[arg-type]
+    return ReplicaRouter().db_for_read(None)
