@@ -453,3 +453,14 @@ def test_a_state_membership_holds_nothing_else(world):
 def test_the_state_view_is_registered_as_a_restricted_figure():
     doors = {(f.url_name, f.door) for f in registered_figures() if "evaluator" in f.audiences}
     assert {("insights:state", "page"), ("insights:state", "csv"), ("api:state_figures", "api")} <= doors
+
+
+def test_the_yearly_build_stores_each_state_with_a_state_evaluator(state_world):
+    from liaison.insights.figures import snapshots_build
+
+    snapshots_build(datetime.date(2026, 12, 6), school_year=YEAR)
+    assert FigureSnapshot.objects.filter(figure="state", period=YEAR).values_list("scope", flat=True).count() == 2
+    assert set(FigureSnapshot.objects.filter(figure="state").values_list("scope", flat=True)) == {
+        "state:MA",
+        "state:VT",
+    }
