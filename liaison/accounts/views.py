@@ -98,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _held_at(membership: Any) -> str:
     place = membership.agency or membership.district or membership.school
-    return place.name if place is not None else ""
+    return place.name if place is not None else membership.state  # a state evaluator: the state
 
 
 @login_required
