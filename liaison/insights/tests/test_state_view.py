@@ -464,3 +464,10 @@ def test_the_yearly_build_stores_each_state_with_a_state_evaluator(state_world):
         "state:MA",
         "state:VT",
     }
+
+
+def test_the_navigation_leads_a_state_evaluator_to_the_state_view(page_as, state_world):
+    page = page_as("state_evaluator").get(reverse("accounts:account"))
+    assert f'href="{reverse("insights:state", args=["MA"])}"' in page.content.decode()
+    other = page_as("district_admin").get(reverse("accounts:account"))
+    assert "State view" not in other.content.decode()
