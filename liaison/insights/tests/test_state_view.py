@@ -471,3 +471,18 @@ def test_the_navigation_leads_a_state_evaluator_to_the_state_view(page_as, state
     assert f'href="{reverse("insights:state", args=["MA"])}"' in page.content.decode()
     other = page_as("district_admin").get(reverse("accounts:account"))
     assert "State view" not in other.content.decode()
+
+
+def test_a_platform_admin_makes_a_state_evaluator_in_admin_and_it_is_audited(page_as, world):
+    from liaison.accounts.tests.test_admin_audit import change_page, privilege_entries
+
+    client, target = page_as("platform_admin", second_factor=True), _user("state_office")
+    url, data = change_page(client, target)
+    total = int(data["memberships-TOTAL_FORMS"][0])
+    data["memberships-TOTAL_FORMS"] = [str(total + 1)]
+    data[f"memberships-{total}-role"] = ["evaluator"]
+    data[f"memberships-{total}-state"] = ["MA"]
+    assert client.post(url, data).status_code == 302
+    assert Membership.objects.filter(user=target, role="evaluator", state="MA").exists()
+    [entry] = privilege_entries(target)
+    assert any("state=MA" in role for role in entry.after["roles"])
