@@ -147,6 +147,8 @@ if DATABASE_REPLICA_URL:
     if not DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set too")
     DATABASES["replica"] = _database_from_url(DATABASE_REPLICA_URL)
+    # An unreachable replica must cost a request seconds, not minutes, before the primary takes over.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
     # Tests: the replica serves the primary's test database (streaming replication copies it).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["liaison.lib.replica.ReplicaRouter"]
