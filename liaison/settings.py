@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "liaison.lib.control_characters.ControlCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "liaison.lib.replica.ReplicaPinMiddleware",  # reads after a write stay on the primary
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,6 +140,22 @@ DATABASES = {"default": _database_from_url(DATABASE_URL) if DATABASE_URL else _s
 DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
 if DATABASE_MIGRATE_URL and not DATABASE_MIGRATE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_MIGRATE_URL: only postgres:// or postgresql:// URLs are supported")
+# PostgreSQL streaming replica for reports, dashboards and exports (liaison/lib/replica.py,
+# docs/operations.md): only views marked as such read there; writes, and reads after a write, stay
+# on the primary; a replica more than REPLICA_MAX_LAG_SECONDS behind (or down) is not used.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set too")
+    DATABASES["replica"] = _database_from_url(DATABASE_REPLICA_URL)
+    # An unreachable replica must cost a request seconds, not minutes, before the primary takes over.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    # Tests: the replica serves the primary's test database (streaming replication copies it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["liaison.lib.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5, minimum=0)
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 30, minimum=0)
+REPLICA_LAG_CHECK_SECONDS = 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, sessions, login throttling -----------------------------------

@@ -57,6 +57,7 @@ def _privileges(user: User) -> dict[str, Any]:
         ),
         "roles": sorted(
             f"{m.role} agency={m.agency_id or '-'} district={m.district_id or '-'} school={m.school_id or '-'}"
+            + (f" state={m.state}" if m.state else "")
             for m in memberships
         ),
     }

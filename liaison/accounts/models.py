@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
+from liaison.lib.states import STATE_CHOICES
+
 from .roles import Role
 
 MEMBERSHIP_SCOPE_MISMATCH = "This role needs exactly one {scope}."
@@ -54,10 +56,14 @@ ROLE_SCOPE = {
 
 def _scope_only(field: str) -> Q:
     others = sorted({"agency", "district", "school"} - {field})
-    q = Q(**{f"{field}__isnull": False})
+    q = Q(**{f"{field}__isnull": False}) & Q(state="")
     for other in others:
         q &= Q(**{f"{other}__isnull": True})
     return q
+
+
+def _state_only() -> Q:
+    return Q(agency__isnull=True, district__isnull=True, school__isnull=True) & ~Q(state="")
 
 
 class Membership(models.Model):
@@ -71,6 +77,9 @@ class Membership(models.Model):
         "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     school = models.ForeignKey("directory.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A state-wide evaluator (docs/state-view.md): every agency and district in the state, only as
+    # aggregates through the disclosure rules. Empty for every other membership.
+    state = models.CharField(max_length=2, choices=STATE_CHOICES, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -81,7 +90,7 @@ class Membership(models.Model):
                     (Q(role__in=[Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.OFFICER]) & _scope_only("agency"))
                     | (Q(role=Role.DISTRICT_ADMIN) & _scope_only("district"))
                     | (Q(role=Role.SCHOOL_ADMIN) & _scope_only("school"))
-                    | (Q(role=Role.EVALUATOR) & (_scope_only("agency") | _scope_only("district")))
+                    | (Q(role=Role.EVALUATOR) & (_scope_only("agency") | _scope_only("district") | _state_only()))
                 ),
             ),
         ]
@@ -92,10 +101,12 @@ class Membership(models.Model):
     def clean(self) -> None:
         scope = ROLE_SCOPE.get(Role(self.role)) if self.role else None
         filled = [name for name in ("agency", "district", "school") if getattr(self, f"{name}_id")]
+        if self.state:
+            filled.append("state")
         if scope and filled != [scope]:
             raise ValidationError({scope: MEMBERSHIP_SCOPE_MISMATCH.format(scope=scope)})
-        if self.role == Role.EVALUATOR and filled not in (["agency"], ["district"]):
-            raise ValidationError({"agency": MEMBERSHIP_SCOPE_MISMATCH.format(scope="agency or district")})
+        if self.role == Role.EVALUATOR and filled not in (["agency"], ["district"], ["state"]):
+            raise ValidationError({"agency": MEMBERSHIP_SCOPE_MISMATCH.format(scope="agency, district or state")})
 
 
 class TokenAccess(models.TextChoices):

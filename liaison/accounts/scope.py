@@ -19,6 +19,7 @@ class UserScope:
     district_admin_ids: frozenset[int] = frozenset()
     school_admin_ids: frozenset[int] = frozenset()
     evaluator_district_ids: frozenset[int] = frozenset()
+    evaluator_states: frozenset[str] = frozenset()  # state-wide evaluators (insights/state.py)
     officer_id: int | None = None
 
     def agencies(self, *roles: Role) -> frozenset[int]:
@@ -44,7 +45,7 @@ class UserScope:
             found.add(Role.DISTRICT_ADMIN)
         if self.school_admin_ids:
             found.add(Role.SCHOOL_ADMIN)
-        if self.evaluator_district_ids:
+        if self.evaluator_district_ids or self.evaluator_states:
             found.add(Role.EVALUATOR)
         return frozenset(found)
 
@@ -66,7 +67,7 @@ def user_scope(user: Any) -> UserScope:
 
 def user_scope_preload(user: Any, memberships: list[tuple]) -> None:
     """Cache the scope from membership rows the caller has read already (token auth reads them together
-    with the token): (role, agency_id, district_id, school_id) per membership."""
+    with the token): (role, agency_id, district_id, school_id, state) per membership."""
     user._liaison_scope = _scope_from_memberships(user, memberships)
 
 
@@ -75,13 +76,17 @@ def _scope_from_memberships(user: Any, memberships: list[tuple]) -> UserScope:
     districts: set[int] = set()
     schools: set[int] = set()
     evaluator_districts: set[int] = set()
-    for role, agency_id, district_id, school_id in memberships:
+    evaluator_states: set[str] = set()
+    for role, agency_id, district_id, school_id, *rest in memberships:
+        state = rest[0] if rest else ""
         if agency_id is not None:
             by_role.setdefault(role, set()).add(agency_id)
         elif role == Role.DISTRICT_ADMIN:
             districts.add(district_id)
         elif role == Role.SCHOOL_ADMIN:
             schools.add(school_id)
+        elif role == Role.EVALUATOR and state:
+            evaluator_states.add(state)
         elif role == Role.EVALUATOR:
             evaluator_districts.add(district_id)
     officer = getattr(user, "officer", None)  # reverse one-to-one: None when absent
@@ -91,17 +96,18 @@ def _scope_from_memberships(user: Any, memberships: list[tuple]) -> UserScope:
         district_admin_ids=frozenset(districts),
         school_admin_ids=frozenset(schools),
         evaluator_district_ids=frozenset(evaluator_districts),
+        evaluator_states=frozenset(evaluator_states),
         officer_id=officer.pk if officer is not None else None,
     )
 
 
 def _membership_rows(user_id: int) -> list[tuple]:
-    """(role, agency_id, district_id, school_id) per membership. Read on every request, so in plain
+    """(role, agency_id, district_id, school_id, state) per membership. Read on every request, so in plain
     SQL: the ORM's compiler costs more than the query (see liaison/lib/sql_rows.py)."""
     return sql_rows.fetch_all(_membership_sql(), [user_id])
 
 
-MEMBERSHIP_COLUMNS = ("role", "agency", "district", "school")
+MEMBERSHIP_COLUMNS = ("role", "agency", "district", "school", "state")
 
 
 @cache

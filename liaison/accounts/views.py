@@ -72,6 +72,8 @@ def _landing_url(user: Any) -> str:
     scope = user_scope(user)
     if scope.platform_admin:
         return reverse("directory:agency_list")
+    if scope.evaluator_states:  # a state-wide evaluator sees the state view only
+        return reverse("insights:state", args=[sorted(scope.evaluator_states)[0]])
     officer_agencies = scope.agencies(Role.OFFICER)
     if scope.officer_id is not None and officer_agencies and not scope.managing_agency_ids:
         return reverse("interactions:quick_log")
@@ -96,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _held_at(membership: Any) -> str:
     place = membership.agency or membership.district or membership.school
-    return place.name if place is not None else ""
+    return place.name if place is not None else membership.state  # a state evaluator: the state
 
 
 @login_required

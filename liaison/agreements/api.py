@@ -21,6 +21,7 @@ from liaison.directory.selectors import schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.replica import reads_from_replica
 
 from . import access, dashboard, selectors, services
 from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
@@ -307,6 +308,7 @@ def district_dashboard(request: HttpRequest, uuid: UUID, query: Query[DashboardQ
     return _dashboard(request, "district", uuid, query)
 
 
+@reads_from_replica
 def _dashboard(
     request: HttpRequest, owner: Literal["agency", "district"], uuid: UUID, query: DashboardQuery
 ) -> dict[str, Any]:

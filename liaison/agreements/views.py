@@ -33,6 +33,7 @@ from liaison.interactions.services import enforcement_read_audit
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
 from liaison.lib.form_pages import posted as _posted
+from liaison.lib.replica import reads_from_replica
 
 from . import access, dashboard, documents, forms, selectors, services
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
@@ -609,6 +610,7 @@ def _dashboard_reminders(user: Any, owner: Agency | District, today: datetime.da
 
 @login_required
 @require_GET
+@reads_from_replica
 def mou_dashboard(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
     found = access.dashboard_owner_get_for_user(request.user, owner, uuid)
     today = dashboard.owner_today(found)

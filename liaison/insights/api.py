@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from liaison.directory import access as directory_access
 from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.replica import replica_reads
 from liaison.lib.school_years import school_year_of
 
 from .access import EquityScope, equity_scope_for
@@ -19,6 +20,7 @@ from .figures import CRDC, EQUITY, figure_body
 from .models import SchoolReportedCount
 from .services import school_reported_set
 from .snapshots import last_closed_school_year
+from .state import state_body, state_for_user
 
 router = Router(tags=["insights"])
 
@@ -73,9 +75,10 @@ def equity(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[
     """Relative rate indexes of referrals, citations, arrests and court referrals by race/ethnicity,
     against White students, for a district's schools in a school year (DOMAIN.md, Counting and equity).
     Evaluators get closed school years only, as stored when first published (docs/disclosure.md)."""
-    scope = equity_scope_for(request.user, uuid)
-    school_year = _school_year(query, scope)
-    return figure_body(EQUITY, scope, school_year, timezone.localdate())
+    with replica_reads():
+        scope = equity_scope_for(request.user, uuid)
+        school_year = _school_year(query, scope)
+        return figure_body(EQUITY, scope, school_year, timezone.localdate())
 
 
 def _school_year(query: EquityQuery, scope: EquityScope) -> str:
@@ -128,8 +131,9 @@ def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[st
     school-related arrests, as instances and unique students (by pseudonymous key), split by
     race/ethnicity, sex, disability and English learner. Evaluators get closed school years only,
     as stored when first published."""
-    scope = equity_scope_for(request.user, uuid)
-    return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
+    with replica_reads():
+        scope = equity_scope_for(request.user, uuid)
+        return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
 
 
 class SchoolReportedIn(Schema):
@@ -155,3 +159,78 @@ def school_reported_put(
     _check_school_year(school_year)
     school = directory_access.school_get_for_user(request.user, uuid, write=True)
     return school_reported_set(actor=request.user, school=school, school_year=school_year, **payload.dict())
+
+
+# --- the state view (liaison/insights/state.py, docs/state-view.md) ----------------------------------
+
+
+class StateFiguresOut(Schema):
+    actions: int | None = Field(description="Enforcement actions; null when suppressed (1 to 9, or to protect one).")
+    within_mou: int | None = Field(description="Actions judged within the MOU; null when suppressed.")
+    not_within_mou: int | None = Field(description="Actions outside the MOU, with none in force, or not judged.")
+    referred: int | None = Field(description="Referrals to law enforcement (CRDC instances); null when suppressed.")
+    arrested: int | None = Field(description="School-related arrests (CRDC instances); null when suppressed.")
+    within_mou_percent: float | None = Field(description="Null when a count it is computed from is hidden.")
+    referrals_per_1000: float | None = Field(description="Per 1,000 enrolled; null when hidden or not computable.")
+
+
+class StateTotalsOut(StateFiguresOut):
+    schools: int
+    schools_covered: int = Field(description="Schools with an officer assigned at some time in the year.")
+    officers: int
+    enrollment: int | None = Field(description="Null when a school's enrollment for the year is missing.")
+    trust_schools: int = Field(description="Schools whose latest closed student survey has 10 or more respondents.")
+    trust_index: float | None = Field(description="Their trust indexes' mean (0–100).")
+
+
+class StateDistrictOut(StateFiguresOut):
+    district: UUID
+    name: str
+    nces_id: str
+    schools: int
+    schools_covered: int
+    enrollment: int | None
+    trust_schools: int
+    trust_index: float | None
+
+
+class StateAgencyOut(StateFiguresOut):
+    agency: UUID
+    name: str
+    ori: str
+    agency_state: str
+    officers: int = Field(description="Officers assigned to the state's schools during the year.")
+    schools_covered: int
+
+
+class StateGroupOut(Schema):
+    group: str
+    label: str
+    enrollment: int | None
+    referred: int | None
+    arrested: int | None
+    referrals_per_1000: float | None
+    arrests_per_100_referrals: float | None
+
+
+class StateOut(Schema):
+    state: str
+    school_year: str
+    totals: StateTotalsOut
+    districts: list[StateDistrictOut]
+    agencies: list[StateAgencyOut]
+    groups: list[StateGroupOut]
+
+
+@router.get("/insights/state/{state}", response={200: StateOut, **ERROR_RESPONSES})
+def state_figures(request: HttpRequest, state: str, query: Query[EquityQuery]) -> dict[str, Any]:
+    """A whole state (two-letter code) for a closed school year: every district and every agency
+    serving them — coverage, MOU adherence, referrals and arrests, students' trust — and the state's
+    referrals and arrests by race/ethnicity, through the disclosure rules (docs/state-view.md). For
+    the state's evaluators and platform admins; anyone else gets 404. Default: the last closed year."""
+    with replica_reads():
+        code = state_for_user(request.user, state)
+        today = timezone.localdate()
+        school_year = query.school_year or last_closed_school_year(today)
+        _check_school_year(school_year)
+        return state_body(code, school_year, today)

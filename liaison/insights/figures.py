@@ -27,6 +27,7 @@ from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcemen
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
+from .state import state_body
 
 EQUITY = "equity"
 CRDC = "crdc"
@@ -185,6 +186,11 @@ def snapshots_build(today: datetime.date, *, school_year: str | None = None) -> 
             before = FigureSnapshot.objects.count()
             figure_body(EQUITY, scope, school_year, today)
             built += FigureSnapshot.objects.count() - before
+    states = Membership.objects.filter(role=Role.EVALUATOR).exclude(state="").values_list("state", flat=True)
+    for state in sorted(set(states)):  # each state with a state-wide evaluator (insights/state.py)
+        before = FigureSnapshot.objects.count()
+        state_body(state, school_year, today)
+        built += FigureSnapshot.objects.count() - before
     return built
 
 

@@ -44,7 +44,10 @@ class FigureSnapshot(models.Model):
     figure = models.CharField(max_length=40)  # a name in liaison/insights/figures.py's registry
     scope = models.CharField(max_length=200)  # whose records, for whom: e.g. "district:<uuid>;agencies:3,7"
     period = models.CharField(max_length=9)  # a school year "2025-2026" or a month "2026-11"
-    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
+    # The district whose records it counts; empty for a whole state's figures (scope "state:MA").
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     payload = models.JSONField(encoder=DjangoJSONEncoder)
     built_at = models.DateTimeField(auto_now_add=True)
 

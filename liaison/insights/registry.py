@@ -38,6 +38,9 @@ FIGURES: list[RestrictedFigure] = [
     RestrictedFigure("insights:crdc", "page", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
     RestrictedFigure("insights:crdc", "csv", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
     RestrictedFigure("api:crdc", "api", "crdc", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure("insights:state", "page", "state", (EVALUATOR,), "insights.state.state_table"),
+    RestrictedFigure("insights:state", "csv", "state", (EVALUATOR,), "insights.state.state_table"),
+    RestrictedFigure("api:state_figures", "api", "state", (EVALUATOR,), "insights.state.state_table"),
     RestrictedFigure(
         "public_figures", "page", "public_figures", (PUBLIC,), "insights.public_figures.enforcement_table"
     ),

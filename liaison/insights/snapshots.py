@@ -40,7 +40,7 @@ def check_school_year_closed(school_year: str, today: datetime.date, *, field: s
 
 
 def snapshot_get_or_build(
-    *, figure: str, scope: str, period: str, district: District, build: Callable[[], dict[str, Any]]
+    *, figure: str, scope: str, period: str, district: District | None, build: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     """The stored figures; built and stored on first use (the period must be closed)."""
     found = FigureSnapshot.objects.filter(figure=figure, scope=scope, period=period).first()

@@ -19,6 +19,7 @@ from liaison.directory.models import School
 from liaison.directory.validators import validate_school_year
 from liaison.lib.csv_export import csv_writer
 from liaison.lib.form_pages import add_service_errors
+from liaison.lib.replica import reads_from_replica
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body
@@ -47,6 +48,7 @@ CSV_COLUMNS = [
 
 @login_required
 @require_safe
+@reads_from_replica
 def equity(request: HttpRequest, uuid: UUID) -> HttpResponse:
     scope = equity_scope_for(request.user, uuid)
     today = timezone.localdate()
@@ -99,6 +101,7 @@ def _csv(nces_id: str, body: dict[str, Any]) -> HttpResponse:
 
 @login_required
 @require_safe
+@reads_from_replica
 def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The police side of the CRDC count, per school: instances and unique students."""
     scope = equity_scope_for(request.user, uuid)

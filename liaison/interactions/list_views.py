@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison.accounts.audit import audit_record
+from liaison.lib.replica import reads_from_replica
 
 from . import access, selectors
 from .list_forms import RecordFilterForm
@@ -97,6 +98,7 @@ def _links(request: HttpRequest, page: selectors.RecordPage) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@reads_from_replica
 def record_export(request: HttpRequest) -> HttpResponseBase:
     _require_viewer(request.user)
     form = RecordFilterForm(request.GET, user=request.user)

@@ -43,6 +43,7 @@ COVERED = {
     "invitation_resend": "accounts/tests/test_people_permissions.py",
     "equity": "insights/tests/test_equity.py",
     "crdc": "insights/tests/test_crdc.py",
+    "state": "insights/tests/test_state_view.py",
     "school_reported_edit": "insights/tests/test_crdc.py",
     "list": "notifications/tests/test_notifications.py",
     "mark_read": "notifications/tests/test_notifications.py",
