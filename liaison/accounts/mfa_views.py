@@ -18,6 +18,7 @@ from liaison.ratelimits import store
 
 from . import mfa, passkeys, sessions
 from .forms import SecondFactorCodeForm
+from .lockout import sign_in_completed
 from .reauth import session_recently_verified
 
 CODES_PER_QUARTER_HOUR = 10
@@ -45,7 +46,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY_CODES)
             return render(request, "accounts/mfa_verify.html", _verify_context(request, form), status=429)
         if form.is_valid() and mfa.mfa_verify(request, form.cleaned_data["code"]):
-            return redirect(_next_url(request, form.cleaned_data["next"]))
+            response = redirect(_next_url(request, form.cleaned_data["next"]))
+            sign_in_completed(request, response, request.user)
+            return response
         if form.is_valid():
             form.add_error("code", mfa.WRONG_CODE)
         return render(request, "accounts/mfa_verify.html", _verify_context(request, form), status=400)
@@ -161,5 +164,8 @@ def passkey_auth(request: HttpRequest) -> HttpResponse:
     mfa.passkey_verified(request)
     sessions.session_unlock(request)  # one tap also unlocks an idle session
     if sessions.HELD_POST in request.session:
-        return JsonResponse({"next": reverse("accounts:unlock_resume")})
-    return JsonResponse({"next": _next_url(request, str(body.get("next", "")))})
+        response = JsonResponse({"next": reverse("accounts:unlock_resume")})
+    else:
+        response = JsonResponse({"next": _next_url(request, str(body.get("next", "")))})
+    sign_in_completed(request, response, request.user)
+    return response

@@ -49,14 +49,17 @@ CONFIRM_TO_CREATE_TOKEN = "Confirm your password to create a token; then create 
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, behind the lockout gate (lockout.py); a signed-in browser is trusted after."""
+    """Django's sign-in, behind the lockout gate (lockout.py). The browser is trusted for the account
+    only once the sign-in is complete: here when the person has no second factor, else after it
+    (mfa_views)."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        device_cookie_set(self.request, response, form.get_user())
+        if not mfa.session_must_verify(self.request):
+            device_cookie_set(self.request, response, form.get_user())
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
