@@ -246,3 +246,19 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code (recovery_codes.py). Only a salted SHA-256 digest is kept: the codes
+    are random (60 bits) and shown once, so a stolen database yields none of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user} ({'used' if self.used_at else 'unused'})"

@@ -33,6 +33,7 @@ from .lockout import device_cookie_set
 from .passkeys import passkeys_of
 from .people import places_managed_by
 from .reauth import session_mark_verified
+from .recovery_codes import recovery_codes_left
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_filtered, audit_log_readable
@@ -119,7 +120,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "totp_enrolled": mfa.totp_enrolled(request.user),
         "passkeys": passkeys_of(request.user),
         "mfa_required": mfa.mfa_required(request.user),
-        "recovery_codes_left": mfa.recovery_codes_left(request.user),
+        "recovery_codes_left": recovery_codes_left(request.user),
         "mfa_grace_ends": mfa.session_grace_ends(request),
         "token_form": ApiTokenForm(),
     }
@@ -225,6 +226,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     """Confirm the password of the signed-in person, then go back to where they were."""
     initial = {"next": request.GET.get("next", "")}
     enrolled = mfa.mfa_enrolled(request.user)
+    has_passkey = passkeys_of(request.user).exists()
     form: Any = (
         SecondFactorCodeForm(request.POST or None, initial=initial)
         if enrolled
@@ -241,5 +243,5 @@ def confirm(request: HttpRequest) -> HttpResponse:
             target = form.cleaned_data["next"]
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
             return redirect(target if target and safe else reverse("accounts:account"))
-        return render(request, "accounts/confirm.html", {"form": form}, status=400)
-    return render(request, "accounts/confirm.html", {"form": form})
+        return render(request, "accounts/confirm.html", {"form": form, "has_passkey": has_passkey}, status=400)
+    return render(request, "accounts/confirm.html", {"form": form, "has_passkey": has_passkey})
