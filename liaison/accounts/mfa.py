@@ -269,3 +269,8 @@ def factor_remove(*, user: Any, totp: bool = False, passkey: Passkey | None = No
         if not mfa_enrolled(user):
             recovery_codes_delete(user)
         api_tokens_revoke_all(user=user, reason="the second factor changed")
+
+
+def session_verified_by_provider(request: HttpRequest) -> None:
+    """A single sign-on whose provider's second factor the organisation counts (sso.py)."""
+    _session_verified_now(request)

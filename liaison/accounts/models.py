@@ -297,7 +297,9 @@ class IdentityProvider(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="identity_provider_one_organisation",
-                condition=(Q(agency__isnull=False, district__isnull=True) | Q(agency__isnull=True, district__isnull=False)),
+                condition=(
+                    Q(agency__isnull=False, district__isnull=True) | Q(agency__isnull=True, district__isnull=False)
+                ),
             ),
             models.UniqueConstraint(fields=["agency"], name="identity_provider_one_per_agency"),
             models.UniqueConstraint(fields=["district"], name="identity_provider_one_per_district"),

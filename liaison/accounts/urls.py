@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import email_views, mfa_views, password_views, people_views, session_views, views
+from . import email_views, mfa_views, password_views, people_views, session_views, sso_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("no-access/", views.no_access, name="no_access"),
+    path("sso/<uuid:uuid>/", sso_views.sso_start, name="sso_start"),
+    path("sso/<uuid:uuid>/link/", sso_views.sso_link, name="sso_link"),
+    path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
+    path("sso/settings/<str:kind>/<uuid:uuid>/", sso_views.sso_settings, name="sso_settings"),
     path("unlock/", session_views.unlock, name="unlock"),
     path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
     path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),

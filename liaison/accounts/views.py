@@ -37,6 +37,7 @@ from .recovery_codes import recovery_codes_left
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_filtered, audit_log_readable
+from .sso import identities_of, providers_for_sign_in, providers_to_link
 from .tokens import (
     api_token_get_for_user,
     api_token_issue,
@@ -62,6 +63,9 @@ class LoginView(auth_views.LoginView):
         if not mfa.session_must_verify(self.request):
             device_cookie_set(self.request, response, form.get_user())
         return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_providers": providers_for_sign_in()}
 
     def form_invalid(self, form: Any) -> HttpResponse:
         refusal = getattr(self.request, "sign_in_refusal", None)
@@ -123,6 +127,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "recovery_codes_left": recovery_codes_left(request.user),
         "mfa_grace_ends": mfa.session_grace_ends(request),
         "token_form": ApiTokenForm(),
+        "sso_identities": identities_of(request.user),
+        "sso_to_link": providers_to_link(request.user),
     }
     return render(request, "accounts/account.html", context)
 

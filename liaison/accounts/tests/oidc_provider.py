@@ -24,16 +24,16 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 # Plain http on localhost, for the test provider only (Authlib refuses it otherwise).
 os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
 
-from authlib.oauth2 import AuthorizationServer  # noqa: E402
-from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request  # noqa: E402
-from authlib.oauth2.rfc6749.errors import OAuth2Error  # noqa: E402
-from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant  # noqa: E402
-from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload  # noqa: E402
-from authlib.oauth2.rfc6750 import BearerTokenGenerator  # noqa: E402
-from authlib.oauth2.rfc7636 import CodeChallenge  # noqa: E402
-from authlib.oidc.core import UserInfo  # noqa: E402
-from authlib.oidc.core.grants import OpenIDCode  # noqa: E402
-from joserfc.jwk import RSAKey  # noqa: E402
+from authlib.oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request
+from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from authlib.oauth2.rfc6750 import BearerTokenGenerator
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
+from joserfc.jwk import RSAKey
 
 
 @dataclass
@@ -133,6 +133,8 @@ class Provider:
         self.amr: list[str] | None = None  # the amr claim the next ID tokens carry
         self.id_token_seconds = 3600
         self.issuer_claimed: str | None = None  # a discovery document naming another issuer
+        self.token_issuer: str | None = None  # ID tokens naming another issuer
+        self.signing_key: RSAKey | None = None  # ID tokens signed by a key the JWKS does not publish
         self.token_requests = 0
         self._server: WSGIServer | None = None
         self.url = ""
@@ -171,21 +173,18 @@ class Provider:
             def exists_nonce(self, nonce: str, request: Any) -> bool:
                 return nonce in provider.nonces
 
-            def get_jwt_config(self, grant: Any) -> dict[str, Any]:
-                return {
-                    "key": provider.key,
-                    "alg": "RS256",
-                    "kid": "test-key",
-                    "iss": provider.url,
-                    "exp": provider.id_token_seconds,
-                }
+            def get_client_algorithm(self, client: Any) -> str:
+                return "RS256"
+
+            def get_encode_header(self, client: Any) -> dict[str, str]:
+                return {"alg": "RS256", "kid": "test-key"}
 
             def resolve_client_private_key(self, client: Any) -> Any:
-                return provider.key
+                return provider.signing_key or provider.key
 
             def get_client_claims(self, client: Any) -> dict[str, Any]:
                 return {
-                    "iss": provider.url,
+                    "iss": provider.token_issuer or provider.url,
                     "aud": [client.get_client_id()],
                     "exp": int(time.time()) + provider.id_token_seconds,
                 }
