@@ -6,13 +6,15 @@ local port in a background thread: discovery, JWKS, an authorize page with a sig
 token endpoint. Nothing of Liaison's client is mocked; the tests drive the provider through its
 pages as a browser would. Switches let a test make it misbehave (another issuer, a short-lived ID
 token, an `amr` claim).
+
+It speaks plain http on localhost, which Authlib (server and client alike) refuses unless
+AUTHLIB_INSECURE_TRANSPORT is set: the fixtures set it for the test's duration only (`plain_http`).
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import secrets
 import threading
 import time
@@ -20,9 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
-
-# Plain http on localhost, for the test provider only (Authlib refuses it otherwise).
-os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
 
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request
@@ -34,6 +33,12 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from joserfc.jwk import RSAKey
+
+INSECURE_TRANSPORT = "AUTHLIB_INSECURE_TRANSPORT"
+
+
+def plain_http(monkeypatch: Any) -> None:
+    monkeypatch.setenv(INSECURE_TRANSPORT, "1")
 
 
 @dataclass

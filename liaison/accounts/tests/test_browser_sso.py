@@ -11,13 +11,14 @@ from playwright.sync_api import expect
 
 from liaison.accounts import sso
 from liaison.accounts.models import AuditEntry, IdentityProvider, SsoIdentity
-from liaison.accounts.tests.oidc_provider import Provider
+from liaison.accounts.tests.oidc_provider import Provider, plain_http
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def idp():
+def idp(monkeypatch):
+    plain_http(monkeypatch)
     provider = Provider().start()
     yield provider
     provider.stop()

@@ -201,3 +201,19 @@ def test_every_role_reaches_only_its_own_recovery_codes(page_as, world, role):
     else:  # no factor yet: back to the account page, nothing made
         assert response["Location"].startswith(ACCOUNT)
     assert not RecoveryCode.objects.exists()
+
+
+def test_the_upgrade_turns_plaintext_codes_into_digests_that_still_work(world):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    user = world.users["supervisor"]
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")
+    migration = importlib.import_module("liaison.accounts.migrations.0010_recovery_codes_stored_hashed")
+    migration.hash_plaintext_codes(apps, None)
+    assert not StaticToken.objects.exists()
+    assert "abcd2345" not in RecoveryCode.objects.get(user=user).digest
+    assert recovery_code_use(user, "abcd2345") and not recovery_code_use(user, "abcd2345")

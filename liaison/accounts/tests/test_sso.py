@@ -21,7 +21,7 @@ from liaison.accounts import sso
 from liaison.accounts.lockout import DEVICE_COOKIE
 from liaison.accounts.models import AuditEntry, IdentityProvider, Membership, SsoIdentity
 from liaison.accounts.roles import Role
-from liaison.accounts.tests.oidc_provider import Provider
+from liaison.accounts.tests.oidc_provider import Provider, plain_http
 from liaison.accounts.tests.test_mfa import VERIFY, enrol
 from liaison.accounts.tests.test_people_permissions import AGENCY_MANAGERS, SEES_AGENCY, expected
 from liaison.conftest import PASSWORD, ROLES
@@ -32,7 +32,8 @@ ACCOUNT = reverse("accounts:account")
 
 
 @pytest.fixture
-def idp():
+def idp(monkeypatch):
+    plain_http(monkeypatch)
     provider = Provider().start()
     provider.add_client(CLIENT_ID, CLIENT_SECRET, CALLBACK)
     yield provider
