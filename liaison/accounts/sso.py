@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -32,7 +33,7 @@ from authlib.oidc.core import CodeIDToken
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,6 +43,8 @@ from joserfc.jwk import KeySet
 
 from .audit import audit_record, audit_snapshot
 from .models import AuditEntry, IdentityProvider, Membership, SsoIdentity, User
+
+logger = logging.getLogger(__name__)
 
 FLOWS_SESSION = "liaison_sso_flows"
 SSO_FLOW_MINUTES = 10
@@ -436,6 +439,17 @@ def provider_of(*, agency_id: int | None = None, district_id: int | None = None)
 
 def providers_for_sign_in() -> Any:
     return IdentityProvider.objects.filter(enabled=True).order_by("name")
+
+
+def providers_on_sign_in_page() -> list[IdentityProvider]:
+    """The buttons the sign-in page offers. The password form must never fail because of them: if
+    they cannot be read (a database not yet migrated), the page shows none and says so in the log."""
+    try:
+        with transaction.atomic():  # a savepoint, so PostgreSQL's transaction survives a failure
+            return list(providers_for_sign_in())
+    except DatabaseError:
+        logger.warning("The sign-in page could not list the identity providers", exc_info=True)
+        return []
 
 
 def identities_of(user: Any) -> Any:

@@ -37,7 +37,7 @@ from .recovery_codes import recovery_codes_left
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_filtered, audit_log_readable
-from .sso import identities_of, providers_for_sign_in, providers_to_link
+from .sso import identities_of, providers_on_sign_in_page, providers_to_link
 from .tokens import (
     api_token_get_for_user,
     api_token_issue,
@@ -65,7 +65,7 @@ class LoginView(auth_views.LoginView):
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "sso_providers": providers_for_sign_in()}
+        return {**super().get_context_data(**kwargs), "sso_providers": providers_on_sign_in_page()}
 
     def form_invalid(self, form: Any) -> HttpResponse:
         refusal = getattr(self.request, "sign_in_refusal", None)

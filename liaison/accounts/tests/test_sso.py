@@ -441,3 +441,20 @@ def test_a_plain_http_issuer_is_refused_outside_the_test_provider(world, page_as
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
     response = page_as("agency_admin").post(settings_url(world), FORM | {"issuer": "http://idp.example"})
     assert response.status_code == 400 and not IdentityProvider.objects.exists()
+
+
+def test_a_districts_provider_signs_in_its_school_admins_but_not_the_agencys_people(world, idp):
+    provider = sso.provider_save(
+        actor=world.users["district_admin"],
+        provider=IdentityProvider(
+            district=world.district, name="Millbrook Google", issuer=idp.url, client_id=CLIENT_ID
+        ),
+        client_secret=CLIENT_SECRET,
+    )
+    link(world.users["school_admin"], provider, idp, "google-principal")
+    link(world.users["officer"], provider, idp, "google-officer")  # planted: the officer's roles are at the agency
+    principal, officer = Client(), Client()
+    sso_sign_in(principal, provider, "google-principal")
+    assert signed_in_as(principal) == world.users["school_admin"].pk
+    assert sso_sign_in(officer, provider, "google-officer").status_code == 400 and signed_in_as(officer) is None
+    assert AuditEntry.objects.get(action="login", object_type="accounts.sso").district_id == world.district.pk
