@@ -350,6 +350,13 @@ OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Liaison")
 # people have passkeys). Default: the host each request was made to.
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 
+# --- Single sign-on (liaison/accounts/sso.py) -----------------------------------
+# The key that encrypts identity providers' client secrets in the database. Default: one derived
+# from SECRET_KEY (then changing SECRET_KEY means entering the secrets again).
+SSO_SECRET_KEY = env_str("SSO_SECRET_KEY")
+# Seconds to wait for an identity provider's discovery, keys and token endpoints.
+SSO_HTTP_TIMEOUT = env_int("SSO_HTTP_TIMEOUT", 10, minimum=1)
+
 # --- Metrics (Prometheus) -----------------------------------------------------
 # /metrics answers only with `Authorization: Bearer METRICS_TOKEN`; unset, it does not exist.
 METRICS_TOKEN = env_str("METRICS_TOKEN")

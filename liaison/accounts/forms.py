@@ -7,7 +7,7 @@ from django import forms
 from liaison.directory.forms import AccessibleForm
 from liaison.directory.models import School
 
-from .models import AuditEntry, TokenAccess, User
+from .models import AuditEntry, IdentityProvider, TokenAccess, User
 from .people import Place, people_choices
 from .tokens import TOKEN_DAY_CHOICES
 
@@ -141,3 +141,46 @@ class SecondFactorCodeForm(AccessibleForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class IdentityProviderForm(AccessibleForm):
+    """An agency's or district's single sign-on provider (accounts/sso.py)."""
+
+    name = forms.CharField(
+        label="Name on the sign-in button",
+        max_length=100,
+        help_text="“Sign in with …”, e.g. “Millbrook Schools Google”.",
+    )
+    issuer = forms.CharField(
+        label="Issuer",
+        max_length=300,
+        help_text="Exactly as the provider's discovery document gives it, e.g. https://accounts.google.com.",
+    )
+    client_id = forms.CharField(label="Client ID", max_length=300)
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted and never shown again. Leave empty to keep the current one.",
+    )
+    client_secret_env = forms.CharField(
+        label="…or the environment variable holding it",
+        required=False,
+        max_length=100,
+        help_text="A name starting with SSO_CLIENT_SECRET_, set by whoever runs the server. Leave empty to use "
+        "the secret above.",
+    )
+    allowed_email_domain = forms.CharField(
+        label="Allowed e-mail domain",
+        required=False,
+        max_length=253,
+        help_text="Optional: sign in only accounts whose e-mail is at this domain, e.g. millbrook.k12.us. People are "
+        "always matched by their provider account, never by e-mail.",
+    )
+    mfa_counts = forms.ChoiceField(
+        label="Does the provider's sign-in count as the second factor?",
+        choices=IdentityProvider.MfaCounts.choices,
+        widget=forms.RadioSelect,
+    )
+    enabled = forms.BooleanField(label="Offer this sign-in", required=False, initial=True)

@@ -221,8 +221,20 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequ
 
 @receiver(user_logged_in, dispatch_uid="liaison.accounts.lockout.succeeded")
 def _on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if request is not None:
+    # Whoever has a second factor has not finished signing in yet: the password alone (perhaps a
+    # phished one) neither clears the account's failures nor earns trust; sign_in_completed does,
+    # once the factor is given.
+    from .mfa import mfa_enrolled
+
+    if request is not None and not mfa_enrolled(user):
         sign_in_succeeded(request, user)
+
+
+def sign_in_completed(request: HttpRequest, response: HttpResponse, user: Any) -> None:
+    """The whole sign-in (the password, and the second factor if the person has one) is done: the
+    account's failures are forgotten and this browser is trusted for it from now on."""
+    sign_in_succeeded(request, user)
+    device_cookie_set(request, response, user)
 
 
 # --- locked accounts, for their admins -------------------------------------------------------------------

@@ -13,23 +13,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .models import Passkey, User
 from .reauth import MFA_SESSION, session_mark_verified
+from .recovery_codes import recovery_code_use, recovery_codes_delete, recovery_codes_exist, recovery_codes_replace
 from .tokens import api_tokens_revoke_all
 
 VERIFIED, PENDING, GRACE, NONE = "verified", "pending", "grace", "none"
-RECOVERY_CODES = 10
 TOTP_NAME = "Authenticator app"
-RECOVERY_NAME = "Recovery codes"
 
 WRONG_CODE = "That code is not right (or was already used). Try the current code from your app."
 MFA_RESET_SUBJECT = "Your Liaison second factor was reset"
@@ -130,7 +129,7 @@ def mfa_check_code(user: Any, code: str) -> bool:
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(code):
             return True
-    return any(device.verify_token(code) for device in StaticDevice.objects.filter(user=user, confirmed=True))
+    return recovery_code_use(user, code)
 
 
 def mfa_verify(request: HttpRequest, code: str) -> bool:
@@ -182,7 +181,7 @@ def passkey_added(request: HttpRequest, passkey: Passkey) -> list[str] | None:
     user: Any = request.user
     with transaction.atomic():
         api_tokens_revoke_all(user=user, reason="the second factor changed")
-        first = not StaticDevice.objects.filter(user=user).exists()
+        first = not recovery_codes_exist(user)
         codes = _recovery_codes_replace(user) if first else None
     _session_verified_now(request)
     return codes
@@ -193,15 +192,8 @@ def passkey_verified(request: HttpRequest) -> None:
 
 
 def _recovery_codes_replace(user: Any) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-    return codes
-
-
-def recovery_codes_left(user: Any) -> int:
-    return StaticToken.objects.filter(device__user=user).count()
+    # With a new first factor (audited by the caller): the set comes with it.
+    return recovery_codes_replace(user, audit=False)
 
 
 def mfa_reset(*, actor: Any, user: User, agency_id: int | None = None, district_id: int | None = None) -> None:
@@ -211,7 +203,7 @@ def mfa_reset(*, actor: Any, user: User, agency_id: int | None = None, district_
     """
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        recovery_codes_delete(user)
         Passkey.objects.filter(user=user).delete()
         User.objects.filter(pk=user.pk).update(
             mfa_grace_until=timezone.now() + datetime.timedelta(days=settings.MFA_GRACE_DAYS)
@@ -229,3 +221,56 @@ def mfa_reset(*, actor: Any, user: User, agency_id: int | None = None, district_
         if user.email:
             body = MFA_RESET_BODY.format(actor=actor.get_full_name() or actor.get_username(), username=user.username)
             transaction.on_commit(lambda: send_mail(MFA_RESET_SUBJECT, body, None, [user.email]))
+
+
+# --- removing a factor ------------------------------------------------------------------------------------
+
+LAST_FACTOR_NEEDED = (
+    "Your role needs a second factor, and this is your last one: add another passkey or an authenticator "
+    "app first, then remove this one."
+)
+
+
+def factor_removal_refusal(user: Any, *, totp: bool = False, passkey: Passkey | None = None) -> str | None:
+    """Why removing this factor is refused (it is the last one of a person whose role needs one), or None."""
+    totp_left = totp_enrolled(user) and not totp
+    others = Passkey.objects.filter(user=user)
+    passkeys_left = (others.exclude(pk=passkey.pk) if passkey is not None else others).exists()
+    if not (totp_left or passkeys_left) and mfa_required(user):
+        return LAST_FACTOR_NEEDED
+    return None
+
+
+def factor_remove(*, user: Any, totp: bool = False, passkey: Passkey | None = None) -> None:
+    """The person removes their authenticator app or one of their passkeys (the view checks a recent
+    second factor). Refused for the last factor of a role that needs one. Audited; the person's API
+    tokens are revoked (the factors changed); with no factor left, the recovery codes go too."""
+    refusal = factor_removal_refusal(user, totp=totp, passkey=passkey)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    with transaction.atomic():
+        if totp:
+            TOTPDevice.objects.filter(user=user).delete()
+            audit_record(
+                actor=user,
+                action="delete",
+                obj=user,
+                object_type="accounts.mfa",
+                summary=f"{user.get_username()} removed their authenticator app",
+            )
+        if passkey is not None:
+            audit_record(
+                actor=user,
+                action="delete",
+                obj=passkey,
+                summary=f"{user.get_username()} removed the passkey “{passkey.name}”",
+            )
+            passkey.delete()
+        if not mfa_enrolled(user):
+            recovery_codes_delete(user)
+        api_tokens_revoke_all(user=user, reason="the second factor changed")
+
+
+def session_verified_by_provider(request: HttpRequest) -> None:
+    """A single sign-on whose provider's second factor the organisation counts (sso.py)."""
+    _session_verified_now(request)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +22,9 @@ from liaison.ratelimits import store
 
 from . import mfa, passkeys, sessions
 from .forms import SecondFactorCodeForm
+from .lockout import sign_in_completed
 from .reauth import session_recently_verified
+from .recovery_codes import recovery_codes_left, recovery_codes_replace
 
 CODES_PER_QUARTER_HOUR = 10
 TOO_MANY_CODES = "Too many codes tried. Wait a quarter of an hour and try again."
@@ -45,7 +51,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY_CODES)
             return render(request, "accounts/mfa_verify.html", _verify_context(request, form), status=429)
         if form.is_valid() and mfa.mfa_verify(request, form.cleaned_data["code"]):
-            return redirect(_next_url(request, form.cleaned_data["next"]))
+            response = redirect(_next_url(request, form.cleaned_data["next"]))
+            sign_in_completed(request, response, request.user)
+            return response
         if form.is_valid():
             form.add_error("code", mfa.WRONG_CODE)
         return render(request, "accounts/mfa_verify.html", _verify_context(request, form), status=400)
@@ -161,5 +169,64 @@ def passkey_auth(request: HttpRequest) -> HttpResponse:
     mfa.passkey_verified(request)
     sessions.session_unlock(request)  # one tap also unlocks an idle session
     if sessions.HELD_POST in request.session:
-        return JsonResponse({"next": reverse("accounts:unlock_resume")})
-    return JsonResponse({"next": _next_url(request, str(body.get("next", "")))})
+        response = JsonResponse({"next": reverse("accounts:unlock_resume")})
+    else:
+        response = JsonResponse({"next": _next_url(request, str(body.get("next", "")))})
+    sign_in_completed(request, response, request.user)
+    return response
+
+
+# --- recovery codes and removing a factor (from the account page, after a recent second factor) ---------
+
+FACTOR_REMOVED = "Removed {what}. Your API tokens were revoked; create new ones if you need them."
+CONFIRM_FIRST = "Confirm it is you first; then try again."
+SECOND_FACTOR_SECTION = "#second-factor"
+
+
+def _confirm_first(request: HttpRequest, then: str) -> HttpResponse:
+    messages.info(request, CONFIRM_FIRST)
+    return redirect(f"{reverse('accounts:confirm')}?{urlencode({'next': then})}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """A new set of recovery codes, shown once (this response); the earlier set stops working."""
+    user: Any = request.user
+    if not mfa.mfa_enrolled(user):
+        return redirect(reverse("accounts:account") + SECOND_FACTOR_SECTION)
+    if not session_recently_verified(request):
+        return _confirm_first(request, reverse("accounts:recovery_codes"))
+    if request.method == "POST":
+        codes = recovery_codes_replace(user)
+        account = reverse("accounts:account") + SECOND_FACTOR_SECTION
+        return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": account, "renewed": True})
+    return render(request, "accounts/recovery_codes.html", {"left": recovery_codes_left(user)})
+
+
+def _removed(request: HttpRequest, *, what: str, totp: bool = False, passkey: Any = None) -> HttpResponse:
+    account = reverse("accounts:account") + SECOND_FACTOR_SECTION
+    if not session_recently_verified(request):
+        return _confirm_first(request, account)
+    try:
+        mfa.factor_remove(user=request.user, totp=totp, passkey=passkey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, FACTOR_REMOVED.format(what=what))
+    return redirect(account)
+
+
+@login_required
+@require_POST
+def totp_remove(request: HttpRequest) -> HttpResponse:
+    if not mfa.totp_enrolled(request.user):
+        raise Http404
+    return _removed(request, what="the authenticator app", totp=True)
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    passkey = get_object_or_404(passkeys.passkeys_of(request.user), uuid=uuid)  # only one's own
+    return _removed(request, what=f"the passkey “{passkey.name}”", passkey=passkey)

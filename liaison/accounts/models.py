@@ -257,3 +257,85 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code (recovery_codes.py). Only a salted SHA-256 digest is kept: the codes
+    are random (60 bits) and shown once, so a stolen database yields none of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class IdentityProvider(models.Model):
+    """An agency's or district's OpenID Connect provider for single sign-on (sso.py).
+
+    People are matched by the provider's issuer and subject (SsoIdentity), never by e-mail. The
+    client secret is stored encrypted (client_secret_encrypted) or read from an environment variable
+    named SSO_CLIENT_SECRET_… (client_secret_env), so it is never in the database in plaintext.
+    """
+
+    class MfaCounts(models.TextChoices):
+        NEVER = "never", "No: people give Liaison's own second factor after the provider"
+        AMR = "amr", "When the provider's ID token says a second factor was used (amr claim)"
+        ATTESTED = "attested", "Always: we attest that the provider enforces a second factor for everyone"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    issuer = models.CharField(max_length=300)
+    client_id = models.CharField(max_length=300)
+    client_secret_encrypted = models.TextField(blank=True, default="")
+    client_secret_env = models.CharField(max_length=100, blank=True, default="")
+    allowed_email_domain = models.CharField(max_length=253, blank=True, default="")
+    mfa_counts = models.CharField(max_length=16, choices=MfaCounts.choices, default=MfaCounts.NEVER)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="identity_provider_one_organisation",
+                condition=(
+                    Q(agency__isnull=False, district__isnull=True) | Q(agency__isnull=True, district__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["agency"], name="identity_provider_one_per_agency"),
+            models.UniqueConstraint(fields=["district"], name="identity_provider_one_per_district"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SsoIdentity(models.Model):
+    """A person's account at an identity provider: (issuer, subject), linked once by the person."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="sso_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

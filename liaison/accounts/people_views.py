@@ -71,6 +71,7 @@ def people_list(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
     actions = [
         ("Add a person", reverse("accounts:person_add", args=[kind, uuid])),
         ("Give someone here another role", reverse("accounts:role_grant", args=[kind, uuid])),
+        ("Single sign-on", reverse("accounts:sso_settings", args=[kind, uuid])),
     ]
     if place.kind == "agency":
         actions.append(("Add an officer", reverse("directory:officer_create", args=[uuid])))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import email_views, mfa_views, password_views, people_views, session_views, views
+from . import email_views, mfa_views, password_views, people_views, session_views, sso_views, views
 
 app_name = "accounts"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("no-access/", views.no_access, name="no_access"),
+    path("sso/<uuid:uuid>/", sso_views.sso_start, name="sso_start"),
+    path("sso/<uuid:uuid>/link/", sso_views.sso_link, name="sso_link"),
+    path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
+    path("sso/settings/<str:kind>/<uuid:uuid>/", sso_views.sso_settings, name="sso_settings"),
     path("unlock/", session_views.unlock, name="unlock"),
     path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
     path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),
@@ -25,6 +29,9 @@ urlpatterns = [
     path("account/authenticator/", mfa_views.totp_setup, name="mfa_totp"),
     path("account/authenticator/passkey/options/", mfa_views.passkey_options, name="passkey_options"),
     path("account/authenticator/passkey/", mfa_views.passkey_add, name="passkey_add"),
+    path("account/authenticator/remove/", mfa_views.totp_remove, name="mfa_totp_remove"),
+    path("account/passkeys/<uuid:uuid>/remove/", mfa_views.passkey_remove, name="passkey_remove"),
+    path("account/recovery-codes/", mfa_views.recovery_codes, name="recovery_codes"),
     path("account/tokens/new/", views.api_token_new, name="api_token_new"),
     path("account/tokens/<uuid:uuid>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("password/change/", password_views.PasswordChangeView.as_view(), name="password_change"),

@@ -33,9 +33,11 @@ from .lockout import device_cookie_set
 from .passkeys import passkeys_of
 from .people import places_managed_by
 from .reauth import session_mark_verified
+from .recovery_codes import recovery_codes_left
 from .roles import Role
 from .scope import user_scope
 from .selectors import audit_entries_filtered, audit_log_readable
+from .sso import identities_of, providers_on_sign_in_page, providers_to_link
 from .tokens import (
     api_token_get_for_user,
     api_token_issue,
@@ -49,15 +51,21 @@ CONFIRM_TO_CREATE_TOKEN = "Confirm your password to create a token; then create 
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, behind the lockout gate (lockout.py); a signed-in browser is trusted after."""
+    """Django's sign-in, behind the lockout gate (lockout.py). The browser is trusted for the account
+    only once the sign-in is complete: here when the person has no second factor, else after it
+    (mfa_views)."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        device_cookie_set(self.request, response, form.get_user())
+        if not mfa.session_must_verify(self.request):
+            device_cookie_set(self.request, response, form.get_user())
         return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_providers": providers_on_sign_in_page()}
 
     def form_invalid(self, form: Any) -> HttpResponse:
         refusal = getattr(self.request, "sign_in_refusal", None)
@@ -118,9 +126,11 @@ def account(request: HttpRequest) -> HttpResponse:
         "totp_enrolled": mfa.totp_enrolled(request.user),
         "passkeys": passkeys_of(request.user),
         "mfa_required": mfa.mfa_required(request.user),
-        "recovery_codes_left": mfa.recovery_codes_left(request.user),
+        "recovery_codes_left": recovery_codes_left(request.user),
         "mfa_grace_ends": mfa.session_grace_ends(request),
         "token_form": ApiTokenForm(),
+        "sso_identities": identities_of(request.user),
+        "sso_to_link": providers_to_link(request.user),
     }
     return render(request, "accounts/account.html", context)
 
@@ -224,6 +234,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     """Confirm the password of the signed-in person, then go back to where they were."""
     initial = {"next": request.GET.get("next", "")}
     enrolled = mfa.mfa_enrolled(request.user)
+    has_passkey = passkeys_of(request.user).exists()
     form: Any = (
         SecondFactorCodeForm(request.POST or None, initial=initial)
         if enrolled
@@ -240,5 +251,5 @@ def confirm(request: HttpRequest) -> HttpResponse:
             target = form.cleaned_data["next"]
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
             return redirect(target if target and safe else reverse("accounts:account"))
-        return render(request, "accounts/confirm.html", {"form": form}, status=400)
-    return render(request, "accounts/confirm.html", {"form": form})
+        return render(request, "accounts/confirm.html", {"form": form, "has_passkey": has_passkey}, status=400)
+    return render(request, "accounts/confirm.html", {"form": form, "has_passkey": has_passkey})

@@ -38,15 +38,18 @@ def test_a_supervisor_adds_a_passkey_and_signs_in_with_one_tap(world, page, sign
     page.get_by_role("button", name="Add a passkey").click()
     codes = page.locator("#recovery-codes")
     expect(codes).to_be_visible()
-    assert len(re.findall(r"[a-z2-7]{8}", codes.inner_text())) == 10
+    assert len(re.findall(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", codes.inner_text())) == 10
     assert Passkey.objects.get(user=world.users["supervisor"]).name == "work laptop"
     page.get_by_role("link", name="Continue").click()
     page.get_by_role("button", name="Sign out", exact=True).click()
 
+    page.context.clear_cookies()  # a browser new to the account: trusted only once the passkey is used
     sign_in(page, "supervisor")
     expect(page.get_by_role("heading", name="Your second factor")).to_be_visible()
+    assert "liaison_devices" not in {cookie["name"] for cookie in page.context.cookies()}
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page).to_have_url(re.compile(rf"{live_server.url}/agencies/{world.agency.uuid}/"))
+    assert "liaison_devices" in {cookie["name"] for cookie in page.context.cookies()}
     assert Passkey.objects.get(user=world.users["supervisor"]).last_used_at is not None
 
 
