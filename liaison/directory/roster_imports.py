@@ -41,6 +41,7 @@ from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import services
 from .access import NOT_FOUND
+from .local_codes import local_code_schools
 from .models import ENROLLMENT_FIELDS, District, Enrollment, RosterImport, School
 from .oneroster import ORGS, ErrorLog, Org, Progress, Roster, SchoolTally, read_roster, school_level
 from .validators import validate_school_year
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 DISTRICT_NOT_YOURS = "{name} (NCES {nces}) is not one of your districts; you may import only into your own."
 NCES_TAKEN = "The NCES id {nces} already belongs to {name}."
+LOCAL_CODE_CONFLICT = "The local code {code!r} names {coded}, but this sourcedId was imported as {stored}."
 SCHOOL_IN_OTHER_DISTRICT = "{name} is stored under another district, {district}; an import does not move schools."
 RENAMES = "{kind} {old!r} would be renamed {new!r}."
 REGRADES = "{name}'s grades would change from {old} to {new}."
@@ -149,12 +151,26 @@ class _OrgMatcher:
         keyed: dict[tuple[int | None, str], School] = {
             (row.district_id, row.sourced_id): row for row in rows if row.sourced_id
         }
+        coded = local_code_schools(d.pk for d in self.districts.values() if d is not None)
         for org in schools:
             parent = self.districts.get(org.parent)
             own = keyed.get((parent.pk if parent is not None else None, org.sourced_id))
+            if org.local_code and parent is not None:
+                own = self._by_local_code(org, own, coded.get((parent.pk, org.local_code)))
             self.schools[org.sourced_id] = self._match_school(
                 org, {org.sourced_id: own} if own else {}, schools_by_nces
             )
+
+    def _by_local_code(self, org: Org, own: School | None, coded: School | None) -> School | None:
+        """A school identified by the district's local code (after sourcedId and NCES id, which it has not):
+        the saved mapping finds it, and gives the org its NCES id."""
+        if own is not None and coded is not None and own.pk != coded.pk:
+            reason = LOCAL_CODE_CONFLICT.format(code=org.local_code, coded=coded, stored=own)
+            self.errors.add(ORGS, org.line, "identifier", reason)
+        found = coded or own
+        if found is not None:
+            org.nces_id = found.nces_id
+        return found
 
     def _find(self, org: Org, by_sourced_id: dict[str, M], by_nces: dict[str, M]) -> M | None:
         found = by_sourced_id.get(org.sourced_id) or by_nces.get(org.nces_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, local_code_views, views
 
 app_name = "directory"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("districts/<uuid:uuid>/edit/", views.district_edit, name="district_edit"),
     path("districts/<uuid:uuid>/", views.district_detail, name="district_detail"),
     path("districts/<uuid:uuid>/schools/new/", views.school_create, name="school_create"),
+    path("districts/<uuid:uuid>/local-codes/", local_code_views.local_codes_edit, name="local_codes"),
+    path("districts/<uuid:uuid>/local-codes/upload/", local_code_views.local_codes_upload, name="local_codes_upload"),
+    path("districts/<uuid:uuid>/local-codes.csv", local_code_views.local_codes_download, name="local_codes_download"),
     # --- schools ---
     path("schools/<uuid:uuid>/", views.school_detail, name="school_detail"),
     path("schools/<uuid:uuid>/edit/", views.school_edit, name="school_edit"),
