@@ -420,6 +420,9 @@ class RosterImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
+        # Read without errors, but it would rename schools, change grade spans or lose known counts:
+        # the upload is kept until someone confirms (it runs again, applying them) or discards it.
+        CONFIRM = "confirm", "Needs confirming"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
@@ -445,12 +448,19 @@ class RosterImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written with progress while it runs: a running import whose heartbeat stops lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The differences (reasons, as shown) someone confirmed: a confirmed run applies these, and asks
+    # again if the stored data changed meanwhile so that it would make others.
+    confirmed_changes = models.JSONField(default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="roster_import_status_known"
+                condition=Q(status__in=["queued", "running", "confirm", "succeeded", "failed"]),
+                name="roster_import_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(progress_done__lte=F("progress_total")), name="roster_import_progress_within_total"

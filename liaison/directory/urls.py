@@ -47,4 +47,5 @@ urlpatterns = [
     path("imports/oneroster/", import_views.import_oneroster, name="import_oneroster"),
     path("imports/<uuid:uuid>/", import_views.import_status, name="import_status"),
     path("imports/<uuid:uuid>/status/", import_views.import_status_partial, name="import_status_partial"),
+    path("imports/<uuid:uuid>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]
