@@ -21,6 +21,7 @@ from liaison.directory.selectors import schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.paging import KeysetPagination
 
 from . import access, dashboard, selectors, services
 from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
@@ -228,7 +229,7 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
 
 
 @router.get("/reviews", response=_single(200, list[ReviewOut]))
-@paginate
+@paginate(KeysetPagination, ordering=("opened_at", "id"))  # grows without end: by cursor
 def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet[Review]:
     """Reviews of flagged actions you may see, oldest first, each with its age in days."""
     return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school"))
