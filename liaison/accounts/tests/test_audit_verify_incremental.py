@@ -8,7 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from liaison.accounts.audit_chain import audit_seal, audit_verify
-from liaison.accounts.tests.test_audit_chain import audit_db, chain, guards_off, raw, write  # noqa: F401
+from liaison.accounts.tests import test_audit_chain as chain_tests
+from liaison.accounts.tests.test_audit_chain import guards_off, raw, write
+
+audit_db, chain = chain_tests.audit_db, chain_tests.chain  # the chain tests' fixtures: committed on PostgreSQL
 
 
 def _command(*args: str) -> str:
