@@ -27,6 +27,7 @@ from . import access, dashboard, selectors, services
 from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
 from .forms import PERIOD_REVERSED
 from .models import Agreement, AgreementVersion, Review, Rule, Section
+from .read_audit import reviews_api_page_read_audit
 from .schemas import (
     AgreementDetailOut,
     AgreementFilters,
@@ -229,10 +230,11 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
 
 
 @router.get("/reviews", response=_single(200, list[ReviewOut]))
-@paginate(KeysetPagination, ordering=("opened_at", "id"))  # grows without end: by cursor
+@paginate(KeysetPagination, ordering=("opened_at", "id"), on_page=reviews_api_page_read_audit)  # by cursor
 def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet[Review]:
-    """Reviews of flagged actions you may see, oldest first, each with its age in days."""
-    return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school"))
+    """Reviews of flagged actions you may see, oldest first, each with its age in days. Each page read
+    is in the audit log (it shows the actions' justifications)."""
+    return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school", "interaction"))
 
 
 def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> Review:

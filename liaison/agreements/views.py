@@ -36,6 +36,7 @@ from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
 
 from . import access, dashboard, documents, forms, selectors, services
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
+from .read_audit import reviews_page_read_audit
 from .vocabulary import Outcome, VersionStatus
 
 AGREEMENT_CREATED = "Drafted {title}. Write its sections and check its rules, then submit it for signature."
@@ -458,7 +459,7 @@ def document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 REVIEW_FIELDS = (
     "uuid", "opened_at", "closed_at", "finding", "outcome", "school__uuid", "school__name",
-    "interaction__occurred_on", "interaction__enforcement__action_type",
+    "interaction__uuid", "interaction__occurred_on", "interaction__enforcement__action_type",
     "interaction__enforcement__reason_category",
 )  # fmt: skip
 
@@ -487,15 +488,15 @@ def review_list(request: HttpRequest) -> HttpResponse:
         status, school = filters.cleaned_data["status"], filters.cleaned_data["school"]
         reviews = reviews.filter(closed_at__isnull=status == "open") if status else reviews
         reviews = reviews.filter(school=school) if school else reviews
+    cursor = request.GET.get("cursor", "")
     try:
-        page = keyset_page(
-            _reviews_in_order(reviews),
-            ordering=REVIEW_ORDER,
-            cursor=request.GET.get("cursor", ""),
-            size=REVIEWS_PAGE_SIZE,
-        )
+        page = keyset_page(_reviews_in_order(reviews), ordering=REVIEW_ORDER, cursor=cursor, size=REVIEWS_PAGE_SIZE)
     except ValueError:
         return HttpResponseBadRequest(BAD_CURSOR)
+    shown = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    reviews_page_read_audit(
+        user=request.user, reviews=page.items, filters=shown, door="the reviews page", cursor=cursor
+    )
     context = {
         "filters": filters,
         "page": page,

@@ -16,7 +16,7 @@ import binascii
 import datetime
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,9 @@ def _untagged(value: Any) -> Any:
     raise ValueError(BAD_CURSOR)
 
 
+OnPage = Callable[[HttpRequest, list[Any], str], None]
+
+
 class KeysetPagination(PaginationBase):
     """keyset_page for the API: `?cursor=` (the `next` URL carries it) and `page_size`; answers
     `{"results": [...], "next": url or null}` like the records list."""
@@ -141,8 +144,16 @@ class KeysetPagination(PaginationBase):
 
     items_attribute = "results"
 
-    def __init__(self, *, ordering: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        ordering: Sequence[str],
+        on_page: Callable[[HttpRequest, list[Any], str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`on_page(request, items, cursor)`: called with each page served (to audit what it showed)."""
         self.ordering = tuple(ordering)
+        self.on_page = on_page
         super().__init__(**kwargs)
 
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
@@ -150,6 +161,8 @@ class KeysetPagination(PaginationBase):
             page = keyset_page(queryset, ordering=self.ordering, cursor=pagination.cursor, size=pagination.page_size)
         except ValueError as error:
             raise ValidationError({"cursor": [str(error)]}) from None
+        if self.on_page is not None:
+            self.on_page(request, page.items, pagination.cursor)
         following = None
         if page.next_cursor:
             query = request.GET.copy()
