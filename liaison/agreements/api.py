@@ -54,6 +54,7 @@ from .schemas import (
     SectionIn,
     SectionOut,
     SignIn,
+    SubmitIn,
     VersionDetailOut,
     VersionPatch,
 )
@@ -175,10 +176,12 @@ def rule_delete(request: HttpRequest, uuid: UUID, category: ReasonCategory) -> S
 
 
 @router.post("/versions/{uuid}/submit", response=_single(200, VersionDetailOut))
-def version_submit(request: HttpRequest, uuid: UUID) -> AgreementVersion:
-    """Freeze a draft and ask the parties to sign."""
+def version_submit(request: HttpRequest, uuid: UUID, payload: SubmitIn | None = None) -> AgreementVersion:
+    """Freeze a draft and ask the parties to sign. A draft with missing or empty elements needs
+    `acknowledge_missing: true` (a 400 naming the field lists them); the acknowledgement is audited."""
     version = access.version_get_for_user(request.user, uuid, write=True)
-    services.version_submit(actor=request.user, version=version)
+    acknowledged = payload.acknowledge_missing if payload is not None else False
+    services.version_submit(actor=request.user, version=version, acknowledge_missing=acknowledged)
     return _version(request, uuid)
 
 

@@ -359,7 +359,8 @@ def version_submit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if not version.is_draft:
         return _not_a_draft(request, version)
     try:
-        services.version_submit(actor=request.user, version=version)
+        acknowledged = request.POST.get("acknowledge_missing") == "on"
+        services.version_submit(actor=request.user, version=version, acknowledge_missing=acknowledged)
     except ValidationError as error:
         return _detail_page(request, version.agreement, alerts=error.messages)
     return _done(request, SUBMITTED.format(number=version.number), _detail_url(version.agreement, "signatures"))
