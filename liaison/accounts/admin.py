@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -117,3 +118,63 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# --- groups: a group's permissions are every member's permissions --------------------------------------
+
+
+def _group_privileges(group: Group) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(GroupAdmin):
+    """Every change of a group's name or permissions made here is one audit entry, as a login's are."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        stored = Group.objects.filter(pk=obj.pk).first() if change else None
+        request._group_before = _group_privileges(stored) if stored else None  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        group = form.instance
+        before, after = getattr(request, "_group_before", None), _group_privileges(group)
+        if before == after:
+            return
+        audit_record(
+            actor=request.user,
+            action="create" if before is None else "update",
+            object_type="auth.group",
+            summary=f"{'Created' if before is None else 'Changed'} the group {group.name} in /admin/",
+            before={"group_id": group.pk, **before} if before else None,
+            after={"group_id": group.pk, **after},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit_deleted(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        self._audit_deleted(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _audit_deleted(self, request: HttpRequest, groups: list[Group]) -> None:
+        for group in groups:
+            members = sorted(group.user_set.values_list("username", flat=True))
+            audit_record(
+                actor=request.user,
+                action="delete",
+                object_type="auth.group",
+                summary=f"Deleted the group {group.name} in /admin/ ({len(members)} members lose its permissions)",
+                before={"group_id": group.pk, **_group_privileges(group), "members": members},
+            )

@@ -13,6 +13,7 @@ from ninja.filter_schema import FilterLookup
 from ninja.pagination import paginate
 
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.paging import KeysetPagination
 
 from .models import ApiToken, AuditEntry, TokenAccess
 from .people_api import router as people_router
@@ -89,7 +90,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/audit", response={200: list[AuditEntryOut], **ERROR_RESPONSES})
-@paginate
+@paginate(KeysetPagination, ordering=("-at", "-id"))  # grows without end: by cursor
 def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
     if not audit_log_readable(request.user):
         raise PermissionDenied

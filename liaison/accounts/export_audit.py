@@ -1,4 +1,4 @@
-"""One audit entry for every CSV file a signed-in person downloads, whatever page produced it.
+"""One audit entry for every CSV or PDF file a signed-in person downloads, whatever page produced it.
 
 A view that audits its own export (with its domain's filters, e.g. the records export) marks the
 response `audit_logged`; every other CSV attachment (survey results and responses, CRDC, equity,
@@ -19,6 +19,7 @@ from .audit import audit_record
 from .signin_audit import tenant_of
 
 EXPORT_SUMMARY = "Downloaded {name} ({rows} rows)"
+PDF_EXPORT_SUMMARY = "Downloaded {name} (PDF)"
 
 
 def export_rows(response: HttpResponseBase) -> int | None:
@@ -37,9 +38,14 @@ def _is_csv_download(response: HttpResponseBase) -> bool:
     )
 
 
-def _filename(response: HttpResponseBase) -> str:
+def _is_pdf(response: HttpResponseBase) -> bool:
+    """A PDF leaves the building whether the browser shows it inline or saves it: both are exports."""
+    return response.status_code == 200 and response.get("Content-Type", "").startswith("application/pdf")
+
+
+def _filename(response: HttpResponseBase, unnamed: str = "a CSV file") -> str:
     disposition = response.get("Content-Disposition", "")
-    return disposition.partition("filename=")[2].strip('"') or "a CSV file"
+    return disposition.partition("filename=")[2].strip('"') or unnamed
 
 
 class ExportAuditMiddleware:
@@ -49,9 +55,12 @@ class ExportAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if _is_csv_download(response) and not getattr(response, "audit_logged", False) and user is not None:
-            if user.is_authenticated:
-                _audit(request, response, user)
+        if user is None or not user.is_authenticated or getattr(response, "audit_logged", False):
+            return response
+        if _is_csv_download(response):
+            _audit(request, response, user)
+        elif _is_pdf(response):
+            _audit_pdf(request, response, user)
         return response
 
 
@@ -64,5 +73,17 @@ def _audit(request: HttpRequest, response: HttpResponseBase, user: Any) -> None:
         object_type="export.csv",
         summary=EXPORT_SUMMARY.format(name=name, rows="streamed" if rows is None else rows),
         after={"path": request.path, "filters": {k: request.GET.getlist(k) for k in request.GET}, "rows": rows},
+        **tenant_of(user),
+    )
+
+
+def _audit_pdf(request: HttpRequest, response: HttpResponseBase, user: Any) -> None:
+    name = _filename(response, "a PDF file")
+    audit_record(
+        actor=user,
+        action="export",
+        object_type="export.pdf",
+        summary=PDF_EXPORT_SUMMARY.format(name=name),
+        after={"path": request.path, "filters": {k: request.GET.getlist(k) for k in request.GET}, "format": "pdf"},
         **tenant_of(user),
     )

@@ -14,8 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from liaison.directory.models import Agency, District, School
 from liaison.lib.csv_export import csv_writer
 from liaison.lib.form_pages import add_service_errors
+from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
 from liaison.ratelimits import store
 
 from . import mfa
@@ -177,6 +177,10 @@ def no_access(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_access.html", status=403)
 
 
+AUDIT_PAGE_SIZE = 50
+AUDIT_ORDER = ("-at", "-id")
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not audit_log_readable(request.user):
@@ -184,11 +188,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries_filtered(request.user, filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    try:
+        page = keyset_page(entries, ordering=AUDIT_ORDER, cursor=request.GET.get("cursor", ""), size=AUDIT_PAGE_SIZE)
+    except ValueError:
+        return HttpResponseBadRequest(BAD_CURSOR)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     export_url = f"{reverse('accounts:audit_export')}?{query.urlencode()}"
-    return render(request, "accounts/audit_log.html", {"form": form, "page": page, "export_url": export_url})
+    context = {"form": form, "page": page, "export_url": export_url, **keyset_links(request, page)}
+    return render(request, "accounts/audit_log.html", context)
 
 
 def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:

@@ -21,12 +21,14 @@ from liaison.directory.selectors import schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.paging import KeysetPagination
 from liaison.lib.replica import reads_from_replica
 
 from . import access, dashboard, selectors, services
 from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
 from .forms import PERIOD_REVERSED
 from .models import Agreement, AgreementVersion, Review, Rule, Section
+from .read_audit import reviews_api_page_read_audit
 from .schemas import (
     AgreementDetailOut,
     AgreementFilters,
@@ -53,6 +55,7 @@ from .schemas import (
     SectionIn,
     SectionOut,
     SignIn,
+    SubmitIn,
     VersionDetailOut,
     VersionPatch,
 )
@@ -174,10 +177,12 @@ def rule_delete(request: HttpRequest, uuid: UUID, category: ReasonCategory) -> S
 
 
 @router.post("/versions/{uuid}/submit", response=_single(200, VersionDetailOut))
-def version_submit(request: HttpRequest, uuid: UUID) -> AgreementVersion:
-    """Freeze a draft and ask the parties to sign."""
+def version_submit(request: HttpRequest, uuid: UUID, payload: SubmitIn | None = None) -> AgreementVersion:
+    """Freeze a draft and ask the parties to sign. A draft with missing or empty elements needs
+    `acknowledge_missing: true` (a 400 naming the field lists them); the acknowledgement is audited."""
     version = access.version_get_for_user(request.user, uuid, write=True)
-    services.version_submit(actor=request.user, version=version)
+    acknowledged = payload.acknowledge_missing if payload is not None else False
+    services.version_submit(actor=request.user, version=version, acknowledge_missing=acknowledged)
     return _version(request, uuid)
 
 
@@ -229,10 +234,11 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
 
 
 @router.get("/reviews", response=_single(200, list[ReviewOut]))
-@paginate
+@paginate(KeysetPagination, ordering=("opened_at", "id"), on_page=reviews_api_page_read_audit)  # by cursor
 def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet[Review]:
-    """Reviews of flagged actions you may see, oldest first, each with its age in days."""
-    return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school"))
+    """Reviews of flagged actions you may see, oldest first, each with its age in days. Each page read
+    is in the audit log (it shows the actions' justifications)."""
+    return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school", "interaction"))
 
 
 def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> Review:

@@ -311,7 +311,7 @@ def _dates(plan: VersionPlan, year_start: datetime.date, today: datetime.date) -
 
 
 def _sign(version: AgreementVersion, head: User, superintendent: User) -> None:
-    services.version_submit(actor=head, version=version)
+    services.version_submit(actor=head, version=version, acknowledge_missing=True)
     services.version_sign(actor=head, version=version, party=Signatory.Party.AGENCY_HEAD)
     services.version_sign(actor=superintendent, version=version, party=Signatory.Party.SUPERINTENDENT)
 

@@ -18,4 +18,3 @@ def mou_reminders_email() -> str:
         return "No MOU reminders."
     mailing = reminders_send(reminders)
     return f"{len(reminders)} reminder(s), e-mailed {len(mailing.messages)} person(s)"
-

@@ -188,6 +188,12 @@ class SignIn(Schema):
     party: Signatory.Party
 
 
+class SubmitIn(Schema):
+    acknowledge_missing: bool = Field(
+        False, description="Submit although some MOU elements are missing or empty (recorded in the audit log)."
+    )
+
+
 class NewVersionIn(Schema):
     effective_date: datetime.date
 

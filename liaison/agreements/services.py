@@ -20,6 +20,7 @@ from liaison.interactions.vocabulary import ActionType, ReasonCategory
 from .access import may_sign
 from .evaluation import EvaluationResult
 from .models import Agreement, AgreementVersion, Evaluation, Review, ReviewComment, Rule, Section, Signatory
+from .selectors import version_completeness
 from .vocabulary import DEFAULT_LEVELS, Element, EvaluationReason, Finding, HashScheme
 
 NOT_A_DRAFT = "This version has been submitted for signature and cannot be edited; start a new draft."
@@ -32,6 +33,10 @@ SCHOOL_OUTSIDE_DISTRICT = "Every covered school must belong to the agreement's d
 JUSTIFICATION_REQUIRED = "This action is outside the MOU or has no MOU in force: explain why it was needed."
 REVIEW_CLOSED = "This review is closed."
 FINDING_REQUIRED = "Choose a finding to close the review."
+MISSING_NOT_ACKNOWLEDGED = (
+    "{count} of the MOU's {total} elements are missing or empty ({labels}). Write them, or confirm that "
+    "you submit it without them."
+)
 EXPIRES_BEFORE_EFFECT = "The version must expire after the day it takes effect."
 
 
@@ -260,15 +265,30 @@ def version_hash_verified(version: AgreementVersion) -> bool:
     return bool(version.content_hash) and version_hash(version) == version.content_hash
 
 
-def version_submit(*, actor: Any, version: AgreementVersion) -> AgreementVersion:
-    """Freeze a draft and ask for signatures."""
+def version_submit(*, actor: Any, version: AgreementVersion, acknowledge_missing: bool = False) -> AgreementVersion:
+    """Freeze a draft and ask for signatures.
+
+    A draft missing any element (no section, or an empty one) is submitted only when the submitter
+    acknowledges the gaps (`acknowledge_missing`); the audit entry names them and the acknowledgement.
+    """
     _require_draft(version)
+    completeness = version_completeness(version)
+    gaps = completeness.gaps
+    if gaps and not acknowledge_missing:
+        labels = ", ".join(str(check.label) for check in gaps)
+        message = MISSING_NOT_ACKNOWLEDGED.format(count=len(gaps), total=completeness.total, labels=labels)
+        raise ValidationError({"acknowledge_missing": message})
     with transaction.atomic():
         version.hash_scheme = HashScheme.WITH_TITLE
         version.content_hash = version_hash(version)
         version.submitted_at = timezone.now()
         version.save(update_fields=["hash_scheme", "content_hash", "submitted_at"])
-        _audit(actor, "update", version, f"Submitted v{version.number} for signature", version.agreement)
+        summary = f"Submitted v{version.number} for signature"
+        after: dict[str, Any] = {"submitted_at": version.submitted_at.isoformat()}
+        if gaps:
+            summary += f", acknowledging {len(gaps)} missing or empty elements"
+            after |= {"missing_elements": [check.element for check in gaps], "acknowledged_missing": True}
+        _audit(actor, "update", version, summary, version.agreement, after=after)
     return version
 
 

@@ -13,10 +13,9 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +32,12 @@ from liaison.interactions.services import enforcement_read_audit
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
 from liaison.lib.form_pages import posted as _posted
+from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
 from liaison.lib.replica import reads_from_replica
 
 from . import access, dashboard, documents, forms, selectors, services
 from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
+from .read_audit import reviews_page_read_audit
 from .vocabulary import Outcome, VersionStatus
 
 AGREEMENT_CREATED = "Drafted {title}. Write its sections and check its rules, then submit it for signature."
@@ -360,7 +361,8 @@ def version_submit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if not version.is_draft:
         return _not_a_draft(request, version)
     try:
-        services.version_submit(actor=request.user, version=version)
+        acknowledged = request.POST.get("acknowledge_missing") == "on"
+        services.version_submit(actor=request.user, version=version, acknowledge_missing=acknowledged)
     except ValidationError as error:
         return _detail_page(request, version.agreement, alerts=error.messages)
     return _done(request, SUBMITTED.format(number=version.number), _detail_url(version.agreement, "signatures"))
@@ -460,15 +462,18 @@ def document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 REVIEW_FIELDS = (
     "uuid", "opened_at", "closed_at", "finding", "outcome", "school__uuid", "school__name",
-    "interaction__occurred_on", "interaction__enforcement__action_type",
+    "interaction__uuid", "interaction__occurred_on", "interaction__enforcement__action_type",
     "interaction__enforcement__reason_category",
 )  # fmt: skip
 
 
+REVIEW_ORDER = ("review_closed", "opened_at", "id")
+
+
 def _reviews_in_order(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Open first, oldest first: the reviews that have waited longest lead."""
+    """Open first, oldest first (REVIEW_ORDER): the reviews that have waited longest lead."""
     is_closed = Case(When(closed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return reviews.order_by(is_closed, "opened_at", "id")
+    return reviews.annotate(review_closed=is_closed).order_by(*REVIEW_ORDER)
 
 
 def _review_rows(reviews: Any, now: datetime.datetime) -> list[dict[str, Any]]:
@@ -486,14 +491,20 @@ def review_list(request: HttpRequest) -> HttpResponse:
         status, school = filters.cleaned_data["status"], filters.cleaned_data["school"]
         reviews = reviews.filter(closed_at__isnull=status == "open") if status else reviews
         reviews = reviews.filter(school=school) if school else reviews
-    page = Paginator(_reviews_in_order(reviews), REVIEWS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    cursor = request.GET.get("cursor", "")
+    try:
+        page = keyset_page(_reviews_in_order(reviews), ordering=REVIEW_ORDER, cursor=cursor, size=REVIEWS_PAGE_SIZE)
+    except ValueError:
+        return HttpResponseBadRequest(BAD_CURSOR)
+    shown = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    reviews_page_read_audit(
+        user=request.user, reviews=page.items, filters=shown, door="the reviews page", cursor=cursor
+    )
     context = {
         "filters": filters,
         "page": page,
-        "rows": _review_rows(page.object_list, timezone.now()),
-        "query": query.urlencode(),
+        "rows": _review_rows(page.items, timezone.now()),
+        **keyset_links(request, page),
     }
     return render(request, "agreements/reviews.html", context)
 

@@ -306,3 +306,39 @@ class AssignmentForm(AccessibleForm):
 
 class AssignmentEndForm(AccessibleForm):
     end_date = forms.DateField(widget=_date_input(), help_text="The last day the officer is at this school.")
+
+
+# --- local school codes -------------------------------------------------------------------------------
+
+LOCAL_CODES_CSV_MAX_BYTES = 1024 * 1024
+LOCAL_CODES_CSV_TOO_LARGE = "The file is larger than 1 MB; a district's codes fit in far less."
+
+
+class LocalCodesForm(AccessibleForm):
+    """One field per school of the district, named by the school's uuid: its local code, or empty."""
+
+    def __init__(self, *args: Any, schools: list[School], codes: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, initial={str(s.uuid): codes.get(s.pk, "") for s in schools}, **kwargs)
+        self.schools = {str(school.uuid): school for school in schools}
+        for key, school in self.schools.items():
+            self.fields[key] = forms.CharField(
+                label=f"{school.name} (NCES {school.nces_id})", required=False, max_length=64, strip=True
+            )
+
+    def codes(self) -> list[tuple[School, str]]:
+        return [(school, self.cleaned_data.get(key, "")) for key, school in self.schools.items()]
+
+
+class LocalCodesUploadForm(AccessibleForm):
+    file = forms.FileField(
+        label="Local codes CSV",
+        help_text="Columns local_code and nces_id (school is optional): the download below, edited. "
+        "It replaces every code; a school left blank or out of the file loses its code.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > LOCAL_CODES_CSV_MAX_BYTES:
+            raise ValidationError(LOCAL_CODES_CSV_TOO_LARGE)
+        return upload

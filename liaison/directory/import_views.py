@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from . import tasks
 from .forms_import import RosterUploadForm
@@ -16,7 +18,9 @@ from .models import ENROLLMENT_SUBGROUPS, Grade, RosterImport
 from .roster_imports import (
     NOT_AN_IMPORTER,
     roster_import_allowed,
+    roster_import_confirm,
     roster_import_create,
+    roster_import_discard,
     roster_import_get_for_user,
     roster_imports_visible_to,
 )
@@ -51,6 +55,22 @@ def import_status(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def import_status_partial(request: HttpRequest, uuid: UUID) -> HttpResponse:
     roster_import = roster_import_get_for_user(request.user, uuid)
     return render(request, "directory/partials/import_status.html", _status_context(roster_import))
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The confirm step: apply the changes the status page shows (the import runs again), or discard."""
+    roster_import = roster_import_get_for_user(request.user, uuid)
+    try:
+        if request.POST.get("decision") == "apply":
+            roster_import = roster_import_confirm(actor=request.user, roster_import=roster_import)
+            tasks.roster_import_enqueue(roster_import)
+        else:
+            roster_import_discard(actor=request.user, roster_import=roster_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("directory:import_status", uuid=roster_import.uuid)
 
 
 def _status_context(roster_import: RosterImport) -> dict[str, Any]:

@@ -153,6 +153,36 @@ class School(models.Model):
             raise ValidationError(errors)
 
 
+LOCAL_CODE_OTHER_DISTRICT = "The school must be one of the district's own."
+
+
+class SchoolLocalCode(models.Model):
+    """A district's own code for one of its schools, as its SIS writes it in OneRoster's `identifier`.
+
+    The OneRoster import matches a school whose identifier is not an NCES id through these, within
+    the school's district only: another district may use the same code for another school.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="local_codes")
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="local_code")
+    code = models.CharField(max_length=64, validators=[validators.validate_local_school_code])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["district", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="school_local_code_unique_in_district"),
+            models.CheckConstraint(condition=~Q(code=""), name="school_local_code_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.school_id}"
+
+    def clean(self) -> None:
+        if self.school_id and self.district_id and self.school.district_id != self.district_id:
+            raise ValidationError({"school": LOCAL_CODE_OTHER_DISTRICT})
+
+
 # The subgroup counts every rate is divided by (CRDC categories). Null = not collected.
 ENROLLMENT_SUBGROUPS: tuple[tuple[str, str], ...] = (
     ("hispanic_latino", "Hispanic or Latino"),
@@ -390,6 +420,9 @@ class RosterImport(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
+        # Read without errors, but it would rename schools, change grade spans or lose known counts:
+        # the upload is kept until someone confirms (it runs again, applying them) or discards it.
+        CONFIRM = "confirm", "Needs confirming"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
@@ -415,12 +448,19 @@ class RosterImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written with progress while it runs: a running import whose heartbeat stops lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The differences (reasons, as shown) someone confirmed: a confirmed run applies these, and asks
+    # again if the stored data changed meanwhile so that it would make others.
+    confirmed_changes = models.JSONField(default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="roster_import_status_known"
+                condition=Q(status__in=["queued", "running", "confirm", "succeeded", "failed"]),
+                name="roster_import_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(progress_done__lte=F("progress_total")), name="roster_import_progress_within_total"

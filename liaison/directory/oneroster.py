@@ -86,6 +86,10 @@ NO_PLACEMENT = (
 NO_SCHOOLS = "orgs.csv has no active org of type school."
 BAD_DISTRICT_NCES = "An NCES district id is exactly 7 digits; {value!r} is not."
 BAD_SCHOOL_NCES = "An NCES school id is exactly 12 digits; {value!r} is not."
+UNKNOWN_LOCAL_CODE = (
+    "{value!r} is neither a 12-digit NCES school id nor a local code saved for this district "
+    "(the district's Local school codes page maps them)."
+)
 UNKNOWN_FIPS = "The NCES id {value} does not start with the FIPS code of a US state or territory."
 PARENT_NOT_DISTRICT = "The parent {value!r} is not a district in orgs.csv."
 NCES_OUTSIDE_DISTRICT = "The NCES school id must start with its district's NCES id {district}."
@@ -247,6 +251,9 @@ class Org:
     nces_id: str
     parent: str = ""
     state: str = ""
+    # A school whose identifier is the district's own code, not an NCES id: matched to a stored
+    # school through the district's saved local codes, which then give its nces_id.
+    local_code: str = ""
 
 
 @dataclass
@@ -507,6 +514,8 @@ class _Reader:
         orgs_read = self._read_orgs()
         if orgs_read and check_orgs is not None:
             check_orgs(self.districts, list(self.schools.values()))
+        if orgs_read:
+            self._check_local_codes()
         if not (orgs_read and self._read_users()):
             for name in (ROLES, ENROLLMENTS, DEMOGRAPHICS):  # their headers can still be checked
                 if self.source.has(name):
@@ -709,6 +718,9 @@ class _Reader:
             (_DISTRICT_NCES, BAD_DISTRICT_NCES) if org.kind == "district" else (_SCHOOL_NCES, BAD_SCHOOL_NCES)
         )
         column = table.heading("identifier")
+        if org.kind == "school" and org.nces_id and not pattern.fullmatch(org.nces_id):
+            org.local_code, org.nces_id = org.nces_id, ""  # check_orgs may find it (_check_local_codes)
+            return
         if not pattern.fullmatch(org.nces_id):
             self.error(ORGS, org.line, column, message.format(value=org.nces_id[:40]))
             return
@@ -718,6 +730,12 @@ class _Reader:
         org.state = _FIPS_STATES.get(org.nces_id[:2], "")
         if not org.state:
             self.error(ORGS, org.line, column, UNKNOWN_FIPS.format(value=org.nces_id))
+
+    def _check_local_codes(self) -> None:
+        """A local code the stored mapping did not turn into an NCES id is an error on its line."""
+        for school in self.schools.values():
+            if school.local_code and not school.nces_id:
+                self.error(ORGS, school.line, "identifier", UNKNOWN_LOCAL_CODE.format(value=school.local_code[:40]))
 
     def _check_schools(self, table: _Table) -> None:
         districts = {district.sourced_id: district for district in self.districts}

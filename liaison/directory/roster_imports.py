@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import services
 from .access import NOT_FOUND
+from .local_codes import local_code_schools
 from .models import ENROLLMENT_FIELDS, District, Enrollment, RosterImport, School
 from .oneroster import ORGS, ErrorLog, Org, Progress, Roster, SchoolTally, read_roster, school_level
 from .validators import validate_school_year
@@ -49,15 +50,21 @@ logger = logging.getLogger(__name__)
 
 DISTRICT_NOT_YOURS = "{name} (NCES {nces}) is not one of your districts; you may import only into your own."
 NCES_TAKEN = "The NCES id {nces} already belongs to {name}."
+LOCAL_CODE_CONFLICT = "The local code {code!r} names {coded}, but this sourcedId was imported as {stored}."
 SCHOOL_IN_OTHER_DISTRICT = "{name} is stored under another district, {district}; an import does not move schools."
 RENAMES = "{kind} {old!r} would be renamed {new!r}."
 REGRADES = "{name}'s grades would change from {old} to {new}."
 UNCOLLECTS = '{name}\'s known {year} counts of {fields} would become "not collected".'
 CONFIRM_CHANGES = (
-    "Nothing was changed: these changes need confirming (a platform admin runs "
+    "Nothing was changed: these changes need confirming (on the import's page, or a platform admin runs "
     "`manage.py import_oneroster … --confirm`), or correct the roster."
 )
 NO_GRADE_SPAN = "None of this school's students has a grade in users.csv, so its grade span cannot be derived."
+NOT_AWAITING_CONFIRMATION = "This import is not waiting for confirmation."
+CONFIRMED_SUMMARY = "Confirmed {count} changes of a OneRoster import for {year}"
+IMPORT_DISCARDED = "Discarded without applying its changes; nothing changed."
+CONFIRM_EXPIRED = "Not confirmed within {hours} hours, so discarded; nothing changed. Upload the file again."
+CONFIRM_WINDOW = datetime.timedelta(hours=24)  # the upload (students' names) is not kept longer
 WORKER_STOPPED = "The import stopped without finishing (its worker stopped); nothing changed. Upload the file again."
 IMPORT_CRASHED = "The import stopped on an unexpected error and changed nothing; the server log has the details."
 NOT_AN_IMPORTER = "Only district and platform administrators can import rosters."
@@ -78,6 +85,8 @@ class RosterOutcome:
     errors: list[dict[str, Any]] = field(default_factory=list)
     errors_not_shown: int = 0
     summary: dict[str, Any] = field(default_factory=dict)
+    # Set when the only thing wrong is changes to stored data that need confirming: {line, column, reason}.
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def error_count(self) -> int:
@@ -97,12 +106,15 @@ def roster_import_run(
     progress: Progress | None = None,
     import_uuid: UUID | None = None,
     confirm: bool = False,
+    confirmed: Collection[str] = (),
 ) -> RosterOutcome:
     """Import districts, schools and enrollment counts from a OneRoster folder or zip, or nothing.
 
     `district_ids`: the districts the import may touch (a district admin's); None for any.
     Without `confirm`, a roster that would rename a stored district or school, change a school's
-    grade span or turn known counts into "not collected" changes nothing and lists the differences.
+    grade span or turn known counts into "not collected" changes nothing and lists the differences
+    (also as `changes`, for the page's confirm step). `confirmed`: differences (their reasons) already
+    confirmed on the page; the import goes ahead when it would make no others.
     """
     validate_school_year(school_year)
     errors = ErrorLog()
@@ -113,9 +125,14 @@ def roster_import_run(
         _check_grade_spans(roster, matcher, errors)
     if roster is None or errors:
         return RosterOutcome.failed(errors)
-    if not confirm and _differences(roster, matcher, school_year, errors):
+    changes = _differences(roster, matcher, school_year)
+    if not confirm and any(change["reason"] not in confirmed for change in changes):
+        for change in changes:
+            errors.add(ORGS, change["line"], change["column"], change["reason"])
         errors.add("", None, "", CONFIRM_CHANGES)
-        return RosterOutcome.failed(errors)
+        outcome = RosterOutcome.failed(errors)
+        outcome.changes = changes
+        return outcome
     read_seconds = time.monotonic() - started
     if progress is not None:
         progress("Saving", 1, 1)
@@ -149,12 +166,26 @@ class _OrgMatcher:
         keyed: dict[tuple[int | None, str], School] = {
             (row.district_id, row.sourced_id): row for row in rows if row.sourced_id
         }
+        coded = local_code_schools(d.pk for d in self.districts.values() if d is not None)
         for org in schools:
             parent = self.districts.get(org.parent)
             own = keyed.get((parent.pk if parent is not None else None, org.sourced_id))
+            if org.local_code and parent is not None:
+                own = self._by_local_code(org, own, coded.get((parent.pk, org.local_code)))
             self.schools[org.sourced_id] = self._match_school(
                 org, {org.sourced_id: own} if own else {}, schools_by_nces
             )
+
+    def _by_local_code(self, org: Org, own: School | None, coded: School | None) -> School | None:
+        """A school identified by the district's local code (after sourcedId and NCES id, which it has not):
+        the saved mapping finds it, and gives the org its NCES id."""
+        if own is not None and coded is not None and own.pk != coded.pk:
+            reason = LOCAL_CODE_CONFLICT.format(code=org.local_code, coded=coded, stored=own)
+            self.errors.add(ORGS, org.line, "identifier", reason)
+        found = coded or own
+        if found is not None:
+            org.nces_id = found.nces_id
+        return found
 
     def _find(self, org: Org, by_sourced_id: dict[str, M], by_nces: dict[str, M]) -> M | None:
         found = by_sourced_id.get(org.sourced_id) or by_nces.get(org.nces_id)
@@ -187,14 +218,14 @@ def _stored(queryset: QuerySet[M], orgs: list[Org]) -> tuple[list[M], dict[str, 
     return rows, {row.nces_id: row for row in rows}  # type: ignore[attr-defined]
 
 
-def _differences(roster: Roster, matcher: _OrgMatcher, school_year: str, errors: ErrorLog) -> bool:
-    """Log, as errors, each change to stored data a re-import should not make unconfirmed."""
-    found = False
+def _differences(roster: Roster, matcher: _OrgMatcher, school_year: str) -> list[dict[str, Any]]:
+    """Each change to stored data a re-import should not make unconfirmed, where orgs.csv asks for it."""
+    found: list[dict[str, Any]] = []
     for org in roster.districts:
         stored_district = matcher.districts.get(org.sourced_id)
         if stored_district is not None and stored_district.name != org.name:
-            errors.add(ORGS, org.line, "name", RENAMES.format(kind="District", old=stored_district.name, new=org.name))
-            found = True
+            reason = RENAMES.format(kind="District", old=stored_district.name, new=org.name)
+            found.append({"line": org.line, "column": "name", "reason": reason})
     schools = {org.sourced_id: matcher.schools.get(org.sourced_id) for org in roster.schools}
     stored_counts = {
         e.school_id: e
@@ -205,8 +236,7 @@ def _differences(roster: Roster, matcher: _OrgMatcher, school_year: str, errors:
         if school is None:
             continue
         for reason in _school_differences(org, school, roster, stored_counts.get(school.pk), school_year):
-            errors.add(ORGS, org.line, "", reason)
-            found = True
+            found.append({"line": org.line, "column": "", "reason": reason})
     return found
 
 
@@ -446,6 +476,7 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
     RosterImport.objects.filter(pk=roster_import.pk).update(
         status=RosterImport.Status.RUNNING, started_at=now, heartbeat_at=now
     )
+    outcome: RosterOutcome | None = None
     try:
         outcome = roster_import_run(
             path=Path(settings.MEDIA_ROOT) / roster_import.upload_path,
@@ -454,28 +485,87 @@ def roster_import_execute(roster_import: RosterImport) -> RosterImport:
             district_ids=frozenset({roster_import.district_id}) if roster_import.district_id else None,
             progress=_ProgressWriter(roster_import.pk),
             import_uuid=roster_import.uuid,
+            confirmed=frozenset(roster_import.confirmed_changes),
         )
     except Exception:
         logger.exception("Roster import %s stopped", roster_import.uuid)
         outcome = RosterOutcome(False, errors=[{"file": "", "line": None, "column": "", "reason": IMPORT_CRASHED}])
     finally:
-        _delete_upload(roster_import)
+        if outcome is None or not outcome.changes:  # kept only while it waits for confirmation
+            _delete_upload(roster_import)
+    if outcome.changes:
+        return _await_confirmation(roster_import, outcome)
     return _finish(roster_import, outcome)
+
+
+def _await_confirmation(roster_import: RosterImport, outcome: RosterOutcome) -> RosterImport:
+    """Keep the upload and show the changes; nothing is written until someone confirms them."""
+    roster_import.refresh_from_db()
+    roster_import.status = RosterImport.Status.CONFIRM
+    roster_import.errors = []
+    roster_import.errors_not_shown = 0
+    roster_import.summary = {"changes": outcome.changes}
+    roster_import.phase = ""
+    roster_import.progress_done = roster_import.progress_total
+    roster_import.finished_at = timezone.now()
+    validate_record(roster_import)
+    roster_import.save()
+    return roster_import
+
+
+def roster_import_confirm(*, actor: Any, roster_import: RosterImport) -> RosterImport:
+    """Queue the import again, allowed to make the changes it showed (and only those); audited.
+
+    The caller enqueues it (tasks.roster_import_enqueue)."""
+    changes = [change["reason"] for change in (roster_import.summary or {}).get("changes", [])]
+    with transaction.atomic():
+        queued = RosterImport.objects.filter(pk=roster_import.pk, status=RosterImport.Status.CONFIRM).update(
+            status=RosterImport.Status.QUEUED,
+            confirmed_changes=changes,
+            confirmed_by=actor,
+            progress_done=0,
+            progress_total=0,
+            finished_at=None,
+        )
+        if not queued:
+            raise ValidationError(NOT_AWAITING_CONFIRMATION)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=roster_import,
+            summary=CONFIRMED_SUMMARY.format(count=len(changes), year=roster_import.school_year),
+            after={"confirmed_changes": changes},
+            district_id=roster_import.district_id,
+        )
+    roster_import.refresh_from_db()
+    return roster_import
+
+
+def roster_import_discard(*, actor: Any, roster_import: RosterImport) -> RosterImport:
+    """Drop an import that waits for confirmation: its upload is deleted and nothing changes."""
+    if roster_import.status != RosterImport.Status.CONFIRM:
+        raise ValidationError(NOT_AWAITING_CONFIRMATION)
+    return roster_import_abandon(roster_import, IMPORT_DISCARDED)
 
 
 def roster_imports_recover(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Fail the running roster imports whose worker stopped (no heartbeat for
     IMPORT_HEARTBEAT_TIMEOUT_MINUTES) and delete uploads no live import names: they hold students'
-    names and birth dates. Returns (imports failed, files deleted)."""
+    names and birth dates. Imports left waiting for confirmation past CONFIRM_WINDOW are discarded too.
+    Returns (imports failed, files deleted)."""
     cutoff = (now or timezone.now()) - datetime.timedelta(minutes=settings.IMPORT_HEARTBEAT_TIMEOUT_MINUTES)
     running = RosterImport.objects.filter(status=RosterImport.Status.RUNNING)
     stale = list(running.annotate(beat=Coalesce("heartbeat_at", "started_at")).filter(beat__lt=cutoff))
     for roster_import in stale:
         roster_import_abandon(roster_import, WORKER_STOPPED)
+    waiting = RosterImport.objects.filter(status=RosterImport.Status.CONFIRM)
+    expired = list(waiting.filter(finished_at__lt=(now or timezone.now()) - CONFIRM_WINDOW))
+    for waited in expired:
+        roster_import_abandon(waited, CONFIRM_EXPIRED.format(hours=int(CONFIRM_WINDOW.total_seconds() // 3600)))
     live = RosterImport.objects.filter(
-        status__in=[RosterImport.Status.QUEUED, RosterImport.Status.RUNNING]
+        status__in=[RosterImport.Status.QUEUED, RosterImport.Status.RUNNING, RosterImport.Status.CONFIRM]
     ).values_list("upload_path", flat=True)
-    return len(stale), uploads_orphaned_delete(Path(settings.MEDIA_ROOT), UPLOAD_FOLDER, live)
+    return len(stale) + len(expired), uploads_orphaned_delete(Path(settings.MEDIA_ROOT), UPLOAD_FOLDER, live)
 
 
 def roster_import_abandon(roster_import: RosterImport, reason: str) -> RosterImport:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, local_code_views, views
 
 app_name = "directory"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("districts/<uuid:uuid>/edit/", views.district_edit, name="district_edit"),
     path("districts/<uuid:uuid>/", views.district_detail, name="district_detail"),
     path("districts/<uuid:uuid>/schools/new/", views.school_create, name="school_create"),
+    path("districts/<uuid:uuid>/local-codes/", local_code_views.local_codes_edit, name="local_codes"),
+    path("districts/<uuid:uuid>/local-codes/upload/", local_code_views.local_codes_upload, name="local_codes_upload"),
+    path("districts/<uuid:uuid>/local-codes.csv", local_code_views.local_codes_download, name="local_codes_download"),
     # --- schools ---
     path("schools/<uuid:uuid>/", views.school_detail, name="school_detail"),
     path("schools/<uuid:uuid>/edit/", views.school_edit, name="school_edit"),
@@ -44,4 +47,5 @@ urlpatterns = [
     path("imports/oneroster/", import_views.import_oneroster, name="import_oneroster"),
     path("imports/<uuid:uuid>/", import_views.import_status, name="import_status"),
     path("imports/<uuid:uuid>/status/", import_views.import_status_partial, name="import_status_partial"),
+    path("imports/<uuid:uuid>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -41,3 +41,19 @@ def validate_school_year(value: str) -> None:
     match = _SCHOOL_YEAR.match(value or "")
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise ValidationError(SCHOOL_YEAR_INVALID, code="invalid_school_year")
+
+
+LOCAL_CODE_INVALID = (
+    "A local code is 1 to 64 letters, digits, spaces or - _ . / #, starting with a letter or digit "
+    "and not ending with a space."
+)
+LOCAL_CODE_LOOKS_LIKE_NCES = "A local code of 12 digits would be read as an NCES school id; use the NCES id itself."
+# Never starting with - (or = + @): a spreadsheet would take it for a formula (lib/csv_export.py).
+_LOCAL_CODE = re.compile(r"[A-Za-z0-9]([A-Za-z0-9\-_./# ]{0,62}[A-Za-z0-9\-_./#])?")
+
+
+def validate_local_school_code(value: str) -> None:
+    if not _LOCAL_CODE.fullmatch(value or ""):
+        raise ValidationError(LOCAL_CODE_INVALID, code="invalid_local_code")
+    if re.fullmatch(r"\d{12}", value):
+        raise ValidationError(LOCAL_CODE_LOOKS_LIKE_NCES, code="local_code_nces")

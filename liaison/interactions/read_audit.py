@@ -40,15 +40,23 @@ def interactions_page_read_audit(
 ) -> None:
     """One entry for a page of records that shows any note or enforcement detail; nothing otherwise."""
     shown = [str(record.uuid) for record in records if _sensitive(record)]
-    if not shown:
+    records_list_read_audit(user=user, records=shown, filters=filters.described(), door=door, cursor=cursor)
+
+
+def records_list_read_audit(
+    *, user: Any, records: Sequence[str], filters: dict[str, Any], door: str, cursor: str = "", **extra: Any
+) -> None:
+    """One entry for a page of any list (records, reviews) that shows these records' notes or enforcement
+    details: the records' uuids under `records`, whatever else the list showed under `extra`."""
+    if not records:
         return
     agency_id, district_id = audit_tenant(user)
     audit_record(
         actor=user,
         action="read",
         object_type="interactions.interaction",
-        summary=LIST_READ_SUMMARY.format(count=len(shown), door=door),
-        after={"filters": filters.described(), "page": cursor or "first", "records": shown},
+        summary=LIST_READ_SUMMARY.format(count=len(records), door=door),
+        after={"filters": filters, "page": cursor or "first", "records": list(records), **extra},
         agency_id=agency_id,
         district_id=district_id,
     )

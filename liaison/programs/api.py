@@ -26,6 +26,7 @@ from liaison.directory.access import (
 )
 from liaison.directory.models import Officer, School
 from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.paging import KeysetPagination
 from liaison.lib.school_years import school_year_days, school_year_of
 
 from . import access, selectors, services
@@ -281,9 +282,10 @@ def relationship_status(request: HttpRequest, uuid: UUID, payload: StatusIn) -> 
 
 
 @router.get("/programs/mentoring/{uuid}/meetings", response={200: list[MeetingOut], **ERROR_RESPONSES})
+@paginate(KeysetPagination, ordering=selectors.MEETING_ORDER)  # grows with every meeting: by cursor
 def meeting_list(request: HttpRequest, uuid: UUID) -> QuerySet[Any]:
     relationship = access.relationship_get_for_user(request.user, uuid)
-    return relationship.meetings.select_related("interaction").order_by("-met_at")
+    return relationship.meetings.select_related("interaction")
 
 
 @router.post("/programs/mentoring/{uuid}/meetings", response={201: MeetingOut, **ERROR_RESPONSES})

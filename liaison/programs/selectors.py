@@ -33,6 +33,9 @@ from .models import LiaisonMeeting, MentoringMeeting, MentoringRelationship, Sch
 from .vocabulary import LiaisonMeetingKind, LiaisonMeetingStatus, RelationshipStatus
 
 ONE_DAY = datetime.timedelta(days=1)
+# Mentoring meetings, newest first, on the relationship page and in the API (paged by cursor).
+MEETING_ORDER = ("-met_at", "-id")
+MEETINGS_PAGE_SIZE = 25
 MENTORING_DUE_DAYS = 30
 CHECK_IN_DUE_DAYS = 60
 PERSISTENCE_YEARS = 3

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,6 +37,7 @@ from liaison.directory.models import Agency, Officer, School
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
 from liaison.lib.form_pages import posted as _posted
+from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
 from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
@@ -545,10 +546,20 @@ def relationship_create(request: HttpRequest) -> HttpResponse:
 
 def _relationship_context(request: HttpRequest, relationship: MentoringRelationship, **extra: Any) -> dict[str, Any]:
     services.mentee_read_audit(actor=request.user, relationships=[relationship], through="the relationship page")
+    try:
+        meetings = keyset_page(
+            relationship.meetings.all(),
+            ordering=selectors.MEETING_ORDER,
+            cursor=request.GET.get("cursor", ""),
+            size=selectors.MEETINGS_PAGE_SIZE,
+        )
+    except ValueError:
+        raise BadRequest(BAD_CURSOR) from None
     context = {
         "relationship": relationship,
         "dosage": selectors.relationships_dosage([relationship], as_of=_today())[0],
-        "meetings": relationship.meetings.order_by("-met_at"),
+        "meetings": meetings.items,
+        **keyset_links(request, meetings),
         "writable": access.relationship_writable(request.user, relationship),
         "meeting_form": forms.MeetingForm(),
         "status_form": forms.RelationshipStatusForm(initial={"status": relationship.status}),

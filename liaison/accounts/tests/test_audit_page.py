@@ -49,7 +49,7 @@ def test_the_page_and_export_filter_by_actor_and_object(page_as, world):
     client = page_as("district_admin")
     filters = {"actor": "district_admin", "object_uuid": str(target.uuid)}
     page = client.get(PAGE, filters)
-    assert [e.object_uuid for e in page.context["page"].object_list] == [target.uuid]
+    assert [e.object_uuid for e in page.context["page"].items] == [target.uuid]
     [row] = exported(client.get(EXPORT, filters))
     assert (row["actor"], row["object_uuid"]) == ("district_admin", str(target.uuid))
     assert reverse("accounts:audit_export") in page.content.decode()
@@ -64,8 +64,8 @@ def test_a_bad_object_id_is_named(page_as, world):
 def test_the_api_filters_by_actor_and_dates(api_as, world):
     audit_record(actor=world.users["agency_admin"], action="update", obj=world.officer, agency_id=world.agency.pk)
     body = api_as("agency_admin").get("/accounts/audit", actor="agency_admin", since="2000-01-01").json()
-    assert body["items"] and {item["actor"] for item in body["items"]} == {"agency_admin"}
-    assert api_as("agency_admin").get("/accounts/audit", until="2000-01-01").json()["items"] == []
+    assert body["results"] and {item["actor"] for item in body["results"]} == {"agency_admin"}
+    assert api_as("agency_admin").get("/accounts/audit", until="2000-01-01").json()["results"] == []
 
 
 def test_a_formula_in_a_summary_is_not_run_by_a_spreadsheet(page_as, world):

@@ -117,5 +117,5 @@ def test_the_audit_page_answers_who_saw_a_record(page_as, world):
     shown = arrest(world)
     page_as("district_admin").get(reverse("interactions:list"))
     found = page_as("platform_admin").get("/accounts/audit/", {"object_uuid": str(shown.uuid), "action": "read"})
-    [entry] = found.context["page"].object_list
+    [entry] = found.context["page"].items
     assert entry.actor == world.users["district_admin"]

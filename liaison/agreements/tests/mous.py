@@ -32,7 +32,7 @@ def sign_all(world: World, version: AgreementVersion, *, at: datetime.datetime |
     at = at or datetime.datetime.combine(version.effective_date - datetime.timedelta(days=30), NOON)
     with time_machine.travel(at, tick=False):
         if version.is_draft:
-            services.version_submit(actor=world.users["agency_admin"], version=version)
+            services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
         services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
         services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
     version.refresh_from_db()

@@ -26,7 +26,7 @@ def mou(world):
 
 
 def _sign_all(world, version):
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
     services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
 
@@ -50,7 +50,7 @@ def test_a_version_comes_into_force_when_all_have_signed_and_the_date_is_reached
     services.version_update(
         actor=world.users["agency_admin"], version=version, effective_date=datetime.date(2026, 9, 1)
     )
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
     assert (
         ev.mou_in_force(agency_id=world.agency.pk, school_id=world.elementary.pk, on=datetime.date(2026, 9, 2)) is None
@@ -83,7 +83,7 @@ def test_a_signed_version_cannot_be_edited(world, mou):
 
 def test_only_the_right_person_signs_for_each_party(world, mou):
     version = mou.versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     with pytest.raises(PermissionDenied):
         services.version_sign(actor=world.users["district_admin"], version=version, party="agency_head")
     with pytest.raises(PermissionDenied):

@@ -59,7 +59,7 @@ def test_an_mou_goes_from_draft_to_in_force_through_the_api(api_as, world):
     assert chief.put(f"{path}/sections/purpose", {"text": "Safety and trust."}).status_code == 200
     assert superintendent.put(f"{path}/rules/fight_no_injury", {"level": "school_only"}).status_code == 200
     assert chief.request("DELETE", f"{path}/rules/dress_code").status_code == 204
-    submitted = chief.post(f"{path}/submit", {}).json()
+    submitted = chief.post(f"{path}/submit", {"acknowledge_missing": True}).json()
     assert submitted["status"] == "awaiting_signatures"
     chief.post(f"{path}/sign", {"party": "agency_head"})
     signed = superintendent.post(f"{path}/sign", {"party": "superintendent"}).json()
@@ -118,7 +118,7 @@ REFUSED_EDITS = [
 @pytest.mark.parametrize(("method", "suffix", "body", "field"), REFUSED_EDITS, ids=[e[3] for e in REFUSED_EDITS])
 def test_editing_a_submitted_version_is_refused_on_the_field(api_as, world, method, suffix, body, field):
     version = draft_mou(world).versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     before = _writes()
     response = api_as("agency_admin").request(method, _path(version) + suffix, body)
     assert _fields(response) == {field: [services.NOT_A_DRAFT]}
@@ -192,7 +192,7 @@ def test_a_draft_cannot_be_signed(api_as, world):
 
 def test_nobody_signs_for_the_other_party_or_twice(api_as, world):
     version = draft_mou(world).versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     chief = api_as("agency_admin")
     wrong = chief.post(f"{_path(version)}/sign", {"party": "superintendent"})
     assert wrong.status_code == 403

@@ -116,7 +116,13 @@ CASES = [
         lambda w, x: f"/agreements/versions/{x['draft'].uuid}/rules/tobacco_vaping",
         drafters(204),
     ),
-    Case("version submit", "POST", lambda w, x: f"/agreements/versions/{x['draft'].uuid}/submit", drafters(200)),
+    Case(
+        "version submit",
+        "POST",
+        lambda w, x: f"/agreements/versions/{x['draft'].uuid}/submit",
+        drafters(200),
+        lambda w, x: {"acknowledge_missing": True},
+    ),
     Case(
         "sign as agency head",
         "POST",
@@ -189,7 +195,7 @@ def extra(world: World) -> dict[str, Any]:
         actor=world.users["agency_admin"], agreement=mou, effective_date=datetime.date(2026, 8, 1)
     )
     pending = draft_mou(world, title="Millbrook athletics addendum").versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=pending)
+    services.version_submit(actor=world.users["agency_admin"], version=pending, acknowledge_missing=True)
     return {
         "partnership": world.agency.partnerships.get(district=world.district),
         "mou": mou,

@@ -103,7 +103,7 @@ def test_reading_a_review_is_audited_as_a_read_of_the_enforcement_record(api_as,
 
 def test_reviews_are_listed_with_their_age_in_days(api_as, world, review):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3, hours=1)):
-        items = api_as("supervisor").get("/agreements/reviews").json()["items"]
+        items = api_as("supervisor").get("/agreements/reviews").json()["results"]
     assert [(i["uuid"], i["age_days"], i["status"]) for i in items] == [(str(review.uuid), 3, "open")]
 
 
@@ -111,7 +111,7 @@ def test_a_closed_reviews_age_stops_when_it_was_closed(api_as, world, review):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2, hours=1)):
         services.review_close(actor=world.users["supervisor"], review=review, finding=Finding.MOU_GAP)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=30)):
-        items = api_as("supervisor").get("/agreements/reviews").json()["items"]
+        items = api_as("supervisor").get("/agreements/reviews").json()["results"]
     assert [(i["age_days"], i["status"]) for i in items] == [(2, "closed")]
 
 
@@ -121,7 +121,7 @@ def test_the_review_list_filters_by_status_school_and_outcome(api_as, world, rev
     api = api_as("agency_admin")
 
     def uuids(**filters) -> list[str]:
-        return [item["uuid"] for item in api.get("/agreements/reviews", **filters).json()["items"]]
+        return [item["uuid"] for item in api.get("/agreements/reviews", **filters).json()["results"]]
 
     assert uuids(status="open") == [str(review.uuid)]
     assert uuids(status="closed") == [str(later.uuid)]
@@ -142,8 +142,8 @@ def test_the_review_list_keeps_to_a_query_budget(api_as, world, review, django_a
         flagged_action(world, when=datetime.datetime(2025, 11, day, 14, 0, tzinfo=datetime.UTC))
     api = api_as("supervisor")
     with django_assert_max_num_queries(6):
-        assert api.get("/agreements/reviews").json()["count"] == 7
+        assert len(api.get("/agreements/reviews").json()["results"]) == 7
 
 
 def test_an_evaluator_sees_no_reviews(api_as, world, review):
-    assert api_as("evaluator").get("/agreements/reviews").json()["items"] == []
+    assert api_as("evaluator").get("/agreements/reviews").json()["results"] == []

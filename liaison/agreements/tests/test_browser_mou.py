@@ -21,7 +21,7 @@ def test_the_agency_head_and_the_superintendent_each_sign_and_the_mou_comes_into
     world, phone_page, sign_in, live_server
 ):
     version = draft_mou(world).versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     page = phone_page
 
     sign_in(page, "agency_admin")

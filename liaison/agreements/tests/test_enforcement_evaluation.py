@@ -29,7 +29,7 @@ def mou_in_force(world):
         effective_date=datetime.date(2024, 7, 1),
     )
     version = agreement.versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     services.version_sign(actor=world.users["agency_admin"], version=version, party="agency_head")
     services.version_sign(actor=world.users["district_admin"], version=version, party="superintendent")
     return agreement

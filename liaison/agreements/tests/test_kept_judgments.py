@@ -209,6 +209,6 @@ def test_a_version_signed_under_the_first_scheme_still_verifies(world, first):
 
 def test_the_signing_page_says_judgments_are_kept_before_anyone_signs(world, page_as):
     draft = draft_mou(world).versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=draft)
+    services.version_submit(actor=world.users["agency_admin"], version=draft, acknowledge_missing=True)
     html = page_text(page_as("agency_admin").get(url("detail", draft.agreement.uuid)))
     assert "Actions already recorded keep the judgment they were given" in html

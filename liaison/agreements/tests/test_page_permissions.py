@@ -54,7 +54,7 @@ class Setup:
 def setup(world) -> Setup:
     draft = draft_mou(world).versions.get()
     submitted = draft_mou(world, title="Millbrook MOU awaiting signatures").versions.get()
-    services.version_submit(actor=world.users["agency_admin"], version=submitted)
+    services.version_submit(actor=world.users["agency_admin"], version=submitted, acknowledge_missing=True)
     interaction = record_action(
         world,
         school=world.elementary,
@@ -125,7 +125,7 @@ PAGES = [
         PARTIES,
         lambda s: terms_data(s.draft, expiry_date="2027-07-31"),
     ),
-    Page("submit", lambda s: url("submit", s.draft.uuid), PARTIES, lambda s: {}),
+    Page("submit", lambda s: url("submit", s.draft.uuid), PARTIES, lambda s: {"acknowledge_missing": "on"}),
     Page(
         "sign (agency head)",
         lambda s: url("sign", s.submitted.uuid),

@@ -24,6 +24,9 @@ def draft(mou):
     return mou.versions.get()
 
 
+ACKNOWLEDGED = {"acknowledge_missing": "on"}  # the draft misses elements; submitting needs the checkbox
+
+
 def test_the_parties_see_the_draft_editor(page_as, mou):
     for role in ("agency_admin", "district_admin"):
         html = page_text(page_as(role).get(url("detail", mou.uuid)))
@@ -126,7 +129,7 @@ def test_an_expiry_before_the_effective_date_is_shown_on_its_field(page_as, draf
 
 
 def test_submitting_freezes_the_version_and_offers_each_party_its_own_signature(world, page_as, mou, draft):
-    response = page_as("agency_admin").post(url("submit", draft.uuid), follow=True)
+    response = page_as("agency_admin").post(url("submit", draft.uuid), ACKNOWLEDGED, follow=True)
     draft.refresh_from_db()
     assert not draft.is_draft and draft.content_hash
     html = page_text(response)
@@ -139,7 +142,7 @@ def test_submitting_freezes_the_version_and_offers_each_party_its_own_signature(
 
 
 def test_both_parties_sign_through_the_page_and_the_mou_comes_into_force(world, page_as, mou, draft):
-    page_as("agency_admin").post(url("submit", draft.uuid))
+    page_as("agency_admin").post(url("submit", draft.uuid), ACKNOWLEDGED)
     page_as("agency_admin").post(url("sign", draft.uuid), {"party": "agency_head"})
     page_as("district_admin").post(url("sign", draft.uuid), {"party": "superintendent"})
     draft.refresh_from_db()
@@ -151,7 +154,7 @@ def test_both_parties_sign_through_the_page_and_the_mou_comes_into_force(world, 
 
 
 def test_signing_for_the_other_party_is_forbidden(world, page_as, draft):
-    page_as("agency_admin").post(url("submit", draft.uuid))
+    page_as("agency_admin").post(url("submit", draft.uuid), ACKNOWLEDGED)
     response = page_as("agency_admin").post(url("sign", draft.uuid), {"party": "superintendent"})
     assert response.status_code == 403
     assert not draft.signatories.filter(signed_at__isnull=False).exists()
@@ -173,7 +176,7 @@ def test_a_signed_version_shows_no_edit_controls(world, page_as, mou, draft):
         ("sections_save", lambda v: sections_data(v, purpose="Rewritten after signing.")),
         ("rules_save", lambda v: rules_data(v, weapon={"level": Level.SCHOOL_ONLY})),
         ("terms_save", lambda v: terms_data(v, effective_date="2025-09-01")),
-        ("submit", lambda v: {}),
+        ("submit", lambda v: ACKNOWLEDGED),
         ("sections_save", lambda v: sections_data(v)),  # even when nothing would change
     ],
 )

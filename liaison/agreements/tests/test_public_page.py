@@ -50,7 +50,9 @@ def test_a_published_draft_or_one_awaiting_signatures_is_not_shown(world, anonym
     agreement = draft_mou(world)
     publish(world, agreement)
     assert anonymous.get(reverse("public_mou", args=[agreement.uuid])).status_code == 404
-    services.version_submit(actor=world.users["agency_admin"], version=agreement.versions.get())
+    services.version_submit(
+        actor=world.users["agency_admin"], version=agreement.versions.get(), acknowledge_missing=True
+    )
     assert anonymous.get(reverse("public_mou", args=[agreement.uuid])).status_code == 404
 
 

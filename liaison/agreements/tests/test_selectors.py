@@ -30,7 +30,7 @@ def _status(version, on: datetime.date) -> VersionStatus:
 def test_a_version_moves_from_draft_through_signatures_to_in_force(world):
     version = draft_mou(world).versions.get()
     assert _status(version, START) == VersionStatus.DRAFT
-    services.version_submit(actor=world.users["agency_admin"], version=version)
+    services.version_submit(actor=world.users["agency_admin"], version=version, acknowledge_missing=True)
     assert _status(version, START) == VersionStatus.AWAITING_SIGNATURES
     sign_all(world, version)
     assert _status(version, START - DAY) == VersionStatus.SIGNED

@@ -71,7 +71,7 @@ def test_every_row_level_problem_is_reported_with_its_file_line_and_column(tmp_p
     found = errors_of(roster_set.write(tmp_path / "set"))
     expected = {
         ("orgs.csv", at["twin"], "sourcedId", o.DUPLICATE_SOURCED_ID),
-        ("orgs.csv", at["bad_nces"], "identifier", o.BAD_SCHOOL_NCES.format(value="2500-1")),
+        ("orgs.csv", at["bad_nces"], "identifier", o.UNKNOWN_LOCAL_CODE.format(value="2500-1")),
         ("orgs.csv", at["orphan"], "parentSourcedId", o.PARENT_NOT_DISTRICT.format(value="nope")),
         ("orgs.csv", at["far"], "identifier", o.NCES_OUTSIDE_DISTRICT.format(district="2500001")),
         ("orgs.csv", at["dup_nces"], "identifier", o.DUPLICATE_NCES.format(value="250000100001")),

@@ -110,6 +110,13 @@ PAGES = [
     ),
     Page("district_list", lambda w, x: _url("district_list"), EVERYONE),
     Page(
+        "local_codes",
+        lambda w, x: _url("local_codes", w.district.uuid),
+        DISTRICT_ADMIN,
+        lambda w, x: {str(w.elementary.uuid): "MES-1"},
+    ),
+    Page("local_codes_download", lambda w, x: _url("local_codes_download", w.district.uuid), DISTRICT_ADMIN),
+    Page(
         "district_create",
         lambda w, x: _url("district_create"),
         PLATFORM_ONLY,
@@ -256,6 +263,7 @@ def test_post_saves_only_for_the_roles_allowed(page: Page, role: str, page_as, w
 
 
 def test_the_matrix_covers_every_directory_page() -> None:
-    names = {pattern.name for pattern in urls.urlpatterns} - {"import_oneroster"}
+    # local_codes_upload takes only a multipart POST: test_local_codes.py checks it for every role.
+    names = {pattern.name for pattern in urls.urlpatterns} - {"import_oneroster", "local_codes_upload"}
     names = {name for name in names if name and not name.startswith("import")}
     assert names == {page.name for page in PAGES}
