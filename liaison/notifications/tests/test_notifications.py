@@ -49,7 +49,7 @@ def _mailed(mailoutbox) -> set[str]:
 def test_submitting_a_version_asks_both_signers_at_once(addressed, mailoutbox, django_capture_on_commit_callbacks):
     version = draft_mou(addressed).versions.get()
     with django_capture_on_commit_callbacks(execute=True):
-        agreements.version_submit(actor=addressed.users["agency_admin"], version=version)
+        agreements.version_submit(actor=addressed.users["agency_admin"], version=version, acknowledge_missing=True)
     assert _told(Kind.SIGNATURE) == {"agency_admin", "district_admin"}
     assert _mailed(mailoutbox) == {"agency_admin", "district_admin"}
     assert mailoutbox[0].subject == "Liaison: A signature is requested"
@@ -129,7 +129,7 @@ def test_no_email_carries_a_justification_a_note_a_comment_or_a_students_details
         renewal = agreements.version_new_draft(
             actor=world.users["agency_admin"], agreement=agreement, effective_date=today + datetime.timedelta(days=9)
         )
-        agreements.version_submit(actor=world.users["agency_admin"], version=renewal)
+        agreements.version_submit(actor=world.users["agency_admin"], version=renewal, acknowledge_missing=True)
     digest_send()
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert kinds == {Kind.REVIEW_OPENED, Kind.REVIEW_COMMENT, Kind.MENTEE_NOTICE, Kind.SIGNATURE}

@@ -49,7 +49,7 @@ def pending_work(world: World) -> Pending:
     renewal = agreements.version_new_draft(
         actor=world.users["agency_admin"], agreement=agreement, effective_date=today + datetime.timedelta(days=30)
     )
-    agreements.version_submit(actor=world.users["agency_admin"], version=renewal)
+    agreements.version_submit(actor=world.users["agency_admin"], version=renewal, acknowledge_missing=True)
     interaction_record(
         actor=world.officer.user,
         officer=world.officer,
