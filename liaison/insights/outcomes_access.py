@@ -102,8 +102,11 @@ def outcomes_scope_for(user: Any, level: str, uuid: UUID | str, school_year: str
 
 def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:
     """Whether a link to the outcomes view would answer (for the agency, district and school pages)."""
+    if level == AGENCY:  # without counting the agency's schools
+        scope = user_scope(user)
+        return scope.platform_admin or directory_access.agency_get_for_user(user, uuid).pk in scope.managing_agency_ids
     try:
-        outcomes_scope_for(user, level, uuid, "2000-2001")
+        outcomes_scope_for(user, level, uuid, "")
     except PermissionDenied:
         return False
     return True

@@ -43,6 +43,10 @@ COVERED = {
     "equity": "insights/tests/test_equity.py",
     "crdc": "insights/tests/test_crdc.py",
     "school_reported_edit": "insights/tests/test_crdc.py",
+    "outcomes-school": "insights/tests/test_outcomes.py",
+    "outcomes-agency": "insights/tests/test_outcomes.py",
+    "outcomes-district": "insights/tests/test_outcomes.py",
+    "contacts-trust": "insights/tests/test_outcomes.py",
 }
 
 
