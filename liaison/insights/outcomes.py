@@ -100,7 +100,9 @@ def agency_schools(agency_id: int, school_year: str) -> list[School]:
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
     recorded = DailyRollup.objects.filter(agency_id=agency_id, day__range=(first, last))
-    ids = set(assigned.values_list("school_id", flat=True)) | set(recorded.values_list("school_id", flat=True))
+    ids = set(assigned.values_list("school_id", flat=True)) | set(
+        recorded.values_list("school_id", flat=True).distinct().order_by()
+    )
     return list(School.objects.filter(pk__in=ids).order_by("name"))
 
 

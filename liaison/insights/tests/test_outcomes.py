@@ -220,3 +220,22 @@ def test_the_school_year_can_be_chosen(recorded, page_as):
     html = page_as("school_admin").get(url, {"school_year": "2024-2025"}).content.decode()
     assert "School year 2024-2025" in html and "beside 2023-2024" in html
     assert school_year_of(timezone.localdate()) == YEAR
+
+
+# --- speed ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "budget"), [("insights:outcomes-district", 25), ("insights:contacts-trust", 12)])
+def test_the_district_pages_stay_within_their_query_budget(
+    recorded, page_as, name, budget, django_assert_max_num_queries
+):
+    """The budget does not grow with records: rollups and actions are grouped in the database."""
+    client = page_as("district_admin")
+    url = reverse(name, args=[recorded.district.uuid])
+    client.get(url)
+    with django_assert_max_num_queries(budget) as captured:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        _record(recorded, Kind.POSITIVE, day=NOW - datetime.timedelta(days=3))
+    with django_assert_max_num_queries(len(captured)):
+        assert client.get(url).status_code == 200
