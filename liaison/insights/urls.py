@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import state_views, views
+from . import outcome_views, state_views, views
 
 app_name = "insights"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("crdc/<uuid:uuid>/", views.crdc, name="crdc"),
     path("state/<str:state>/", state_views.state, name="state"),
     path("crdc/schools/<uuid:uuid>/<str:school_year>/", views.school_reported_edit, name="school_reported_edit"),
+    # --- outcomes: is the program working? ---
+    path("outcomes/schools/<uuid:uuid>/", outcome_views.school_outcomes, name="outcomes-school"),
+    path("outcomes/agencies/<uuid:uuid>/", outcome_views.agency_outcomes, name="outcomes-agency"),
+    path("outcomes/districts/<uuid:uuid>/", outcome_views.district_outcomes, name="outcomes-district"),
+    path("outcomes/districts/<uuid:uuid>/trust/", outcome_views.district_contacts_trust, name="contacts-trust"),
 ]

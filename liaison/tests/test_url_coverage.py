@@ -57,6 +57,10 @@ COVERED = {
     "preferences": "notifications/tests/test_notifications.py",
     "badge": "notifications/tests/test_notifications.py",
     # the home page (the work queue) and its navigation count: workflows/tests/test_queues.py
+    "outcomes-school": "insights/tests/test_outcomes.py",
+    "outcomes-agency": "insights/tests/test_outcomes.py",
+    "outcomes-district": "insights/tests/test_outcomes.py",
+    "contacts-trust": "insights/tests/test_outcomes.py",
 }
 
 
