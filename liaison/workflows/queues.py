@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.accounts.roles import Role
@@ -322,27 +322,10 @@ def coverage_gaps(user: Any, today: datetime.date) -> Section:
     )
 
 
-def _link(name: str, *args: Any) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-# The outcomes view (issue 18) is built beside this module; until its URL exists, the summary links the
-# pages it draws on. INTEGRATION: when `outcomes:*` is routed, the first entry below resolves and leads.
-OUTCOMES_URL_NAMES = ("outcomes:home", "outcomes:index", "insights:outcomes")
-
-
 def outcomes_summary(user: Any) -> Section:
     """Links to whether the program is working: the outcomes view, then the pages it summarises."""
     scope = user_scope(user)
-    items = []
-    for name in OUTCOMES_URL_NAMES:
-        url = _link(name)
-        if url:
-            items.append(Item(label="Outcomes: contacts, presence and trust over time", url=url, waiting=False))
-            break
+    items = _outcomes_links(user, scope)
     dashboards = _dashboard_links(user, scope)
     items += [Item(label=label, url=url, waiting=False) for label, url in dashboards]
     if scope.managing_agency_ids or scope.district_admin_ids or scope.platform_admin:
@@ -355,6 +338,22 @@ def outcomes_summary(user: Any) -> Section:
             items.append(Item(label=f"Equity: who is referred and arrested in {district.name}", url=url, waiting=False))
     items.append(Item(label="Trust surveys", url=reverse("surveys:home"), waiting=False))
     return Section(key="outcomes", title="Is the program working?", items=items, empty="")
+
+
+def _outcomes_links(user: Any, scope: UserScope) -> list[Item]:
+    """The outcomes view of each agency the user manages and each district they administer (the
+    people liaison/insights/outcomes_access.py lets in), and the district's contacts-and-trust view."""
+    items = []
+    for agency in Agency.objects.filter(pk__in=scope.managing_agency_ids).order_by("name")[:LISTED]:
+        url = reverse("insights:outcomes-agency", args=[agency.uuid])
+        items.append(Item(label=f"Outcomes over time: {agency.name}", url=url, waiting=False))
+    districts = directory_access.districts_visible_to(user).filter(pk__in=scope.district_admin_ids)
+    for district in districts.order_by("name")[:LISTED]:
+        url = reverse("insights:outcomes-district", args=[district.uuid])
+        items.append(Item(label=f"Outcomes over time: {district.name}", url=url, waiting=False))
+        url = reverse("insights:contacts-trust", args=[district.uuid])
+        items.append(Item(label=f"Contacts and trust, school by school: {district.name}", url=url, waiting=False))
+    return items
 
 
 def _dashboard_links(user: Any, scope: UserScope) -> list[tuple[str, str]]:

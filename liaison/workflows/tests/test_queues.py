@@ -95,6 +95,13 @@ def test_the_chief_and_the_superintendent_each_see_their_own_signature_waiting(w
         assert [i.detail for i in mine] == ["awaits your signature"], role
         assert {"mous_expiring", "open_reviews", "coverage_gaps", "outcomes"} <= set(sections), role
         assert any("dashboard" in item.url for item in sections["outcomes"].items), role
+    chief_urls = [item.url for item in _sections(world.users["agency_admin"])["outcomes"].items]
+    agency, district = world.agency, world.district
+    assert reverse("insights:outcomes-agency", args=[agency.uuid]) in chief_urls
+    assert reverse("insights:outcomes-district", args=[district.uuid]) not in chief_urls
+    district_urls = [item.url for item in _sections(world.users["district_admin"])["outcomes"].items]
+    assert reverse("insights:outcomes-district", args=[district.uuid]) in district_urls
+    assert reverse("insights:contacts-trust", args=[district.uuid]) in district_urls
     # the high school has no officer: a coverage gap for both
     gaps = _labels(_sections(world.users["district_admin"])["coverage_gaps"])
     assert "Millbrook High has no officer assigned today" in gaps
