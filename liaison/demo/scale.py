@@ -221,7 +221,7 @@ def _enrollment(rng: np.random.Generator, level: str) -> dict[str, int]:
 def _directory(plan: ScalePlan, rng: np.random.Generator, say: Callable[[str], None]) -> list[_Agency]:
     from django.contrib.auth.hashers import make_password
 
-    from liaison.accounts.models import User
+    from liaison.accounts.models import Membership, User
     from liaison.directory.models import Agency, Assignment, District, Enrollment, Officer, Partnership, School
 
     sizes = _agency_sizes(rng, plan.officers)
@@ -287,6 +287,7 @@ def _directory(plan: ScalePlan, rng: np.random.Generator, say: Callable[[str], N
         officers = Officer.objects.bulk_create(
             Officer(agency=agency, user=user, badge_number=str(officer_number + n)) for n, user in enumerate(users)
         )
+        Membership.objects.bulk_create(Membership(user=user, role="officer", agency=agency) for user in users)
         officer_number += size
         # Officers at the high and middle schools first (every fourth school is a high school).
         order = sorted(range(len(schools)), key=lambda s: (s % 4 > 1, s))

@@ -96,6 +96,14 @@ class Interaction(models.Model):
             models.Index(fields=["agency", "occurred_on"]),
             models.Index(fields=["school", "occurred_on"]),
             models.Index(fields=["officer", "occurred_on"]),
+            # The equity and CRDC figures read a district's enforcement actions for a school year: 1.5% of
+            # its contacts. Without this, they read every contact of the district's schools (seconds for a
+            # district of a million contacts); with it, only the actions. Small: it holds only those rows.
+            models.Index(
+                fields=["school", "occurred_on"],
+                condition=Q(kind=Kind.ENFORCEMENT),
+                name="interaction_enforcement_days",
+            ),
         ]
 
     def __str__(self) -> str:
