@@ -2,7 +2,8 @@
 
 PostgreSQL: three statement-level triggers with transition tables, so a bulk statement (an import's
 one upsert of 87,000 cells, a rebuild) adds its months in one grouped upsert rather than one per row.
-SQLite: row-level triggers (INSERT OR IGNORE a zero row, then add to it), enough for the embedded size.
+SQLite: row-level triggers (insert a zero row where there is none, then add to it; an OR IGNORE
+in a trigger would yield to the outer statement's upsert clause), enough for the embedded size.
 Existing daily rows are summed into months once, here.
 """
 
@@ -73,9 +74,10 @@ def _sqlite_trigger(event: str, row: str, sign: str) -> str:
     return f"""
 CREATE TRIGGER interactions_monthly_on_{event.lower()}_{row} AFTER {event} ON interactions_dailyrollup
 BEGIN
-    INSERT OR IGNORE INTO interactions_monthlyrollup ({COLUMNS})
-        VALUES ({row}.agency_id, {row}.district_id, {row}.school_id, {row}.officer_id, {month}, {row}.kind,
-            {row}.role, 0, 0, 0, 0);
+    INSERT INTO interactions_monthlyrollup ({COLUMNS})
+        SELECT {row}.agency_id, {row}.district_id, {row}.school_id, {row}.officer_id, {month}, {row}.kind,
+            {row}.role, 0, 0, 0, 0
+        WHERE NOT EXISTS (SELECT 1 FROM interactions_monthlyrollup WHERE {key});
     UPDATE interactions_monthlyrollup SET count = count {sign} {row}.count, minutes = minutes {sign} {row}.minutes,
         minutes_count = minutes_count {sign} {row}.minutes_count, students = students {sign} {row}.students
         WHERE {key};
