@@ -82,7 +82,8 @@ def sizes() -> None:
         contacts = cursor.fetchone()[0]
         cursor.execute("SELECT pg_database_size(current_database())")
         database = cursor.fetchone()[0]
-        print(f"{contacts:,} contacts; database {database / 2**20:,.0f} MiB, {database / 2**20 / contacts * 1e6:,.0f} MiB per million")
+        mib = database / 2**20
+        print(f"{contacts:,} contacts; database {mib:,.0f} MiB, {mib / contacts * 1e6:,.0f} MiB per million")
         for table in LARGE_TABLES:
             # A partitioned table's size is the sum of its partitions'.
             cursor.execute(
@@ -96,7 +97,8 @@ def sizes() -> None:
                 size = int(cursor.fetchone()[0])
             cursor.execute(f"SELECT count(*) FROM {table}")
             rows = cursor.fetchone()[0]
-            print(f"  {table:<34} {rows:>12,} rows {size / 2**20:>9,.0f} MiB {size / 2**20 / contacts * 1e6:>7,.1f} MiB per million contacts")
+            mib = size / 2**20
+            print(f"  {table:<34} {rows:>12,} rows {mib:>9,.0f} MiB {mib / contacts * 1e6:>7,.1f} MiB per million")
 
 
 def logins(which: str) -> dict[str, Any]:
@@ -108,7 +110,10 @@ def logins(which: str) -> dict[str, Any]:
     from liaison.interactions.models import MonthlyRollup
 
     totals = list(
-        MonthlyRollup.objects.values_list("agency_id").annotate(n=Count("*")).order_by("-n").values_list("agency_id", flat=True)
+        MonthlyRollup.objects.values_list("agency_id")
+        .annotate(n=Count("*"))
+        .order_by("-n")
+        .values_list("agency_id", flat=True)
     )
     agency_id = totals[0] if which == "largest" else totals[len(totals) // 2]
     agency = Agency.objects.get(pk=agency_id)
@@ -158,6 +163,11 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
     month = {"since": "2026-02-01", "until": "2026-02-28"}
     weeks = {"since": "2026-02-09", "until": "2026-03-13"}
     year = {"school_year": "2025-2026"}
+    agency_page = reverse("directory:agency_detail", args=[agency])
+    coverage = reverse("directory:agency_coverage", args=[agency])
+    school_page = reverse("directory:school_detail", args=[school])
+    district_page = reverse("directory:district_detail", args=[district])
+    equity, crdc = reverse("insights:equity", args=[district]), reverse("insights:crdc", args=[district])
     return [
         ("officer: home page (quick log, today and this week)", lambda: officer.get(reverse("interactions:quick_log"))),
         ("officer: own records list", lambda: officer.get(records)),
@@ -171,18 +181,18 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
         ("supervisor: API list", lambda: supervisor.get(api)),
         ("supervisor: API counts, whole year", lambda: supervisor.get(counts)),
         ("supervisor: API counts, five weeks", lambda: supervisor.get(counts, weeks)),
-        ("supervisor: agency page", lambda: supervisor.get(reverse("directory:agency_detail", args=[agency]))),
-        ("supervisor: agency coverage", lambda: supervisor.get(reverse("directory:agency_coverage", args=[agency]))),
-        ("supervisor: presence (officers' days at schools)", lambda: supervisor.get(reverse("programs:presence"), year)),
+        ("supervisor: agency page", lambda: supervisor.get(agency_page)),
+        ("supervisor: agency coverage", lambda: supervisor.get(coverage)),
+        ("supervisor: presence (days at schools)", lambda: supervisor.get(reverse("programs:presence"), year)),
         ("supervisor: MOU reviews", lambda: supervisor.get(reverse("agreements:reviews"))),
         ("principal: records list (one school)", lambda: principal.get(records)),
         ("principal: API counts (one school)", lambda: principal.get(counts)),
-        ("principal: school page", lambda: principal.get(reverse("directory:school_detail", args=[school]))),
+        ("principal: school page", lambda: principal.get(school_page)),
         ("district admin: records list", lambda: district_admin.get(records)),
         ("district admin: API counts, whole year", lambda: district_admin.get(counts)),
-        ("district admin: district page", lambda: district_admin.get(reverse("directory:district_detail", args=[district]))),
-        ("district admin: equity, 2025-2026", lambda: district_admin.get(reverse("insights:equity", args=[district]), year)),
-        ("district admin: CRDC counts, 2025-2026", lambda: district_admin.get(reverse("insights:crdc", args=[district]), year)),
+        ("district admin: district page", lambda: district_admin.get(district_page)),
+        ("district admin: equity, 2025-2026", lambda: district_admin.get(equity, year)),
+        ("district admin: CRDC counts, 2025-2026", lambda: district_admin.get(crdc, year)),
         ("district admin: API equity", lambda: district_admin.get(f"/api/v1/insights/equity/{district}", year)),
     ]  # fmt: skip
 
