@@ -184,7 +184,8 @@ def _calendar(rng: np.random.Generator, school_year: str) -> list[datetime.date]
     closed = {thanksgiving, thanksgiving + datetime.timedelta(days=1)}
     labor_day = datetime.date(start_year, 9, 1 + (0 - datetime.date(start_year, 9, 1).weekday()) % 7)
     closed.add(labor_day)
-    days, day = [], first
+    days: list[datetime.date] = []
+    day = first
     _, last_day = school_year_days(school_year)
     while len(days) < SCHOOL_DAYS and day <= last_day:
         if (
@@ -486,6 +487,9 @@ def generate(plan: ScalePlan, *, say: Callable[[str], None] = lambda _: None) ->
                 cursor.execute(ROLLUP_SQL, [agency.pk])
                 if triggers_off:  # the monthly rollups' triggers were off too
                     cursor.execute(MONTHLY_SQL, [agency.pk])
+                    # SET LOCAL lasts to the end of the outermost transaction, not this block's savepoint
+                    # when the caller holds one (a test does): switch the triggers back on at once.
+                    cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         next_id += len(rows)
         result.contacts += len(rows)
         result.enforcement += len(details)

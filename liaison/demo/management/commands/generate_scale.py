@@ -48,7 +48,12 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         verbose = options["verbosity"] > 0
-        result = generate(plan, say=lambda line: verbose and self.stdout.write(line))
+
+        def say(line: str) -> None:
+            if verbose:
+                self.stdout.write(line)
+
+        result = generate(plan, say=say)
         seconds = time.perf_counter() - started
         enforcement = result.enforcement / result.contacts if result.contacts else 0
         self.stdout.write(
