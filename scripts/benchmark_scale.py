@@ -39,6 +39,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20, help="requests per case")
     parser.add_argument("--agency", choices=("largest", "median"), default="largest")
+    parser.add_argument("--skip", default="", help="leave out the cases whose name contains this (e.g. 'equity')")
+    parser.add_argument(
+        "--agency-contacts",
+        type=int,
+        default=0,
+        help="use the agency whose contacts are nearest this number (to compare tenants of one size in "
+        "databases of different sizes)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database generate_scale filled.")
@@ -56,7 +64,7 @@ def main() -> None:
 
     django.setup()
     sizes()
-    world = logins(args.agency)
+    world = logins(args.agency, args.agency_contacts)
     print(
         f"agency {world['agency'].name}: {world['agency_contacts']:,} contacts; "
         f"district {world['district'].name}; school {world['school'].name}"
@@ -64,6 +72,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'case':<58} {'median ms':>10} {'p95 ms':>8} {'CPU median':>10} {'CPU p95':>8}")
     for name, request in cases(world):
+        if args.skip and any(word in name for word in args.skip.split(",")):
+            continue
         try:
             times, cpu = timed(request, args.repeat)
         except RuntimeError as error:
@@ -103,8 +113,8 @@ def sizes() -> None:
             print(f"  {table:<34} {rows:>12,} rows {mib:>9,.0f} MiB {mib / contacts * 1e6:>7,.1f} MiB per million")
 
 
-def logins(which: str) -> dict[str, Any]:
-    from django.db.models import Count
+def logins(which: str, near: int = 0) -> dict[str, Any]:
+    from django.db.models import Count, Sum
 
     from liaison.accounts.models import Membership, User
     from liaison.accounts.roles import Role
@@ -118,9 +128,10 @@ def logins(which: str) -> dict[str, Any]:
         .values_list("agency_id", flat=True)
     )
     agency_id = totals[0] if which == "largest" else totals[len(totals) // 2]
+    if near:
+        per_agency = MonthlyRollup.objects.values_list("agency_id").annotate(n=Sum("count"))
+        agency_id = min(per_agency, key=lambda row: abs(row[1] - near))[0]
     agency = Agency.objects.get(pk=agency_id)
-    from django.db.models import Sum
-
     contacts = MonthlyRollup.objects.filter(agency=agency).aggregate(n=Sum("count"))["n"]
     district = Partnership.objects.filter(agency=agency).select_related("district").first().district
     school = School.objects.filter(district=district).order_by("pk").first()
