@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 import zoneinfo
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from throwaway_database import engine_name, throwaway_database  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("America/Chicago")
+BENCH_ORI = "IL0990000"
 FIRST_DAY = datetime.date(2025, 8, 25)
 SCHOOL_WEEKS = 38
 DISTRICTS = 3
@@ -125,7 +127,7 @@ def seed_program() -> Any:
 
     actor = None
     agency = services.agency_create(
-        actor=actor, name="Benchmark Police", kind=Agency.Kind.MUNICIPAL, state="IL", ori="IL0990000",
+        actor=actor, name="Benchmark Police", kind=Agency.Kind.MUNICIPAL, state="IL", ori=BENCH_ORI,
         time_zone=ZONE.key,
     )  # fmt: skip
     for d in range(1, DISTRICTS + 1):
@@ -201,9 +203,11 @@ def check_counts(rows: int) -> None:
 
     from liaison.interactions.models import DailyRollup, EnforcementDetail, Interaction
 
-    stored = Interaction.objects.count()
-    counted = DailyRollup.objects.aggregate(n=Sum("count"))["n"]
-    enforcement = EnforcementDetail.objects.count()
+    # Only the benchmark's agency: with --existing, the table holds other agencies' contacts too.
+    agency = {"agency__ori": BENCH_ORI}
+    stored = Interaction.objects.filter(**agency).count()
+    counted = DailyRollup.objects.filter(**agency).aggregate(n=Sum("count"))["n"]
+    enforcement = EnforcementDetail.objects.filter(**agency).count()
     print(f"Stored {stored:,} contacts ({enforcement:,} enforcement actions); the rollups count {counted:,}")
     if not stored == counted == rows:
         raise SystemExit("The counts do not match the file")
@@ -344,8 +348,15 @@ def main() -> None:
         help="PostgreSQL: connect as DATABASE_URL's role throughout (by default it only migrates, and the "
         "import and the baseline run as a new role with the application's privileges only)",
     )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="PostgreSQL: import into DATABASE_URL's database as it is (e.g. one `generate_scale` filled with "
+        "millions of contacts) instead of a new empty one; the file's agency is added to what is there",
+    )
     args = parser.parse_args()
-    with throwaway_database("bench_import", app_role=not args.single_role) as environment:
+    context = nullcontext({}) if args.existing else throwaway_database("bench_import", app_role=not args.single_role)
+    with context as environment:
         os.environ.update(environment)
         secret = "benchmark-only-" + "x" * 40
         os.environ.update({"SECRET_KEY": secret, "STUDENT_KEY_SECRET": secret + "-students"})

@@ -20,7 +20,7 @@ from liaison.directory.access import NOT_ALLOWED, NOT_FOUND
 from liaison.directory.models import Partnership, School
 from liaison.lib import sql_rows
 
-from .models import DailyRollup, Interaction
+from .models import DailyRollup, Interaction, MonthlyRollup
 
 NOTHING = Q(pk__in=[])
 NO_RECORDS_FOR_ROLE = "Individual records are not shown to your role."
@@ -54,6 +54,14 @@ def daily_rollups_visible_to(user: Any) -> QuerySet[DailyRollup]:
         return DailyRollup.objects.all()
     rule = _visibility(user)
     return DailyRollup.objects.none() if rule is NOTHING else DailyRollup.objects.filter(rule)
+
+
+def monthly_rollups_visible_to(user: Any) -> QuerySet[MonthlyRollup]:
+    """The monthly rollup rows of the records the user may see (the same rule as the daily ones)."""
+    if user_scope(user).platform_admin:
+        return MonthlyRollup.objects.all()
+    rule = _visibility(user)
+    return MonthlyRollup.objects.none() if rule is NOTHING else MonthlyRollup.objects.filter(rule)
 
 
 def interaction_writable(user: Any, interaction: Interaction) -> bool:
