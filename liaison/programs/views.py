@@ -677,6 +677,13 @@ def presence(request: HttpRequest) -> HttpResponse:
 # --- liaison meetings ---------------------------------------------------------------------------------
 
 
+def _meeting_forms(meeting: Any) -> tuple[Any, forms.LiaisonHeldForm, forms.ReasonForm]:
+    """A meeting with its own held and cancel forms: ids of their own, so a label ticks its meeting's box."""
+    key = meeting.uuid.hex[:12]
+    held = forms.LiaisonHeldForm(auto_id=f"held-{key}-%s")
+    return meeting, held, forms.ReasonForm(prefix="cancel", auto_id=f"cancel-{key}-%s")
+
+
 @login_required
 @agency_time
 @require_GET
@@ -685,13 +692,13 @@ def liaison_list(request: HttpRequest) -> HttpResponse:
     meetings = access.liaison_meetings_visible_to(request.user).order_by("-starts_at")
     if request.GET.get("format") == "csv":
         return exports.csv_response("liaison-meetings", exports.LIAISON_COLUMNS, meetings)
+    page = _page(request, meetings)
     context = {
-        "page": _page(request, meetings),
+        "page": page,
+        "meeting_forms": [_meeting_forms(meeting) for meeting in page.object_list],
         "due": _check_ins_due(request.user, _today()),
         "due_days": selectors.CHECK_IN_DUE_DAYS,
         "may_record": access.may_record_liaison(request.user),
-        "held_form": forms.LiaisonHeldForm(),
-        "cancel_form": forms.ReasonForm(prefix="cancel"),
     }
     return render(request, "programs/liaison.html", context)
 
