@@ -10,6 +10,7 @@ budget: ten minutes on two cores). docs/accessibility.md says what the test chec
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -201,16 +202,21 @@ def visits() -> Iterator[tuple[str, Page]]:
 # --- what each visit checks, in the browser --------------------------------------------------------------
 
 # Sideways scrolling: the document must fit; a box that scrolls sideways by itself is allowed only for a data
-# table (.table-wrap), the phone's navigation row and the API documentation's code and schema boxes.
+# table (.table-wrap), the phone's navigation row, the presence heat map (a chart of schools × weeks, its
+# counts also in a table) and the API documentation's code and schema boxes.
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
-  const allowed = ".table-wrap, .site-nav, .swagger-ui .highlight-code, .swagger-ui .model-box, .swagger-ui table, .swagger-ui pre";
-  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const allowed = [".table-wrap", ".site-nav", ".heatmap-wrap",
+    ".swagger-ui .highlight-code", ".swagger-ui .model-box", ".swagger-ui table", ".swagger-ui pre"].join(", ");
+  const classes = el => typeof el.className === "string" && el.className.trim()
+    ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + classes(el);
   const problems = [];
   if (document.documentElement.scrollWidth > width + 1) {
     const wide = [...document.body.querySelectorAll("*")].filter(el => el.getBoundingClientRect().right > width + 1);
     const outermost = wide.filter(el => !wide.includes(el.parentElement));
-    problems.push("page is " + document.documentElement.scrollWidth + "px wide: " + outermost.slice(0, 3).map(name).join(", "));
+    problems.push("page is " + document.documentElement.scrollWidth + "px wide: "
+      + outermost.slice(0, 3).map(name).join(", "));
   }
   for (const el of document.body.querySelectorAll("*")) {
     const x = getComputedStyle(el).overflowX;
@@ -290,7 +296,7 @@ def _session_cookie(username: str, live_server_url: str) -> dict[str, Any]:
 def demo_world(transactional_db: Any) -> dict[str, Any]:
     started = time.monotonic()
     with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", stdout=io.StringIO())
     objects = demo_objects()
     objects["_load_seconds"] = time.monotonic() - started
     return objects
@@ -319,3 +325,49 @@ def test_every_page_fits_a_phone_loads_and_passes_axe_for_every_role(demo_world,
     )
     assert failures == [], "\n".join(failures)
     assert seconds + demo_world["_load_seconds"] < BUDGET_SECONDS
+
+
+# --- the checks catch what they are for ---------------------------------------------------------------------
+
+GOOD = """<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Fine</title></head><body><main><h1>Fine</h1>
+<div class="table-wrap" role="region" aria-label="Wide" tabindex="0" style="overflow-x:auto">
+<table><tr><th scope="col">A</th></tr><tr><td><div style="width:900px">wide, inside its box</div></td></tr>
+</table></div><label for="x">Name</label><input id="x" aria-describedby="x_helptext"><p id="x_helptext">Help</p>
+</main></body></html>"""
+
+BAD = """<!doctype html><html lang="en"><head><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Broken</title></head><body><main><h1>Broken</h1>
+<div style="width:600px">a wide box outside any table</div>
+<div class="filters" style="overflow-x:auto"><div style="width:900px">scrolls, but is no table</div></div>
+<label for="x">One</label><input id="x" aria-describedby="x_help"><input id="x" type="checkbox">
+<img src="/missing.png"></main></body></html>"""
+
+
+def _served(browser: Any, pages: dict[str, tuple[int, str]]) -> Any:
+    """A phone tab whose requests to http://pages.test are answered from `pages` (anything else is a 404)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    tab = context.new_page()
+
+    def answer(route: Any) -> None:
+        status, body = pages.get(route.request.url.removeprefix("http://pages.test"), (404, "missing"))
+        route.fulfill(status=status, body=body, content_type="text/html")
+
+    tab.route("http://pages.test/**", answer)
+    return tab
+
+
+def test_the_checks_catch_what_they_are_for(browser):
+    tab = _served(browser, {"/good": (200, GOOD), "/bad": (200, BAD), "/gone": (500, GOOD)})
+    try:
+        assert check_page(tab, "http://pages.test/good") == []
+        problems = "\n".join(check_page(tab, "http://pages.test/bad"))
+        assert "page is" in problems and "px wide" in problems  # the page scrolls sideways
+        assert "scrolls sideways outside a data table: div.filters" in problems
+        assert "id used 2 times: x" in problems
+        assert "aria-describedby names a missing id: x_help" in problems
+        assert "404 for http://pages.test/missing.png" in problems  # anything the page loads
+        assert "axe image-alt" in problems  # and axe-core's own rules
+        assert "500 for http://pages.test/gone" in check_page(tab, "http://pages.test/gone")
+    finally:
+        tab.context.close()
