@@ -548,14 +548,22 @@ def _relationship_context(request: HttpRequest, relationship: MentoringRelations
     context = {
         "relationship": relationship,
         "dosage": selectors.relationships_dosage([relationship], as_of=_today())[0],
-        "meetings": relationship.meetings.order_by("-met_at"),
         "writable": access.relationship_writable(request.user, relationship),
         "meeting_form": forms.MeetingForm(),
         "status_form": forms.RelationshipStatusForm(initial={"status": relationship.status}),
-        "remove_form": forms.ReasonForm(prefix="remove"),
     }
+    # Each meeting's remove form has ids of its own; a refused removal shows its errors on its own row.
+    refused = extra.pop("refused_removal", None)
+    context["meetings"] = [
+        (m, refused[1] if refused and refused[0].pk == m.pk else _remove_form(m))
+        for m in relationship.meetings.order_by("-met_at")
+    ]
     context.update(extra)
     return context
+
+
+def _remove_form(meeting: Any, data: Any = None) -> forms.ReasonForm:
+    return forms.ReasonForm(data, prefix="remove", auto_id=f"remove-{meeting.uuid.hex[:12]}-%s")
 
 
 @login_required
@@ -604,11 +612,11 @@ def meeting_create(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_POST
 def meeting_remove(request: HttpRequest, uuid: Any) -> HttpResponse:
     meeting = access.meeting_get_for_user(request.user, uuid, write=True)
-    form = forms.ReasonForm(request.POST, prefix="remove")
+    form = _remove_form(meeting, request.POST)
     url = reverse("programs:relationship", args=[meeting.relationship.uuid])
     if _save(form, lambda data: services.meeting_remove(actor=request.user, meeting=meeting, **data)) is not None:
         return _done(request, MEETING_REMOVED, url)
-    context = _relationship_context(request, meeting.relationship, remove_form=form)
+    context = _relationship_context(request, meeting.relationship, refused_removal=(meeting, form))
     return render(request, "programs/relationship.html", context, status=400)
 
 

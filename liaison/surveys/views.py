@@ -205,7 +205,7 @@ def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list
     """A bar chart per opinion item; for the demographic items (grade, race, sex) a table whose groups
     of 1 to 9 are suppressed with their complement, as in the breakdown by the same item."""
     by_code = {item.code: item for item in items}
-    found = []
+    found: list[dict[str, Any]] = []
     for dist in result.distributions:
         item = by_code[dist.code]
         bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]

@@ -307,7 +307,11 @@ def test_every_page_fits_a_phone_loads_and_passes_axe_for_every_role(demo_world,
     failures: list[str] = []
     per_role: dict[str, int] = {}
     for role, username in LOGINS.items():
-        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+        # No service worker: its background precaching would overlap the next page's requests, which the
+        # test database (SQLite in memory, shared by the live server's threads) answers with "table is locked".
+        context = browser.new_context(
+            viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True, service_workers="block"
+        )
         if username is not None:
             context.add_cookies([_session_cookie(username, live_server.url)])
         tab = context.new_page()
@@ -318,6 +322,7 @@ def test_every_page_fits_a_phone_loads_and_passes_axe_for_every_role(demo_world,
             failures += [f"{role} {url}: {problem}" for problem in check_page(tab, live_server.url + url)]
             per_role[role] = per_role.get(role, 0) + 1
         context.close()
+        print(f"{role}: {per_role.get(role, 0)} pages, {time.monotonic() - started:.0f} s so far", flush=True)
     seconds = time.monotonic() - started
     print(
         f"\nall pages: {sum(per_role.values())} visits {per_role} in {seconds:.0f} s"
