@@ -307,6 +307,7 @@ def test_every_page_fits_a_phone_loads_and_passes_axe_for_every_role(demo_world,
     started = time.monotonic()
     failures: list[str] = []
     per_role: dict[str, int] = {}
+    loads = [os.getloadavg()[0]]
     for role, username in LOGINS.items():
         # No service worker: its background precaching would overlap the next page's requests, which the
         # test database (SQLite in memory, shared by the live server's threads) answers with "table is locked".
@@ -323,12 +324,13 @@ def test_every_page_fits_a_phone_loads_and_passes_axe_for_every_role(demo_world,
             failures += [f"{role} {url}: {problem}" for problem in check_page(tab, live_server.url + url)]
             per_role[role] = per_role.get(role, 0) + 1
         context.close()
+        loads.append(os.getloadavg()[0])
         print(f"{role}: {per_role.get(role, 0)} pages, {time.monotonic() - started:.0f} s so far", flush=True)
     seconds = time.monotonic() - started
-    load = os.getloadavg()[0]
+    load = max(loads)  # the busiest minute of the run
     print(
         f"\nall pages: {sum(per_role.values())} visits {per_role} in {seconds:.0f} s"
-        f" (+ {demo_world['_load_seconds']:.0f} s loading the demo), load average {load:.1f}"
+        f" (+ {demo_world['_load_seconds']:.0f} s loading the demo), load average up to {load:.1f}"
     )
     assert failures == [], "\n".join(failures)
     # The budget is for a machine doing nothing else (CI); on a shared one the time is printed only.
