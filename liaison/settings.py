@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "liaison.accounts.export_audit.ExportAuditMiddleware",  # every CSV download is one audit entry
     "liaison.accounts.middleware.SecondFactorMiddleware",
     "liaison.accounts.middleware.SessionLimitsMiddleware",
+    "liaison.directory.time_zones.ProgramTimeZoneMiddleware",  # times in the program's zone, with its name
 ]
 
 ROOT_URLCONF = "liaison.urls"

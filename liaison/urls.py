@@ -21,6 +21,7 @@ urlpatterns = [
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline_views.manifest, name="app_manifest"),
     path("app-icon-<int:size>.png", offline_views.app_icon, name="app_icon"),
+    path("favicon.ico", offline_views.favicon, name="favicon"),
     # --- people and access ---
     path("", queue_views.home, name="home"),
     path("me/queue/badge/", queue_views.queue_badge, name="queue_badge"),

@@ -99,6 +99,9 @@ def document_context(version: AgreementVersion) -> dict[str, Any]:
     }
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def document_filename(version: AgreementVersion) -> str:
     return f"{slugify(version.title) or 'mou'}-v{version.number}.pdf"
 
@@ -112,7 +115,9 @@ def document_pdf(version: AgreementVersion, context: dict[str, Any] | None = Non
     stylesheet = finders.find(STYLESHEET)
     assert isinstance(stylesheet, str), f"{STYLESHEET} not found"
     fetcher = URLFetcher(allowed_protocols=["data"])  # nothing from the network or the disk
+    # Tagged (a structure tree a screen reader follows) as PDF/UA-1, which also shows the <title> rather
+    # than the file name in the reader's title bar (DisplayDocTitle).
     pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(filename=stylesheet, url_fetcher=fetcher)]
+        stylesheets=[CSS(filename=stylesheet, url_fetcher=fetcher)], pdf_variant=PDF_VARIANT
     )
     return pdf

@@ -95,6 +95,20 @@ def version_status(version: AgreementVersion, on: datetime.date) -> VersionStatu
     return VersionStatus.EXPIRED
 
 
+def version_last_day(version: AgreementVersion, on: datetime.date) -> datetime.date | None:
+    """The version's last day as it stands: its expiry date, or the day before a later signed version took
+    over (a superseded version without an expiry date did end), or None for a version with no end in sight."""
+    later = [
+        v.effective_date
+        for v in version.agreement.versions.all()
+        if v.fully_signed_at is not None and _key(v) > _key(version) and v.effective_date <= on
+    ]
+    if version.fully_signed_at is not None and later:
+        took_over = min(later) - ONE_DAY
+        return min(took_over, version.expiry_date) if version.expiry_date is not None else took_over
+    return version.expiry_date
+
+
 def agreement_current_version(agreement: Agreement, on: datetime.date) -> AgreementVersion | None:
     """The agreement's version in force on the day, or None."""
     return _in_force_among(agreement.versions.all(), on)

@@ -231,7 +231,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement, **overrides: Any
         "agreement": agreement,
         "version": version,
         "status": selectors.version_status(version, today),
-        "versions": [(v, selectors.version_status(v, today)) for v in versions],
+        "versions": [(v, selectors.version_status(v, today), selectors.version_last_day(v, today)) for v in versions],
         "in_force": selectors.agreement_current_version(agreement, today),
         "completeness": selectors.version_completeness(version),
         "signing": _signing_rows(user, version),

@@ -43,32 +43,18 @@ def model_field(model: type[Model], name: str, **overrides: Any) -> forms.Field:
 
 
 class AccessibleForm(forms.Form):
-    """A form whose inputs point at their help and errors (aria-describedby, aria-invalid)."""
+    """A form whose selects say "Choose…" for no choice.
+
+    Inputs point at their help and errors through Django's own `aria-describedby` (`<id>_helptext`,
+    `<id>_error`) and `aria-invalid`, the ids components/field.html gives the help and the first
+    error, for every form, this class or not. Two copies of a form on one page need their own ids:
+    give each an `auto_id` of its own (programs.views.liaison_list).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self._input_id(name)}_help"
+        for field in self.fields.values():
             _name_the_empty_choice(field)
-
-    def _input_id(self, name: str) -> str:
-        """The id Django gives the input (BoundField.auto_id), without building the BoundField early."""
-        auto_id = str(self.auto_id)
-        return auto_id % self.add_prefix(name) if "%s" in auto_id else self.add_prefix(name)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                self._mark_invalid(name)
-
-    def _mark_invalid(self, name: str) -> None:
-        attrs = self.fields[name].widget.attrs
-        error_id = f"{self._input_id(name)}_error"
-        described = attrs.get("aria-describedby", "").split()
-        attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = " ".join(dict.fromkeys([error_id, *described]))
 
 
 def _name_the_empty_choice(field: forms.Field) -> None:
@@ -164,7 +150,6 @@ class EnrollmentForm(AccessibleForm):
         if year_fixed:
             self.fields["school_year"].disabled = True
             self.fields["school_year"].help_text = ""
-            self.fields["school_year"].widget.attrs.pop("aria-describedby", None)
 
     def year_fields(self) -> list[forms.BoundField]:
         return [self["school_year"], self["total"]]

@@ -141,6 +141,23 @@ def app_icon(request: HttpRequest, size: int) -> HttpResponse:
     return response
 
 
+@functools.cache
+def _favicon() -> bytes:
+    found = finders.find("favicon.ico")
+    return Path(found).read_bytes() if isinstance(found, str) else b""
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """static/favicon.ico (the icon at 16, 32 and 48 px) at the root, where browsers ask for it on every site."""
+    body = _favicon()
+    if not body:
+        raise Http404
+    response = HttpResponse(body, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @require_GET
 def offline_session(request: HttpRequest) -> JsonResponse:
     """Who is signed in, as the offline queue asks before it sends: a queue is sent only by its own user.

@@ -21,6 +21,7 @@ from django.http import Http404
 from liaison.accounts.scope import user_scope
 from liaison.directory.access import NOT_ALLOWED, NOT_FOUND, officers_visible_to, schools_visible_to
 from liaison.directory.models import Agency, Officer, Partnership, School
+from liaison.directory.time_zones import program_time_zone
 
 from .models import (
     Curriculum,
@@ -291,13 +292,5 @@ def officers_visible_on_calendars(user: Any) -> QuerySet[Officer]:
 
 
 def user_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
-    """The time zone of the user's agency (or of the agency serving their district or school)."""
-    scope = user_scope(user)
-    agencies = Agency.objects.filter(pk__in=scope.any_agency_ids)
-    if not scope.any_agency_ids:
-        districts = set(scope.district_admin_ids) | set(
-            School.objects.filter(pk__in=scope.school_admin_ids).values_list("district_id", flat=True)
-        )
-        agencies = Agency.objects.filter(partnerships__district_id__in=districts)
-    zone = agencies.order_by("name").values_list("time_zone", flat=True).first()
-    return zoneinfo.ZoneInfo(zone) if zone else None
+    """The time zone of the user's program (directory.time_zones: one zone per program)."""
+    return program_time_zone(user)

@@ -12,8 +12,11 @@ from .selectors import HeatCell, HeatMap
 CELL, GAP_X, LABEL_WIDTH, HEADER = 16, 2, 230, 34
 NO_SCHOOL = "#eceff1"  # break, summer, or no calendar
 FUTURE = "#ffffff"
-GAP = "#c62828"
-SHADES = ((1, "#c8e6c9"), (3, "#81c784"), (6, "#388e3c"), (10**9, "#1b5e20"))  # up to n contacts
+# A palette that survives red-green colour blindness: visits in blues (light to dark with the count), a gap in
+# vermillion (Okabe and Ito's colour-blind-safe set) that also carries a cross, so it never rests on hue alone.
+GAP = "#d55e00"
+GAP_MARK = "#ffffff"
+SHADES = ((1, "#c6dbef"), (3, "#6baed6"), (6, "#2171b5"), (10**9, "#08306b"))  # up to n contacts
 
 
 def cell_colour(cell: HeatCell) -> str:
@@ -41,7 +44,7 @@ def _cells(y: int, cells: list[HeatCell]) -> SafeString:
     parts = []
     for i, cell in enumerate(cells):
         x = LABEL_WIDTH + i * (CELL + GAP_X)
-        stroke = ' stroke="#7f0000" stroke-width="1"' if cell.gap else ' stroke="#b0bec5" stroke-width="0.5"'
+        stroke = ' stroke="#1b1f24" stroke-width="1"' if cell.gap else ' stroke="#b0bec5" stroke-width="0.5"'
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}><title>{}</title></rect>',
@@ -54,7 +57,18 @@ def _cells(y: int, cells: list[HeatCell]) -> SafeString:
                 cell_text(cell),
             )  # fmt: skip
         )
+        if cell.gap:
+            parts.append(_cross(x, y))
     return mark_safe("".join(parts))
+
+
+def _cross(x: int, y: int) -> SafeString:
+    """The gap's mark, drawn over its cell: two white strokes corner to corner."""
+    a, b = 3, CELL - 3
+    return format_html(
+        '<path d="M{} {}L{} {}M{} {}L{} {}" stroke="{}" stroke-width="2" pointer-events="none"/>',
+        x + a, y + a, x + b, y + b, x + b, y + a, x + a, y + b, GAP_MARK,
+    )  # fmt: skip
 
 
 def _month_labels(heatmap: HeatMap) -> SafeString:
@@ -89,7 +103,7 @@ def heatmap_svg(heatmap: HeatMap) -> SafeString:
     gaps = sum(row.gaps for row in heatmap.rows)
     summary = (
         f"{len(heatmap.rows)} schools by {len(heatmap.weeks)} weeks of {heatmap.school_year}; "
-        f"{gaps} school week{'s' if gaps != 1 else ''} without a positive contact, shown in red."
+        f"{gaps} school week{'s' if gaps != 1 else ''} without a positive contact, shown in orange with a cross."
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
@@ -102,7 +116,7 @@ def heatmap_svg(heatmap: HeatMap) -> SafeString:
 
 
 LEGEND = (
-    (GAP, "School week without a positive contact (gap)"),
+    (GAP, "School week without a positive contact (gap, crossed)"),
     (SHADES[0][1], "1 contact"),
     (SHADES[1][1], "2–3"),
     (SHADES[2][1], "4–6"),
@@ -113,8 +127,10 @@ LEGEND = (
 
 
 def legend_svg(colour: str) -> SafeString:
+    mark = format_html('<path d="M3 3L11 11M11 3L3 11" stroke="{}" stroke-width="2"/>', GAP_MARK)
     return format_html(
         '<svg width="14" height="14" aria-hidden="true">'
-        '<rect width="14" height="14" fill="{}" stroke="#90a4ae"/></svg>',
+        '<rect width="14" height="14" fill="{}" stroke="#90a4ae"/>{}</svg>',
         colour,
+        mark if colour == GAP else "",
     )

@@ -558,15 +558,22 @@ def _relationship_context(request: HttpRequest, relationship: MentoringRelations
     context = {
         "relationship": relationship,
         "dosage": selectors.relationships_dosage([relationship], as_of=_today())[0],
-        "meetings": meetings.items,
         **keyset_links(request, meetings),
         "writable": access.relationship_writable(request.user, relationship),
         "meeting_form": forms.MeetingForm(),
         "status_form": forms.RelationshipStatusForm(initial={"status": relationship.status}),
-        "remove_form": forms.ReasonForm(prefix="remove"),
     }
+    # Each meeting's remove form has ids of its own; a refused removal shows its errors on its own row.
+    refused = extra.pop("refused_removal", None)
+    context["meetings"] = [
+        (m, refused[1] if refused and refused[0].pk == m.pk else _remove_form(m)) for m in meetings.items
+    ]
     context.update(extra)
     return context
+
+
+def _remove_form(meeting: Any, data: Any = None) -> forms.ReasonForm:
+    return forms.ReasonForm(data, prefix="remove", auto_id=f"remove-{meeting.uuid.hex[:12]}-%s")
 
 
 @login_required
@@ -615,11 +622,11 @@ def meeting_create(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_POST
 def meeting_remove(request: HttpRequest, uuid: Any) -> HttpResponse:
     meeting = access.meeting_get_for_user(request.user, uuid, write=True)
-    form = forms.ReasonForm(request.POST, prefix="remove")
+    form = _remove_form(meeting, request.POST)
     url = reverse("programs:relationship", args=[meeting.relationship.uuid])
     if _save(form, lambda data: services.meeting_remove(actor=request.user, meeting=meeting, **data)) is not None:
         return _done(request, MEETING_REMOVED, url)
-    context = _relationship_context(request, meeting.relationship, remove_form=form)
+    context = _relationship_context(request, meeting.relationship, refused_removal=(meeting, form))
     return render(request, "programs/relationship.html", context, status=400)
 
 
@@ -688,6 +695,13 @@ def presence(request: HttpRequest) -> HttpResponse:
 # --- liaison meetings ---------------------------------------------------------------------------------
 
 
+def _meeting_forms(meeting: Any) -> tuple[Any, forms.LiaisonHeldForm, forms.ReasonForm]:
+    """A meeting with its own held and cancel forms: ids of their own, so a label ticks its meeting's box."""
+    key = meeting.uuid.hex[:12]
+    held = forms.LiaisonHeldForm(auto_id=f"held-{key}-%s")
+    return meeting, held, forms.ReasonForm(prefix="cancel", auto_id=f"cancel-{key}-%s")
+
+
 @login_required
 @agency_time
 @require_GET
@@ -696,13 +710,13 @@ def liaison_list(request: HttpRequest) -> HttpResponse:
     meetings = access.liaison_meetings_visible_to(request.user).order_by("-starts_at")
     if request.GET.get("format") == "csv":
         return exports.csv_response("liaison-meetings", exports.LIAISON_COLUMNS, meetings)
+    page = _page(request, meetings)
     context = {
-        "page": _page(request, meetings),
+        "page": page,
+        "meeting_forms": [_meeting_forms(meeting) for meeting in page.object_list],
         "due": _check_ins_due(request.user, _today()),
         "due_days": selectors.CHECK_IN_DUE_DAYS,
         "may_record": access.may_record_liaison(request.user),
-        "held_form": forms.LiaisonHeldForm(),
-        "cancel_form": forms.ReasonForm(prefix="cancel"),
     }
     return render(request, "programs/liaison.html", context)
 

@@ -15,7 +15,9 @@ from liaison.lib.suppression import SUPPRESSED
 
 from .scoring import Estimate
 
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 560, 240, 44, 16, 44
+# Drawn 420 wide with 14-unit text, so on a 375 px phone (about 350 px of chart) the text is 11 px or more.
+WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 420, 260, 40, 16, 62
+FONT = 14
 INK, MUTED, BAR, WHISKER = "#1a237e", "#546e7a", "#3949ab", "#283593"
 
 
@@ -34,26 +36,39 @@ def _axis() -> SafeString:
     ticks = format_html_join(
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#cfd8dc"/>'
-        '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="{}">{}</text>',
-        ((LEFT, WIDTH - 8, _y(v), _y(v), LEFT - 4, _y(v) + 4, MUTED, v) for v in (0, 25, 50, 75, 100)),
+        '<text x="{}" y="{}" font-size="{}" text-anchor="end" fill="{}">{}</text>',
+        ((LEFT, WIDTH - 8, _y(v), _y(v), LEFT - 4, _y(v) + 4, FONT, MUTED, v) for v in (0, 25, 50, 75, 100)),
     )
     return ticks
 
 
+def _two_lines(x: float, label: str) -> SafeString:
+    """A wave's name on two lines (split at the space nearest its middle), so names stay apart on a phone."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if not spaces:
+        return format_html("{}", label)
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return format_html(
+        '<tspan x="{}">{}</tspan><tspan x="{}" dy="1.15em">{}</tspan>', x, label[:cut], x, label[cut + 1 :]
+    )
+
+
 def _trend_point(x: float, point: TrendPoint) -> SafeString:
     label = format_html(
-        '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="{}">{}</text>',
+        '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text>',
         x,
-        HEIGHT - BOTTOM + 16,
+        HEIGHT - BOTTOM + 18,
+        FONT,
         INK,
-        point.label,
+        _two_lines(x, point.label),
     )
     if point.suppressed or point.estimate is None:
         note = SUPPRESSED if point.suppressed else "No responses"
         return label + format_html(
-            '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
+            '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}">{}</text>',
             x,
             _y(50),
+            FONT,
             MUTED,
             note,
         )
@@ -74,13 +89,14 @@ def _trend_point(x: float, point: TrendPoint) -> SafeString:
         + whisker
         + format_html(
             '<circle cx="{}" cy="{}" r="5" fill="{}"><title>{}</title></circle>'
-            '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+            '<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>',
             x,
             _y(est.mean),
             BAR,
             text,
             x + 8,
             _y(est.mean) - 6,
+            FONT,
             INK,
             f"{est.mean:.0f}",
         )

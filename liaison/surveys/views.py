@@ -205,7 +205,7 @@ def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list
     """A bar chart per opinion item; for the demographic items (grade, race, sex) a table whose groups
     of 1 to 9 are suppressed with their complement, as in the breakdown by the same item."""
     by_code = {item.code: item for item in items}
-    found = []
+    found: list[dict[str, Any]] = []
     for dist in result.distributions:
         item = by_code[dist.code]
         bars = [(o["label"]["en"], dist.counts.get(str(o["value"]), 0)) for o in item.options]
@@ -214,8 +214,11 @@ def _distribution_charts(items: list[Item], result: scoring.GroupResult) -> list
             rows = [(label, SUPPRESSED if shown[label] is None else shown[label]) for label, _ in bars]
             found.append({"item": item, "answered": SUPPRESSED if answered is None else answered, "rows": rows})
         else:
-            svg = charts.distribution_chart(item.text["en"], bars)
-            found.append({"item": item, "answered": dist.answered, "svg": svg})
+            # On the page the chart is a table with a bar in each row: real text at any width, read
+            # by a screen reader as a table (the SVG stays for documents that print it).
+            total = sum(count for _, count in bars) or 1
+            shares = [(label, count, round(100 * count / total)) for label, count in bars]
+            found.append({"item": item, "answered": dist.answered, "bars": shares})
     return found
 
 

@@ -76,6 +76,7 @@ NO_RESTRICTED_FIGURES = {
     "api:student_keys_detail",
     "api:student_keys_set",
     "app_icon",
+    "favicon",
     "app_manifest",
     "interactions:offline_session",
     "interactions:student_keys",

@@ -96,3 +96,13 @@ def test_an_unsigned_draft_says_so_in_the_pdf(world, page_as):
     draft = draft_mou(world).versions.get()
     pdf = page_as("agency_admin").get(url("document_pdf", draft.uuid)).content
     assert "Draft: not yet submitted for signature." in _text(pdf)
+
+
+def test_the_pdf_is_tagged_with_its_title_shown_and_its_language(pdf_response):
+    reader = PdfReader(io.BytesIO(pdf_response.content))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog  # tagged: a screen reader follows headings, lists and tables
+    assert catalog["/MarkInfo"]["/Marked"] in (True, "true")
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] in (True, "true")
+    assert catalog["/Lang"] == "en"
+    assert reader.metadata.title == "Millbrook SRO MOU, version 1"

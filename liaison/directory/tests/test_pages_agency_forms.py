@@ -72,7 +72,8 @@ def test_the_invalid_input_is_marked_for_assistive_technology(page_as, world):
     response = page_as("platform_admin").post(reverse("directory:agency_create"), {**NEW_AGENCY, "ori": "x"})
     html = response.content.decode()
     assert 'aria-invalid="true"' in html
-    assert 'aria-describedby="id_ori_error id_ori_help"' in html
+    assert 'aria-describedby="id_ori_helptext id_ori_error"' in html
+    assert 'id="id_ori_helptext"' in html and 'id="id_ori_error"' in html  # both ids it points at exist
 
 
 def test_platform_admin_adds_a_partnership(page_as, world):

@@ -170,6 +170,20 @@ def test_undo_takes_the_record_back(world, phone_page, sign_in, live_server):
     expect(_status(page)).to_contain_text("Undone: Family contact at Millbrook Elementary, ")
     assert Interaction.objects.get().voided
     expect(page.locator("#quick-log-activity")).to_contain_text("Nothing logged yet today.")
+    expect(_kind_button(page, "Family contact")).to_be_focused()  # not the page: where the officer was
+
+
+def test_after_undo_by_keyboard_focus_returns_to_the_button_that_was_pressed(world, phone_page, sign_in, live_server):
+    page = phone_page
+    _open_log(page, sign_in, live_server)
+    _kind_button(page, "Family contact").focus()
+    page.keyboard.press("Enter")
+    undo = page.get_by_role("button", name="Undo")
+    undo.focus()
+    page.keyboard.press("Enter")
+    expect(_status(page)).to_contain_text("Undone: Family contact")
+    page.wait_for_timeout(300)  # htmx settles the out-of-band parts after the status line
+    expect(_kind_button(page, "Family contact")).to_be_focused()
 
 
 def test_a_note_with_a_phone_number_is_refused_next_to_the_note(world, phone_page, sign_in, live_server):

@@ -411,6 +411,20 @@
       }
       notSent("Not saved: the server had a problem. Tap again; it will not be saved twice.");
     });
+    // After Undo the Undo button is gone: focus goes back to the button of the kind that was undone
+    // (the status line names it), not to the page, so a keyboard or switch user carries on from there.
+    // (htmx settles the status line and the out-of-band parts one by one, so this waits for the last.)
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var form = event.detail && event.detail.requestConfig ? event.detail.requestConfig.elt : null;
+      if (!form || !form.matches || !form.matches("form.undo-form")) {
+        return;
+      }
+      window.setTimeout(function () {
+        var line = document.querySelector("#quick-log-status [data-focus-after]");
+        var target = line ? document.getElementById(line.getAttribute("data-focus-after")) : null;
+        (target || document.querySelector(".kind-button") || document.getElementById("main")).focus();
+      }, 0);
+    });
     // htmx announces every piece of content it swaps in, including out-of-band swaps.
     document.body.addEventListener("htmx:load", function (event) {
       var elt = event.detail && event.detail.elt;
