@@ -74,6 +74,11 @@ PAGES: tuple[Page, ...] = (
     Page("accounts:people", "PD", ("district_kind", "district")),
     Page("accounts:person_add", "PA", ("agency_kind", "agency")),
     Page("accounts:role_grant", "PA", ("agency_kind", "agency")),
+    Page("accounts:sso_settings", "PA", ("agency_kind", "agency")),
+    Page("accounts:sso_settings", "PD", ("district_kind", "district")),
+    # --- notifications ---
+    Page("notifications:list", ALL),
+    Page("notifications:preferences", ALL),
     # --- the directory ---
     Page("directory:agency_list", ALL),
     Page("directory:district_list", ALL),
@@ -93,6 +98,7 @@ PAGES: tuple[Page, ...] = (
     Page("directory:assignment_create", "PAS", ("officer",)),
     Page("directory:partnership_create", "P"),
     Page("directory:import_oneroster", "PD"),
+    Page("directory:local_codes", "PD", ("district",)),
     # --- records ---
     Page("interactions:quick_log", "O"),
     Page("interactions:enforcement_new", "ASO"),
@@ -141,6 +147,10 @@ PAGES: tuple[Page, ...] = (
     # --- insights ---
     Page("insights:equity", "PASDHE", ("district",)),
     Page("insights:crdc", "PASDHE", ("district",)),
+    Page("insights:outcomes-school", "PASDH", ("school",)),
+    Page("insights:outcomes-agency", "PAS", ("agency",)),
+    Page("insights:outcomes-district", "PASD", ("district",)),
+    Page("insights:contacts-trust", "PASD", ("district",)),
     # --- the API's documentation ---
     Page("api:openapi-view", "N" + ALL),
 )
