@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "insights"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("equity/<uuid:uuid>/", views.equity, name="equity"),
     path("crdc/<uuid:uuid>/", views.crdc, name="crdc"),
     path("crdc/schools/<uuid:uuid>/<str:school_year>/", views.school_reported_edit, name="school_reported_edit"),
+    # --- the annual program report ---
+    path("reports/<str:owner>/<uuid:uuid>/", report_views.report_page, name="report"),
+    path("reports/<str:owner>/<uuid:uuid>/build", report_views.report_build, name="report_build"),
+    path("reports/<str:owner>/<uuid:uuid>/publish", report_views.report_publish, name="report_publish"),
+    path("reports/<uuid:uuid>/status", report_views.report_status, name="report_status"),
+    path("reports/<uuid:uuid>/report.pdf", report_views.report_pdf, name="report_pdf"),
 ]
