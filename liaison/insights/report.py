@@ -49,6 +49,8 @@ from .public_figures import agreement_public_figures
 from .snapshots import school_year_closed
 
 logger = logging.getLogger(__name__)
+# The PDF uses the site's stylesheet, whose screen rules WeasyPrint warns about on every render.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 Audience = ProgramReport.Audience
 FULL, RESTRICTED, PUBLIC = Audience.FULL, Audience.RESTRICTED, Audience.PUBLIC

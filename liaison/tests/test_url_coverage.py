@@ -43,6 +43,11 @@ COVERED = {
     "equity": "insights/tests/test_equity.py",
     "crdc": "insights/tests/test_crdc.py",
     "school_reported_edit": "insights/tests/test_crdc.py",
+    "report": "insights/tests/test_report.py",
+    "report_build": "insights/tests/test_report.py",
+    "report_publish": "insights/tests/test_report.py",
+    "report_status": "insights/tests/test_report.py",
+    "report_pdf": "insights/tests/test_report.py",
 }
 
 

@@ -225,14 +225,14 @@ def test_who_reads_the_report(program, page_as, role, kind, expected):
         ("anonymous", 302),
     ],
 )
-def test_who_downloads_the_leaders_report_and_its_progress(program, page_as, client_as, role, expected):
+def test_who_downloads_the_leaders_report_and_its_progress(program, page_as, role, expected):
     report = build(page_as("agency_admin"), program.agency)
     client = page_as(role)
     assert client.get(reverse("insights:report_pdf", args=[report.uuid])).status_code == expected
     assert client.get(reverse("insights:report_status", args=[report.uuid])).status_code == expected
 
 
-def test_the_district_report_is_the_districts_admins(program, client_as, page_as):
+def test_the_district_report_is_the_districts_admins(program, page_as):
     report = build(page_as("district_admin"), program.district, "district")
     assert report.status == ProgramReport.Status.DONE, report.error
     assert page_as("district_admin").get(reverse("insights:report_pdf", args=[report.uuid])).status_code == 200
