@@ -117,6 +117,10 @@ def owner_today(owner: Agency | District) -> datetime.date:
     return agency_today(owner) if isinstance(owner, Agency) else timezone.localdate()
 
 
+def owner_kind(owner: Agency | District) -> str:
+    return "agency" if isinstance(owner, Agency) else "district"
+
+
 def report_title(owner: Agency | District, school_year: str, audience: str) -> str:
     title = f"{owner.name}: annual program report, {school_year.replace('-', '–')}"
     return title + (" (public version)" if audience == PUBLIC else "")
@@ -139,7 +143,7 @@ def _officers(scope: ReportScope) -> list[Officer]:
     assignments = Assignment.objects.filter(school__in=scope.schools, start_date__lte=scope.as_of).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=scope.first)
     )
-    if scope.is_agency:
+    if isinstance(scope.owner, Agency):
         assignments = assignments.filter(agency=scope.owner)
     ids = assignments.values("officer_id")
     return list(Officer.objects.filter(pk__in=ids).select_related("user", "agency").order_by("agency__name", "pk"))
@@ -401,7 +405,7 @@ def report_request(
 ) -> ProgramReport:
     """Ask for a (re)build of a report; one stored report per owner, year and audience. A build already
     waiting or running is not asked for twice."""
-    kind = "agency" if isinstance(owner, Agency) else "district"
+    kind = owner_kind(owner)
     report, created = ProgramReport.objects.get_or_create(
         **{kind: owner},
         school_year=school_year,

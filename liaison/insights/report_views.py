@@ -33,7 +33,7 @@ OTHER_AUDIENCE = "This version of the report is for another audience."
 
 
 def _kind(found: ReportAccess) -> str:
-    return "agency" if found.owner.__class__.__name__ == "Agency" else "district"
+    return reports.owner_kind(found.owner)
 
 
 def _stored(found: ReportAccess, school_year: str, audience: str) -> ProgramReport | None:
