@@ -367,7 +367,9 @@ def report_pdf(report: ProgramReport) -> bytes:
     return pdf
 
 
-def report_build(report: ProgramReport, *, today: datetime.date | None = None) -> ProgramReport:
+def report_build(
+    report: ProgramReport, *, today: datetime.date | None = None, on_step: Callable[[str], None] | None = None
+) -> ProgramReport:
     """Build one requested report: every section, then the PDF. The plain function the task runs."""
     started = time.monotonic()
     owner = report.owner
@@ -378,6 +380,8 @@ def report_build(report: ProgramReport, *, today: datetime.date | None = None) -
 
         def on_section(i: int, section: Section) -> None:
             _progress(report, progress=round(100 * i / steps), step=section.title)
+            if on_step is not None:
+                on_step(f"{round(100 * i / steps):3d}% {section.title}")
 
         html = report_render(scope, on_section)
         _progress(report, progress=round(100 * (steps - 1) / steps), step="Making the PDF", html=html)

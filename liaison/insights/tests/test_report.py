@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
@@ -348,3 +349,22 @@ def test_no_suppressed_count_is_recoverable_from_the_public_report(program):
     found = audit(truth, hidden, threshold=10)
     assert found.passed, {key: found.ranges[key] for key in found.unprotected}
     assert ">3<" not in html
+
+
+def test_the_command_builds_and_writes_the_report(program, tmp_path):
+    out = io.StringIO()
+    path = tmp_path / "report.pdf"
+    call_command(
+        "program_report",
+        "--district",
+        str(program.district.uuid),
+        "--school-year",
+        YEAR,
+        "--pdf",
+        str(path),
+        stdout=out,
+    )
+    assert path.read_bytes().startswith(b"%PDF")
+    assert "Trust survey results" in out.getvalue() and "Built" in out.getvalue()
+    report = ProgramReport.objects.get(district=program.district, school_year=YEAR, audience="full")
+    assert report.status == ProgramReport.Status.DONE and report.requested_by is None
