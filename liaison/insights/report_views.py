@@ -27,7 +27,6 @@ POLL_SECONDS = 2
 PUBLIC_NEEDS_CLOSED_YEAR = "A public version is built for a school year that has ended."
 PUBLISHED = "The public version of the {year} report is being built and will be on the public page when ready."
 UNPUBLISHED = "The public version of the {year} report is no longer public."
-BUILD_ASKED = "The report is being built."
 EXPORT_SUMMARY = "Downloaded {name}"
 OTHER_AUDIENCE = "This version of the report is for another audience."
 
@@ -85,7 +84,6 @@ def report_build(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
         audience=found.audience,
         enqueue=program_report_enqueue,
     )
-    messages.info(request, BUILD_ASKED)
     return redirect(f"{reverse('insights:report', args=[owner, uuid])}?school_year={school_year}")
 
 
