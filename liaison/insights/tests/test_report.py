@@ -259,6 +259,10 @@ def test_evaluators_get_the_restricted_figures_only(program, page_as):
     page = client.get(reverse("insights:equity", args=[program.district.uuid]), {"school_year": YEAR})
     page_referral = next(rows for p, rows, _ in page.context["points"] if p["key"] == "referral")
     assert [g["events"] for g in page_referral] == [g["events"] for g in referral["groups"]]
+    crdc_page = client.get(reverse("insights:crdc", args=[program.district.uuid]), {"school_year": YEAR})
+    page_crdc = {c.school.pk: [row[1].instances for row in kinds] for c, kinds, _ in crdc_page.context["schools"]}
+    (crdc,) = figures["crdc"]["districts"]
+    assert {c.school.pk: [k[1] for k in kinds] for c, kinds in crdc["rows"]} == page_crdc
     assert client.get(reverse("insights:report_pdf", args=[report.uuid])).status_code == 200
 
 
