@@ -20,6 +20,7 @@ from liaison.agreements.api import router as agreements_router
 from liaison.agreements.public_api import router as public_router
 from liaison.directory.api import router as directory_router
 from liaison.insights.api import router as insights_router
+from liaison.insights.outcome_api import router as outcomes_router
 from liaison.interactions.api import router as interactions_router
 from liaison.lib.api_errors import (
     CONFLICT,
@@ -71,6 +72,7 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/", programs_router)
 api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
+api.add_router("/insights/", outcomes_router)
 api.add_router("/", public_router)
 
 

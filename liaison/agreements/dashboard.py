@@ -34,15 +34,19 @@ class Scope:
 
     agency_id: int | None = None
     district_id: int | None = None
+    school_id: int | None = None  # narrower still: one school (the outcomes view of a school)
 
     @classmethod
     def of(cls, owner: Agency | District) -> Scope:
         return cls(agency_id=owner.pk) if isinstance(owner, Agency) else cls(district_id=owner.pk)
 
     def lookup(self, prefix: str = "interaction__") -> Q:
-        if self.agency_id is not None:
-            return Q(**{f"{prefix}agency_id": self.agency_id})
-        return Q(**{f"{prefix}district_id": self.district_id})
+        """Every field that is set narrows the records (an agency's records at one district's schools)."""
+        found = Q()
+        for name in ("agency_id", "district_id", "school_id"):
+            if getattr(self, name) is not None:
+                found &= Q(**{f"{prefix}{name}": getattr(self, name)})
+        return found
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.scope import user_scope
 from liaison.insights.access import equity_available
+from liaison.insights.outcomes_access import outcomes_available
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import posted as _posted
 from liaison.lib.form_pages import submit as _submit
@@ -191,6 +192,7 @@ def agency_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "officers_shown": access.officers_shown_to(request.user),
         **_agency_sections(request.user, agency, today),
         **_coverage_context(request, agency),
+        "outcomes": outcomes_available(request.user, "agency", agency.uuid),
     }
     return render(request, "directory/agency_detail.html", context)
 
@@ -316,6 +318,7 @@ def district_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "agencies": access.agencies_visible_to(request.user).filter(pk__in=serving).order_by("name"),
         "can_edit": access.district_writable(request.user, district),
         "insights": equity_available(request.user, district),
+        "outcomes": outcomes_available(request.user, "district", district.uuid),
         "officers_shown": access.officers_shown_to(request.user),
     }
     return render(request, "directory/district_detail.html", context)
@@ -365,6 +368,7 @@ def school_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "enrollment_rows": _enrollment_rows(enrollments),
         "can_edit": access.school_writable(request.user, school),
         "officers_shown": access.officers_shown_to(request.user),
+        "outcomes": outcomes_available(request.user, "school", school.uuid),
     }
     return render(request, "directory/school_detail.html", context)
 

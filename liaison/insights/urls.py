@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import report_views, views
+from . import outcome_views, report_views, views
 
 app_name = "insights"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("reports/<str:owner>/<uuid:uuid>/publish", report_views.report_publish, name="report_publish"),
     path("reports/<uuid:uuid>/status", report_views.report_status, name="report_status"),
     path("reports/<uuid:uuid>/report.pdf", report_views.report_pdf, name="report_pdf"),
+    # --- outcomes: is the program working? ---
+    path("outcomes/schools/<uuid:uuid>/", outcome_views.school_outcomes, name="outcomes-school"),
+    path("outcomes/agencies/<uuid:uuid>/", outcome_views.agency_outcomes, name="outcomes-agency"),
+    path("outcomes/districts/<uuid:uuid>/", outcome_views.district_outcomes, name="outcomes-district"),
+    path("outcomes/districts/<uuid:uuid>/trust/", outcome_views.district_contacts_trust, name="contacts-trust"),
 ]

@@ -60,6 +60,9 @@ YEAR_DAYS = 364
 
 # Contacts a full-time officer logs on an ordinary day, and enforcement actions per school day.
 CONTACTS_PER_DAY: dict[str, float] = {School.Level.ELEMENTARY: 6.0, School.Level.MIDDLE: 7.5, School.Level.HIGH: 9.0}
+# Positive contacts rise across the year at one school and fall at another, so that the outcomes
+# view's contacts-and-trust comparison has one of each (the surveys demo moves their trust the same way).
+TRENDS: dict[str, float] = {"Fulton Middle School": 1.0, "Harmon Ridge Middle School": -1.0}
 ENFORCEMENT_PER_DAY: dict[str, float] = {
     School.Level.ELEMENTARY: 0.004,
     School.Level.MIDDLE: 0.022,
@@ -226,8 +229,16 @@ class _Agenda:
         away = self.gaps.get(post.school.nces_id)
         return away is not None and away[0] <= day <= away[1]
 
+    def _trend(self, post: Post, day: datetime.date) -> float:
+        """1 at most schools; at the TRENDS schools, rising or falling steadily across the year."""
+        slope = TRENDS.get(post.school.name, 0.0)
+        if not slope or len(self.days) < 2:
+            return 1.0
+        progress = (day - self.days[0]).days / max((self.days[-1] - self.days[0]).days, 1)
+        return 1.0 + slope * (progress - 0.5)
+
     def _day(self, post: Post, day: datetime.date) -> Iterator[tuple[Any, ...]]:
-        mean = CONTACTS_PER_DAY[post.level] * post.share / 100
+        mean = CONTACTS_PER_DAY[post.level] * post.share / 100 * self._trend(post, day)
         kinds = self.rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()), k=_count(self.rng, mean))
         if day - datetime.timedelta(days=day.weekday()) in self.teaching[post.school.pk]:
             kinds += [Kind.INSTRUCTION] * _count(self.rng, 2.0 * post.share / 100 + 0.5)

@@ -242,7 +242,10 @@ class WeekSummaryOut(Schema):
     week_start: datetime.date = Field(description="The Monday of the week.")
     week_end: datetime.date = Field(description="The Sunday of the week.")
     total: int
-    positive: int = Field(description="Records of every kind but enforcement actions.")
+    positive: int = Field(
+        description="Positive records: informal positive contacts, classes, mentoring, family contacts and "
+        "referrals to services (staff consultations and safety activities are liaison work, not positive)."
+    )
     enforcement: int
     positive_per_enforcement: float | None = Field(
         description="Positive records per enforcement action; null when the week had no enforcement action."

@@ -37,7 +37,7 @@ from . import access, selectors, services
 from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm
 from .models import Amendment, Interaction, StudentKeySetting
 from .offline_views import offline_page
-from .vocabulary import Kind, NibrsOffense
+from .vocabulary import POSITIVE_MEANS, Kind, NibrsOffense
 
 SESSION_SCHOOL = "interactions.quick_log_school"
 UNDO_REASON = "Undone by the officer"
@@ -116,6 +116,7 @@ def _activity(officer: Officer, today: datetime.date) -> dict[str, Any]:
         "today_records": [record for record in records if record.occurred_on == today],
         "earlier_records": [record for record in records if record.occurred_on != today],
         "week": selectors.officer_week_summary(officer=officer, week_of=today),
+        "positive_means": POSITIVE_MEANS,
     }
 
 

@@ -37,7 +37,20 @@ DEFAULT_ROLE: dict[str, str] = {
 
 # The kinds the quick log offers as one-tap buttons (enforcement has its own deliberate form).
 QUICK_LOG_KINDS = (Kind.POSITIVE, Kind.INSTRUCTION, Kind.MENTORING, Kind.FAMILY, Kind.STAFF, Kind.SAFETY, Kind.REFERRAL)
-POSITIVE_KINDS = frozenset(QUICK_LOG_KINDS)
+
+# "Positive", wherever a count, ratio or share says it (DOMAIN.md): the one definition every figure
+# uses. Staff consultations and safety activities are liaison work, neither positive nor enforcement.
+POSITIVE_KINDS = frozenset({Kind.POSITIVE, Kind.INSTRUCTION, Kind.MENTORING, Kind.FAMILY, Kind.REFERRAL})
+LIAISON_KINDS = frozenset({Kind.STAFF, Kind.SAFETY})
+POSITIVE_MEANS = (
+    "Positive contacts are informal positive contacts, classes, mentoring conversations, family contacts and "
+    "referrals to services; staff consultations and safety activities are liaison work, counted in all "
+    "contacts but neither positive nor enforcement."
+)
+
+
+def is_positive(kind: str) -> bool:
+    return kind in POSITIVE_KINDS
 
 
 class Setting(models.TextChoices):

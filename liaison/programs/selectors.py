@@ -7,8 +7,9 @@ relationships that came through `programs.access`.
 Definitions (ours, for the Task Force's "consistent and persistent"):
 - a *school day* is a weekday from the calendar's first to last day, outside its breaks; a *school
   week* is a Monday-to-Sunday week with at least one school day. Only days up to `as_of` count.
-- a *positive contact* is any non-enforcement contact (rollups; void records never count) by an
-  officer assigned to the school on that day.
+- a *positive contact* is a contact of one of `POSITIVE_KINDS` (the one definition, in
+  interactions.vocabulary; rollups; void records never count) by an officer assigned to the school
+  on that day. Staff consultations and safety activities are liaison work, not visits of this kind.
 - *consistency*: the share of school weeks with at least one positive contact; the longest run of
   school days without one (breaks are skipped, not counted); positive contacts per 100 enrolled
   students per month, months being the calendar months with a school day so far.
@@ -27,7 +28,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from liaison.directory.models import Assignment, Enrollment, Officer, School
 from liaison.interactions.models import DailyRollup
-from liaison.interactions.vocabulary import Kind, Role
+from liaison.interactions.vocabulary import POSITIVE_KINDS, Role
 
 from .models import LiaisonMeeting, MentoringMeeting, MentoringRelationship, SchoolCalendar
 from .vocabulary import LiaisonMeetingKind, LiaisonMeetingStatus, RelationshipStatus
@@ -92,7 +93,7 @@ def positive_contacts_by_day(
     spans = _assignment_spans(school_ids)
     rows = (
         DailyRollup.objects.filter(school_id__in=school_ids, day__gte=first, day__lte=last, count__gt=0)
-        .exclude(kind=Kind.ENFORCEMENT)
+        .filter(kind__in=POSITIVE_KINDS)
         .values("school_id", "officer_id", "day")
         .annotate(total=Sum("count"))
         .order_by()

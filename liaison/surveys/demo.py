@@ -1,6 +1,7 @@
-"""The surveys demo: a fall and a spring student wave at six schools in two districts, and a family
-wave open now. Trust rises at most schools, stays flat at one, and one school has too few answers in
-spring, to show suppression. Seeded, so the same day gives the same figures."""
+"""The surveys demo: a fall and a spring student wave in every demo district, and a family wave open
+now. Trust rises at most schools, stays flat at one, falls at Harmon Ridge Middle School (where the
+interactions demo's positive contacts fall too; at Fulton Middle School both rise), and one school
+has too few answers in spring, to show suppression. Seeded, so the same day gives the same figures."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ KESTREL_FALLS = (
     Plan("Kestrel Falls Middle School", (45, 0.2), (49, 0.8)),
     Plan("Kestrel Falls High School", (63, 0.0), (66, 0.35)),
 )
+HARMON_RIDGE = (
+    Plan("Harmon Ridge High School", (88, 0.1), (92, 0.3)),
+    Plan("Harmon Ridge Middle School", (64, 0.3), (60, -0.35)),  # falls, with its positive contacts
+)
+PRUETT = (Plan("Pruett High School", (38, 0.0), (41, 0.25)),)
+STONY_FORD = (Plan("Stony Ford School", (44, 0.1), (46, 0.2)),)
+WEXLEY = (Plan("Wexley High School", (27, 0.2), (29, 0.35)),)
+BLUE_MOUND = (Plan("Blue Mound School", (22, 0.0), (24, 0.2)),)
+DISTRICTS = (PORT_CALDER, KESTREL_FALLS, HARMON_RIDGE, PRUETT, STONY_FORD, WEXLEY, BLUE_MOUND)
 FAMILIES = (("Port Calder East High School", 24, 0.3), ("Fulton Middle School", 12, 0.1))
 RACES = (("white", 40), ("black", 22), ("hispanic", 20), ("asian", 5), ("two_or_more", 6), ("prefer_not", 7))
 
@@ -61,7 +71,7 @@ def surveys_demo_load(*, actor: Any, today: datetime.date) -> list[Wave]:
     (earlier_name, *earlier_dates), (later_name, *later_dates) = _windows(today)
     waves = []
     with transaction.atomic():
-        for plans in (PORT_CALDER, KESTREL_FALLS):
+        for plans in DISTRICTS:
             schools = {s.name: s for s in School.objects.filter(name__in=[p.school for p in plans])}
             for index, (name, (opens, closes)) in enumerate(((earlier_name, earlier_dates), (later_name, later_dates))):
                 wave = _student_wave(actor, instrument, f"{name} students", list(schools.values()), opens, closes)

@@ -19,6 +19,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from liaison.lib.suppression import complementary, is_suppressed
@@ -109,11 +110,14 @@ def t_cdf(t: float, df: float) -> float:
     return 1 - tail if t >= 0 else tail
 
 
+@cache  # the same (p, df) recurs for every scale of a group of the same size
 def t_quantile(p: float, df: float) -> float:
     """The t distribution's p-quantile (0.5 < p < 1), by bisection on its CDF."""
     low, high = 0.0, 1e4
     for _ in range(200):
         mid = (low + high) / 2
+        if mid in (low, high):  # adjacent floats: every further step would change nothing
+            break
         if t_cdf(mid, df) < p:
             low = mid
         else:

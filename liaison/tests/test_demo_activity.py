@@ -110,7 +110,8 @@ def test_a_year_of_mostly_positive_contacts_on_school_days_only(demo):
     records = Interaction.objects.all()
     assert 5_000 <= records.count() <= 50_000
     positive = records.filter(kind__in=POSITIVE_KINDS).count()
-    assert positive / records.count() > 0.97
+    assert positive / records.count() > 0.75  # the rest: liaison work (staff, safety) and a few actions
+    assert records.exclude(kind=Kind.ENFORCEMENT).count() / records.count() > 0.97
     days = set(records.values_list("occurred_on", flat=True).distinct())
     assert days <= set(demo_school_days(TODAY - datetime.timedelta(days=364), TODAY))
     assert not any(day.weekday() >= 5 or (day.month, day.day) >= (12, 22) for day in days)
@@ -246,8 +247,9 @@ def test_the_gap_school_is_listed_without_a_recent_mou_check_in(demo):
 # --- trust surveys ---------------------------------------------------------------------------------
 
 
-def test_a_fall_and_a_spring_student_wave_and_an_open_family_wave(demo):
-    assert "5 survey waves" in demo
+def test_a_fall_and_a_spring_student_wave_in_every_district_and_an_open_family_wave(demo):
+    assert "15 survey waves" in demo
+    assert Wave.objects.values("district").distinct().count() == District.objects.count() == 7
     titles = sorted(Wave.objects.values_list("title", "status"))
     assert ("Fall 2025 students", "closed") in titles and ("Spring 2026 students", "closed") in titles
     assert ("May 2026 families", "open") in titles

@@ -32,6 +32,16 @@ __all__ = ["month_closed", "published", "small_reference"]  # fixtures
 # (evaluators are refused the interaction counts, presence and MOU dashboards); documents (the MOU).
 NO_RESTRICTED_FIGURES = {
     "api:wave_detail",  # the wave's settings and schools: no count of any kind
+    # The outcomes view and contacts-and-trust: evaluators are refused them (403), as they are the
+    # presence and MOU dashboards they summarise (liaison/insights/outcomes_access.py).
+    "insights:outcomes-school",
+    "insights:outcomes-agency",
+    "insights:outcomes-district",
+    "insights:contacts-trust",
+    "api:outcomes_school",
+    "api:outcomes_agency",
+    "api:outcomes_district",
+    "api:contacts_trust",
     "accounts:audit_export",
     "accounts:confirm",
     "accounts:email_confirm",

@@ -48,6 +48,10 @@ COVERED = {
     "report_publish": "insights/tests/test_report.py",
     "report_status": "insights/tests/test_report.py",
     "report_pdf": "insights/tests/test_report.py",
+    "outcomes-school": "insights/tests/test_outcomes.py",
+    "outcomes-agency": "insights/tests/test_outcomes.py",
+    "outcomes-district": "insights/tests/test_outcomes.py",
+    "contacts-trust": "insights/tests/test_outcomes.py",
 }
 
 

@@ -357,9 +357,9 @@ def test_the_week_at_a_glance_matches_a_hand_count(page_as, week):
     assert (summary.week_start, summary.week_end) == (datetime.date(2026, 3, 9), datetime.date(2026, 3, 15))
     assert summary.by_kind == EXPECTED_KINDS
     assert summary.by_role == EXPECTED_ROLES
-    assert (summary.total, summary.positive, summary.enforcement) == (7, 6, 1)
-    assert summary.positive_per_enforcement == 6.0
-    assert "6 : 1" in response.content.decode()
+    assert (summary.total, summary.positive, summary.enforcement) == (7, 4, 1)  # staff and safety: liaison work
+    assert summary.positive_per_enforcement == 4.0
+    assert "4 : 1" in response.content.decode()
 
 
 def test_the_week_is_counted_from_the_rollups_not_the_raw_records(page_as, week, world):
@@ -387,8 +387,8 @@ def test_the_week_summary_endpoint_returns_the_same_numbers(api_as, week, world)
     assert (body["week_start"], body["week_end"]) == ("2026-03-09", "2026-03-15")
     assert body["by_kind"] == EXPECTED_KINDS
     assert body["by_role"] == EXPECTED_ROLES
-    assert (body["total"], body["positive"], body["enforcement"]) == (7, 6, 1)
-    assert body["positive_per_enforcement"] == 6.0
+    assert (body["total"], body["positive"], body["enforcement"]) == (7, 4, 1)
+    assert body["positive_per_enforcement"] == 4.0
 
 
 def test_a_supervisor_reads_an_officers_week_and_an_outsider_cannot(api_as, week, world):

@@ -76,7 +76,8 @@ def term(world: World) -> World:
     contact(world, officer, d(2025, 9, 9), duration_minutes=10)
     contact(world, officer, d(2025, 9, 9), duration_minutes=10)
     contact(world, officer, d(2025, 9, 24), kind="instruction", duration_minutes=45)
-    contact(world, officer, d(2025, 10, 2), kind="staff")
+    contact(world, officer, d(2025, 10, 2), kind="family")
+    contact(world, officer, d(2025, 9, 16), kind="staff")  # liaison work: not a visit, the week stays a gap
     contact(world, colleague, d(2025, 10, 6))
     voided = contact(world, officer, d(2025, 10, 7))
     interaction_void(actor=root, interaction=voided, reason="Entered twice")
@@ -157,12 +158,12 @@ def test_the_heat_map_marks_school_weeks_without_a_contact(term: World) -> None:
 def test_the_triad_split_uses_minutes_and_says_when_some_are_missing(term: World) -> None:
     (split,) = selectors.officers_role_split([term.officer], first=d(2025, 9, 1), last=AS_OF)
     roles = {role.role: role for role in split.roles}
-    assert (roles["mentor"].count, roles["mentor"].minutes) == (3, 20)  # the void one never counts
+    assert (roles["mentor"].count, roles["mentor"].minutes) == (4, 20)  # the void one never counts
     assert (roles["educator"].count, roles["educator"].minutes) == (1, 45)
     assert (roles["law_enforcement"].count, roles["law_enforcement"].timed) == (1, 0)
     assert split.basis == "mixed"
     assert split.share_of(roles["educator"]) == pytest.approx(45 / 65)
-    assert split.count_share_of(roles["mentor"]) == pytest.approx(3 / 5)
+    assert split.count_share_of(roles["mentor"]) == pytest.approx(4 / 6)
 
 
 def test_the_triad_split_falls_back_to_counts_without_durations(world: World) -> None:

@@ -1,0 +1,244 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""API: the outcomes of a school, an agency or a district by month, and contacts and trust for a district.
+
+The same figures as the pages and their CSV (liaison/insights/outcome_tables.py), for the same people
+(liaison/insights/outcomes_access.py)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from liaison.directory.validators import validate_school_year
+from liaison.lib.api_errors import ERROR_RESPONSES
+from liaison.lib.school_years import school_year_of
+
+from .outcome_tables import month_figures, trust_rows
+from .outcomes import AGENCY, DISTRICT, SCHOOL, Timeline, Year, contacts_and_trust, outcomes_timeline
+from .outcomes_access import district_outcomes_scope, outcomes_scope_for
+
+router = Router(tags=["outcomes"])
+
+
+class OutcomesQuery(Schema):
+    school_year: str | None = Field(None, description="e.g. 2025-2026; default: the current school year.")
+
+
+class MonthOut(Schema):
+    month: str = Field(description="YYYY-MM, or the school year for the year's total.")
+    enrollment: int | None = Field(description="The year's enrollment of every school; null when one lacks it.")
+    contacts: int = Field(description="Every contact: positive, liaison work and enforcement actions.")
+    positive: int = Field(description="Positive contacts (docs/outcomes.md: the one definition).")
+    liaison: int = Field(description="Staff consultations and safety activities: neither positive nor enforcement.")
+    enforcement: int
+    school_weeks: int = Field(description="School weeks (by their Monday's month), summed over the schools.")
+    weeks_with_visit: int
+    referrals: int = Field(description="Referrals to law enforcement (CRDC: citations, court referrals, arrests too).")
+    arrests: int
+    positive_per_100: float | None = Field(description="Positive contacts per 100 enrolled students.")
+    positive_share: float | None = Field(description="Percent of all contacts that were positive.")
+    role_educator: float | None = Field(description="Percent of all contacts in the educator role.")
+    role_law_enforcement: float | None
+    role_mentor: float | None
+    week_share: float | None = Field(description="Percent of school weeks with a visit.")
+    classes: int
+    mentees_met: int = Field(description="Mentoring relationships with a meeting (the year's: each once).")
+    within_share: float | None = Field(description="Percent of judged enforcement actions within the MOU.")
+    referrals_per_1000: float | None
+    arrests_per_1000: float | None
+
+
+class GapOut(Schema):
+    school: UUID | None
+    school_days: int
+    first: str | None
+    last: str | None
+
+
+class YearOut(Schema):
+    school_year: str
+    enrollment_complete: bool
+    months: list[MonthOut]
+    total: MonthOut
+    longest_gap: GapOut = Field(description="The longest run of school days without a visit at one school.")
+
+
+class TrustWaveOut(Schema):
+    wave: UUID
+    title: str
+    audience: str
+    closes_on: str
+    schools: int
+    schools_shown: int = Field(description="Schools with 10 or more respondents; only they are in the index.")
+    respondents: int | None
+    trust_index: float | None = Field(description="0-100; null when no school in scope is shown.")
+    ci_low: float | None
+    ci_high: float | None
+
+
+class OutcomesOut(Schema):
+    level: str = Field(description="school, agency or district")
+    uuid: UUID
+    name: str
+    schools: list[UUID]
+    every_agency: bool = Field(description="False: only the caller's agency's records are counted.")
+    school_year: str
+    current: YearOut
+    previous: YearOut = Field(description="The school year before, to set beside it.")
+    trust: list[TrustWaveOut]
+
+
+def _month(label: str, figures: dict[str, Any]) -> dict[str, Any]:
+    return {"month": label, **figures}
+
+
+def _year(year: Year) -> dict[str, Any]:
+    school, gap = year.longest_gap
+    return {
+        "school_year": year.school_year,
+        "enrollment_complete": year.enrollment_complete,
+        "months": [_month(f"{m.month:%Y-%m}", month_figures(m)) for m in year.months],
+        "total": _month(year.school_year, month_figures(year.total)),
+        "longest_gap": {
+            "school": school.uuid if school else None,
+            "school_days": gap.days,
+            "first": gap.first.isoformat() if gap.first else None,
+            "last": gap.last.isoformat() if gap.last else None,
+        },
+    }
+
+
+def outcomes_body(timeline: Timeline) -> dict[str, Any]:
+    scope = timeline.scope
+    return {
+        "level": scope.level,
+        "uuid": scope.uuid,
+        "name": scope.name,
+        "schools": [school.uuid for school in scope.schools],
+        "every_agency": scope.agency_ids is None,
+        "school_year": timeline.school_year,
+        "current": _year(timeline.current),
+        "previous": _year(timeline.previous),
+        "trust": [
+            {
+                "wave": wave.wave.uuid,
+                "title": row.title,
+                "audience": row.audience,
+                "closes_on": row.closes_on.isoformat(),
+                "schools": row.schools,
+                "schools_shown": row.schools_shown,
+                "respondents": row.respondents,
+                "trust_index": row.mean,
+                "ci_low": row.low,
+                "ci_high": row.high,
+            }
+            for wave, row in zip(timeline.trust, trust_rows(timeline), strict=True)
+        ],
+    }
+
+
+def _school_year(query: OutcomesQuery) -> str:
+    school_year = query.school_year or school_year_of(timezone.localdate())
+    try:
+        validate_school_year(school_year)
+    except ValidationError as error:
+        raise ValidationError({"school_year": error.messages}) from None
+    return school_year
+
+
+def _outcomes(request: HttpRequest, level: str, uuid: UUID, query: OutcomesQuery) -> dict[str, Any]:
+    school_year = _school_year(query)
+    scope = outcomes_scope_for(request.user, level, uuid, school_year)
+    return outcomes_body(outcomes_timeline(scope, school_year, as_of=timezone.localdate()))
+
+
+@router.get("/outcomes/schools/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def outcomes_school(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+    """A school's outcomes by month, the school year beside the one before, and its survey waves' trust index."""
+    return _outcomes(request, SCHOOL, uuid, query)
+
+
+@router.get("/outcomes/agencies/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def outcomes_agency(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+    """An agency's outcomes by month over the schools its officers served that year."""
+    return _outcomes(request, AGENCY, uuid, query)
+
+
+@router.get("/outcomes/districts/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def outcomes_district(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+    """A district's outcomes by month over all its schools."""
+    return _outcomes(request, DISTRICT, uuid, query)
+
+
+class ContactsStretchOut(Schema):
+    first: str | None
+    last: str | None
+    school_days: int
+    positive: int
+    enrollment: int | None
+    per_100: float | None = Field(description="Positive contacts per 100 enrolled students per 20 school days.")
+
+
+class SchoolChangeOut(Schema):
+    school: UUID
+    name: str
+    earlier_wave: UUID
+    later_wave: UUID
+    trust_earlier: float | None
+    trust_later: float | None
+    trust_change: float | None = Field(description="Later minus earlier; null when a wave had under 10 respondents.")
+    trust_change_low: float | None = Field(description="Welch's 95% interval.")
+    trust_change_high: float | None
+    before: ContactsStretchOut = Field(description="The earlier wave's school year up to its close.")
+    between: ContactsStretchOut = Field(description="From the earlier wave's close to the later wave's.")
+    contacts_change: float | None
+
+
+class ContactsTrustOut(Schema):
+    district: UUID
+    caveats: list[str]
+    schools: list[SchoolChangeOut]
+
+
+def _stretch(stretch: Any) -> dict[str, Any]:
+    known = stretch.school_days > 0
+    return {
+        "first": stretch.first.isoformat() if known else None,
+        "last": stretch.last.isoformat() if known else None,
+        "school_days": stretch.school_days,
+        "positive": stretch.positive,
+        "enrollment": stretch.enrollment,
+        "per_100": stretch.per_100,
+    }
+
+
+@router.get("/outcomes/districts/{uuid}/trust", response={200: ContactsTrustOut, **ERROR_RESPONSES})
+def contacts_trust(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    """Per school with two or more closed survey waves: the trust change beside the change in positive
+    contacts. An association across few schools, not an effect (see `caveats`)."""
+    scope = district_outcomes_scope(request.user, uuid)
+    found = contacts_and_trust(scope.name, scope.schools, agency_ids=scope.agency_ids, as_of=timezone.localdate())
+    return {
+        "district": scope.uuid,
+        "caveats": list(found.caveats),
+        "schools": [
+            {
+                "school": s.school.uuid,
+                "name": s.school.name,
+                "earlier_wave": s.earlier.wave.uuid,
+                "later_wave": s.later.wave.uuid,
+                "trust_earlier": s.earlier_trust.mean if s.earlier_trust else None,
+                "trust_later": s.later_trust.mean if s.later_trust else None,
+                "trust_change": s.trust_change.difference if s.trust_change else None,
+                "trust_change_low": s.trust_change.low if s.trust_change else None,
+                "trust_change_high": s.trust_change.high if s.trust_change else None,
+                "before": _stretch(s.before),
+                "between": _stretch(s.between),
+                "contacts_change": s.contacts_change,
+            }
+            for s in found.schools
+        ],
+    }

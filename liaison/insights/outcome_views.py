@@ -1,0 +1,162 @@
+"""The outcomes pages of a school, an agency and a district, and contacts-and-trust for a district:
+SVG charts with the same figures in a table beside each, and the figures as CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from liaison.interactions.vocabulary import POSITIVE_MEANS
+from liaison.lib.csv_export import csv_writer
+
+from . import outcome_charts as charts
+from .forms import EquityYearForm
+from .outcome_tables import CSV_COLUMNS, MEASURES, csv_rows, measure_table, trust_rows
+from .outcomes import AGENCY, DISTRICT, SCHOOL, contacts_and_trust, outcomes_timeline
+from .outcomes_access import district_outcomes_scope, outcomes_scope_for
+
+
+def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
+    today = timezone.localdate()
+    form = EquityYearForm(request.GET or None, today=today)
+    school_year = form.year()
+    scope = outcomes_scope_for(request.user, level, uuid, school_year)
+    timeline = outcomes_timeline(scope, school_year, as_of=today)
+    if request.GET.get("format") == "csv":
+        return _csv(timeline)
+    months = [f"{m.month:%b}" for m in timeline.current.months] or ["Jul"]
+    sections = []
+    for measure in MEASURES:
+        table = measure_table(timeline, measure)
+        series = [
+            charts.Series(timeline.school_year, [row.current for row in table.rows], current=True),
+            charts.Series(timeline.previous.school_year, [row.previous for row in table.rows], current=False),
+        ]
+        label = f"{measure.label}, by month, {timeline.school_year} beside {timeline.previous.school_year}"
+        sections.append((measure, table, charts.line_chart(label, [r.month for r in table.rows] or months, series)))
+    trust = trust_rows(timeline)
+    trust_chart = charts.interval_chart(
+        "Trust index of each survey wave, 0 to 100, with its 95% interval",
+        [charts.Interval(row.short, row.mean, row.low, row.high) for row in trust],
+    )
+    return render(
+        request,
+        "insights/outcomes.html",
+        {
+            "timeline": timeline,
+            "form": form,
+            "sections": sections,
+            "trust": trust,
+            "trust_chart": trust_chart,
+            "level": level,
+            "positive_means": POSITIVE_MEANS,
+        },
+    )
+
+
+def _csv(timeline: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"outcomes-{timeline.scope.level}-{timeline.scope.uuid}-{timeline.school_year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv_writer(response)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(timeline))
+    return response
+
+
+@login_required
+@require_safe
+def school_outcomes(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    return _outcomes(request, SCHOOL, uuid)
+
+
+@login_required
+@require_safe
+def agency_outcomes(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    return _outcomes(request, AGENCY, uuid)
+
+
+@login_required
+@require_safe
+def district_outcomes(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    return _outcomes(request, DISTRICT, uuid)
+
+
+@login_required
+@require_safe
+def district_contacts_trust(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    scope = district_outcomes_scope(request.user, uuid)
+    found = contacts_and_trust(scope.name, scope.schools, agency_ids=scope.agency_ids, as_of=timezone.localdate())
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="contacts-and-trust-{scope.uuid}.csv"'
+        writer = csv_writer(response)
+        writer.writerow(CONTACTS_TRUST_COLUMNS)
+        writer.writerows(contacts_trust_rows(found))
+        return response
+    chart = charts.scatter(
+        f"Change in trust index against change in positive contacts, one dot per school, {scope.name}",
+        [
+            charts.Point(
+                s.school.name,
+                s.contacts_change,
+                s.trust_change.difference,
+                s.trust_change.low,
+                s.trust_change.high,
+            )
+            for s in found.plotted
+            if s.contacts_change is not None and s.trust_change is not None
+        ],
+        x_title="Change in positive contacts per 100 students per 20 school days",
+        y_title="Change in trust index (points)",
+    )
+    return render(request, "insights/contacts_trust.html", {"scope": scope, "found": found, "chart": chart})
+
+
+CONTACTS_TRUST_COLUMNS = [
+    "school",
+    "nces_id",
+    "earlier_wave",
+    "later_wave",
+    "trust_earlier",
+    "trust_later",
+    "trust_change",
+    "trust_change_low",
+    "trust_change_high",
+    "contacts_per_100_before",
+    "contacts_per_100_between",
+    "contacts_change",
+]
+
+
+def _n(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def contacts_trust_rows(found: Any) -> list[list[Any]]:
+    rows = []
+    for s in found.schools:
+        change = s.trust_change
+        rows.append(
+            [
+                s.school.name,
+                s.school.nces_id,
+                s.earlier.wave.title,
+                s.later.wave.title,
+                _n(s.earlier_trust.mean if s.earlier_trust else None),
+                _n(s.later_trust.mean if s.later_trust else None),
+                _n(change.difference if change else None),
+                _n(change.low if change else None),
+                _n(change.high if change else None),
+                _n(s.before.per_100),
+                _n(s.between.per_100),
+                _n(s.contacts_change),
+            ]
+        )
+    return rows

@@ -1,0 +1,112 @@
+"""Who gets the outcomes view of a school, an agency or a district, over whose records.
+
+The one door to `OutcomesScope`: 404 for a school, agency or district the user does not see; 403
+for one they see but get no outcomes of.
+
+| role | school | agency | district |
+|---|---|---|---|
+| platform admin | every agency's records | the agency's | every agency's |
+| district admin | every agency's (their district's schools) | 403 | every agency's |
+| principal | every agency's (their school) | 403 | 403 |
+| agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there |
+| officer, evaluator | 403 | 403 | 403 |
+
+Evaluators are refused, as they are refused the presence and MOU dashboards these figures summarise:
+monthly counts refreshed as records arrive are what the disclosure rules keep from restricted
+audiences (differencing); their figures are the equity and CRDC pages' closed-year snapshots.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+
+from liaison.accounts.scope import user_scope
+from liaison.directory import access as directory_access
+from liaison.directory.models import School
+
+from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools
+
+NOT_FOR_ROLE = (
+    "The outcomes view is for the program's leaders: the district's and the agency's admins, SRO "
+    "supervisors, and principals for their school."
+)
+
+
+def _refuse() -> PermissionDenied:
+    return PermissionDenied(NOT_FOR_ROLE)
+
+
+def school_outcomes_scope(user: Any, uuid: UUID | str) -> OutcomesScope:
+    school = directory_access.school_get_for_user(user, uuid)
+    scope = user_scope(user)
+    every = (
+        scope.platform_admin or school.district_id in scope.district_admin_ids or school.pk in scope.school_admin_ids
+    )
+    managed = scope.managing_agency_ids
+    if not every and not managed:
+        raise _refuse()
+    return OutcomesScope(
+        level=SCHOOL,
+        name=school.name,
+        uuid=str(school.uuid),
+        schools=(school,),
+        agency_ids=None if every else managed,
+        district_ids=frozenset({school.district_id}),
+    )
+
+
+def agency_outcomes_scope(user: Any, uuid: UUID | str, school_year: str) -> OutcomesScope:
+    agency = directory_access.agency_get_for_user(user, uuid)
+    scope = user_scope(user)
+    if not (scope.platform_admin or agency.pk in scope.managing_agency_ids):
+        raise _refuse()
+    schools = agency_schools(agency.pk, school_year)
+    return OutcomesScope(
+        level=AGENCY,
+        name=agency.name,
+        uuid=str(agency.uuid),
+        schools=tuple(schools),
+        agency_ids=frozenset({agency.pk}),
+        district_ids=frozenset(school.district_id for school in schools),
+    )
+
+
+def district_outcomes_scope(user: Any, uuid: UUID | str) -> OutcomesScope:
+    district = directory_access.district_get_for_user(user, uuid)
+    scope = user_scope(user)
+    every = scope.platform_admin or district.pk in scope.district_admin_ids
+    managed = scope.managing_agency_ids
+    if not every and not managed:
+        raise _refuse()
+    schools = School.objects.filter(district=district).order_by("name")
+    return OutcomesScope(
+        level=DISTRICT,
+        name=district.name,
+        uuid=str(district.uuid),
+        schools=tuple(schools),
+        agency_ids=None if every else managed,
+        district_ids=frozenset({district.pk}),
+    )
+
+
+def outcomes_scope_for(user: Any, level: str, uuid: UUID | str, school_year: str) -> OutcomesScope:
+    if level == SCHOOL:
+        return school_outcomes_scope(user, uuid)
+    if level == AGENCY:
+        return agency_outcomes_scope(user, uuid, school_year)
+    return district_outcomes_scope(user, uuid)
+
+
+def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:
+    """Whether a link to the outcomes view would answer (for the agency, district and school pages)."""
+    if level == AGENCY:  # without counting the agency's schools
+        scope = user_scope(user)
+        return scope.platform_admin or directory_access.agency_get_for_user(user, uuid).pk in scope.managing_agency_ids
+    try:
+        outcomes_scope_for(user, level, uuid, "")
+    except PermissionDenied:
+        return False
+    return True
