@@ -41,10 +41,13 @@ from liaison.surveys.models import Wave, WaveSchool
 from liaison.surveys.selectors import wave_results
 from liaison.surveys.vocabulary import WaveStatus
 
+from . import outcome_charts
 from .access import EquityScope
 from .crdc import KINDS, crdc_counts, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .models import ProgramReport
+from .outcome_tables import MEASURES, measure_table, trust_rows
+from .outcomes import AGENCY, DISTRICT, OutcomesScope, agency_schools, contacts_and_trust, outcomes_timeline
 from .public_figures import agreement_public_figures
 from .snapshots import school_year_closed
 
@@ -289,6 +292,85 @@ def public_figures_section(scope: ReportScope) -> dict[str, Any]:
     return {"figures": found, "not_closed": False}
 
 
+# --- the outcomes charts (liaison/insights/outcomes.py: the outcomes view's figures and charts) -------
+
+REPORT_MEASURES = (
+    "positive_per_100",
+    "positive_share",
+    "week_share",
+    "classes",
+    "within_share",
+    "referrals_per_1000",
+    "arrests_per_1000",
+)
+
+
+def outcomes_scope(scope: ReportScope) -> OutcomesScope:
+    """The outcomes view's scope of the report's owner, as its own door builds it for the owner's leaders:
+    an agency's records at the schools it served in the year; every agency's at the district's schools."""
+    owner = scope.owner
+    if isinstance(owner, Agency):
+        schools = agency_schools(owner.pk, scope.school_year)
+        return OutcomesScope(
+            level=AGENCY,
+            name=owner.name,
+            uuid=str(owner.uuid),
+            schools=tuple(schools),
+            agency_ids=frozenset({owner.pk}),
+            district_ids=frozenset(school.district_id for school in schools),
+        )
+    return OutcomesScope(
+        level=DISTRICT,
+        name=owner.name,
+        uuid=str(owner.uuid),
+        schools=tuple(School.objects.filter(district=owner).order_by("name")),
+        agency_ids=None,
+        district_ids=frozenset({owner.pk}),
+    )
+
+
+def outcomes_section(scope: ReportScope) -> dict[str, Any]:
+    """The outcomes view's timeline (the year beside the one before, month by month) for the key
+    measures, with its charts and tables, the trust index of each wave, and for a district the
+    contacts-and-trust scatter."""
+    found = outcomes_scope(scope)
+    timeline = outcomes_timeline(found, scope.school_year, as_of=scope.today)
+    measures = []
+    for measure in MEASURES:
+        if measure.key not in REPORT_MEASURES:
+            continue
+        table = measure_table(timeline, measure)
+        series = [
+            outcome_charts.Series(timeline.school_year, [row.current for row in table.rows], current=True),
+            outcome_charts.Series(timeline.previous.school_year, [row.previous for row in table.rows], current=False),
+        ]
+        label = f"{measure.label}, by month, {timeline.school_year} beside {timeline.previous.school_year}"
+        chart = outcome_charts.line_chart(label, [row.month for row in table.rows] or ["Jul"], series)
+        measures.append((measure, table, chart))
+    trust = trust_rows(timeline)
+    trust_chart = outcome_charts.interval_chart(
+        "Trust index of each survey wave, 0 to 100, with its 95% interval",
+        [outcome_charts.Interval(row.short, row.mean, row.low, row.high) for row in trust],
+    )
+    context: dict[str, Any] = {"timeline": timeline, "measures": measures, "trust": trust, "trust_chart": trust_chart}
+    if isinstance(scope.owner, District):
+        side_by_side = contacts_and_trust(found.name, found.schools, agency_ids=None, as_of=scope.as_of)
+        context["contacts_trust"] = side_by_side
+        context["scatter"] = outcome_charts.scatter(
+            f"Change in trust index against change in positive contacts, one dot per school, {found.name}",
+            [
+                outcome_charts.Point(
+                    s.school.name, s.contacts_change, s.trust_change.difference, s.trust_change.low, s.trust_change.high
+                )
+                for s in side_by_side.plotted
+                if s.contacts_change is not None and s.trust_change is not None
+            ],
+            x_title="Change in positive contacts per 100 students per 20 school days",
+            y_title="Change in trust index (points)",
+        )
+    return context
+
+
 SECTIONS: list[Section] = [
     Section("program", "The program and its officers", "insights/report/program.html", program_section),
     Section("coverage", "Coverage and presence", "insights/report/coverage.html", coverage_section, frozenset({FULL})),
@@ -310,6 +392,7 @@ SECTIONS: list[Section] = [
         frozenset({RESTRICTED, PUBLIC}),
     ),
     Section("trust", "Trust survey results", "insights/report/trust.html", trust_section),
+    Section("outcomes", "Outcomes over the year", "insights/report/outcomes.html", outcomes_section, frozenset({FULL})),
 ]
 
 

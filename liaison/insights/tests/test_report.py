@@ -372,3 +372,21 @@ def test_the_command_builds_and_writes_the_report(program, tmp_path):
     assert "Trust survey results" in out.getvalue() and "Built" in out.getvalue()
     report = ProgramReport.objects.get(district=program.district, school_year=YEAR, audience="full")
     assert report.status == ProgramReport.Status.DONE and report.requested_by is None
+
+
+def test_the_outcomes_section_is_the_outcomes_views(program, page_as):
+    world = program
+    for role, kind, owner, url in (
+        ("agency_admin", "agency", world.agency, "insights:outcomes-agency"),
+        ("district_admin", "district", world.district, "insights:outcomes-district"),
+    ):
+        client = page_as(role)
+        page = client.get(reverse(url, args=[owner.uuid]), {"school_year": YEAR})
+        assert page.status_code == 200
+        section = reports.outcomes_section(reports.report_scope(owner, YEAR, "full", TODAY))
+        shown = {measure.key: table for measure, table, _ in page.context["sections"]}
+        assert section["measures"], kind
+        for measure, table, chart in section["measures"]:
+            assert table == shown[measure.key], (kind, measure.key)
+            assert str(chart).startswith("<svg")
+        assert section["trust"] == page.context["trust"]
