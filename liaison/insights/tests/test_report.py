@@ -390,3 +390,30 @@ def test_the_outcomes_section_is_the_outcomes_views(program, page_as):
             assert table == shown[measure.key], (kind, measure.key)
             assert str(chart).startswith("<svg")
         assert section["trust"] == page.context["trust"]
+
+
+@pytest.mark.parametrize(
+    ("role", "agency_link", "district_link"),
+    [
+        ("agency_admin", True, False),
+        ("supervisor", True, False),
+        ("officer", False, False),
+        ("district_admin", False, True),
+        ("school_admin", False, False),
+        ("evaluator", True, False),
+    ],
+)
+def test_the_agency_and_district_pages_link_to_the_report_for_those_who_read_it(
+    world, page_as, role, agency_link, district_link
+):
+    client = page_as(role)
+    agency = client.get(reverse("directory:agency_detail", args=[world.agency.uuid]))
+    district = client.get(reverse("directory:district_detail", args=[world.district.uuid]))
+    if agency.status_code == 200:
+        assert (report_url(world.agency) in agency.content.decode()) is agency_link
+    else:
+        assert not agency_link
+    if district.status_code == 200:
+        assert (report_url(world.district, "district") in district.content.decode()) is district_link
+    else:
+        assert not district_link
