@@ -417,3 +417,19 @@ def test_the_agency_and_district_pages_link_to_the_report_for_those_who_read_it(
         assert (report_url(world.district, "district") in district.content.decode()) is district_link
     else:
         assert not district_link
+
+
+def test_a_failed_build_says_so_and_can_be_built_again(program, page_as, monkeypatch):
+    def broken(scope):
+        raise RuntimeError("boom")
+
+    sections = [reports.Section(s.key, s.title, s.template, broken, s.audiences) for s in reports.SECTIONS]
+    monkeypatch.setattr(reports, "SECTIONS", sections)
+    client = page_as("agency_admin")
+    report = build(client, program.agency)
+    assert report.status == ProgramReport.Status.FAILED and report.error == reports.BUILD_FAILED
+    page = client.get(report_url(program.agency), {"school_year": YEAR}).content.decode()
+    assert "could not be built" in page and "boom" not in page
+    assert client.get(reverse("insights:report_pdf", args=[report.uuid])).status_code == 404
+    monkeypatch.undo()
+    assert build(client, program.agency).status == ProgramReport.Status.DONE
