@@ -8,14 +8,18 @@ at the SVG's own size and the SVG scales down to the screen's width.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
+# Drawn at its own size (capped to the screen's width by .chart-wrap): 13 px text stays about 11 px
+# on a 375 px phone, instead of shrinking with a page-wide chart.
+WIDTH, HEIGHT = 400, 240
+SCATTER_WIDTH = 520
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 44
 CURRENT = "#1f4e79"  # dark blue, solid
 PREVIOUS = "#b35900"  # dark orange, dashed: apart under red-green colour blindness, and by dash
 POINT = "#1f4e79"
@@ -28,47 +32,58 @@ class Series:
     current: bool
 
 
+def _nice_step(span: float) -> float:
+    """A step of 1, 2 or 5 times a power of ten giving about four intervals over the span."""
+    raw = span / 4 if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
+
+
 def _scale(values: Sequence[float], *, zero: bool = True) -> tuple[float, float]:
+    """Bounds on whole steps, so the axis reads 0, 5, 10 rather than 0, 2.53, 5.06."""
     low = min([*values, 0.0] if zero else values, default=0.0)
     high = max(values, default=1.0)
     if high == low:
         high = low + 1.0
-    pad = (high - low) * 0.08
-    return (low if zero and low >= 0 else low - pad), high + pad
+    step = _nice_step(high - low)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
-def _svg(label: str, body: str) -> SafeString:
+def _svg(label: str, body: str, width: int = WIDTH) -> SafeString:
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" focusable="false" '
-        'preserveAspectRatio="xMinYMin meet" font-size="12">{}</svg>',
-        WIDTH,
+        '<div class="chart-wrap"><svg class="chart" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="{}" focusable="false" font-size="13">{}</svg></div>',
+        width,
+        HEIGHT,
+        width,
         HEIGHT,
         label,
         mark_safe(body),  # built below from format_html pieces only
     )
 
 
-def _y_axis(low: float, high: float, y: Callable[[float], float]) -> str:
-    ticks = [low + (high - low) * i / 4 for i in range(5)]
+def _y_axis(low: float, high: float, y: Callable[[float], float], width: int = WIDTH) -> str:
+    step = _nice_step(high - low)
+    ticks = [low + step * i for i in range(round((high - low) / step) + 1)]
     return "".join(
         format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d0d7de"/><text x="{}" y="{}" text-anchor="end">{}</text>',
             LEFT,
-            WIDTH - RIGHT,
+            width - RIGHT,
             f"{y(t):.1f}",
             f"{y(t):.1f}",
             LEFT - 6,
             f"{y(t) + 4:.1f}",
-            f"{t:.3g}",
+            f"{t:g}",
         )
         for t in ticks
     )
 
 
-def line_chart(label: str, months: Sequence[str], series: Sequence[Series]) -> SafeString:
-    """One line per school year over the same months (July to June)."""
+def line_chart(label: str, months: Sequence[str], series: Sequence[Series], *, percent: bool = False) -> SafeString:
+    """One line per school year over the same months (July to June); a percentage runs 0 to 100."""
     shown = [v for s in series for v in s.values if v is not None]
-    low, high = _scale(shown)
+    low, high = (0.0, 100.0) if percent else _scale(shown)
     steps = max(len(months) - 1, 1)
 
     def x(i: int) -> float:
@@ -78,9 +93,10 @@ def line_chart(label: str, months: Sequence[str], series: Sequence[Series]) -> S
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (v - low) / (high - low))
 
     parts = [_y_axis(low, high, y)]
-    parts += [
+    parts += [  # every other month named: twelve would crowd a phone
         format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>', f"{x(i):.1f}", HEIGHT - BOTTOM + 16, m)
         for i, m in enumerate(months)
+        if i % 2 == 0
     ]
     for s in series:
         colour, dash = (CURRENT, "") if s.current else (PREVIOUS, ' stroke-dasharray="6 4"')
@@ -110,13 +126,13 @@ def line_chart(label: str, months: Sequence[str], series: Sequence[Series]) -> S
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5"{}/><text x="{}" y="{}">{}</text>',
         (
             (
-                LEFT + 180 * n,
-                LEFT + 180 * n + 24,
+                LEFT + 150 * n,
+                LEFT + 150 * n + 24,
                 HEIGHT - 8,
                 HEIGHT - 8,
                 CURRENT if s.current else PREVIOUS,
                 mark_safe("" if s.current else ' stroke-dasharray="6 4"'),
-                LEFT + 180 * n + 30,
+                LEFT + 150 * n + 30,
                 HEIGHT - 4,
                 s.label,
             )
@@ -188,12 +204,12 @@ def scatter(label: str, points: Sequence[Point], *, x_title: str, y_title: str) 
     y_low, y_high = _scale([*ys, 0.0], zero=False)
 
     def px(v: float) -> float:
-        return LEFT + (WIDTH - LEFT - RIGHT - 120) * (v - x_low) / (x_high - x_low)
+        return LEFT + (SCATTER_WIDTH - LEFT - RIGHT - 170) * (v - x_low) / (x_high - x_low)
 
     def py(v: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (v - y_low) / (y_high - y_low))
 
-    parts = [_y_axis(y_low, y_high, py)]
+    parts = [_y_axis(y_low, y_high, py, SCATTER_WIDTH)]
     parts.append(
         format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#57606a" stroke-dasharray="3 3"/>'
@@ -203,17 +219,32 @@ def scatter(label: str, points: Sequence[Point], *, x_title: str, y_title: str) 
             TOP,
             HEIGHT - BOTTOM,
             LEFT,
-            WIDTH - RIGHT,
+            SCATTER_WIDTH - RIGHT,
             f"{py(0):.1f}",
             f"{py(0):.1f}",
         )
     )
     parts.append(
         format_html(
-            '<text x="{}" y="{}" text-anchor="middle">{}</text>', (LEFT + WIDTH - RIGHT) // 2, HEIGHT - 6, x_title
+            '<text x="{}" y="{}">{}</text>',
+            LEFT,
+            HEIGHT - 6,
+            x_title,
         )
     )
     parts.append(format_html('<text x="{}" y="{}">{}</text>', LEFT, TOP - 4, y_title))
+    x_step = _nice_step(x_high - x_low)
+    tick = math.ceil(x_low / x_step) * x_step
+    while tick <= x_high:
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                f"{px(tick):.1f}",
+                HEIGHT - BOTTOM + 16,
+                f"{tick:g}",
+            )
+        )
+        tick += x_step
     for p in points:
         if p.y_low is not None and p.y_high is not None:
             parts.append(
@@ -237,4 +268,4 @@ def scatter(label: str, points: Sequence[Point], *, x_title: str, y_title: str) 
                 p.label,
             )
         )
-    return _svg(label, "".join(parts))
+    return _svg(label, "".join(parts), SCATTER_WIDTH)

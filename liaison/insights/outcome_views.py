@@ -39,7 +39,13 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
             charts.Series(timeline.previous.school_year, [row.previous for row in table.rows], current=False),
         ]
         label = f"{measure.label}, by month, {timeline.school_year} beside {timeline.previous.school_year}"
-        sections.append((measure, table, charts.line_chart(label, [r.month for r in table.rows] or months, series)))
+        sections.append(
+            (
+                measure,
+                table,
+                charts.line_chart(label, [r.month for r in table.rows] or months, series, percent="%" in measure.label),
+            )
+        )
     trust = trust_rows(timeline)
     trust_chart = charts.interval_chart(
         "Trust index of each survey wave, 0 to 100, with its 95% interval",

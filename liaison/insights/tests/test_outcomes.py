@@ -239,3 +239,36 @@ def test_the_district_pages_stay_within_their_query_budget(
         _record(recorded, Kind.POSITIVE, day=NOW - datetime.timedelta(days=3))
     with django_assert_max_num_queries(len(captured)):
         assert client.get(url).status_code == 200
+
+
+# --- restricted audiences --------------------------------------------------------------------------------
+
+
+def test_an_evaluator_gets_no_outcome_figure_through_any_door(recorded, page_as, api_as):
+    """Monthly counts of an open year, refreshed with every record, are what the disclosure rules keep
+    from restricted audiences (docs/outcomes.md): no page, CSV, API answer or link."""
+    world = recorded
+    for name, uuid in (
+        ("insights:outcomes-school", world.elementary.uuid),
+        ("insights:outcomes-agency", world.agency.uuid),
+        ("insights:outcomes-district", world.district.uuid),
+        ("insights:contacts-trust", world.district.uuid),
+    ):
+        for params in ({}, {"format": "csv"}, {"school_year": "2024-2025", "format": "csv"}):
+            response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
+            assert response.status_code in (403, 404), (name, params)
+            assert b"positive" not in response.content.lower()
+    for path in (
+        f"schools/{world.elementary.uuid}",
+        f"agencies/{world.agency.uuid}",
+        f"districts/{world.district.uuid}",
+        f"districts/{world.district.uuid}/trust",
+    ):
+        assert api_as("evaluator").get(f"/api/v1/insights/outcomes/{path}").status_code in (403, 404)
+    for page, uuid in (
+        ("directory:district_detail", world.district.uuid),
+        ("directory:agency_detail", world.agency.uuid),
+        ("directory:school_detail", world.elementary.uuid),
+    ):
+        response = page_as("evaluator").get(reverse(page, args=[uuid]))
+        assert b"/insights/outcomes/" not in response.content
