@@ -7,6 +7,7 @@ from django.urls import include, path
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
+from liaison.insights import report_views as public_reports
 from liaison.interactions import offline_views
 from liaison.operations.metrics import metrics
 from liaison.surveys import views as surveys_views
@@ -34,6 +35,10 @@ urlpatterns = [
     path("public/mous/<uuid:uuid>/", public_mous.public_document, name="public_mou"),
     path("public/mous/<uuid:uuid>.pdf", public_mous.public_document_pdf, name="public_mou_pdf"),
     path("public/mous/<uuid:uuid>/figures/", public_mous.public_figures_page, name="public_figures"),
+    # --- the public page: published annual program reports (no sign-in) ---
+    path("public/reports/", public_reports.public_reports, name="public_reports"),
+    path("public/reports/<uuid:uuid>/", public_reports.public_report, name="public_report"),
+    path("public/reports/<uuid:uuid>.pdf", public_reports.public_report_pdf, name="public_report_pdf"),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---

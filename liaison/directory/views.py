@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.scope import user_scope
-from liaison.insights.access import equity_available
+from liaison.insights.access import equity_available, report_access_on
 from liaison.insights.outcomes_access import outcomes_available
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import posted as _posted
@@ -193,6 +193,7 @@ def agency_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         **_agency_sections(request.user, agency, today),
         **_coverage_context(request, agency),
         "outcomes": outcomes_available(request.user, "agency", agency.uuid),
+        "program_report": report_access_on(request.user, agency) is not None,
     }
     return render(request, "directory/agency_detail.html", context)
 
@@ -319,6 +320,7 @@ def district_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "can_edit": access.district_writable(request.user, district),
         "insights": equity_available(request.user, district),
         "outcomes": outcomes_available(request.user, "district", district.uuid),
+        "program_report": report_access_on(request.user, district) is not None,
         "officers_shown": access.officers_shown_to(request.user),
     }
     return render(request, "directory/district_detail.html", context)

@@ -14,11 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
-from liaison.directory.models import District
+from liaison.directory.models import Agency, District
+
+from .models import ProgramReport
 
 NOT_FOR_ROLE = "The equity analysis is for the district's and the agency's leaders, principals and evaluators."
 
@@ -66,3 +69,50 @@ def equity_available(user: Any, district: District) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+# --- the annual program report ---------------------------------------------------------------------
+
+REPORT_NOT_FOR_ROLE = "The program report is for the agency's or the district's leaders and its evaluators."
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    owner: Agency | District
+    audience: str  # ProgramReport.Audience: "full" for the program's leaders, "restricted" for evaluators
+    may_publish: bool  # the owner's admins publish the public version
+
+
+def report_access_for(user: Any, owner: str, uuid: UUID | str) -> ReportAccess:
+    """Who reads an agency's or a district's annual report: the agency's admins and SRO supervisors,
+    the district's admins (everything); the agency's or the district's evaluators (restricted
+    figures). 404 for an owner the user does not see, 403 for one they see but get no report of."""
+    found: Agency | District
+    if owner == "agency":
+        found = directory_access.agency_get_for_user(user, uuid)
+    elif owner == "district":
+        found = directory_access.district_get_for_user(user, uuid)
+    else:
+        raise Http404
+    access = report_access_on(user, found)
+    if access is None:
+        raise PermissionDenied(REPORT_NOT_FOR_ROLE)
+    return access
+
+
+def report_access_on(user: Any, found: Agency | District) -> ReportAccess | None:
+    """The report an owner the user sees gives them, or None (also for the agency and district pages'
+    link, without reading the owner again)."""
+    scope = user_scope(user)
+    if isinstance(found, Agency):
+        full = found.pk in scope.managing_agency_ids
+        restricted = found.pk in scope.agencies(Role.EVALUATOR)
+        may_publish = found.pk in scope.agencies(Role.AGENCY_ADMIN)
+    else:
+        full = may_publish = found.pk in scope.district_admin_ids
+        restricted = found.pk in scope.evaluator_district_ids
+    if scope.platform_admin or full:
+        return ReportAccess(found, ProgramReport.Audience.FULL, scope.platform_admin or may_publish)
+    if restricted:
+        return ReportAccess(found, ProgramReport.Audience.RESTRICTED, False)
+    return None

@@ -4,6 +4,7 @@ compared with it (DOMAIN.md: districts have badly under-reported school-based ar
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -58,3 +59,71 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} for {self.scope}, {self.period}"
+
+
+class ProgramReport(models.Model):
+    """One annual program report (docs/reports.md): an agency's or a district's school year, for one
+    audience, built in the background and stored so it can be downloaded again as it was built."""
+
+    class Audience(models.TextChoices):
+        FULL = "full", "Program leaders"
+        RESTRICTED = "restricted", "Evaluators (restricted figures)"
+        PUBLIC = "public", "The public"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        BUILDING = "building", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school_year = models.CharField(max_length=9, validators=[validate_school_year])
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=120, blank=True, default="")
+    title = models.CharField(max_length=200, blank=True, default="")
+    html = models.TextField(blank=True, default="")  # the sections as built: the page shows them as they are
+    pdf = models.BinaryField(blank=True, default=b"")
+    error = models.CharField(max_length=300, blank=True, default="")
+    seconds = models.FloatField(null=True, blank=True)
+    published = models.BooleanField(default=False)  # public audience only: shown on the public page
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=True, district__isnull=False)
+                | models.Q(agency__isnull=False, district__isnull=True),
+                name="program_report_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "school_year", "audience"],
+                condition=models.Q(agency__isnull=False),
+                name="program_report_once_per_agency_year",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "school_year", "audience"],
+                condition=models.Q(district__isnull=False),
+                name="program_report_once_per_district_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Program report {self.school_year}"
+
+    @property
+    def owner(self) -> Any:
+        return self.agency or self.district
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -21,7 +21,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 
 from liaison.agreements.models import Agreement, Evaluation
-from liaison.agreements.selectors import published_version
+from liaison.agreements.selectors import agreement_current_version, published_version
 from liaison.agreements.vocabulary import Outcome
 from liaison.directory.models import School
 from liaison.directory.selectors import agency_today
@@ -213,14 +213,18 @@ def published_figures(uuid: UUID) -> PublicFigures:
     ended, computed and audited once when first asked for and then served as stored, so they never
     move with a single new record (docs/disclosure.md). Students' trust comes from
     closed survey waves, which no longer change."""
-    from .figures import public_link  # the figures module reads this one
-
     version = published_version(uuid)
     agreement = version.agreement
     if not agreement.figures_published:
         raise Http404
     schools = list(version.schools.order_by("name"))
     through = last_closed_day(agency_today(agreement.agency))
+    return _stored(agreement, schools, through)
+
+
+def _stored(agreement: Agreement, schools: list[School], through: datetime.date) -> PublicFigures:
+    from .figures import public_link  # the figures module reads this one
+
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",
@@ -231,6 +235,16 @@ def published_figures(uuid: UUID) -> PublicFigures:
         ),
     )
     return _from_payload(payload, agreement, schools)
+
+
+def agreement_public_figures(agreement: Agreement, school_year: str) -> PublicFigures:
+    """A published agreement's public figures for a closed school year (the annual report's public
+    version): the same stored snapshot the public page serves for that year, built the same way when
+    it is not stored yet, over the schools of the version in force on the year's last day."""
+    through = school_year_days(school_year)[1]
+    version = agreement_current_version(agreement, through)
+    schools = list(version.schools.order_by("name")) if version is not None else []
+    return _stored(agreement, schools, through)
 
 
 def _payload(figures: PublicFigures) -> dict[str, Any]:

@@ -47,6 +47,16 @@ FIGURES: list[RestrictedFigure] = [
     RestrictedFigure(
         "api:public_mou_figures", "api", "public_figures", (PUBLIC,), "insights.public_figures.enforcement_table"
     ),
+    # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
+    # and the published figures; the public version the published figures (liaison/insights/report.py).
+    RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),
+    RestrictedFigure(
+        "insights:report_pdf", "pdf", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"
+    ),
+    RestrictedFigure("public_report", "page", "program_report", (PUBLIC,), "insights.public_figures.enforcement_table"),
+    RestrictedFigure(
+        "public_report_pdf", "pdf", "program_report", (PUBLIC,), "insights.public_figures.enforcement_table"
+    ),
 ]
 
 

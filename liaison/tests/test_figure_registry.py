@@ -309,6 +309,10 @@ NO_RESTRICTED_FIGURES = {
     "public_mou",
     "public_mou_pdf",
     "public_mous",
+    "public_reports",  # the published reports' titles, no figure
+    "insights:report_build",  # a form that asks for a build
+    "insights:report_publish",  # a form that publishes the public version
+    "insights:report_status",  # the build's progress: no figure
     "survey_short_link",
     "surveys:burst_decide",
     "surveys:home",

@@ -57,6 +57,11 @@ COVERED = {
     "preferences": "notifications/tests/test_notifications.py",
     "badge": "notifications/tests/test_notifications.py",
     # the home page (the work queue) and its navigation count: workflows/tests/test_queues.py
+    "report": "insights/tests/test_report.py",
+    "report_build": "insights/tests/test_report.py",
+    "report_publish": "insights/tests/test_report.py",
+    "report_status": "insights/tests/test_report.py",
+    "report_pdf": "insights/tests/test_report.py",
     "outcomes-school": "insights/tests/test_outcomes.py",
     "outcomes-agency": "insights/tests/test_outcomes.py",
     "outcomes-district": "insights/tests/test_outcomes.py",
