@@ -59,6 +59,20 @@ def test_a_password_alone_reaches_only_the_code_page(client, world):
     assert client.get(ACCOUNT).status_code == 200
 
 
+def test_a_held_htmx_request_never_swaps_the_code_page_into_the_page(client, world):
+    # The navigation's badges load by htmx on every page, the code page included: a held session must
+    # not answer them with the code page (it was swapped into the header, three "Continue" buttons).
+    enrol(world.users["supervisor"])
+    sign_in(client, "supervisor")
+    badge = reverse("notifications:badge")
+    on_the_code_page = client.get(badge, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{VERIFY}")
+    assert on_the_code_page.status_code == 204 and on_the_code_page.content == b""
+    assert "HX-Redirect" not in on_the_code_page
+    elsewhere = client.get(badge, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/mou/?page=2")
+    assert elsewhere.status_code == 204 and elsewhere.content == b""
+    assert elsewhere["HX-Redirect"] == f"{VERIFY}?next=%2Fmou%2F%3Fpage%3D2"
+
+
 def test_a_wrong_code_is_refused_and_named(client, world):
     enrol(world.users["supervisor"])
     sign_in(client, "supervisor")
