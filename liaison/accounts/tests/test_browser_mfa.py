@@ -32,4 +32,4 @@ def test_an_officer_sets_up_an_authenticator_and_signs_in_with_it(world, page, s
     later_step = max(time.time(), (int(set_up_at) // 30 + 1) * 30)
     page.get_by_label("Code").fill(pyotp.TOTP(secret).at(later_step))
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(f"{live_server.url}/log/")
+    expect(page).to_have_url(f"{live_server.url}/")
