@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def _open_mou(page, live_server, title: str) -> None:
     page.goto(f"{live_server.url}/mou/")
-    page.get_by_role("link", name=title).click()
+    page.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 

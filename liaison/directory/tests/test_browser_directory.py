@@ -58,8 +58,9 @@ def test_a_form_error_names_the_field_it_belongs_to(world, phone_page, sign_in, 
 
     username = page.get_by_label("Username")
     expect(username).to_have_attribute("aria-invalid", "true")
+    # Django's own aria-describedby: the help, then the error
     expect(username).to_have_accessible_description(
-        services.OFFICER_USERNAME_TAKEN + " The name the officer signs in with."
+        "The name the officer signs in with. " + services.OFFICER_USERNAME_TAKEN
     )
     expect(page.get_by_role("alert")).to_contain_text("Please correct the fields marked below.")
     expect(page.get_by_label("First name")).to_have_value("Nia")

@@ -4,6 +4,8 @@ PostgreSQL: three statement-level triggers with transition tables, so a bulk sta
 one upsert of 87,000 cells, a rebuild) adds its months in one grouped upsert rather than one per row.
 SQLite: row-level triggers (insert a zero row where there is none, then add to it; an OR IGNORE
 in a trigger would yield to the outer statement's upsert clause), enough for the embedded size.
+Taking rows out only subtracts from months that are there: a month already gone (the whole table
+emptied first, as Django's flush does on SQLite) gets no negative row pointing at deleted schools.
 Existing daily rows are summed into months once, here.
 """
 
@@ -37,9 +39,23 @@ def _grouped(source: str, sign: str = "") -> str:
     FROM {source} GROUP BY 1, 2, 3, 4, 5, 6, 7"""
 
 
+REMOVE_DELETED = """
+CREATE OR REPLACE FUNCTION interactions_monthly_remove_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE interactions_monthlyrollup m SET count = m.count - d.count, minutes = m.minutes - d.minutes,
+        minutes_count = m.minutes_count - d.minutes_count, students = m.students - d.students
+    FROM (SELECT school_id, officer_id, date_trunc('month', day)::date AS month, kind, role, sum(count) AS count,
+            sum(minutes) AS minutes, sum(minutes_count) AS minutes_count, sum(students) AS students
+          FROM deleted GROUP BY 1, 2, 3, 4, 5) d
+    WHERE m.school_id = d.school_id AND m.officer_id = d.officer_id AND m.month = d.month
+        AND m.kind = d.kind AND m.role = d.role;
+    RETURN NULL;
+END $$;
+"""
+
 POSTGRES_FORWARD = [
     _postgres_function("interactions_monthly_add_inserted", _grouped("inserted")),
-    _postgres_function("interactions_monthly_remove_deleted", _grouped("deleted", "-")),
+    REMOVE_DELETED,
     _postgres_function(
         "interactions_monthly_add_updated",
         _grouped(
@@ -69,20 +85,25 @@ POSTGRES_BACKWARD = [
 
 def _sqlite_trigger(event: str, row: str, sign: str) -> str:
     month = f"date({row}.day, 'start of month')"
+    adds = sign == "+"
     key = f"school_id = {row}.school_id AND officer_id = {row}.officer_id AND month = {month}"
     key += f" AND kind = {row}.kind AND role = {row}.role"
     return f"""
 CREATE TRIGGER interactions_monthly_on_{event.lower()}_{row} AFTER {event} ON interactions_dailyrollup
 BEGIN
-    INSERT INTO interactions_monthlyrollup ({COLUMNS})
-        SELECT {row}.agency_id, {row}.district_id, {row}.school_id, {row}.officer_id, {month}, {row}.kind,
-            {row}.role, 0, 0, 0, 0
-        WHERE NOT EXISTS (SELECT 1 FROM interactions_monthlyrollup WHERE {key});
+    {_sqlite_zero_row(row, month, key) if adds else ""}
     UPDATE interactions_monthlyrollup SET count = count {sign} {row}.count, minutes = minutes {sign} {row}.minutes,
         minutes_count = minutes_count {sign} {row}.minutes_count, students = students {sign} {row}.students
         WHERE {key};
 END
 """
+
+
+def _sqlite_zero_row(row: str, month: str, key: str) -> str:
+    return f"""INSERT INTO interactions_monthlyrollup ({COLUMNS})
+        SELECT {row}.agency_id, {row}.district_id, {row}.school_id, {row}.officer_id, {month}, {row}.kind,
+            {row}.role, 0, 0, 0, 0
+        WHERE NOT EXISTS (SELECT 1 FROM interactions_monthlyrollup WHERE {key});"""
 
 
 SQLITE_FORWARD = [
