@@ -16,10 +16,10 @@ from .queues import queue_for
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """What waits for the user. A platform admin (no queue of their own) and a person with no role
-    keep the accounts app's landing page."""
+    """What waits for the user. A platform admin (no queue of their own), a state-wide evaluator (whose
+    page is the state view) and a person with no role keep the accounts app's landing page."""
     scope = user_scope(request.user)
-    if scope.platform_admin or not scope.roles:
+    if scope.platform_admin or scope.evaluator_states or not scope.roles:
         return accounts_views.home(request)
     queue = queue_for(request.user)
     return render(request, "workflows/home.html", {"queue": queue, "scope": scope})

@@ -97,9 +97,10 @@ KEPT = """async (path) => {
 
 def _installed(page: Any, path: str = "/log/") -> None:
     """Wait until the service worker controls the page and keeps a copy of it for offline use."""
-    _until(page, "() => navigator.serviceWorker.controller !== null")
+    # installing takes a few seconds on a busy two-core machine: a generous wait, still a failure if it never happens
+    _until(page, "() => navigator.serviceWorker.controller !== null", seconds=30)
     page.reload()  # the first visit came before the worker: this one goes through it and is kept
-    _until(page, KEPT, path)
+    _until(page, KEPT, path, seconds=30)
 
 
 def _open_log(phone: Any, sign_in: Any, role: str = "officer") -> Any:

@@ -16,6 +16,29 @@
 
   function changed(result) {
     document.dispatchEvent(new CustomEvent("liaison:queue-changed", { detail: result || {} }));
+    announceAway(result);
+  }
+
+  // A send from a page without the quick log's queue panel (the officer's home after signing in) is
+  // said at the top of the page, as the panel would say it.
+  function announceAway(result) {
+    var main = document.getElementById("main");
+    if (!result || !(result.sent || result.refused) || !main || document.getElementById("offline-queue")) {
+      return;
+    }
+    var parts = [];
+    if (result.sent) {
+      parts.push("Sent " + result.sent + (result.sent === 1 ? " record." : " records."));
+    }
+    if (result.refused) {
+      parts.push("The server refused " + result.refused + ": fix or discard on the quick log.");
+    }
+    var note = main.querySelector("p[data-queue-notice]");
+    if (!note) {
+      note = element("p", { role: "status", "class": "message", "data-queue-notice": "" });
+      main.prepend(note);
+    }
+    note.textContent = parts.join(" ");
   }
 
   function sendQueue() {

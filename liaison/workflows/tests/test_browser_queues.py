@@ -53,7 +53,7 @@ def test_each_role_lands_on_their_pending_items(world, phone, sign_in, live_serv
             expect(section.get_by_role("link", name=link).first).to_be_visible()
         home = page.get_by_role("navigation", name="Main").get_by_role("link", name="Home")
         if role in WAITING:
-            expect(home.locator("[data-queue-count]")).to_have_count(1)
+            expect(home.locator("[data-work-waiting]")).to_have_count(1)
         else:
             expect(home).to_have_text("Home")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, role  # nothing spills sideways

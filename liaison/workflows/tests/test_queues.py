@@ -198,7 +198,7 @@ def test_the_navigation_counts_what_waits(world, page_as):
     for role, count in expected.items():
         response = page_as(role).get(BADGE)
         assert response.status_code == 200
-        assert (f'data-queue-count="{count}"' in response.text) == bool(count), role
+        assert (f'data-work-waiting="{count}"' in response.text) == bool(count), role
     assert f'hx-get="{BADGE}"' in page_as("officer").get(reverse("accounts:account")).text
 
 
