@@ -119,7 +119,9 @@ def test_mentoring_meetings_page_by_cursor_on_the_page_and_in_the_api(page_as, a
     api = api_as("officer")
     assert _walk_api(api, f"/programs/mentoring/{rel.uuid}/meetings", page_size=2) == newest_first
     monkeypatch.setattr(program_selectors, "MEETINGS_PAGE_SIZE", 2)
-    shown = _walk_page(page_as("officer"), reverse("programs:relationship", args=[rel.uuid]), lambda c: c["meetings"])
+    shown = _walk_page(
+        page_as("officer"), reverse("programs:relationship", args=[rel.uuid]), lambda c: [m for m, _ in c["meetings"]]
+    )
     assert [str(m.uuid) for m in shown] == newest_first
 
 

@@ -107,7 +107,7 @@ def test_a_refused_page_is_not_marked_for_keeping(world, page_as):
     assert response.status_code == 403 and USER_HEADER not in response
 
 
-def test_signed_out_pages_link_the_manifest_but_load_no_queue(client):
+def test_signed_out_pages_link_the_manifest_but_load_no_queue(client, db):  # the sign-in page lists SSO providers
     page = client.get("/accounts/login/").content.decode()
     assert 'rel="manifest"' in page
     assert "liaison-offline" not in page and "offline_queue.js" not in page
