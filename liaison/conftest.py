@@ -7,15 +7,17 @@ import importlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import dj_database_url
 import pytest
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
@@ -355,3 +357,29 @@ def sign_in(live_server: Any, transactional_db: Any) -> Any:
         page.wait_for_load_state()
 
     return act
+
+
+# --- the demo, for the modules that check figures against it ---------------------------------------------
+
+DEMO_TODAY = datetime.date(2026, 5, 20)  # a spring Wednesday: the demo's year runs from late May 2025
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_loaded_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """`load_demo --today DEMO_TODAY`, once per module that asks, in a transaction rolled back at the
+    module's end (each test runs in a savepoint); what the command printed."""
+    out = StringIO()
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=True),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", "--today", DEMO_TODAY.isoformat(), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_loaded_once: str, db: None) -> str:
+    return demo_loaded_once

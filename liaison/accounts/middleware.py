@@ -13,6 +13,7 @@ is that step already; everything else is redirected to the step, with `next`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -46,7 +47,7 @@ def held_response(request: HttpRequest, target: str, message: str) -> HttpRespon
     return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
-class HoldingMiddleware:
+class HoldingMiddleware(ABC):
     """Answers a held request (`held` returns the answer) and lets every other one through."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -60,8 +61,9 @@ class HoldingMiddleware:
         held = self.held(request)
         return held if held is not None else self.get_response(request)
 
+    @abstractmethod
     def held(self, request: HttpRequest) -> HttpResponse | None:
-        raise NotImplementedError
+        """The answer to a request held at this middleware's step, or None to let it through."""
 
 
 class SecondFactorMiddleware(HoldingMiddleware):

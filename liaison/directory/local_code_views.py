@@ -17,15 +17,22 @@ from liaison.lib.form_pages import done
 
 from . import access
 from .forms import LocalCodesForm, LocalCodesUploadForm
-from .local_codes import Entry, LocalCodesInvalid, local_codes_csv_read, local_codes_csv_rows, local_codes_of
+from .local_codes import (
+    Entry,
+    LocalCodesInvalid,
+    local_code_schools_listed,
+    local_codes_csv_read,
+    local_codes_csv_rows,
+    local_codes_of,
+)
 from .local_codes import local_codes_save as _save
-from .models import District, School
+from .models import District
 
 CODES_SAVED = "Saved {count} local school codes of {name}."
 
 
 def _page(request: HttpRequest, district: District, **context: Any) -> HttpResponse:
-    schools = list(School.objects.filter(district=district).order_by("name", "nces_id"))
+    schools = local_code_schools_listed(district)
     context.setdefault("form", LocalCodesForm(schools=schools, codes=local_codes_of(district)))
     context.setdefault("upload_form", LocalCodesUploadForm())
     return render(request, "directory/local_codes.html", {"district": district, **context})
@@ -37,7 +44,7 @@ def local_codes_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     district = access.district_get_for_user(request.user, uuid, write=True)
     if request.method != "POST":
         return _page(request, district)
-    schools = list(School.objects.filter(district=district).order_by("name", "nces_id"))
+    schools = local_code_schools_listed(district)
     form = LocalCodesForm(request.POST, schools=schools, codes=local_codes_of(district))
     if form.is_valid():
         entries = [Entry(None, school, code) for school, code in form.codes()]

@@ -79,10 +79,15 @@ def local_code_schools(district_ids: Iterable[int]) -> dict[tuple[int, str], Sch
     return {(row.district_id, row.code): row.school for row in rows}
 
 
+def local_code_schools_listed(district: District) -> list[School]:
+    """The district's schools in the order the page and the download list them."""
+    return list(School.objects.filter(district=district).order_by("name", "nces_id"))
+
+
 def local_codes_csv_rows(district: District) -> list[list[str]]:
     """The download: every school of the district, with its code or a blank to fill in."""
     codes = local_codes_of(district)
-    schools = School.objects.filter(district=district).order_by("name", "nces_id")
+    schools = local_code_schools_listed(district)
     return [list(CSV_COLUMNS), *([codes.get(s.pk, ""), s.nces_id, s.name] for s in schools)]
 
 

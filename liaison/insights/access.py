@@ -14,7 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
@@ -116,3 +118,38 @@ def report_access_on(user: Any, found: Agency | District) -> ReportAccess | None
     if restricted:
         return ReportAccess(found, ProgramReport.Audience.RESTRICTED, False)
     return None
+
+
+OTHER_AUDIENCE = "This version of the report is for another audience."
+
+
+def report_stored(found: ReportAccess, school_year: str, audience: str) -> ProgramReport | None:
+    """The owner's stored report of the year for one audience, if it was built."""
+    kind = "agency" if isinstance(found.owner, Agency) else "district"
+    return ProgramReport.objects.filter(**{kind: found.owner}, school_year=school_year, audience=audience).first()
+
+
+def report_get_for_user(user: Any, uuid: UUID | str) -> ProgramReport:
+    """A stored report the user may read: the leaders' version for the leaders, the restricted one
+    for evaluators, the public one for the leaders who publish it (and for anyone once published)."""
+    report = get_object_or_404(ProgramReport.objects.select_related("agency", "district"), uuid=uuid)
+    kind = "agency" if report.agency_id else "district"
+    found = report_access_for(user, kind, report.owner.uuid)
+    if report.audience == found.audience or (report.audience == ProgramReport.Audience.PUBLIC and found.may_publish):
+        return report
+    raise PermissionDenied(OTHER_AUDIENCE)
+
+
+def reports_published() -> QuerySet[ProgramReport]:
+    """Every public report its owner published, newest year first (the public pages, no sign-in)."""
+    return (
+        ProgramReport.objects.filter(
+            audience=ProgramReport.Audience.PUBLIC, published=True, status=ProgramReport.Status.DONE
+        )
+        .select_related("agency", "district")
+        .order_by("-school_year", "title")
+    )
+
+
+def report_published_get(uuid: UUID | str) -> ProgramReport:
+    return get_object_or_404(reports_published(), uuid=uuid)

@@ -10,14 +10,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.accounts.audit import audit_record
 
 from . import report as reports
-from .access import ReportAccess, report_access_for
+from .access import (
+    OTHER_AUDIENCE,
+    ReportAccess,
+    report_access_for,
+    report_get_for_user,
+    report_published_get,
+    report_stored,
+    reports_published,
+)
 from .forms import EquityYearForm
 from .models import ProgramReport
 from .snapshots import school_year_closed
@@ -28,17 +36,6 @@ PUBLIC_NEEDS_CLOSED_YEAR = "A public version is built for a school year that has
 PUBLISHED = "The public version of the {year} report is being built and will be on the public page when ready."
 UNPUBLISHED = "The public version of the {year} report is no longer public."
 EXPORT_SUMMARY = "Downloaded {name}"
-OTHER_AUDIENCE = "This version of the report is for another audience."
-
-
-def _kind(found: ReportAccess) -> str:
-    return reports.owner_kind(found.owner)
-
-
-def _stored(found: ReportAccess, school_year: str, audience: str) -> ProgramReport | None:
-    return ProgramReport.objects.filter(
-        **{_kind(found): found.owner}, school_year=school_year, audience=audience
-    ).first()
 
 
 def _year_form(request: HttpRequest, found: ReportAccess) -> EquityYearForm:
@@ -53,8 +50,8 @@ def report_page(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
     found = report_access_for(request.user, owner, uuid)
     form = _year_form(request, found)
     school_year = form.year()
-    stored = _stored(found, school_year, found.audience)
-    public = _stored(found, school_year, ProgramReport.Audience.PUBLIC) if found.may_publish else None
+    stored = report_stored(found, school_year, found.audience)
+    public = report_stored(found, school_year, ProgramReport.Audience.PUBLIC) if found.may_publish else None
     context = {
         "found": found,
         "owner_kind": owner,
@@ -87,22 +84,11 @@ def report_build(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
     return redirect(f"{reverse('insights:report', args=[owner, uuid])}?school_year={school_year}")
 
 
-def _report_for_user(request: HttpRequest, uuid: UUID) -> ProgramReport:
-    """A stored report the user may read: the leaders' version for the leaders, the restricted one
-    for evaluators, the public one for the leaders who publish it (and for anyone once published)."""
-    report = get_object_or_404(ProgramReport.objects.select_related("agency", "district"), uuid=uuid)
-    kind = "agency" if report.agency_id else "district"
-    found = report_access_for(request.user, kind, report.owner.uuid)
-    if report.audience == found.audience or (report.audience == ProgramReport.Audience.PUBLIC and found.may_publish):
-        return report
-    raise PermissionDenied(OTHER_AUDIENCE)
-
-
 @login_required
 @require_safe
 def report_status(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The progress partial htmx polls; once the report is ready the page reloads to show it."""
-    report = _report_for_user(request, uuid)
+    report = report_get_for_user(request.user, uuid)
     response = render(request, "insights/report/status.html", {"report": report, "poll_seconds": POLL_SECONDS})
     if report.finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -121,7 +107,7 @@ def _pdf_response(report: ProgramReport) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The stored PDF; every download is an export in the audit log."""
-    report = _report_for_user(request, uuid)
+    report = report_get_for_user(request.user, uuid)
     response = _pdf_response(report)
     audit_record(
         actor=request.user,
@@ -162,12 +148,10 @@ def report_publish(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse
             enqueue=program_report_enqueue,
         )
     else:
-        public = get_object_or_404(
-            ProgramReport,
-            **{_kind(found): found.owner},
-            school_year=school_year,
-            audience=ProgramReport.Audience.PUBLIC,
-        )
+        stored = report_stored(found, school_year, ProgramReport.Audience.PUBLIC)
+        if stored is None:
+            raise Http404
+        public = stored
     reports.report_publish_set(actor=request.user, report=public, published=publish)
     messages.success(request, (PUBLISHED if publish else UNPUBLISHED).format(year=school_year))
     return redirect(back)
@@ -176,30 +160,17 @@ def report_publish(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse
 # --- the public pages (no sign-in) ---------------------------------------------------------------------
 
 
-def _published(uuid: UUID) -> ProgramReport:
-    return get_object_or_404(
-        ProgramReport.objects.select_related("agency", "district"),
-        uuid=uuid,
-        audience=ProgramReport.Audience.PUBLIC,
-        published=True,
-        status=ProgramReport.Status.DONE,
-    )
-
-
 @require_safe
 def public_reports(request: HttpRequest) -> HttpResponse:
-    found = ProgramReport.objects.filter(
-        audience=ProgramReport.Audience.PUBLIC, published=True, status=ProgramReport.Status.DONE
-    ).select_related("agency", "district")
-    return render(request, "insights/report/public_list.html", {"reports": found.order_by("-school_year", "title")})
+    return render(request, "insights/report/public_list.html", {"reports": reports_published()})
 
 
 @require_safe
 def public_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    context: dict[str, Any] = {"report": _published(uuid), "public": True}
+    context: dict[str, Any] = {"report": report_published_get(uuid), "public": True}
     return render(request, "insights/report/public.html", context)
 
 
 @require_safe
 def public_report_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    return _pdf_response(_published(uuid))
+    return _pdf_response(report_published_get(uuid))

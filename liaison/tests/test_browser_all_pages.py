@@ -28,15 +28,7 @@ from liaison.accounts import mfa
 from liaison.accounts.models import User
 from liaison.accounts.signin_audit import audit_sign_in
 
-# Layout, accessibility and status codes do not depend on the database engine, and the demo this module
-# loads is the slowest fixture in the suite: it runs in CI's SQLite pass only (every page's queries run on
-# PostgreSQL through the page and permission tests).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        "postgresql" in settings.DATABASES["default"]["ENGINE"], reason="engine-independent: run on SQLite"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Sum
-from django.test import override_settings
 
 from liaison.agreements.models import Agreement, AgreementVersion, Evaluation, Review
 from liaison.agreements.selectors import mou_reminders, version_completeness, version_status
 from liaison.agreements.vocabulary import Element, ElementState, Outcome, ReminderKind, VersionStatus
+from liaison.conftest import DEMO_TODAY
 from liaison.directory.demo_calendar import demo_school_days
 from liaison.directory.models import District, Officer, Partnership, School
 from liaison.insights.access import EquityScope
@@ -27,27 +23,7 @@ from liaison.programs.vocabulary import LiaisonMeetingKind, RelationshipStatus, 
 from liaison.surveys import selectors as survey_selectors
 from liaison.surveys.models import Wave, WaveSchool
 
-TODAY = datetime.date(2026, 5, 20)  # a Wednesday in spring: the year runs from late May 2025
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _demo_loaded_once(django_db_setup, django_db_blocker):
-    """Load once for the module, in a transaction rolled back at the end; each test runs in a savepoint."""
-    out = StringIO()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=True),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--today", TODAY.isoformat(), stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_demo_loaded_once, db):
-    return _demo_loaded_once
+TODAY = DEMO_TODAY
 
 
 # --- the command -----------------------------------------------------------------------------------

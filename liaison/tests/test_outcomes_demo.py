@@ -4,20 +4,16 @@ school where both rise and one where both fall."""
 
 from __future__ import annotations
 
-import datetime
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from liaison.accounts import mfa
 from liaison.agreements.dashboard import Period, Scope, outcomes_by_school_month
 from liaison.agreements.models import Agreement
 from liaison.agreements.vocabulary import Outcome
+from liaison.conftest import DEMO_TODAY
 from liaison.directory.models import Agency, District, School
 from liaison.insights.access import EquityScope
 from liaison.insights.outcomes import AGENCY, DISTRICT, OutcomesScope, agency_schools, contacts_and_trust
@@ -28,27 +24,9 @@ from liaison.lib.school_years import school_year_days
 from liaison.programs.selectors import schools_consistency
 from liaison.surveys.selectors import wave_results
 
-TODAY = datetime.date(2026, 5, 20)  # as in test_demo_activity: a spring Wednesday
+TODAY = DEMO_TODAY
 YEAR = "2025-2026"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PROGRAMS = ("Kestrel Falls Police Department", "Port Calder Division of Police", "Larkin County Sheriff's Office")
-
-
-@pytest.fixture(scope="module")
-def _demo_loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=True),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--today", TODAY.isoformat(), stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_demo_loaded_once, db):
-    return None
 
 
 def district_scope(district: District) -> OutcomesScope:

@@ -181,13 +181,11 @@ def test_removing_asks_again_once_the_second_factor_is_old(page_as, world):
     assert Passkey.objects.filter(pk=passkey.pk).exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "officer"])  # the officer owns it
 def test_nobody_removes_someone_elses_passkey(page_as, world, role):
     owner = world.users["officer"]
     enrol(owner)
     passkey = passkey_of(owner)
-    if role == "officer":
-        pytest.skip("the owner")
     response = page_as(role, second_factor=True).post(remove_url(passkey))
     assert response.status_code == (302 if role == "anonymous" else 404)
     assert Passkey.objects.filter(pk=passkey.pk).exists()

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-
+from liaison.conftest import DEMO_TODAY
 from liaison.directory.models import Agency, District
 from liaison.insights import report as reports
 from liaison.insights.models import ProgramReport
 from liaison.lib.school_years import school_year_of
 
-TODAY = datetime.date(2026, 5, 20)
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _demo_loaded_once(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DEBUG=True),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", "--today", TODAY.isoformat(), stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(_demo_loaded_once, db):
-    return None
+TODAY = DEMO_TODAY
 
 
 def test_every_demo_district_and_agency_has_its_report(demo):
