@@ -189,7 +189,11 @@ def test_undo_without_javascript_redirects_to_the_log_saying_undone(page_as, wor
     record = Interaction.objects.get()
     response = _undo(client, record)
     assert response.url == f"{QUICK_LOG}?undone={record.uuid}"
-    assert "<strong>Undone:</strong>" in client.get(response.url).content.decode()
+    body = client.get(response.url).content.decode()
+    assert "<strong>Undone:</strong>" in body
+    # A keyboard user carries on from the button of the kind they undid, as after an htmx undo.
+    assert 'id="kind-positive" class="kind-button" autofocus>' in body
+    assert body.count("autofocus") == 1
 
 
 def test_undo_is_refused_once_the_moment_has_passed(page_as, world):
