@@ -93,16 +93,24 @@ class LiaisonUserAdmin(UserAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        before = _privileges(obj)
-        audit_record(
-            actor=request.user,
-            action="delete",
-            obj=obj,
-            object_type="accounts.privileges",
-            summary=f"Deleted {obj.get_username()} in /admin/",
-            before=before,
-        )
+        self._audit_deleted(request, [obj])
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        """The "Delete selected users" action: one entry per login, as for one deleted from its page."""
+        self._audit_deleted(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _audit_deleted(self, request: HttpRequest, users: list[User]) -> None:
+        for user in users:
+            audit_record(
+                actor=request.user,
+                action="delete",
+                obj=user,
+                object_type="accounts.privileges",
+                summary=f"Deleted {user.get_username()} in /admin/",
+                before=_privileges(user),
+            )
 
 
 @admin.register(AuditEntry)

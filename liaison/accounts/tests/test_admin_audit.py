@@ -84,3 +84,70 @@ def test_saving_without_a_change_in_admin_leaves_no_entry(page_as, world):
     url, data = change_page(client, target)
     assert client.post(url, data).status_code == 302
     assert privilege_entries(target) == []
+
+
+def test_deleting_selected_users_in_admin_leaves_one_entry_for_each(page_as, world):
+    from liaison.accounts.models import User
+
+    client, root = page_as("platform_admin", second_factor=True), world.users["platform_admin"]
+    targets = [User.objects.create_user(username=f"leaving{n}", password="x" * 16) for n in range(2)]
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [str(u.pk) for u in targets], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(username__startswith="leaving").exists()
+    entries = AuditEntry.objects.filter(object_type="accounts.privileges", action="delete")
+    assert sorted(e.summary for e in entries) == ["Deleted leaving0 in /admin/", "Deleted leaving1 in /admin/"]
+    assert {e.actor for e in entries} == {root}
+
+
+def _admin_form(client, url: str) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(client.get(url).content.decode())
+    return parser.data
+
+
+def test_moving_a_partnerships_dates_in_admin_leaves_one_entry_its_admins_can_see(page_as, world):
+    from liaison.directory.models import Partnership
+
+    client = page_as("platform_admin", second_factor=True)
+    partnership = Partnership.objects.get(agency=world.agency, district=world.district)
+    url = f"/admin/directory/partnership/{partnership.pk}/change/"
+    data = _admin_form(client, url)
+    data["end_date"] = ["2031-06-30"]
+    assert client.post(url, data).status_code == 302
+    [entry] = AuditEntry.objects.filter(object_type="directory.partnership", summary__contains="/admin/")
+    assert (entry.action, entry.before, entry.after) == ("update", {"end_date": None}, {"end_date": "2031-06-30"})
+    assert (entry.agency_id, entry.district_id) == (world.agency.pk, world.district.pk)
+    assert "in /admin/" in entry.summary
+
+
+def test_saving_an_unchanged_school_in_admin_writes_nothing(page_as, world):
+    client = page_as("platform_admin", second_factor=True)
+    url = f"/admin/directory/school/{world.elementary.pk}/change/"
+    before = AuditEntry.objects.count()
+    assert client.post(url, _admin_form(client, url)).status_code == 302
+    assert AuditEntry.objects.count() == before
+
+
+def test_deleting_selected_training_records_in_admin_leaves_one_entry_for_each(page_as, world):
+    import datetime
+
+    from liaison.directory.models import TrainingRecord
+
+    client = page_as("platform_admin", second_factor=True)
+    records = [
+        TrainingRecord.objects.create(
+            agency=world.agency, officer=world.officer, course=course, hours=8, completed_on=datetime.date(2025, 1, 2)
+        )
+        for course in ("basic_sro", "de_escalation")
+    ]
+    response = client.post(
+        "/admin/directory/trainingrecord/",
+        {"action": "delete_selected", "_selected_action": [str(r.pk) for r in records], "post": "yes"},
+    )
+    assert response.status_code == 302
+    entries = AuditEntry.objects.filter(object_type="directory.trainingrecord", summary__contains="/admin/")
+    assert sorted(e.before["course"] for e in entries) == ["basic_sro", "de_escalation"]
+    assert {e.agency_id for e in entries} == {world.agency.pk}
