@@ -1,0 +1,232 @@
+"""The outcomes view for restricted audiences (evaluators): a closed year's months through the
+disclosure engine, stored once, and protected together with the equity and CRDC figures of the same
+records.
+
+What the engine is told (`outcomes_table`), per month and for the year:
+
+- counts about students and contacts with them: all contacts, positive, liaison work, enforcement,
+  each triad role, mentees met, actions judged against the MOU and those within it, referrals and
+  arrests. Counts of 1 to 9 are hidden, and more where needed;
+- how they add up: all contacts are positive + liaison work + enforcement, and the sum of the three
+  roles; each count's year is the sum of its months (mentees met excepted: the year counts each
+  relationship once, so a month's is at most the year's); the judged actions split into those within
+  the MOU and the rest, the referrals into arrests and the rest (the rest never shown, and protected
+  as children all the same); referrals and judged actions are among the enforcement actions;
+- the year's referrals and arrests are the equity analysis's decision-point totals of the same scope,
+  whose stored figures (with the CRDC counts) are fixed before these: what they showed stays shown
+  and counts in the audit, what they hid stays hidden;
+- every rate and share with the counts it is computed from: it is shown only when all of them are.
+  Enrollment is public (the rates per student would otherwise give the count back with it).
+
+Presence (school weeks with a visit, the longest gap) and classes delivered are shown as they are:
+they count an officer's weeks and sessions, not students.
+
+Only a whole, closed school year is released, built once and stored: a figure recomputed after each
+new record, or a year-to-date figure refreshed monthly, gives single records away by differencing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from liaison.directory.models import School
+from liaison.interactions.vocabulary import Role
+from liaison.lib.disclosure import Release, Table
+from liaison.lib.school_years import school_year_days
+
+from .access import EquityScope
+from .crdc import crdc_counted
+from .disclosure import release
+from .figures import CRDC, EQUITY, crdc_already, equity_already, figure_body, restricted_table, scope_key
+from .models import FigureSnapshot
+from .outcome_tables import month_figures, trust_body, year_body
+from .outcomes import DISTRICT, Month, OutcomesScope, Year, outcomes_year, previous_school_year, trust_waves
+from .selectors import equity_counted
+from .snapshots import check_school_year_closed, snapshot_get_or_build
+
+OUTCOMES = "outcomes"
+LINKED = (("referral", "referrals"), ("arrest", "arrests"))  # the equity point, and our count that is its total
+ROLE_CELLS = tuple(f"role:{role}" for role in Role.values)
+ADDITIVE = ("contacts", "positive", "liaison", "enforcement", *ROLE_CELLS, "judged", "within", "referrals", "arrests")
+# Each figure of a month by its API field, and the cells it is computed from (enrollment, school
+# weeks and classes are public or not about students; see above).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "contacts": ("contacts",),
+    "positive": ("positive",),
+    "liaison": ("liaison",),
+    "enforcement": ("enforcement",),
+    "referrals": ("referrals",),
+    "arrests": ("arrests",),
+    "mentees_met": ("mentees_met",),
+    "positive_per_100": ("positive",),
+    "positive_share": ("positive", "contacts"),
+    **{f"role_{role}": (f"role:{role}", "contacts") for role in Role.values},
+    "within_share": ("within", "judged"),
+    "referrals_per_1000": ("referrals",),
+    "arrests_per_1000": ("arrests",),
+}
+
+
+def cell(school_year: str, label: str, name: str) -> tuple[str, str, str, str]:
+    """A count's key: label is the month (YYYY-MM) or "year"."""
+    return ("outcomes", school_year, label, name)
+
+
+def _counts(month: Month) -> dict[str, int]:
+    return {
+        "contacts": month.contacts,
+        "positive": month.positive,
+        "liaison": month.liaison,
+        "enforcement": month.enforcement,
+        **{f"role:{role}": n for role, n in month.by_role.items()},
+        "mentees_met": month.mentees_met,
+        "judged": month.evaluated_total,
+        "within": month.within_mou,
+        "referrals": month.referrals,
+        "arrests": month.arrests,
+    }
+
+
+def _labelled(year: Year) -> list[tuple[str, Month]]:
+    return [*((f"{m.month:%Y-%m}", m) for m in year.months), ("year", year.total)]
+
+
+def _month_cells(table: Table, school_year: str, label: str, month: Month) -> None:
+    def key(name: str) -> tuple[str, str, str, str]:
+        return cell(school_year, label, name)
+
+    for name, value in _counts(month).items():
+        table.cell(key(name), value)
+    table.relate(key("contacts"), [key("positive"), key("liaison"), key("enforcement")])
+    table.relate(key("contacts"), [key(name) for name in ROLE_CELLS])
+    for part, whole in (("within", "judged"), ("arrests", "referrals")):  # the rest: children, never shown
+        rest = table.cell(key(f"{whole}-not-{part}"), table.cells[key(whole)] - table.cells[key(part)], sensitive=True)
+        table.relate(key(whole), [key(part), rest])
+    for part in ("judged", "referrals"):  # both are among the enforcement actions
+        if table.cells[key(part)] <= table.cells[key("enforcement")]:
+            table.at_most(key(part), key("enforcement"))
+    for field, cells in FIELDS.items():
+        table.derive(f"outcomes:{school_year}:{label}:{field}", *(key(c) for c in cells))
+
+
+def outcomes_table(year: Year) -> Table:
+    """One closed year's outcome counts, how they add up, and what is computed from them."""
+    table = Table()
+    labelled = _labelled(year)
+    for label, month in labelled:
+        _month_cells(table, year.school_year, label, month)
+    months = [label for label, _ in labelled if label != "year"]
+    for name in ADDITIVE:
+        table.relate(cell(year.school_year, "year", name), [cell(year.school_year, m, name) for m in months])
+    for m in months:
+        table.at_most(cell(year.school_year, m, "mentees_met"), cell(year.school_year, "year", "mentees_met"))
+    return table
+
+
+def linked_table(year: Year, scope: EquityScope) -> Table:
+    """The outcomes table with the equity and CRDC figures of the same scope and year: the year's
+    referrals and arrests are the equity decision points' totals."""
+    analysis = equity_counted(scope, year.school_year)
+    table = restricted_table(analysis, crdc_counted(scope, year.school_year)).merge(outcomes_table(year))
+    for point, name in LINKED:
+        total, ours = (point, "total"), cell(year.school_year, "year", name)
+        if total in table.cells and table.cells[total] == table.cells[ours]:
+            table.relate(total, [ours])
+    return table
+
+
+def _released_month(released: Release, school_year: str, label: str, month: Month) -> dict[str, Any]:
+    figures = {"month": label if label != "year" else school_year, **month_figures(month)}
+    hidden = sorted(field for field in FIELDS if not released.shows(f"outcomes:{school_year}:{label}:{field}"))
+    return {**figures, **dict.fromkeys(hidden, None), "hidden": hidden}
+
+
+def released_year_body(year: Year, released: Release) -> dict[str, Any]:
+    """`year_body` with what the release hides set to null and named in each month's `hidden`."""
+    labelled = _labelled(year)
+    return {
+        **year_body(year),
+        "months": [_released_month(released, year.school_year, label, m) for label, m in labelled[:-1]],
+        "total": _released_month(released, year.school_year, "year", year.total),
+    }
+
+
+def outcomes_scope_of(scope: EquityScope) -> OutcomesScope:
+    """The district's schools over the evaluator's records: the equity scope's."""
+    district = scope.district
+    return OutcomesScope(
+        level=DISTRICT,
+        name=district.name,
+        uuid=str(district.uuid),
+        schools=tuple(School.objects.filter(district=district).order_by("name")),
+        agency_ids=scope.agency_ids,
+        district_ids=frozenset({district.pk}),
+    )
+
+
+def _already(scope: EquityScope, school_year: str, table: Table) -> dict[Any, bool]:
+    """What the stored equity and CRDC figures of the same scope and year showed and hid; the year's
+    referrals and arrests, where they are those figures' totals, are shown or hidden with them."""
+    stored = {
+        s.figure: s.payload
+        for s in FigureSnapshot.objects.filter(scope=scope_key(scope), period=school_year, figure__in=[EQUITY, CRDC])
+    }
+    if len(stored) < 2:
+        return {}
+    already = equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], crdc_counted(scope, school_year))
+    for point, name in LINKED:
+        ours = cell(school_year, "year", name)
+        if ((point, "total"), (ours,)) in table.relations and (point, "total") in already:
+            already[ours] = already[(point, "total")]
+    return already
+
+
+def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """One closed year's released months and total, and its closed survey waves (not stored)."""
+    outcomes_scope = outcomes_scope_of(scope)
+    year = outcomes_year(outcomes_scope, school_year, as_of=today)
+    table = linked_table(year, scope)
+    released = release(table, already=_already(scope, school_year, table))
+    first, last = school_year_days(school_year)
+    return {
+        "year": released_year_body(year, released),
+        "trust": trust_body(trust_waves(outcomes_scope, since=first, through=last)),
+    }
+
+
+def restricted_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """A closed year's stored release, built on first use after the equity and CRDC snapshots of the
+    same scope and year (so it is protected around what they show)."""
+    check_school_year_closed(school_year, today)
+    figure_body(EQUITY, scope, school_year, today)  # stores the equity and CRDC figures first
+    return snapshot_get_or_build(
+        figure=OUTCOMES,
+        scope=scope_key(scope),
+        period=school_year,
+        district=scope.district,
+        build=lambda: build_year(scope, school_year, today),
+    )
+
+
+def restricted_outcomes_body(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The outcomes body (the API's shape) of a closed year beside the year before, each year its own
+    stored release, so a month is released the same way whichever year it is shown beside."""
+    current = restricted_year(scope, school_year, today)
+    previous = restricted_year(scope, previous_school_year(school_year), today)
+    district = scope.district
+    return {
+        "level": DISTRICT,
+        "uuid": str(district.uuid),
+        "name": district.name,
+        "schools": [
+            str(uuid)
+            for uuid in School.objects.filter(district=district).order_by("name").values_list("uuid", flat=True)
+        ],
+        "every_agency": scope.agency_ids is None,
+        "restricted": True,
+        "school_year": school_year,
+        "current": current["year"],
+        "previous": previous["year"],
+        "trust": [*previous["trust"], *current["trust"]],
+    }
