@@ -135,12 +135,14 @@ def outcomes_access_for(user: Any, level: str, uuid: UUID | str, school_year: st
 
 
 def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:
-    """Whether a link to the outcomes view would answer (for the agency, district and school pages)."""
+    """Whether the program's leaders' outcomes view would answer (for the agency, district and school
+    pages, whose district link sits beside contacts-and-trust: evaluators reach their district's
+    outcomes from the equity page instead)."""
     if level == AGENCY:  # without counting the agency's schools
         scope = user_scope(user)
         return scope.platform_admin or directory_access.agency_get_for_user(user, uuid).pk in scope.managing_agency_ids
     try:
-        outcomes_access_for(user, level, uuid, "")
+        outcomes_scope_for(user, level, uuid, "")
     except PermissionDenied:
         return False
     return True
