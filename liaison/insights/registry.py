@@ -55,7 +55,9 @@ FIGURES: list[RestrictedFigure] = [
     RestrictedFigure(
         "insights:outcomes-district", "csv", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
     ),
-    RestrictedFigure("api:outcomes_district", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"),
+    RestrictedFigure(
+        "api:outcomes_district", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
+    ),
     # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
     # and the published figures; the public version the published figures (liaison/insights/report.py).
     RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),

@@ -283,6 +283,6 @@ def test_an_evaluator_gets_the_districts_closed_years_only_and_a_link_to_them(re
     open_year = api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{world.district.uuid}", school_year=YEAR)
     assert open_year.status_code == 400 and "school_year" in open_year.content.decode()
     html = page_as("evaluator").get(reverse("insights:equity", args=[world.district.uuid])).content.decode()
-    assert f'{reverse("insights:outcomes-district", args=[world.district.uuid])}?school_year=2024-2025' in html
+    assert f"{reverse('insights:outcomes-district', args=[world.district.uuid])}?school_year=2024-2025" in html
     district_page = page_as("evaluator").get(reverse("directory:district_detail", args=[world.district.uuid]))
     assert b"/insights/outcomes/" not in district_page.content  # its link sits beside contacts and trust
