@@ -33,11 +33,12 @@ from typing import Any
 from liaison.directory.models import School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Release, Table
+from liaison.lib.disclosure_audit import audit
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
 from .crdc import crdc_counted
-from .disclosure import release
+from .disclosure import release, threshold
 from .figures import CRDC, EQUITY, crdc_already, equity_already, figure_body, restricted_table, scope_key
 from .models import FigureSnapshot
 from .outcome_tables import month_figures, trust_body, year_body
@@ -136,6 +137,36 @@ def linked_table(year: Year, scope: EquityScope) -> Table:
     return table
 
 
+# The figures a reader looks for first: a complement hidden among them is tried back first.
+SHOW_FIRST = ("positive", "contacts", *ROLE_CELLS, "liaison", "mentees_met", "enforcement", "referrals", "judged")
+
+
+def shown_again(released: Release, threshold: int, already: dict[Any, bool]) -> Release:
+    """The engine's release with needless complements shown again.
+
+    The engine adds complements greedily and never takes one back, so a month's positive contacts
+    can stay hidden after a later complement (liaison work, say) already protects its small
+    enforcement count. Each outcome count hidden as a complement (never a small one, never one an
+    earlier release showed or hid) is shown again when the engine's audit still passes without hiding it,
+    the headline counts first. The audit is the engine's: nothing here decides what is safe."""
+    hidden = set(released.hidden)
+    candidates = [
+        key
+        for name in SHOW_FIRST
+        for key in sorted(released.hidden, key=repr)
+        if isinstance(key, tuple) and key[0] == "outcomes" and key[3] == name and key not in released.primary
+    ]
+    report = released.report
+    for key in candidates:
+        if key in already or key not in hidden:
+            continue
+        trial = audit(released.table, hidden - {key}, threshold=threshold, primary=released.primary)
+        if trial.passed:
+            hidden.discard(key)
+            report = trial
+    return Release(released.table, frozenset(hidden), released.primary, report)
+
+
 def _released_month(released: Release, school_year: str, label: str, month: Month) -> dict[str, Any]:
     figures = {"month": label if label != "year" else school_year, **month_figures(month)}
     hidden = sorted(field for field in FIELDS if not released.shows(f"outcomes:{school_year}:{label}:{field}"))
@@ -187,7 +218,8 @@ def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> di
     outcomes_scope = outcomes_scope_of(scope)
     year = outcomes_year(outcomes_scope, school_year, as_of=today)
     table = linked_table(year, scope)
-    released = release(table, already=_already(scope, school_year, table))
+    already = _already(scope, school_year, table)
+    released = shown_again(release(table, already=already), threshold(), already)
     first, last = school_year_days(school_year)
     return {
         "year": released_year_body(year, released),
