@@ -40,9 +40,12 @@ from .access import EquityScope
 from .crdc import crdc_counted
 from .disclosure import release, threshold
 from .figures import CRDC, EQUITY, crdc_already, equity_already, figure_body, restricted_table, scope_key
+from .figures import _linked as public_linked
+from .figures import _stored_public as stored_public
 from .models import FigureSnapshot
 from .outcome_tables import month_figures, trust_body, year_body
 from .outcomes import DISTRICT, Month, OutcomesScope, Year, outcomes_year, previous_school_year, trust_waves
+from .public_figures import enforcement_counts, enforcement_table, public_already
 from .selectors import equity_counted
 from .snapshots import check_school_year_closed, snapshot_get_or_build
 
@@ -213,12 +216,33 @@ def _already(scope: EquityScope, school_year: str, table: Table) -> dict[Any, bo
     return already
 
 
+def _with_public(table: Table, scope: EquityScope, school_year: str, already: dict[Any, bool]) -> Table:
+    """With the stored public figures of the same records (an agency's published MOU in the
+    district), when there are: their enforcement total and actions within the MOU are our year's, so
+    what they showed or hid stays so here (`already` is updated in place)."""
+    public = stored_public(scope, school_year)
+    if public is None:
+        return table
+    agreement, payload = public
+    first, last = school_year_days(school_year)
+    by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
+    table = public_linked(table.merge(enforcement_table(by_type, within)))
+    already.update(public_already(payload))
+    for theirs, name in (("enforcement_total", "enforcement"), ("within_mou", "within")):
+        ours = cell(school_year, "year", name)
+        if table.cells[theirs] == table.cells[ours]:
+            table.relate(theirs, [ours])
+            already[ours] = already[theirs]
+    return table
+
+
 def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
     """One closed year's released months and total, and its closed survey waves (not stored)."""
     outcomes_scope = outcomes_scope_of(scope)
     year = outcomes_year(outcomes_scope, school_year, as_of=today)
     table = linked_table(year, scope)
     already = _already(scope, school_year, table)
+    table = _with_public(table, scope, school_year, already)
     released = shown_again(release(table, already=already), threshold(), already)
     first, last = school_year_days(school_year)
     return {
