@@ -10,11 +10,14 @@ What the engine is told (`outcomes_table`), per month and for the year:
 - how they add up: all contacts are positive + liaison work + enforcement, and the sum of the three
   roles; each count's year is the sum of its months (mentees met excepted: the year counts each
   relationship once, so a month's is at most the year's); the judged actions split into those within
-  the MOU and the rest, the referrals into arrests and the rest (the rest never shown, and protected
-  as children all the same); referrals and judged actions are among the enforcement actions;
+  the MOU and the rest, the referrals into arrests and the rest, the enforcement actions into
+  referrals and the rest (each rest never shown, and protected as children all the same); judged
+  actions are among the enforcement actions (all of them, when every action was judged);
 - the year's referrals and arrests are the equity analysis's decision-point totals of the same scope,
   whose stored figures (with the CRDC counts) are fixed before these: what they showed stays shown
-  and counts in the audit, what they hid stays hidden;
+  and counts in the audit, what they hid stays hidden. The same holds for an agency's public MOU
+  page of the same records (its enforcement total and actions within the MOU), whichever is stored
+  first (`outcomes_link` for the public page stored second);
 - every rate and share with the counts it is computed from: it is shown only when all of them are.
   Enrollment is public (the rates per student would otherwise give the count back with it).
 
@@ -50,7 +53,15 @@ from .selectors import equity_counted
 from .snapshots import check_school_year_closed, snapshot_get_or_build
 
 OUTCOMES = "outcomes"
-LINKED = (("referral", "referrals"), ("arrest", "arrests"))  # the equity point, and our count that is its total
+# Another figure's cell, and our year's count that equals it: the equity decision points' totals, a
+# public MOU page's enforcement total and actions within the MOU (liaison/insights/public_figures.py).
+LINKED: tuple[tuple[Any, str], ...] = (
+    (("referral", "total"), "referrals"),
+    (("arrest", "total"), "arrests"),
+    ("enforcement_total", "enforcement"),
+    ("within_mou", "within"),
+    ("not_within_mou", "judged-not-within"),
+)
 ROLE_CELLS = tuple(f"role:{role}" for role in Role.values)
 ADDITIVE = ("contacts", "positive", "liaison", "enforcement", *ROLE_CELLS, "judged", "within", "referrals", "arrests")
 # Each figure of a month by its API field, and the cells it is computed from (enrollment, school
@@ -104,12 +115,20 @@ def _month_cells(table: Table, school_year: str, label: str, month: Month) -> No
         table.cell(key(name), value)
     table.relate(key("contacts"), [key("positive"), key("liaison"), key("enforcement")])
     table.relate(key("contacts"), [key(name) for name in ROLE_CELLS])
-    for part, whole in (("within", "judged"), ("arrests", "referrals")):  # the rest: children, never shown
-        rest = table.cell(key(f"{whole}-not-{part}"), table.cells[key(whole)] - table.cells[key(part)], sensitive=True)
-        table.relate(key(whole), [key(part), rest])
-    for part in ("judged", "referrals"):  # both are among the enforcement actions
-        if table.cells[key(part)] <= table.cells[key("enforcement")]:
-            table.at_most(key(part), key("enforcement"))
+    # The rest of each (actions outside the MOU, referred but not arrested, enforcement actions that
+    # were no referral: a search, a warning) are children too: never shown, never to be worked out.
+    # Those outside the MOU are modelled as shown (hidden when small): the public page shows them.
+    for part, whole in (("within", "judged"), ("arrests", "referrals"), ("referrals", "enforcement")):
+        if table.cells[key(part)] <= table.cells[key(whole)]:
+            value = table.cells[key(whole)] - table.cells[key(part)]
+            rest = table.cell(key(f"{whole}-not-{part}"), value, sensitive=part != "within")
+            table.relate(key(whole), [key(part), rest])
+    # Judged actions are among the enforcement actions; when every action was judged (as recorded
+    # actions are), an attacker may know that too (the public page's "not within the MOU" says it).
+    if table.cells[key("judged")] == table.cells[key("enforcement")]:
+        table.relate(key("enforcement"), [key("judged")])
+    elif table.cells[key("judged")] < table.cells[key("enforcement")]:
+        table.at_most(key("judged"), key("enforcement"))
     for field, cells in FIELDS.items():
         table.derive(f"outcomes:{school_year}:{label}:{field}", *(key(c) for c in cells))
 
@@ -133,11 +152,30 @@ def linked_table(year: Year, scope: EquityScope) -> Table:
     referrals and arrests are the equity decision points' totals."""
     analysis = equity_counted(scope, year.school_year)
     table = restricted_table(analysis, crdc_counted(scope, year.school_year)).merge(outcomes_table(year))
-    for point, name in LINKED:
-        total, ours = (point, "total"), cell(year.school_year, "year", name)
-        if total in table.cells and table.cells[total] == table.cells[ours]:
-            table.relate(total, [ours])
+    relate_year(table, year.school_year)
     return table
+
+
+def relate_year(table: Table, school_year: str) -> list[tuple[Any, Any]]:
+    """Tie the year's counts to the same counts in the other figures of the table (the equity totals,
+    a public page's enforcement total and actions within the MOU), where they are equal; returns the
+    pairs (theirs, ours) tied."""
+    tied = []
+    for theirs, name in LINKED:
+        ours = cell(school_year, "year", name)
+        if theirs in table.cells and ours in table.cells and table.cells[theirs] == table.cells[ours]:
+            if (theirs, (ours,)) not in table.relations:
+                table.relate(theirs, [ours])
+            tied.append((theirs, ours))
+    return tied
+
+
+def _keep_tied(table: Table, school_year: str, already: dict[Any, bool]) -> dict[Any, bool]:
+    """A year's count tied to a figure released before is shown or hidden as that figure was."""
+    for theirs, ours in relate_year(table, school_year):
+        if theirs in already:
+            already[ours] = already[theirs]
+    return already
 
 
 # The figures a reader looks for first: a complement hidden among them is tried back first.
@@ -200,40 +238,45 @@ def outcomes_scope_of(scope: EquityScope) -> OutcomesScope:
 
 
 def _already(scope: EquityScope, school_year: str, table: Table) -> dict[Any, bool]:
-    """What the stored equity and CRDC figures of the same scope and year showed and hid; the year's
-    referrals and arrests, where they are those figures' totals, are shown or hidden with them."""
+    """What the stored equity and CRDC figures of the same scope and year showed and hid."""
     stored = {
         s.figure: s.payload
         for s in FigureSnapshot.objects.filter(scope=scope_key(scope), period=school_year, figure__in=[EQUITY, CRDC])
     }
     if len(stored) < 2:
         return {}
-    already = equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], crdc_counted(scope, school_year))
-    for point, name in LINKED:
-        ours = cell(school_year, "year", name)
-        if ((point, "total"), (ours,)) in table.relations and (point, "total") in already:
-            already[ours] = already[(point, "total")]
-    return already
+    return equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], crdc_counted(scope, school_year))
 
 
 def _with_public(table: Table, scope: EquityScope, school_year: str, already: dict[Any, bool]) -> Table:
     """With the stored public figures of the same records (an agency's published MOU in the
-    district), when there are: their enforcement total and actions within the MOU are our year's, so
-    what they showed or hid stays so here (`already` is updated in place)."""
+    district), when there are (`already` is updated in place)."""
     public = stored_public(scope, school_year)
     if public is None:
         return table
     agreement, payload = public
     first, last = school_year_days(school_year)
     by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
-    table = public_linked(table.merge(enforcement_table(by_type, within)))
     already.update(public_already(payload))
-    for theirs, name in (("enforcement_total", "enforcement"), ("within_mou", "within")):
-        ours = cell(school_year, "year", name)
-        if table.cells[theirs] == table.cells[ours]:
-            table.relate(theirs, [ours])
-            already[ours] = already[theirs]
-    return table
+    return public_linked(table.merge(enforcement_table(by_type, within)))
+
+
+def outcomes_link(
+    table: Table, already: dict[Any, bool], scope: EquityScope, school_year: str, today: datetime.date
+) -> tuple[Table, dict[Any, bool]]:
+    """For figures stored after this scope's outcomes of the year (the public page of the same
+    records): the outcomes table merged in, and what the stored release showed and hid."""
+    stored = FigureSnapshot.objects.filter(figure=OUTCOMES, scope=scope_key(scope), period=school_year).first()
+    if stored is None:
+        return table, already
+    year = outcomes_year(outcomes_scope_of(scope), school_year, as_of=today)
+    table = table.merge(outcomes_table(year))
+    hidden = {tuple(key) for key in stored.payload["hidden_cells"]}
+    for key in table.cells:
+        if isinstance(key, tuple) and key[0] == "outcomes" and key not in table.unpublished:
+            already[key] = key[2:] not in hidden
+    relate_year(table, school_year)
+    return table, already
 
 
 def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
@@ -243,11 +286,16 @@ def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> di
     table = linked_table(year, scope)
     already = _already(scope, school_year, table)
     table = _with_public(table, scope, school_year, already)
+    already = _keep_tied(table, school_year, already)
     released = shown_again(release(table, already=already), threshold(), already)
     first, last = school_year_days(school_year)
     return {
         "year": released_year_body(year, released),
         "trust": trust_body(trust_waves(outcomes_scope, since=first, through=last)),
+        # which counts the release hid (not served): for figures of the same records stored later
+        "hidden_cells": sorted(
+            [key[2], key[3]] for key in released.hidden if isinstance(key, tuple) and key[0] == "outcomes"
+        ),
     }
 
 

@@ -92,3 +92,11 @@ def test_the_public_page_stored_first_then_the_evaluators_outcomes(api_as, recor
     months = [m["enforcement"] for m in body["current"]["months"]]
     if public.enforcement_total is not None:
         assert months.count(None) != 1
+
+
+def test_the_evaluators_outcomes_stored_first_then_the_public_page(api_as, records, published):
+    """Stored second, the public page keeps what the outcomes showed and hid of the same actions."""
+    body = api_as("evaluator").get(f"/insights/outcomes/districts/{records.district.uuid}", school_year=YEAR).json()
+    public = _public(published)
+    assert public.enforcement_total == body["current"]["total"]["enforcement"]
+    assert public.referrals == body["current"]["total"]["referrals"]
