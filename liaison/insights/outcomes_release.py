@@ -10,9 +10,10 @@ What the engine is told (`outcomes_table`), per month and for the year:
 - how they add up: all contacts are positive + liaison work + enforcement, and the sum of the three
   roles; each count's year is the sum of its months (mentees met excepted: the year counts each
   relationship once, so a month's is at most the year's); the judged actions split into those within
-  the MOU and the rest, the referrals into arrests and the rest, the enforcement actions into
-  referrals and the rest (each rest never shown, and protected as children all the same); judged
-  actions are among the enforcement actions (all of them, when every action was judged);
+  the MOU and the rest (counted as shown, hidden when small: the public MOU page shows them), the
+  referrals into arrests and the rest, the enforcement actions into referrals and the rest (these
+  two never shown, and protected as children all the same); judged actions are among the
+  enforcement actions (all of them, when every action was judged);
 - the year's referrals and arrests are the equity analysis's decision-point totals of the same scope,
   whose stored figures (with the CRDC counts) are fixed before these: what they showed stays shown
   and counts in the audit, what they hid stays hidden. The same holds for an agency's public MOU
