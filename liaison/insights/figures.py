@@ -230,9 +230,12 @@ def public_link(agreement: Agreement, through: datetime.date) -> Link | None:
         return None
 
     def link(public: Table) -> tuple[Table, dict[Any, bool]]:
+        from .outcomes_release import outcomes_link  # (it builds on this module)
+
         counts = crdc_counted(scope, school_year)
         table = _linked(restricted_table(equity_counted(scope, school_year), counts).merge(public))
-        return table, equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], counts)
+        already = equity_already(stored[EQUITY]) | crdc_already(stored[CRDC], counts)
+        return outcomes_link(table, already, scope, school_year, through)
 
     return link
 

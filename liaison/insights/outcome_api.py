@@ -1,8 +1,9 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
 """API: the outcomes of a school, an agency or a district by month, and contacts and trust for a district.
 
-The same figures as the pages and their CSV (liaison/insights/outcome_tables.py), for the same people
-(liaison/insights/outcomes_access.py)."""
+The same body as the pages and their CSV (liaison/insights/outcome_tables.py), for the same people
+(liaison/insights/outcomes_access.py): evaluators get a district's closed years through the
+disclosure rules (liaison/insights/outcomes_release.py)."""
 
 from typing import Any
 from uuid import UUID
@@ -16,9 +17,11 @@ from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
-from .outcome_tables import month_figures, trust_rows
-from .outcomes import AGENCY, DISTRICT, SCHOOL, Timeline, Year, contacts_and_trust, outcomes_timeline
-from .outcomes_access import district_outcomes_scope, outcomes_scope_for
+from .outcome_tables import outcomes_body
+from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
+from .outcomes_access import district_outcomes_scope, outcomes_access_for
+from .outcomes_release import restricted_outcomes_body
+from .snapshots import last_closed_school_year
 
 router = Router(tags=["outcomes"])
 
@@ -27,17 +30,24 @@ class OutcomesQuery(Schema):
     school_year: str | None = Field(None, description="e.g. 2025-2026; default: the current school year.")
 
 
+HIDDEN = "null: suppressed by the disclosure rules (restricted audiences; see `hidden`)."
+
+
 class MonthOut(Schema):
     month: str = Field(description="YYYY-MM, or the school year for the year's total.")
     enrollment: int | None = Field(description="The year's enrollment of every school; null when one lacks it.")
-    contacts: int = Field(description="Every contact: positive, liaison work and enforcement actions.")
-    positive: int = Field(description="Positive contacts (docs/outcomes.md: the one definition).")
-    liaison: int = Field(description="Staff consultations and safety activities: neither positive nor enforcement.")
-    enforcement: int
+    contacts: int | None = Field(description=f"Every contact: positive, liaison work and enforcement actions. {HIDDEN}")
+    positive: int | None = Field(description="Positive contacts (docs/outcomes.md: the one definition).")
+    liaison: int | None = Field(
+        description="Staff consultations and safety activities: neither positive nor enforcement."
+    )
+    enforcement: int | None
     school_weeks: int = Field(description="School weeks (by their Monday's month), summed over the schools.")
     weeks_with_visit: int
-    referrals: int = Field(description="Referrals to law enforcement (CRDC: citations, court referrals, arrests too).")
-    arrests: int
+    referrals: int | None = Field(
+        description="Referrals to law enforcement (CRDC: citations, court referrals, arrests too)."
+    )
+    arrests: int | None
     positive_per_100: float | None = Field(description="Positive contacts per 100 enrolled students.")
     positive_share: float | None = Field(description="Percent of all contacts that were positive.")
     role_educator: float | None = Field(description="Percent of all contacts in the educator role.")
@@ -45,14 +55,18 @@ class MonthOut(Schema):
     role_mentor: float | None
     week_share: float | None = Field(description="Percent of school weeks with a visit.")
     classes: int
-    mentees_met: int = Field(description="Mentoring relationships with a meeting (the year's: each once).")
+    mentees_met: int | None = Field(description="Mentoring relationships with a meeting (the year's: each once).")
     within_share: float | None = Field(description="Percent of judged enforcement actions within the MOU.")
     referrals_per_1000: float | None
     arrests_per_1000: float | None
+    hidden: list[str] = Field(
+        description="The fields of this month the disclosure rules suppress (always empty for the program's leaders)."
+    )
 
 
 class GapOut(Schema):
     school: UUID | None
+    school_name: str | None
     school_days: int
     first: str | None
     last: str | None
@@ -85,63 +99,20 @@ class OutcomesOut(Schema):
     name: str
     schools: list[UUID]
     every_agency: bool = Field(description="False: only the caller's agency's records are counted.")
+    restricted: bool = Field(
+        description="True for evaluators: a closed year's stored release through the disclosure rules "
+        "(docs/disclosure.md), each year as published when it closed."
+    )
     school_year: str
     current: YearOut
     previous: YearOut = Field(description="The school year before, to set beside it.")
     trust: list[TrustWaveOut]
 
 
-def _month(label: str, figures: dict[str, Any]) -> dict[str, Any]:
-    return {"month": label, **figures}
-
-
-def _year(year: Year) -> dict[str, Any]:
-    school, gap = year.longest_gap
-    return {
-        "school_year": year.school_year,
-        "enrollment_complete": year.enrollment_complete,
-        "months": [_month(f"{m.month:%Y-%m}", month_figures(m)) for m in year.months],
-        "total": _month(year.school_year, month_figures(year.total)),
-        "longest_gap": {
-            "school": school.uuid if school else None,
-            "school_days": gap.days,
-            "first": gap.first.isoformat() if gap.first else None,
-            "last": gap.last.isoformat() if gap.last else None,
-        },
-    }
-
-
-def outcomes_body(timeline: Timeline) -> dict[str, Any]:
-    scope = timeline.scope
-    return {
-        "level": scope.level,
-        "uuid": scope.uuid,
-        "name": scope.name,
-        "schools": [school.uuid for school in scope.schools],
-        "every_agency": scope.agency_ids is None,
-        "school_year": timeline.school_year,
-        "current": _year(timeline.current),
-        "previous": _year(timeline.previous),
-        "trust": [
-            {
-                "wave": wave.wave.uuid,
-                "title": row.title,
-                "audience": row.audience,
-                "closes_on": row.closes_on.isoformat(),
-                "schools": row.schools,
-                "schools_shown": row.schools_shown,
-                "respondents": row.respondents,
-                "trust_index": row.mean,
-                "ci_low": row.low,
-                "ci_high": row.high,
-            }
-            for wave, row in zip(timeline.trust, trust_rows(timeline), strict=True)
-        ],
-    }
-
-
-def _school_year(query: OutcomesQuery) -> str:
-    school_year = query.school_year or school_year_of(timezone.localdate())
+def _school_year(query: OutcomesQuery, *, restricted: bool) -> str:
+    today = timezone.localdate()
+    default = last_closed_school_year(today) if restricted else school_year_of(today)
+    school_year = query.school_year or default
     try:
         validate_school_year(school_year)
     except ValidationError as error:
@@ -150,9 +121,12 @@ def _school_year(query: OutcomesQuery) -> str:
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID, query: OutcomesQuery) -> dict[str, Any]:
-    school_year = _school_year(query)
-    scope = outcomes_scope_for(request.user, level, uuid, school_year)
-    return outcomes_body(outcomes_timeline(scope, school_year, as_of=timezone.localdate()))
+    today = timezone.localdate()
+    access = outcomes_access_for(request.user, level, uuid, _school_year(query, restricted=False))
+    if isinstance(access, OutcomesScope):
+        school_year = _school_year(query, restricted=False)
+        return outcomes_body(outcomes_timeline(access, school_year, as_of=today))
+    return restricted_outcomes_body(access, _school_year(query, restricted=True), today)
 
 
 @router.get("/outcomes/schools/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
@@ -169,7 +143,8 @@ def outcomes_agency(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery
 
 @router.get("/outcomes/districts/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
 def outcomes_district(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
-    """A district's outcomes by month over all its schools."""
+    """A district's outcomes by month over all its schools. Evaluators: a closed school year only
+    (default: the last), through the disclosure rules; an open one answers 400 naming `school_year`."""
     return _outcomes(request, DISTRICT, uuid, query)
 
 

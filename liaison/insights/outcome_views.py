@@ -3,6 +3,7 @@ SVG charts with the same figures in a table beside each, and the figures as CSV.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,45 +18,50 @@ from liaison.lib.csv_export import csv_writer
 
 from . import outcome_charts as charts
 from .forms import EquityYearForm
-from .outcome_tables import CSV_COLUMNS, MEASURES, csv_rows, measure_table, trust_rows
-from .outcomes import AGENCY, DISTRICT, SCHOOL, contacts_and_trust, outcomes_timeline
-from .outcomes_access import district_outcomes_scope, outcomes_scope_for
+from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcomes_body
+from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
+from .outcomes_access import district_outcomes_scope, outcomes_access_for
+from .outcomes_release import restricted_outcomes_body
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
     today = timezone.localdate()
     form = EquityYearForm(request.GET or None, today=today)
-    school_year = form.year()
-    scope = outcomes_scope_for(request.user, level, uuid, school_year)
-    timeline = outcomes_timeline(scope, school_year, as_of=today)
+    access = outcomes_access_for(request.user, level, uuid, form.year())
+    if isinstance(access, OutcomesScope):
+        body = outcomes_body(outcomes_timeline(access, form.year(), as_of=today))
+    else:  # an evaluator: closed years only, as on the equity page
+        form = EquityYearForm(request.GET or None, today=today, closed_only=True)
+        body = restricted_outcomes_body(access, form.year(), today)
     if request.GET.get("format") == "csv":
-        return _csv(timeline)
-    months = [f"{m.month:%b}" for m in timeline.current.months] or ["Jul"]
+        return _csv(body)
     sections = []
     for measure in MEASURES:
-        table = measure_table(timeline, measure)
+        table = body_table(body, measure)
         series = [
-            charts.Series(timeline.school_year, [row.current for row in table.rows], current=True),
-            charts.Series(timeline.previous.school_year, [row.previous for row in table.rows], current=False),
+            charts.Series(body["school_year"], [row.current for row in table.rows], current=True),
+            charts.Series(body["previous"]["school_year"], [row.previous for row in table.rows], current=False),
         ]
-        label = f"{measure.label}, by month, {timeline.school_year} beside {timeline.previous.school_year}"
-        sections.append(
-            (
-                measure,
-                table,
-                charts.line_chart(label, [r.month for r in table.rows] or months, series, percent="%" in measure.label),
-            )
-        )
-    trust = trust_rows(timeline)
+        label = f"{measure.label}, by month, {body['school_year']} beside {body['previous']['school_year']}"
+        months = [row.month for row in table.rows] or ["Jul"]
+        sections.append((measure, table, charts.line_chart(label, months, series, percent="%" in measure.label)))
+    trust = [{**row, "closes_on": datetime.date.fromisoformat(row["closes_on"])} for row in body["trust"]]
     trust_chart = charts.interval_chart(
         "Trust index of each survey wave, 0 to 100, with its 95% interval",
-        [charts.Interval(row.short, row.mean, row.low, row.high) for row in trust],
+        [
+            charts.Interval(f"{row['closes_on']:%b %Y}", row["trust_index"], row["ci_low"], row["ci_high"])
+            for row in trust
+        ],
     )
+    gap = body["current"]["longest_gap"]
     return render(
         request,
         "insights/outcomes.html",
         {
-            "timeline": timeline,
+            "body": body,
+            "as_of": today,
+            "gap_first": datetime.date.fromisoformat(gap["first"]) if gap["first"] else None,
+            "gap_last": datetime.date.fromisoformat(gap["last"]) if gap["last"] else None,
             "form": form,
             "sections": sections,
             "trust": trust,
@@ -66,13 +72,13 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
     )
 
 
-def _csv(timeline: Any) -> HttpResponse:
+def _csv(body: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"outcomes-{timeline.scope.level}-{timeline.scope.uuid}-{timeline.school_year}.csv"
+    name = f"outcomes-{body['level']}-{body['uuid']}-{body['school_year']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv_writer(response)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(timeline))
+    writer.writerows(csv_rows(body))
     return response
 
 

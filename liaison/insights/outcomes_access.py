@@ -9,11 +9,15 @@ for one they see but get no outcomes of.
 | district admin | every agency's (their district's schools) | 403 | every agency's |
 | principal | every agency's (their school) | 403 | 403 |
 | agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there |
-| officer, evaluator | 403 | 403 | 403 |
+| evaluator (district or agency grant) | 403 | 403 | a closed year's release (below) |
+| officer | 403 | 403 | 403 |
 
-Evaluators are refused, as they are refused the presence and MOU dashboards these figures summarise:
-monthly counts refreshed as records arrive are what the disclosure rules keep from restricted
-audiences (differencing); their figures are the equity and CRDC pages' closed-year snapshots.
+Evaluators get a district's outcomes over their granted records (the equity scope:
+`equity_scope_for`) as a closed school year's stored release through the disclosure engine
+(liaison/insights/outcomes_release.py), never the live months: counts refreshed as records arrive
+give single records away by differencing. They get no school or agency outcomes: a school's months
+beside the district's, or an agency's across districts beside each district's, would give hidden
+counts back by subtraction. Contacts and trust stays with the program's leaders.
 """
 
 from __future__ import annotations
@@ -23,15 +27,24 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 
+from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
 from liaison.directory.models import School
 
+from .access import EquityScope, equity_scope_for
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools
 
 NOT_FOR_ROLE = (
     "The outcomes view is for the program's leaders: the district's and the agency's admins, SRO "
     "supervisors, and principals for their school."
+)
+
+
+RESTRICTED_DISTRICT_ONLY = (
+    "Evaluators get the outcomes of a district, for a closed school year and through the disclosure "
+    "rules: a school's or an agency's months beside the district's would give hidden counts back by "
+    "subtraction."
 )
 
 
@@ -100,8 +113,31 @@ def outcomes_scope_for(user: Any, level: str, uuid: UUID | str, school_year: str
     return district_outcomes_scope(user, uuid)
 
 
+def _evaluator(user: Any) -> bool:
+    scope = user_scope(user)
+    return bool(scope.evaluator_district_ids or scope.agencies(Role.EVALUATOR))
+
+
+def outcomes_access_for(user: Any, level: str, uuid: UUID | str, school_year: str) -> OutcomesScope | EquityScope:
+    """The program's leaders get an `OutcomesScope` (live figures); an evaluator gets the district's
+    restricted `EquityScope` (a closed year's release). 404/403 as in the table above."""
+    try:
+        return outcomes_scope_for(user, level, uuid, school_year)
+    except PermissionDenied:
+        if not _evaluator(user):
+            raise
+    if level != DISTRICT:
+        raise PermissionDenied(RESTRICTED_DISTRICT_ONLY)
+    scope = equity_scope_for(user, uuid)
+    if not scope.suppressed:  # (a leader would have had the live figures above)
+        raise _refuse()
+    return scope
+
+
 def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:
-    """Whether a link to the outcomes view would answer (for the agency, district and school pages)."""
+    """Whether the program's leaders' outcomes view would answer (for the agency, district and school
+    pages, whose district link sits beside contacts-and-trust: evaluators reach their district's
+    outcomes from the equity page instead)."""
     if level == AGENCY:  # without counting the agency's schools
         scope = user_scope(user)
         return scope.platform_admin or directory_access.agency_get_for_user(user, uuid).pk in scope.managing_agency_ids

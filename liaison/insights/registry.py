@@ -47,6 +47,17 @@ FIGURES: list[RestrictedFigure] = [
     RestrictedFigure(
         "api:public_mou_figures", "api", "public_figures", (PUBLIC,), "insights.public_figures.enforcement_table"
     ),
+    # The outcomes view of a district: a closed year's months, stored once, protected with the
+    # equity and CRDC figures of the same records (liaison/insights/outcomes_release.py).
+    RestrictedFigure(
+        "insights:outcomes-district", "page", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
+    ),
+    RestrictedFigure(
+        "insights:outcomes-district", "csv", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
+    ),
+    RestrictedFigure(
+        "api:outcomes_district", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
+    ),
     # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
     # and the published figures; the public version the published figures (liaison/insights/report.py).
     RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),

@@ -149,7 +149,7 @@ PAGES: tuple[Page, ...] = (
     Page("insights:crdc", "PASDHE", ("district",)),
     Page("insights:outcomes-school", "PASDH", ("school",)),
     Page("insights:outcomes-agency", "PAS", ("agency",)),
-    Page("insights:outcomes-district", "PASD", ("district",)),
+    Page("insights:outcomes-district", "PASDE", ("district",)),
     Page("insights:contacts-trust", "PASD", ("district",)),
     # --- the API's documentation ---
     Page("api:openapi-view", "N" + ALL),

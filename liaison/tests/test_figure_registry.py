@@ -42,15 +42,14 @@ NO_RESTRICTED_FIGURES = {
     "notifications:mark_read",
     "notifications:preferences",
     "notifications:badge",
-    # The outcomes view and contacts-and-trust: evaluators are refused them (403), as they are the
-    # presence and MOU dashboards they summarise (liaison/insights/outcomes_access.py).
+    # A school's and an agency's outcomes, and contacts-and-trust: evaluators are refused them (403);
+    # beside the district's released months they would give hidden counts back by subtraction
+    # (liaison/insights/outcomes_access.py). The district's outcomes are registered.
     "insights:outcomes-school",
     "insights:outcomes-agency",
-    "insights:outcomes-district",
     "insights:contacts-trust",
     "api:outcomes_school",
     "api:outcomes_agency",
-    "api:outcomes_district",
     "api:contacts_trust",
     "accounts:audit_export",
     "accounts:confirm",

@@ -4,6 +4,8 @@ school where both rise and one where both fall."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -15,9 +17,10 @@ from liaison.agreements.models import Agreement
 from liaison.agreements.vocabulary import Outcome
 from liaison.conftest import DEMO_TODAY
 from liaison.directory.models import Agency, District, School
-from liaison.insights.access import EquityScope
+from liaison.insights.access import EquityScope, equity_scope_for
 from liaison.insights.outcomes import AGENCY, DISTRICT, OutcomesScope, agency_schools, contacts_and_trust
 from liaison.insights.outcomes import outcomes_timeline as timeline_of
+from liaison.insights.outcomes_release import build_year
 from liaison.insights.public_figures import public_figures
 from liaison.insights.selectors import equity_analysis
 from liaison.lib.school_years import school_year_days
@@ -114,3 +117,17 @@ def test_contacts_and_trust_rise_together_at_one_school_and_fall_together_at_ano
     assert harmon.contacts_change < 0 and harmon.trust_change.difference < 0
     assert found["Whitcomb Middle School"].trust_change is None  # spring had too few answers
     assert not found["Whitcomb Middle School"].plotted
+
+
+def test_the_evaluators_release_keeps_the_headline_figures_of_a_demo_district(demo):
+    """Suppression takes the small counts (enforcement, referrals, arrests by month) and what protects
+    them, not the positive contacts a council asks about: needless complements are shown again."""
+    evaluator = get_user_model().objects.get(username="evaluator")
+    district = District.objects.get(name="Port Calder City Schools")
+    scope = equity_scope_for(evaluator, district.uuid)
+    assert scope.suppressed
+    body = build_year(scope, YEAR, school_year_days(YEAR)[1] + datetime.timedelta(days=1))["year"]
+    active = [m for m in body["months"] if m["contacts"] or "contacts" in m["hidden"]]
+    assert active
+    assert all(m["positive_per_100"] is not None and m["positive_share"] is not None for m in active)
+    assert any(m["hidden"] for m in active)  # and the demo has small counts that are hidden

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liaison.directory.services import enrollment_set
+from liaison.insights.tests.test_outcomes_disclosure import YEAR, _on, _positive
 from liaison.interactions.services import interaction_record
 from liaison.lib.school_years import school_year_of
 from liaison.surveys.tests.test_browser_surveys import axe_violations
@@ -62,3 +63,18 @@ def test_a_superintendent_reads_the_outcomes_of_the_district(world, desktop, sig
     page.get_by_role("link", name="Contacts and trust, school by school").click()
     expect(page.get_by_role("heading", name="Read with care")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_an_evaluator_reads_a_closed_years_outcomes_with_small_counts_suppressed(world, desktop, sign_in, live_server):
+    _positive(world, 4, _on(11))  # a small month of a closed year
+    _positive(world, 25, _on(12))
+    page = desktop
+    sign_in(page, "evaluator")
+    page.goto(live_server.url + reverse("insights:equity", args=[world.district.uuid]) + f"?school_year={YEAR}")
+    page.get_by_role("link", name=f"Outcomes by month, {YEAR}").click()
+    expect(page.get_by_role("heading", name="Positive contacts per 100 enrolled students")).to_be_visible()
+    expect(page.get_by_text("Counts from 1 to 9 are suppressed", exact=False)).to_be_visible()
+    assert page.locator("table.numbers .suppressed").count() > 0
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 667})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376

@@ -80,3 +80,23 @@ def test_the_evaluators_figures_stored_first_then_the_public_page(api_as, record
     equity, crdc = _evaluator(api_as, records)
     public = _public(published)
     _assert_together_safe(records, equity, crdc, public)
+
+
+def test_the_public_page_stored_first_then_the_evaluators_outcomes(api_as, records, published):
+    """The public page's enforcement total is the outcomes year's: shown there, shown the same here;
+    and the months cannot be worked out against it."""
+    public = _public(published)
+    body = api_as("evaluator").get(f"/insights/outcomes/districts/{records.district.uuid}", school_year=YEAR).json()
+    total = body["current"]["total"]
+    assert total["enforcement"] == public.enforcement_total
+    months = [m["enforcement"] for m in body["current"]["months"]]
+    if public.enforcement_total is not None:
+        assert months.count(None) != 1
+
+
+def test_the_evaluators_outcomes_stored_first_then_the_public_page(api_as, records, published):
+    """Stored second, the public page keeps what the outcomes showed and hid of the same actions."""
+    body = api_as("evaluator").get(f"/insights/outcomes/districts/{records.district.uuid}", school_year=YEAR).json()
+    public = _public(published)
+    assert public.enforcement_total == body["current"]["total"]["enforcement"]
+    assert public.referrals == body["current"]["total"]["referrals"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from liaison.directory.services import enrollment_set
 from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import SCHOOL, OutcomesScope, outcomes_timeline
+from liaison.insights.outcomes_access import RESTRICTED_DISTRICT_ONLY
 from liaison.interactions.selectors import officer_week_summary
 from liaison.interactions.services import interaction_record
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind, is_positive
@@ -154,7 +155,7 @@ ROLES = (
 ALLOWED = {
     "school": {"platform_admin", "agency_admin", "supervisor", "district_admin", "school_admin"},
     "agency": {"platform_admin", "agency_admin", "supervisor"},
-    "district": {"platform_admin", "agency_admin", "supervisor", "district_admin"},
+    "district": {"platform_admin", "agency_admin", "supervisor", "district_admin", "evaluator"},
     "trust": {"platform_admin", "agency_admin", "supervisor", "district_admin"},
 }
 OUTSIDERS = {"outsider_agency_admin", "outsider_district_admin"}
@@ -244,31 +245,44 @@ def test_the_district_pages_stay_within_their_query_budget(
 # --- restricted audiences --------------------------------------------------------------------------------
 
 
-def test_an_evaluator_gets_no_outcome_figure_through_any_door(recorded, page_as, api_as):
-    """Monthly counts of an open year, refreshed with every record, are what the disclosure rules keep
-    from restricted audiences (docs/outcomes.md): no page, CSV, API answer or link."""
+def test_an_evaluator_gets_no_school_agency_or_trust_outcomes_through_any_door(recorded, page_as, api_as):
+    """A school's or an agency's months beside the district's would give hidden counts back by
+    subtraction; contacts and trust is for the program's leaders (docs/outcomes.md)."""
     world = recorded
     for name, uuid in (
         ("insights:outcomes-school", world.elementary.uuid),
         ("insights:outcomes-agency", world.agency.uuid),
-        ("insights:outcomes-district", world.district.uuid),
         ("insights:contacts-trust", world.district.uuid),
     ):
         for params in ({}, {"format": "csv"}, {"school_year": "2024-2025", "format": "csv"}):
             response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
             assert response.status_code in (403, 404), (name, params)
             assert b"positive" not in response.content.lower()
+    refused = api_as("evaluator").get(f"/api/v1/insights/outcomes/schools/{world.elementary.uuid}")
+    assert refused.status_code == 403 and RESTRICTED_DISTRICT_ONLY in refused.content.decode()
     for path in (
         f"schools/{world.elementary.uuid}",
         f"agencies/{world.agency.uuid}",
-        f"districts/{world.district.uuid}",
         f"districts/{world.district.uuid}/trust",
     ):
         assert api_as("evaluator").get(f"/api/v1/insights/outcomes/{path}").status_code in (403, 404)
     for page, uuid in (
-        ("directory:district_detail", world.district.uuid),
         ("directory:agency_detail", world.agency.uuid),
         ("directory:school_detail", world.elementary.uuid),
     ):
         response = page_as("evaluator").get(reverse(page, args=[uuid]))
         assert b"/insights/outcomes/" not in response.content
+
+
+def test_an_evaluator_gets_the_districts_closed_years_only_and_a_link_to_them(recorded, page_as, api_as):
+    """The open year's months (recorded above) are never the evaluator's: the default is the last
+    closed year, and asking for the open one through the API is refused naming the field."""
+    world = recorded
+    body = api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{world.district.uuid}").json()
+    assert body["restricted"] is True and body["school_year"] == "2024-2025"
+    open_year = api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{world.district.uuid}", school_year=YEAR)
+    assert open_year.status_code == 400 and "school_year" in open_year.content.decode()
+    html = page_as("evaluator").get(reverse("insights:equity", args=[world.district.uuid])).content.decode()
+    assert f"{reverse('insights:outcomes-district', args=[world.district.uuid])}?school_year=2024-2025" in html
+    district_page = page_as("evaluator").get(reverse("directory:district_detail", args=[world.district.uuid]))
+    assert b"/insights/outcomes/" not in district_page.content  # its link sits beside contacts and trust
