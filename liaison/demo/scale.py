@@ -441,12 +441,20 @@ def _first_free_id(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _reset_sequence(table: str) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
-            )
+def _advance_sequence(table: str) -> None:
+    """Move the table's id sequence past the ids written here, with nextval only: the application's
+    database role may use a sequence but not set it (setval), and this runs as that role too."""
+    if connection.vendor != "postgresql":
+        return  # SQLite takes the next id from the table itself
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        top = int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {sequence}")
+        behind = top - int(cursor.fetchone()[0])
+        if behind > 0:
+            cursor.execute("SELECT max(nextval(%s)) FROM generate_series(1, %s)", [sequence, behind])
 
 
 def generate(plan: ScalePlan, *, say: Callable[[str], None] = lambda _: None) -> Generated:
@@ -497,8 +505,7 @@ def generate(plan: ScalePlan, *, say: Callable[[str], None] = lambda _: None) ->
             result.by_kind[row[6]] = result.by_kind.get(row[6], 0) + 1
         if number % 25 == 0 or number == len(agencies):
             say(f"contacts: {number} of {len(agencies)} agencies, {result.contacts:,} contacts")
-    _reset_sequence("interactions_interaction")
-    _reset_sequence("interactions_enforcementdetail")
+    _advance_sequence("interactions_interaction")  # the details' own ids came from their sequence
     return result
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
+from liaison.accounts.db_roles import as_owner
 from liaison.accounts.models import User
 from liaison.demo.scale import ScalePlan, generate
 from liaison.interactions import partitions
@@ -96,7 +97,7 @@ def test_a_window_splits_into_whole_months_and_the_days_around_them() -> None:
     assert rollup_spans(None, D(2024, 12, 5)) == ((None, D(2024, 11, 1)), [(D(2024, 12, 1), D(2024, 12, 5))])
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the partitions' DDL is the owner's: a connection of its own
 def test_daily_rollups_are_partitioned_by_school_year_on_postgresql_only() -> None:
     if connection.vendor != "postgresql":
         assert not partitions.is_partitioned()
@@ -105,15 +106,16 @@ def test_daily_rollups_are_partitioned_by_school_year_on_postgresql_only() -> No
     years = partitions.partitions()
     assert partitions.FIRST_SCHOOL_YEAR in years and "2025-2026" in years
     generate(ScalePlan(state="MA", officers=2, contacts=300, school_year="2025-2026", seed=6))
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {partitions.partition_name('2025-2026')}")
     assert "2025-2026" not in partitions.partitions()
     rollup_rebuild()  # the year's days go to the default partition while it has none
-    assert "2025-2026" in partitions.partitions_ensure(through=D(2025, 7, 1))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {partitions.partition_name('2025-2026')}")
-        moved = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*) FROM {partitions.TABLE}_default")
-        assert cursor.fetchone()[0] == 0
+    with as_owner():
+        assert "2025-2026" in partitions.partitions_ensure(through=D(2025, 7, 1))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {partitions.partition_name('2025-2026')}")
+            moved = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM {partitions.TABLE}_default")
+            assert cursor.fetchone()[0] == 0
     assert moved == DailyRollup.objects.count() > 0
     assert DailyRollup.objects.aggregate(n=Sum("count"))["n"] == Interaction.objects.count()

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from liaison.accounts.db_roles import as_owner
 from liaison.demo.scale import PRESETS, ScalePlan, generate
-from liaison.lib.school_years import school_year_of
+from liaison.interactions.partitions import is_partitioned, partitions, partitions_ensure
+from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.lib.states import STATE_FIPS
 
 BAD_STATE = "Unknown state code {state!r}: use a two-letter code such as MA."
@@ -53,6 +55,9 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(line)
 
+        if is_partitioned() and plan.school_year not in partitions():
+            with as_owner():  # the application's role may not create the year's partition
+                partitions_ensure(through=school_year_days(plan.school_year)[1])
         result = generate(plan, say=say)
         seconds = time.perf_counter() - started
         enforcement = result.enforcement / result.contacts if result.contacts else 0
