@@ -16,7 +16,6 @@ from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.paging import KeysetPagination
 
 from .models import ApiToken, AuditEntry, TokenAccess
-from .people_api import router as people_router
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
 from .tokens import (
@@ -29,7 +28,6 @@ from .tokens import (
 )
 
 router = Router(tags=["accounts"])
-router.add_router("", people_router)
 
 
 class MembershipOut(Schema):

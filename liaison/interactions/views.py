@@ -24,8 +24,6 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.accounts.scope import user_scope
-from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
-from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
 from liaison.directory.access import own_officer as _own_officer
 from liaison.directory.models import Agency, Officer, School
@@ -313,7 +311,7 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
 
 def _saved_message(record: Interaction) -> str:
     """What the officer is told on saving: the judgment and, when flagged, that a review opened."""
-    judgment = action_judgment(interaction=record)
+    judgment = services.enforcement_steps().judgment(interaction=record)
     if judgment is None:
         return ENFORCEMENT_SAVED
     kept = judgment.kept
@@ -322,13 +320,12 @@ def _saved_message(record: Interaction) -> str:
     return ENFORCEMENT_SAVED_FLAGGED.format(outcome=kept.get_outcome_display().lower(), explanation=kept.explanation)
 
 
-def _mou_preview(form: EnforcementForm, recorders: Recorders) -> EvaluationResult | None:
+def _mou_preview(form: EnforcementForm, recorders: Recorders) -> Any:
     """The MOU rule that applies to the action as filled in so far (nothing is saved)."""
     if not hasattr(form, "cleaned_data"):
         form.is_valid()
     officer = form.cleaned_data.get("officer") or recorders.own
-    facts = form.mou_facts(officer)
-    return mou_evaluate_action(facts) if facts is not None else None
+    return form.mou_preview(officer)
 
 
 @login_required
@@ -419,7 +416,7 @@ def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm 
             "back_to_log": own is not None,
             "edit_window_hours": settings.EDIT_WINDOW_HOURS,
             # Whoever sees the record sees its review (agreements.access scopes reviews by the same roles).
-            "judgment": action_judgment(interaction=record) if enforcement is not None else None,
+            "judgment": services.enforcement_steps().judgment(interaction=record) if enforcement is not None else None,
         }
         return render(request, "interactions/detail.html", context)
 

@@ -1,5 +1,5 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
-"""API: people and their roles at an agency or a district (rules in accounts/people.py)."""
+"""API: people and their roles at an agency or a district (rules in people/people.py)."""
 
 import datetime
 from typing import Any, Literal
@@ -10,14 +10,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from liaison.accounts.invitations import membership_invitation_send
+from liaison.accounts.models import Membership, User
 from liaison.directory.models import School
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import people
-from .invitations import membership_invitation_send
-from .models import Membership, User
 
-router = Router(tags=["people"])
+# Listed under accounts as well as people, as when the router was part of the accounts API.
+router = Router(tags=["accounts", "people"])
 
 ONE_PLACE = "Give exactly one of agency or district."
 
