@@ -6,7 +6,7 @@ Every object is reached through `directory.access`; every change goes through `d
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -25,9 +25,12 @@ from liaison.lib.form_pages import submit as _submit
 
 from . import access, selectors, services
 from . import forms as directory_forms
-from .models import ENROLLMENT_SUBGROUPS, Agency, Assignment, Enrollment, Officer, School
+from .choices import ENROLLMENT_SUBGROUPS
 from .page_links import page_links
 from .validators import validate_school_year
+
+if TYPE_CHECKING:
+    from .models import Agency, Assignment, Enrollment, Officer, School
 
 FORM_PAGE = "directory/form_page.html"
 AGENCY_CREATED = "Added {name}."

@@ -21,7 +21,7 @@ from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.accounts.sso import identities_of, providers_to_link
 from liaison.accounts.tokens import api_tokens_of
-from liaison.directory.models import Agency, District, School
+from liaison.directory.selectors import agency_first_of, district_first_of, school_first_of
 
 from .people import places_managed_by
 
@@ -37,15 +37,15 @@ def _landing_url(user: Any) -> str:
     if scope.officer_id is not None and officer_agencies and not scope.managing_agency_ids:
         return reverse("interactions:quick_log")
     if scope.any_agency_ids:
-        agency = Agency.objects.filter(pk__in=scope.any_agency_ids).order_by("name").first()
+        agency = agency_first_of(scope.any_agency_ids)
         return reverse("directory:agency_detail", args=[agency.uuid]) if agency else reverse("directory:agency_list")
     if scope.district_admin_ids or scope.evaluator_district_ids:
-        district = District.objects.filter(pk__in=scope.district_admin_ids | scope.evaluator_district_ids).first()
+        district = district_first_of(scope.district_admin_ids | scope.evaluator_district_ids)
         return (
             reverse("directory:district_detail", args=[district.uuid]) if district else reverse("directory:agency_list")
         )
     if scope.school_admin_ids:
-        school = School.objects.filter(pk__in=scope.school_admin_ids).first()
+        school = school_first_of(scope.school_admin_ids)
         return reverse("directory:school_detail", args=[school.uuid]) if school else reverse("directory:agency_list")
     return reverse("accounts:no_access")
 

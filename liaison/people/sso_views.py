@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -16,18 +16,20 @@ from django.views.decorators.http import require_http_methods
 
 from liaison.accounts import sso
 from liaison.accounts.forms import IdentityProviderForm
-from liaison.accounts.models import IdentityProvider
 from liaison.accounts.sso_views import callback_url
 from liaison.lib.form_pages import add_service_errors
 
 from . import people
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import IdentityProvider
 
 SAVED = "Saved the single sign-on settings for {place}."
 
 
 def _initial(provider: IdentityProvider | None) -> dict[str, Any]:
     if provider is None:
-        return {"mfa_counts": IdentityProvider.MfaCounts.NEVER, "enabled": True}
+        return dict(sso.PROVIDER_DEFAULTS)
     fields = ["name", "issuer", "client_id", "client_secret_env", "allowed_email_domain", "mfa_counts", "enabled"]
     return {field: getattr(provider, field) for field in fields}
 
@@ -41,7 +43,7 @@ def sso_settings(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
     form = IdentityProviderForm(request.POST or None, initial=_initial(provider))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = provider or IdentityProvider(agency_id=place.agency_id, district_id=place.district_id)
+        target = provider or sso.provider_new(agency_id=place.agency_id, district_id=place.district_id)
         for field in ("name", "issuer", "client_id", "client_secret_env", "allowed_email_domain", "mfa_counts"):
             setattr(target, field, data[field].strip() if isinstance(data[field], str) else data[field])
         target.enabled = data["enabled"]

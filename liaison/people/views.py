@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -17,12 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from liaison.accounts import mfa
 from liaison.accounts.invitations import membership_invitation_send, role_label
 from liaison.accounts.lockout import UNLOCKED, locked_user_ids, sign_in_unlock
-from liaison.accounts.models import Membership
 from liaison.lib.form_pages import form_submit as _submit
 from liaison.lib.mail import MAIL_UNAVAILABLE, mail_unavailable
 
 from . import people
 from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import Membership
 
 PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
 PERSON_SAVED = "Saved {name}'s details."
