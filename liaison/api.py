@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.operation import Operation
 from ninja.security import SessionAuth
 
 from liaison.accounts.api import router as accounts_router
@@ -21,6 +22,7 @@ from liaison.agreements.public_api import router as public_router
 from liaison.directory.api import router as directory_router
 from liaison.insights.api import router as insights_router
 from liaison.insights.outcome_api import router as outcomes_router
+from liaison.insights.public_figures_api import router as public_figures_router
 from liaison.interactions.api import router as interactions_router
 from liaison.lib.api_errors import (
     CONFLICT,
@@ -33,6 +35,7 @@ from liaison.lib.api_errors import (
 )
 from liaison.lib.errors import ConflictError, validation_error_fields
 from liaison.notifications.api import router as notifications_router
+from liaison.people.api import router as people_router
 from liaison.programs.api import router as programs_router
 from liaison.surveys.api import router as surveys_router
 from liaison.workflows.api import router as queue_router
@@ -57,7 +60,21 @@ class BrowserSessionAuth(SessionAuth):
         return super().authenticate(request, key) if key is not None else None
 
 
-api = NinjaAPI(
+# Operations whose module moved between layers (docs/architecture.md) keep the operationId a client
+# generated from the OpenAPI document already knows: ninja derives it from the module's dotted path.
+MOVED_MODULES = {
+    "liaison.people.api": "liaison.accounts.people_api",
+    "liaison.insights.public_figures_api": "liaison.agreements.public_api",
+}
+
+
+class LiaisonAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        return f"{MOVED_MODULES.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = LiaisonAPI(
     title="Liaison API",
     version="1",
     description="School Resource Officer program records. Authenticate with `Authorization: Bearer <token>`.",
@@ -68,6 +85,7 @@ api = NinjaAPI(
 )
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/accounts", people_router)
 api.add_router("/", directory_router)
 api.add_router("/", interactions_router)
 api.add_router("/agreements", agreements_router)
@@ -76,6 +94,7 @@ api.add_router("/", surveys_router)
 api.add_router("/", insights_router)
 api.add_router("/insights/", outcomes_router)
 api.add_router("/", public_router)
+api.add_router("/", public_figures_router)
 api.add_router("/", queue_router)
 api.add_router("/", notifications_router)
 

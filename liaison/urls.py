@@ -4,12 +4,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from liaison.accounts import urls as accounts_urls
 from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
+from liaison.insights import public_figure_views as public_figures
 from liaison.insights import report_views as public_reports
 from liaison.interactions import offline_views
 from liaison.operations.metrics import metrics
+from liaison.people import urls as people_urls
 from liaison.surveys import views as surveys_views
 from liaison.workflows import views as queue_views
 
@@ -26,7 +29,8 @@ urlpatterns = [
     # --- people and access ---
     path("", queue_views.home, name="home"),
     path("me/queue/badge/", queue_views.queue_badge, name="queue_badge"),
-    path("accounts/", include("liaison.accounts.urls")),
+    # The people pages (liaison/people) need the directory as well as accounts: one `accounts:` namespace.
+    path("accounts/", include((accounts_urls.urlpatterns + people_urls.urlpatterns, accounts_urls.app_name))),
     path("notifications/", include("liaison.notifications.urls")),
     # --- contacts and enforcement actions ---
     path("log/", include("liaison.interactions.urls")),
@@ -34,7 +38,7 @@ urlpatterns = [
     path("public/mous/", public_mous.public_list, name="public_mous"),
     path("public/mous/<uuid:uuid>/", public_mous.public_document, name="public_mou"),
     path("public/mous/<uuid:uuid>.pdf", public_mous.public_document_pdf, name="public_mou_pdf"),
-    path("public/mous/<uuid:uuid>/figures/", public_mous.public_figures_page, name="public_figures"),
+    path("public/mous/<uuid:uuid>/figures/", public_figures.public_figures_page, name="public_figures"),
     # --- the public page: published annual program reports (no sign-in) ---
     path("public/reports/", public_reports.public_reports, name="public_reports"),
     path("public/reports/<uuid:uuid>/", public_reports.public_report, name="public_report"),

@@ -2,7 +2,7 @@
 """API: who am I, and the audit log for those who may read it."""
 
 import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -15,8 +15,7 @@ from ninja.pagination import paginate
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.paging import KeysetPagination
 
-from .models import ApiToken, AuditEntry, TokenAccess
-from .people_api import router as people_router
+from .choices import AuditAction, TokenAccess
 from .scope import user_scope
 from .selectors import audit_entries_visible_to, audit_log_readable
 from .tokens import (
@@ -28,8 +27,10 @@ from .tokens import (
     token_creation_refusal,
 )
 
+if TYPE_CHECKING:
+    from .models import ApiToken, AuditEntry
+
 router = Router(tags=["accounts"])
-router.add_router("", people_router)
 
 
 class MembershipOut(Schema):
@@ -61,7 +62,7 @@ class AuditEntryOut(Schema):
 
 class AuditFilters(FilterSchema):
     actor: Annotated[str | None, FilterLookup("actor_username")] = None
-    action: AuditEntry.Action | None = None
+    action: AuditAction | None = None
     object_type: str | None = None
     object_uuid: UUID | None = None
     since: Annotated[datetime.date | None, FilterLookup("at__date__gte")] = None
@@ -91,7 +92,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/audit", response={200: list[AuditEntryOut], **ERROR_RESPONSES})
 @paginate(KeysetPagination, ordering=("-at", "-id"))  # grows without end: by cursor
-def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEntry]:
+def audit_list(request: HttpRequest, filters: Query[AuditFilters]) -> "QuerySet[AuditEntry]":
     if not audit_log_readable(request.user):
         raise PermissionDenied
     return filters.filter(audit_entries_visible_to(request.user))
@@ -124,7 +125,7 @@ class ApiTokenIn(Schema):
 
 
 @router.get("/tokens", response={200: list[ApiTokenOut], **ERROR_RESPONSES})
-def api_token_list(request: HttpRequest) -> QuerySet[ApiToken]:
+def api_token_list(request: HttpRequest) -> "QuerySet[ApiToken]":
     """Your own tokens, newest first, revoked ones included."""
     return api_tokens_of(request.user)
 
@@ -142,6 +143,6 @@ def api_token_create(request: HttpRequest, payload: ApiTokenIn) -> Status:
 
 
 @router.post("/tokens/{uuid}/revoke", response={200: ApiTokenOut, **ERROR_RESPONSES})
-def api_token_revoke_endpoint(request: HttpRequest, uuid: UUID) -> ApiToken:
+def api_token_revoke_endpoint(request: HttpRequest, uuid: UUID) -> "ApiToken":
     """Stop one of your tokens working, from now on."""
     return api_token_revoke(actor=request.user, token=api_token_get_for_user(request.user, uuid))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from .audit import audit_record
 from .models import Membership, User
-from .people import Place, role_label
+from .roles import Role
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,22 @@ def _deliver(message: mail.EmailMessage) -> None:
         logger.exception("Could not send the invitation e-mail to %s", message.to)
 
 
-def membership_invitation_send(*, actor: Any, place: Place, membership: Membership, absolute: AbsoluteUrl) -> None:
+class InvitingPlace(Protocol):
+    """Where the role is held (liaison/people/people.py's Place): its name and which tenant it is."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def district_id(self) -> int | None: ...
+
+
+def membership_invitation_send(
+    *, actor: Any, place: InvitingPlace, membership: Membership, absolute: AbsoluteUrl
+) -> None:
     """The invitation for the person who holds `membership` at `place`."""
     invitation_send(
         actor=actor,
@@ -101,3 +116,9 @@ def membership_invitation_send(*, actor: Any, place: Place, membership: Membersh
         agency_id=place.agency_id,
         district_id=place.district_id,
     )
+
+
+def role_label(membership: Membership) -> str:
+    """ "SRO supervisor", or "School admin (principal) at Millbrook High"."""
+    label = str(Role(membership.role).label)
+    return f"{label} at {membership.school.name}" if membership.school is not None else label

@@ -8,7 +8,7 @@ people added without a password receive (accounts/invitations.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -20,7 +20,10 @@ from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
 
 from .audit import audit_record
-from .models import AuditEntry, User
+from .selectors import link_sent_last, users_active_with_email
+
+if TYPE_CHECKING:
+    from .models import AuditEntry
 
 PASSWORD_CHANGED = "Your password is changed."
 TOO_MANY_RESETS = "Too many reset requests from this device. Wait an hour and try again."
@@ -38,7 +41,7 @@ class ResetOrInvitationForm(PasswordResetForm):
     used their invitation, and a reset link is exactly the invitation again, so they get one too."""
 
     def get_users(self, email: str) -> Any:
-        active = User.objects.filter(email__iexact=email, is_active=True)
+        active = users_active_with_email(email)
         return (user for user in active if user.email.casefold() == email.casefold())
 
     def save(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -108,12 +111,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
 def _link_sent(user: Any) -> AuditEntry | None:
     """The latest reset link or invitation sent to this login: who started what the link finishes."""
-    return (
-        AuditEntry.objects.filter(object_uuid=user.uuid, object_type__in=(RESET_REQUESTED, "accounts.invitation"))
-        .select_related("actor")
-        .order_by("-at", "-id")
-        .first()
-    )
+    return link_sent_last(user, (RESET_REQUESTED, "accounts.invitation"))
 
 
 class PasswordSetDoneView(auth_views.PasswordResetCompleteView):

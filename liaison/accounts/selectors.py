@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .models import AuditEntry
+from .models import AuditEntry, User
 from .roles import Role
 from .scope import user_scope
 
@@ -47,3 +47,14 @@ def audit_entries_filtered(user: Any, filters: dict[str, Any]) -> QuerySet[Audit
     if filters.get("until"):
         entries = entries.filter(at__date__lte=filters["until"])
     return entries
+
+
+def users_active_with_email(email: str) -> QuerySet[User]:
+    """Active logins whose e-mail address is `email`, ignoring case (the database's notion of it)."""
+    return User.objects.filter(email__iexact=email, is_active=True)
+
+
+def link_sent_last(user: Any, object_types: tuple[str, ...]) -> AuditEntry | None:
+    """The latest audit entry of these kinds about this login (a reset link or an invitation sent)."""
+    found = AuditEntry.objects.filter(object_uuid=user.uuid, object_type__in=object_types)
+    return found.select_related("actor").order_by("-at", "-id").first()

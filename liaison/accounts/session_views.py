@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison.directory.forms import AccessibleForm
+from liaison.lib.accessible_forms import AccessibleForm
 from liaison.ratelimits import store
 
 from . import mfa, sessions

@@ -431,6 +431,15 @@ def _insecure_allowed() -> bool:
     return bool(os.environ.get("AUTHLIB_INSECURE_TRANSPORT"))
 
 
+# A new provider's settings page starts from these.
+PROVIDER_DEFAULTS = {"mfa_counts": IdentityProvider.MfaCounts.NEVER, "enabled": True}
+
+
+def provider_new(*, agency_id: int | None, district_id: int | None) -> IdentityProvider:
+    """An organisation's provider not yet saved (its settings page fills it, then `provider_save`)."""
+    return IdentityProvider(agency_id=agency_id, district_id=district_id)
+
+
 def provider_of(*, agency_id: int | None = None, district_id: int | None = None) -> IdentityProvider | None:
     if agency_id is not None:
         return IdentityProvider.objects.filter(agency_id=agency_id).first()

@@ -1,36 +1,30 @@
 """Pages for single sign-on: the "Sign in with …" start, the provider's return, linking one's own
-provider account, and the organisation admin's settings page (rules in accounts/sso.py)."""
+provider account (rules in accounts/sso.py); the organisation admin's settings page is
+liaison/people/sso_views.py."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from liaison.lib.form_pages import add_service_errors
-
-from . import mfa, people, sso
-from .forms import IdentityProviderForm
+from . import mfa, sso
 from .lockout import sign_in_completed
-from .models import IdentityProvider
 from .reauth import session_recently_verified
 
 LINKED = "Linked your {name} account: from now on “Sign in with {name}” signs you in."
 CONFIRM_TO_LINK = "Confirm it is you first; then link the account again."
-SAVED = "Saved the single sign-on settings for {place}."
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _callback_url(request: HttpRequest) -> str:
+def callback_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("accounts:sso_callback"))
 
 
@@ -52,7 +46,7 @@ def sso_start(request: HttpRequest, uuid: UUID) -> HttpResponse:
         url = sso.sso_begin(
             request,
             provider,
-            redirect_uri=_callback_url(request),
+            redirect_uri=callback_url(request),
             intent=sso.SIGN_IN,
             next_url=request.GET.get("next", ""),
         )
@@ -76,7 +70,7 @@ def sso_link(request: HttpRequest, uuid: UUID) -> HttpResponse:
         url = sso.sso_begin(
             request,
             provider,
-            redirect_uri=_callback_url(request),
+            redirect_uri=callback_url(request),
             intent=sso.LINK,
             next_url=reverse("accounts:account") + "#single-sign-on",
         )
@@ -107,41 +101,3 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 
 # --- the organisation admin's settings page ---------------------------------------------------------------
-
-
-def _initial(provider: IdentityProvider | None) -> dict[str, Any]:
-    if provider is None:
-        return {"mfa_counts": IdentityProvider.MfaCounts.NEVER, "enabled": True}
-    fields = ["name", "issuer", "client_id", "client_secret_env", "allowed_email_domain", "mfa_counts", "enabled"]
-    return {field: getattr(provider, field) for field in fields}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sso_settings(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
-    """The agency's or district's provider: who manages its people (its admins) configures it."""
-    place = people.place_get_for_user(request.user, kind, uuid)
-    provider = sso.provider_of(agency_id=place.agency_id, district_id=place.district_id)
-    form = IdentityProviderForm(request.POST or None, initial=_initial(provider))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        target = provider or IdentityProvider(agency_id=place.agency_id, district_id=place.district_id)
-        for field in ("name", "issuer", "client_id", "client_secret_env", "allowed_email_domain", "mfa_counts"):
-            setattr(target, field, data[field].strip() if isinstance(data[field], str) else data[field])
-        target.enabled = data["enabled"]
-        try:
-            sso.provider_save(actor=request.user, provider=target, client_secret=data["client_secret"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, SAVED.format(place=place.name))
-            return redirect(reverse("accounts:sso_settings", args=[kind, uuid]))
-    context = {
-        "form": form,
-        "place": place,
-        "provider": provider,
-        "callback_url": _callback_url(request),
-        "people_url": reverse("accounts:people", args=[kind, uuid]),
-        "linked": provider.identities.count() if provider is not None else 0,
-    }
-    return render(request, "accounts/sso_settings.html", context, status=400 if form.errors else 200)

@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from liaison.directory.models import Agency, Officer
 from liaison.lib import sql_rows
 from liaison.lib.errors import ConflictError
 
@@ -168,11 +167,18 @@ def api_token_find(token: str) -> ApiToken | None:
     return found
 
 
+def _officer_models() -> tuple[Any, Any]:
+    """The officer profile and its agency, reached through the user's relation to them: they are the
+    directory's models, and accounts sits below the directory (docs/architecture.md)."""
+    officer: Any = User.officer.related.related_model  # type: ignore[attr-defined]
+    return officer, officer._meta.get_field("agency").related_model
+
+
 @cache
 def _token_sql() -> str:
     """Read on every API request, so in plain SQL: the ORM's compiler costs more than the query
     (see liaison/lib/sql_rows.py)."""
-    t, u, o, a, m = ApiToken, User, Officer, Agency, Membership
+    (o, a), t, u, m = _officer_models(), ApiToken, User, Membership
     c = sql_rows.column
     membership = ", ".join(f"m.{c(m, name)}" for name in MEMBERSHIP_COLUMNS)
     return (
@@ -189,6 +195,7 @@ def _token_sql() -> str:
 
 def _token_and_user(row: tuple) -> tuple[ApiToken, User]:
     """Build the instances and link them as select_related would (the profile cached, even when absent)."""
+    Officer, Agency = _officer_models()
     offsets = itertools.accumulate((0, *(sql_rows.width(m) for m in (ApiToken, User, Officer))))
     token_at, user_at, officer_at, agency_at = offsets
     found = sql_rows.instance(ApiToken, row, token_at)

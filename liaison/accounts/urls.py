@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import email_views, mfa_views, password_views, people_views, session_views, sso_views, views
+from . import email_views, mfa_views, password_views, session_views, sso_views, views
 
 app_name = "accounts"
 
+# The pages that also need the directory (your account page, people and roles, single sign-on
+# settings) are liaison/people/urls.py, joined to these under the same `accounts:` names in liaison/urls.py.
 urlpatterns = [
     # --- session ---
     path("login/", views.LoginView.as_view(), name="login"),
@@ -15,13 +17,11 @@ urlpatterns = [
     path("sso/<uuid:uuid>/", sso_views.sso_start, name="sso_start"),
     path("sso/<uuid:uuid>/link/", sso_views.sso_link, name="sso_link"),
     path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
-    path("sso/settings/<str:kind>/<uuid:uuid>/", sso_views.sso_settings, name="sso_settings"),
     path("unlock/", session_views.unlock, name="unlock"),
     path("unlock/resume/", session_views.unlock_resume, name="unlock_resume"),
     path("account/sign-out-everywhere/", session_views.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     # --- your account and password ---
-    path("account/", views.account, name="account"),
     path("account/confirm/", views.confirm, name="confirm"),
     path("account/second-factor/", mfa_views.verify, name="mfa_verify"),
     path("account/second-factor/passkey/options/", mfa_views.passkey_auth_options, name="passkey_auth_options"),
@@ -39,23 +39,6 @@ urlpatterns = [
     path("password/reset/sent/", password_views.PasswordResetSentView.as_view(), name="password_reset_sent"),
     path("password/set/<uidb64>/<token>/", password_views.PasswordSetView.as_view(), name="password_reset_confirm"),
     path("password/set/done/", password_views.PasswordSetDoneView.as_view(), name="password_reset_complete"),
-    # --- people and their roles at an agency or district ---
-    path("people/<str:kind>/<uuid:uuid>/", people_views.people_list, name="people"),
-    path("people/<str:kind>/<uuid:uuid>/new/", people_views.person_add, name="person_add"),
-    path("people/<str:kind>/<uuid:uuid>/grant/", people_views.role_grant, name="role_grant"),
-    path("people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/", people_views.person_edit, name="person_edit"),
-    path(
-        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/unlock/",
-        people_views.person_unlock,
-        name="person_unlock",
-    ),
-    path(
-        "people/<str:kind>/<uuid:uuid>/person/<uuid:user_uuid>/second-factor/reset/",
-        people_views.person_mfa_reset,
-        name="person_mfa_reset",
-    ),
-    path("roles/<uuid:uuid>/remove/", people_views.membership_remove, name="membership_remove"),
-    path("roles/<uuid:uuid>/invitation/", people_views.invitation_resend, name="invitation_resend"),
     # --- audit log ---
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.csv", views.audit_export, name="audit_export"),

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.directory.models import Agency, District, School
 from liaison.lib.csv_export import csv_writer
 from liaison.lib.form_pages import add_service_errors
 from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
@@ -31,18 +29,13 @@ from . import mfa
 from .forms import ApiTokenForm, AuditFilterForm, ConfirmPasswordForm, SecondFactorCodeForm
 from .lockout import device_cookie_set
 from .passkeys import passkeys_of
-from .people import places_managed_by
 from .reauth import session_mark_verified
-from .recovery_codes import recovery_codes_left
-from .roles import Role
-from .scope import user_scope
 from .selectors import audit_entries_filtered, audit_log_readable
-from .sso import identities_of, providers_on_sign_in_page, providers_to_link
+from .sso import providers_on_sign_in_page
 from .tokens import (
     api_token_get_for_user,
     api_token_issue,
     api_token_revoke,
-    api_tokens_of,
     token_creation_refusal,
 )
 
@@ -73,66 +66,6 @@ class LoginView(auth_views.LoginView):
             return super().form_invalid(form)
         context = self.get_context_data(form=AuthenticationForm(self.request), locked_message=refusal.message)
         return self.render_to_response(context, status=429)
-
-
-def _landing_url(user: Any) -> str:
-    """The page each role starts from."""
-    scope = user_scope(user)
-    if scope.platform_admin:
-        return reverse("directory:agency_list")
-    if scope.evaluator_states:  # a state-wide evaluator sees the state view only
-        return reverse("insights:state", args=[sorted(scope.evaluator_states)[0]])
-    officer_agencies = scope.agencies(Role.OFFICER)
-    if scope.officer_id is not None and officer_agencies and not scope.managing_agency_ids:
-        return reverse("interactions:quick_log")
-    if scope.any_agency_ids:
-        agency = Agency.objects.filter(pk__in=scope.any_agency_ids).order_by("name").first()
-        return reverse("directory:agency_detail", args=[agency.uuid]) if agency else reverse("directory:agency_list")
-    if scope.district_admin_ids or scope.evaluator_district_ids:
-        district = District.objects.filter(pk__in=scope.district_admin_ids | scope.evaluator_district_ids).first()
-        return (
-            reverse("directory:district_detail", args=[district.uuid]) if district else reverse("directory:agency_list")
-        )
-    if scope.school_admin_ids:
-        school = School.objects.filter(pk__in=scope.school_admin_ids).first()
-        return reverse("directory:school_detail", args=[school.uuid]) if school else reverse("directory:agency_list")
-    return reverse("accounts:no_access")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(_landing_url(request.user))
-
-
-def _held_at(membership: Any) -> str:
-    place = membership.agency or membership.district or membership.school
-    return place.name if place is not None else membership.state  # a state evaluator: the state
-
-
-@login_required
-@require_safe
-def account(request: HttpRequest) -> HttpResponse:
-    """Who the user is here: their login, their roles, and the people they manage."""
-    memberships = request.user.memberships.select_related("agency", "district", "school")  # type: ignore[union-attr]
-    roles = [(m.get_role_display(), _held_at(m)) for m in memberships]
-    context = {
-        "roles": sorted(roles),
-        "places": places_managed_by(request.user),
-        "tokens": api_tokens_of(request.user),
-        "now": timezone.now(),
-        "idle_minutes": settings.SESSION_IDLE_MINUTES,
-        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
-        "mfa_enrolled": mfa.mfa_enrolled(request.user),
-        "totp_enrolled": mfa.totp_enrolled(request.user),
-        "passkeys": passkeys_of(request.user),
-        "mfa_required": mfa.mfa_required(request.user),
-        "recovery_codes_left": recovery_codes_left(request.user),
-        "mfa_grace_ends": mfa.session_grace_ends(request),
-        "token_form": ApiTokenForm(),
-        "sso_identities": identities_of(request.user),
-        "sso_to_link": providers_to_link(request.user),
-    }
-    return render(request, "accounts/account.html", context)
 
 
 @login_required

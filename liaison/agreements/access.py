@@ -46,6 +46,11 @@ def agreements_visible_to(user: Any) -> QuerySet[Agreement]:
     return Agreement.objects.none() if rule is NOTHING else Agreement.objects.filter(rule).distinct()
 
 
+def partnership_draftable(user: Any, partnership: Any) -> bool:
+    """Whether the user may draft an MOU for this partnership (as for one of its MOUs)."""
+    return agreement_writable(user, Agreement(agency_id=partnership.agency_id, district_id=partnership.district_id))
+
+
 def agreement_writable(user: Any, agreement: Agreement) -> bool:
     """The people who sign an MOU draft it: the agency's admins and the district's admins."""
     scope = user_scope(user)

@@ -4,11 +4,11 @@ through agreements.access (or directory.access for schools, agencies and partner
 
 import datetime
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -16,8 +16,7 @@ from ninja.pagination import paginate
 
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
-from liaison.directory.models import Agency, Partnership, School
-from liaison.directory.selectors import schools_partnered_with
+from liaison.directory.selectors import agency_by_id, schools_partnered_with
 from liaison.interactions.services import enforcement_read_audit
 from liaison.interactions.vocabulary import ReasonCategory
 from liaison.lib.api_errors import ERROR_RESPONSES
@@ -27,7 +26,6 @@ from liaison.lib.replica import reads_from_replica
 from . import access, dashboard, selectors, services
 from .evaluation import EvaluationResult, action_facts, mou_evaluate_action
 from .forms import PERIOD_REVERSED
-from .models import Agreement, AgreementVersion, Review, Rule, Section
 from .read_audit import reviews_api_page_read_audit
 from .schemas import (
     AgreementDetailOut,
@@ -61,6 +59,11 @@ from .schemas import (
 )
 from .vocabulary import Element, Outcome
 
+if TYPE_CHECKING:
+    from liaison.directory.models import Agency, Partnership, School
+
+    from .models import Agreement, AgreementVersion, Review, Rule, Section
+
 router = Router(tags=["agreements"])
 
 REFERENCE_NOT_FOUND = "No such record that you can see."
@@ -81,24 +84,23 @@ def _single(status: int, schema: Any) -> dict[int, Any]:
     return {status: schema, **ERROR_RESPONSES}
 
 
-def _agreement(request: HttpRequest, uuid: UUID) -> Agreement:
+def _agreement(request: HttpRequest, uuid: UUID) -> "Agreement":
     """The agreement with its versions loaded, ready for AgreementDetailOut."""
     agreement = access.agreement_get_for_user(request.user, uuid)
     prefetch_related_objects([agreement], "versions")
     return agreement
 
 
-def _version(request: HttpRequest, uuid: UUID) -> AgreementVersion:
+def _version(request: HttpRequest, uuid: UUID) -> "AgreementVersion":
     """The version with what VersionDetailOut reads loaded."""
     version = access.version_get_for_user(request.user, uuid)
     prefetch_related_objects([version], "sections", "rules", "agreement__versions")
     return version
 
 
-def _require_drafter_for(request: HttpRequest, partnership: Partnership) -> None:
+def _require_drafter_for(request: HttpRequest, partnership: "Partnership") -> None:
     """Only the partnership's agency admin or district admin drafts its MOUs."""
-    new = Agreement(agency_id=partnership.agency_id, district_id=partnership.district_id)
-    if not access.agreement_writable(request.user, new):
+    if not access.partnership_draftable(request.user, partnership):
         raise PermissionDenied(directory_access.NOT_ALLOWED)
 
 
@@ -107,7 +109,7 @@ def _require_drafter_for(request: HttpRequest, partnership: Partnership) -> None
 
 @router.get("", response=_single(200, list[AgreementOut]))
 @paginate
-def agreement_list(request: HttpRequest, filters: Query[AgreementFilters]) -> QuerySet[Agreement]:
+def agreement_list(request: HttpRequest, filters: Query[AgreementFilters]) -> "QuerySet[Agreement]":
     """MOUs you may see, each with its status and the version in force today."""
     queryset = access.agreements_visible_to(request.user).select_related("agency", "district", "partnership")
     return filters.filter(queryset.prefetch_related("versions"))
@@ -130,12 +132,12 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status:
 
 
 @router.get("/versions/{uuid}", response=_single(200, VersionDetailOut))
-def version_detail(request: HttpRequest, uuid: UUID) -> AgreementVersion:
+def version_detail(request: HttpRequest, uuid: UUID) -> "AgreementVersion":
     """Sections, rules, schools, signatures, status and completeness of one version."""
     return _version(request, uuid)
 
 
-def _schools(request: HttpRequest, uuids: list[UUID]) -> list[School]:
+def _schools(request: HttpRequest, uuids: list[UUID]) -> "list[School]":
     found = list(directory_access.schools_visible_to(request.user).filter(uuid__in=uuids))
     if len(found) != len(set(uuids)):
         raise ValidationError({"schools": REFERENCE_NOT_FOUND})
@@ -143,7 +145,7 @@ def _schools(request: HttpRequest, uuids: list[UUID]) -> list[School]:
 
 
 @router.patch("/versions/{uuid}", response=_single(200, VersionDetailOut))
-def version_update(request: HttpRequest, uuid: UUID, payload: VersionPatch) -> AgreementVersion:
+def version_update(request: HttpRequest, uuid: UUID, payload: VersionPatch) -> "AgreementVersion":
     """Change a draft's dates or the schools it covers."""
     version = access.version_get_for_user(request.user, uuid, write=True)
     changes = payload.dict(exclude_unset=True)
@@ -154,13 +156,13 @@ def version_update(request: HttpRequest, uuid: UUID, payload: VersionPatch) -> A
 
 
 @router.put("/versions/{uuid}/sections/{element}", response=_single(200, SectionOut))
-def section_put(request: HttpRequest, uuid: UUID, element: Element, payload: SectionIn) -> Section:
+def section_put(request: HttpRequest, uuid: UUID, element: Element, payload: SectionIn) -> "Section":
     version = access.version_get_for_user(request.user, uuid, write=True)
     return services.section_update(actor=request.user, version=version, element=element, text=payload.text)
 
 
 @router.put("/versions/{uuid}/rules/{category}", response=_single(200, RuleOut))
-def rule_put(request: HttpRequest, uuid: UUID, category: ReasonCategory, payload: RuleIn) -> Rule:
+def rule_put(request: HttpRequest, uuid: UUID, category: ReasonCategory, payload: RuleIn) -> "Rule":
     """Set a behaviour category's involvement level and conditions in a draft."""
     version = access.version_get_for_user(request.user, uuid, write=True)
     return services.rule_set(actor=request.user, version=version, category=category, **payload.dict())
@@ -177,7 +179,7 @@ def rule_delete(request: HttpRequest, uuid: UUID, category: ReasonCategory) -> S
 
 
 @router.post("/versions/{uuid}/submit", response=_single(200, VersionDetailOut))
-def version_submit(request: HttpRequest, uuid: UUID, payload: SubmitIn | None = None) -> AgreementVersion:
+def version_submit(request: HttpRequest, uuid: UUID, payload: SubmitIn | None = None) -> "AgreementVersion":
     """Freeze a draft and ask the parties to sign. A draft with missing or empty elements needs
     `acknowledge_missing: true` (a 400 naming the field lists them); the acknowledgement is audited."""
     version = access.version_get_for_user(request.user, uuid, write=True)
@@ -187,7 +189,7 @@ def version_submit(request: HttpRequest, uuid: UUID, payload: SubmitIn | None = 
 
 
 @router.post("/versions/{uuid}/sign", response=_single(200, VersionDetailOut))
-def version_sign(request: HttpRequest, uuid: UUID, payload: SignIn) -> AgreementVersion:
+def version_sign(request: HttpRequest, uuid: UUID, payload: SignIn) -> "AgreementVersion":
     """Sign for one party: the agency head (the agency's admin) or the superintendent (the district's)."""
     version = access.version_get_for_user(request.user, uuid)
     services.version_sign(actor=request.user, version=version, party=payload.party)
@@ -210,13 +212,13 @@ def version_diff(request: HttpRequest, uuid: UUID, query: Query[DiffQuery]) -> s
 SCHOOL_NOT_SERVED = "The agency's officers do not record at this school: it is in no district the agency serves."
 
 
-def _evaluation_agency(request: HttpRequest, uuid: UUID | None) -> Agency:
+def _evaluation_agency(request: HttpRequest, uuid: UUID | None) -> "Agency":
     if uuid is not None:
         return _reference(directory_access.agency_get_for_user, request, uuid, "agency")
     agency_ids = user_scope(request.user).any_agency_ids
     if len(agency_ids) != 1:
         raise ValidationError({"agency": AGENCY_REQUIRED})
-    return Agency.objects.get(pk=next(iter(agency_ids)))
+    return agency_by_id(next(iter(agency_ids)))
 
 
 @router.post("/evaluate", response=_single(200, EvaluationOut))
@@ -235,20 +237,20 @@ def evaluate(request: HttpRequest, payload: EvaluateIn) -> EvaluationResult:
 
 @router.get("/reviews", response=_single(200, list[ReviewOut]))
 @paginate(KeysetPagination, ordering=("opened_at", "id"), on_page=reviews_api_page_read_audit)  # by cursor
-def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet[Review]:
+def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> "QuerySet[Review]":
     """Reviews of flagged actions you may see, oldest first, each with its age in days. Each page read
     is in the audit log (it shows the actions' justifications)."""
     return filters.filter(access.reviews_visible_to(request.user).select_related("agency", "school", "interaction"))
 
 
-def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> Review:
+def _review(request: HttpRequest, uuid: UUID, *, close: bool = False) -> "Review":
     review = access.review_get_for_user(request.user, uuid, close=close)
     prefetch_related_objects([review], "interaction__enforcement", "agency", "closed_by")
     return review
 
 
 @router.get("/reviews/{uuid}", response=_single(200, ReviewDetailOut))
-def review_detail(request: HttpRequest, uuid: UUID) -> Review:
+def review_detail(request: HttpRequest, uuid: UUID) -> "Review":
     """A review with its comments and the action's kind, type and reason (never the student's demographics)."""
     review = _review(request, uuid)
     enforcement_read_audit(actor=request.user, interactions=[review.interaction], through="a review")
@@ -263,7 +265,7 @@ def review_comment(request: HttpRequest, uuid: UUID, payload: CommentIn) -> Stat
 
 
 @router.post("/reviews/{uuid}/close", response=_single(200, ReviewDetailOut))
-def review_close(request: HttpRequest, uuid: UUID, payload: CloseIn) -> Review:
+def review_close(request: HttpRequest, uuid: UUID, payload: CloseIn) -> "Review":
     """Close a review with a finding (the agency's SRO supervisors and admins)."""
     review = access.review_get_for_user(request.user, uuid, close=True)
     services.review_close(actor=request.user, review=review, finding=payload.finding, comment=payload.comment)
@@ -322,9 +324,8 @@ def _dashboard(
     period = _dashboard_period(query, dashboard.owner_today(found))
     figures = dashboard.dashboard_figures(scope=dashboard.Scope.of(found), period=period, now=timezone.now())
     agreements = (
-        Agreement.objects.filter(**{owner: found})
-        .select_related("agency", "district", "partnership")
-        .prefetch_related(Prefetch("versions", queryset=AgreementVersion.objects.prefetch_related("sections")))
+        selectors.agreements_with_versions(selectors.agreements_of(owner, found))
+        .select_related("partnership")
         .order_by("title", "id")
     )
     arrests = figures.arrests
@@ -346,12 +347,12 @@ def _dashboard(
 
 
 @router.get("/{uuid}", response=_single(200, AgreementDetailOut))
-def agreement_detail(request: HttpRequest, uuid: UUID) -> Agreement:
+def agreement_detail(request: HttpRequest, uuid: UUID) -> "Agreement":
     return _agreement(request, uuid)
 
 
 @router.patch("/{uuid}", response=_single(200, AgreementDetailOut))
-def agreement_update(request: HttpRequest, uuid: UUID, payload: AgreementPatch) -> Agreement:
+def agreement_update(request: HttpRequest, uuid: UUID, payload: AgreementPatch) -> "Agreement":
     agreement = access.agreement_get_for_user(request.user, uuid, write=True)
     services.agreement_update(actor=request.user, agreement=agreement, **payload.dict(exclude_unset=True))
     return _agreement(request, uuid)

@@ -9,8 +9,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from liaison.directory.forms import AccessibleForm, model_field
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
+from liaison.lib.accessible_forms import AccessibleForm, model_field
 from liaison.lib.form_pages import add_service_errors
 
 from .documents import action_labels

@@ -1,6 +1,6 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
-"""The public page as open data: published MOUs in force, and the figures their parties chose to
-publish, without authentication. The same functions as the page, so the same suppression."""
+"""The public page as open data: published MOUs in force, without authentication. The figures their
+parties chose to publish are insights' (liaison/insights/public_figures_api.py)."""
 
 import datetime
 from typing import Any
@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
-from liaison.insights.public_figures import published_figures
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from .selectors import published_in_force
@@ -29,36 +28,6 @@ class PublicMouOut(Schema):
     figures_published: bool
 
 
-class ActionCountOut(Schema):
-    action: str
-    count: int | None = Field(description="Null: fewer than 10 (or hidden so a small count cannot be worked out).")
-
-
-class SchoolTrustOut(Schema):
-    school: str
-    wave: str
-    closed_on: datetime.date
-    respondents: int | None = Field(description="Null: fewer than 10.")
-    trust_index: float | None = Field(description="0–100; null under 10 respondents.")
-
-
-class PublicFiguresOut(Schema):
-    agreement: UUID
-    school_year: str
-    through: datetime.date
-    schools: list[str]
-    positive_contacts: int
-    classes_delivered: int
-    class_attendance: int
-    enforcement_total: int | None
-    by_action: list[ActionCountOut]
-    referrals: int | None
-    arrests: int | None
-    within_mou_percent: float | None
-    contacts_per_action: float | None
-    trust: list[SchoolTrustOut]
-
-
 @router.get("/public/mous", response={200: list[PublicMouOut], **ERROR_RESPONSES})
 def public_mous(request: HttpRequest) -> list[dict[str, Any]]:
     """Every MOU its parties published, while a signed version is in force. No sign-in."""
@@ -75,25 +44,3 @@ def public_mous(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for mou in published_in_force()
     ]
-
-
-@router.get("/public/mous/{uuid}/figures", response={200: PublicFiguresOut, **ERROR_RESPONSES})
-def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    """The program's figures this school year, when published; enforcement counts of 1 to 9 are null."""
-    figures = published_figures(uuid)
-    return {
-        "agreement": figures.agreement.uuid,
-        "school_year": figures.school_year,
-        "through": figures.through,
-        "schools": [school.name for school in figures.schools],
-        "positive_contacts": figures.positive_contacts,
-        "classes_delivered": figures.classes_delivered,
-        "class_attendance": figures.students_in_classes,
-        "enforcement_total": figures.enforcement_total,
-        "by_action": [{"action": a.label, "count": a.count} for a in figures.by_action],
-        "referrals": figures.referrals,
-        "arrests": figures.arrests,
-        "within_mou_percent": figures.within_mou_percent,
-        "contacts_per_action": figures.contacts_per_action,
-        "trust": [row.__dict__ for row in figures.trust],
-    }

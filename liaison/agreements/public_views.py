@@ -11,8 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from liaison.insights.public_figures import published_figures
-
 from . import documents
 from .selectors import published_in_force, published_version
 
@@ -35,10 +33,3 @@ def public_document_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
     response = HttpResponse(documents.document_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{documents.document_filename(version)}"'
     return response
-
-
-@require_GET
-def public_figures_page(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """The program's figures this school year, when its MOU and its figures are both published."""
-    figures = published_figures(uuid)
-    return render(request, "agreements/public_figures.html", {"figures": figures, "agreement": figures.agreement})

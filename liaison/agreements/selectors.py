@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, Assignment, District, School
 from liaison.directory.selectors import agency_today, in_force_on
+from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import ReasonCategory
 
 from . import access
@@ -493,3 +494,65 @@ def _later_view(interaction: Any, version: AgreementVersion) -> EvaluationResult
         details=interaction.enforcement,
     )
     return mou_evaluate(facts, mou_facts(version))
+
+
+# --- for the MOU pages and API (they reach models only through here) ----------------------------------
+
+
+def agreements_of(owner_kind: str, owner: Agency | District) -> QuerySet[Agreement]:
+    """The MOUs an agency or a district (`owner_kind` "agency" or "district") is party to."""
+    return Agreement.objects.filter(**{owner_kind: owner})
+
+
+def agreements_with_versions(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """With their parties and their versions (each with its sections) loaded."""
+    versions = AgreementVersion.objects.prefetch_related("sections")
+    return agreements.select_related("agency", "district").prefetch_related(Prefetch("versions", queryset=versions))
+
+
+def agreement_versions_loaded(agreement: Agreement) -> list[AgreementVersion]:
+    """The MOU's versions, newest first, each with its sections and its agreement in memory."""
+    versions = AgreementVersion.objects.prefetch_related("sections").order_by("-number")
+    prefetch_related_objects([agreement], Prefetch("versions", queryset=versions))
+    return list(agreement.versions.all())
+
+
+def review_action_facts(review: Review) -> EnforcementDetail:
+    """The action's facts a reviewer needs: never the student's demographics or key."""
+    return (
+        EnforcementDetail.objects.filter(interaction_id=review.interaction_id)
+        .select_related("interaction__officer__user")
+        .only(
+            "action_type",
+            "reason_category",
+            "nibrs_code",
+            "requested_by",
+            "admin_consulted",
+            "admin_consulted_role",
+            "interaction__kind",
+            "interaction__uuid",
+            "interaction__occurred_at",
+            "interaction__occurred_on",
+            "interaction__setting",
+            "interaction__officer__rank",
+            "interaction__officer__user__first_name",
+            "interaction__officer__user__last_name",
+            "interaction__officer__user__username",
+        )  # fmt: skip
+        .get()
+    )
+
+
+def review_evaluation_rule(review: Review) -> tuple[Evaluation | None, Rule | None]:
+    """The kept judgment of the reviewed action, and the MOU's rule it applied (if it applied one)."""
+    evaluation = Evaluation.objects.select_related("version").filter(interaction_id=review.interaction_id).kept_one()
+    if evaluation is None or evaluation.version is None or not evaluation.category:
+        return evaluation, None
+    return evaluation, Rule.objects.filter(version=evaluation.version, category=evaluation.category).first()
+
+
+def owner_reminders(*, user: Any, owner: Agency | District, today: datetime.date) -> list[Reminder]:
+    """The reminders an agency's or a district's MOU dashboard shows."""
+    if isinstance(owner, Agency):
+        return mou_reminders(today=today, user=user, agency=owner)
+    return [r for r in mou_reminders(today=today, user=user) if r.district.pk == owner.pk]

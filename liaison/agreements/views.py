@@ -8,13 +8,13 @@ districts); every change goes through `agreements.services`.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,10 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
-from liaison.directory.models import Agency, District, Partnership, School
-from liaison.directory.selectors import agency_today
+from liaison.directory.selectors import agency_today, district_schools, schools_among
 from liaison.interactions.access import interactions_visible_to
-from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.services import enforcement_read_audit
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
@@ -36,9 +34,13 @@ from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
 from liaison.lib.replica import reads_from_replica
 
 from . import access, dashboard, documents, forms, selectors, services
-from .models import Agreement, AgreementVersion, Evaluation, Review, Rule
 from .read_audit import reviews_page_read_audit
 from .vocabulary import Outcome, VersionStatus
+
+if TYPE_CHECKING:
+    from liaison.directory.models import Partnership
+
+    from .models import Agreement, AgreementVersion, Evaluation, Review
 
 AGREEMENT_CREATED = "Drafted {title}. Write its sections and check its rules, then submit it for signature."
 SECTIONS_SAVED = "Saved {count} section{plural}."
@@ -86,15 +88,10 @@ def _today(agreement: Agreement) -> datetime.date:
 # --- the MOU list and a new MOU ---------------------------------------------------------------------------
 
 
-def _with_versions(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    versions = AgreementVersion.objects.prefetch_related("sections")
-    return agreements.select_related("agency", "district").prefetch_related(Prefetch("versions", queryset=versions))
-
-
 def _agreement_rows(agreements: QuerySet[Agreement]) -> list[dict[str, Any]]:
     """Each MOU with where it stands today and how complete its latest version is."""
     rows = []
-    for agreement in _with_versions(agreements):
+    for agreement in selectors.agreements_with_versions(agreements):
         today = _today(agreement)
         latest = selectors.agreement_latest_version(agreement)
         rows.append(
@@ -180,13 +177,6 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 # --- one MOU: versions, the draft editor, signing ---------------------------------------------------------
 
 
-def _load_versions(agreement: Agreement) -> list[AgreementVersion]:
-    """The MOU's versions, newest first, each with its sections and its agreement in memory."""
-    versions = AgreementVersion.objects.prefetch_related("sections").order_by("-number")
-    prefetch_related_objects([agreement], Prefetch("versions", queryset=versions))
-    return list(agreement.versions.all())
-
-
 def _signing_rows(user: Any, version: AgreementVersion) -> list[dict[str, Any]]:
     signatories = documents.signatures_in_order(version)
     return [
@@ -202,13 +192,13 @@ def _signing_rows(user: Any, version: AgreementVersion) -> list[dict[str, Any]]:
 
 def _editor_forms(version: AgreementVersion, overrides: dict[str, Any]) -> dict[str, Any]:
     texts = {s.element: s.text for s in version.sections.all()}
-    district_schools = School.objects.filter(district_id=version.agreement.district_id).order_by("name")
+    schools = district_schools(version.agreement.district_id)
     covered = list(version.schools.all())
     return {
         "sections_form": overrides.get("sections_form") or forms.SectionsForm(texts=texts),
         "rules_formset": overrides.get("rules_formset") or forms.rule_formset(None, list(version.rules.all())),
         "terms_form": overrides.get("terms_form")
-        or forms.TermsForm(schools=district_schools, initial=forms.TermsForm.initial_for(version, covered)),
+        or forms.TermsForm(schools=schools, initial=forms.TermsForm.initial_for(version, covered)),
     }
 
 
@@ -223,7 +213,7 @@ def _diff_form(versions: list[AgreementVersion]) -> forms.DiffForm | None:
 def _detail_context(request: HttpRequest, agreement: Agreement, **overrides: Any) -> dict[str, Any]:
     user = request.user
     today = _today(agreement)
-    versions = _load_versions(agreement)
+    versions = selectors.agreement_versions_loaded(agreement)
     version = versions[0]
     writable = access.agreement_writable(user, agreement)
     editing = writable and version.is_draft
@@ -341,7 +331,7 @@ def terms_save(request: HttpRequest, uuid: UUID) -> HttpResponse:
     version = access.version_get_for_user(request.user, uuid, write=True)
     if not version.is_draft:
         return _not_a_draft(request, version)
-    schools = School.objects.filter(district_id=version.agreement.district_id).order_by("name")
+    schools = district_schools(version.agreement.district_id)
     initial = forms.TermsForm.initial_for(version, list(version.schools.all()))
     form = forms.TermsForm(request.POST, schools=schools, initial=initial)
     if not form.is_valid():
@@ -484,7 +474,7 @@ def _review_rows(reviews: Any, now: datetime.datetime) -> list[dict[str, Any]]:
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     visible = access.reviews_visible_to(request.user)
-    schools = School.objects.filter(pk__in=visible.values("school")).order_by("name")
+    schools = schools_among(visible.values("school"))
     filters = forms.ReviewFilterForm(request.GET or None, schools=schools)
     reviews = visible.select_related("school", "interaction__enforcement").only(*REVIEW_FIELDS)
     if filters.is_bound and filters.is_valid():
@@ -509,37 +499,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/reviews.html", context)
 
 
-def _review_facts(review: Review) -> Any:
-    """The action's facts a reviewer needs: never the student's demographics or key."""
-    return (
-        EnforcementDetail.objects.filter(interaction_id=review.interaction_id)
-        .select_related("interaction__officer__user")
-        .only(
-            "action_type",
-            "reason_category",
-            "nibrs_code",
-            "requested_by",
-            "admin_consulted",
-            "admin_consulted_role",
-            "interaction__kind",
-            "interaction__uuid",
-            "interaction__occurred_at",
-            "interaction__occurred_on",
-            "interaction__setting",
-            "interaction__officer__rank",
-            "interaction__officer__user__first_name",
-            "interaction__officer__user__last_name",
-            "interaction__officer__user__username",
-        )  # fmt: skip
-        .get()
-    )
-
-
 def _evaluation_rule(review: Review) -> tuple[Evaluation | None, Any]:
-    evaluation = Evaluation.objects.select_related("version").filter(interaction_id=review.interaction_id).kept_one()
-    if evaluation is None or evaluation.version is None or not evaluation.category:
-        return evaluation, None
-    rule = Rule.objects.filter(version=evaluation.version, category=evaluation.category).first()
+    evaluation, rule = selectors.review_evaluation_rule(review)
     return evaluation, documents.rule_row(rule) if rule else None
 
 
@@ -549,7 +510,7 @@ def _review_context(request: HttpRequest, review: Review, **overrides: Any) -> d
     closable = is_open and access.review_closable(request.user, review)
     return {
         "review": review,
-        "facts": _review_facts(review),
+        "facts": selectors.review_action_facts(review),
         "evaluation": evaluation,
         "rule": rule,
         "age": selectors.review_age_days(review),
@@ -613,12 +574,6 @@ def _dashboard_period(request: HttpRequest, today: datetime.date) -> tuple[forms
     return forms.DashboardPeriodForm(initial={"start": start, "end": end}), dashboard.Period(start=start, end=end)
 
 
-def _dashboard_reminders(user: Any, owner: Agency | District, today: datetime.date) -> list[selectors.Reminder]:
-    if isinstance(owner, Agency):
-        return selectors.mou_reminders(today=today, user=user, agency=owner)
-    return [r for r in selectors.mou_reminders(today=today, user=user) if r.district.pk == owner.pk]
-
-
 @login_required
 @require_GET
 @reads_from_replica
@@ -628,10 +583,10 @@ def mou_dashboard(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
     period_form, period = _dashboard_period(request, today)
     figures = dashboard.dashboard_figures(scope=dashboard.Scope.of(found), period=period, now=timezone.now())
     context = {
-        "reminders": _dashboard_reminders(request.user, found, today),
+        "reminders": selectors.owner_reminders(user=request.user, owner=found, today=today),
         "owner": found,
         "owner_kind": owner,
-        "rows": _agreement_rows(Agreement.objects.filter(**{owner: found})),
+        "rows": _agreement_rows(selectors.agreements_of(owner, found)),
         "period_form": period_form,
         "period": period,
         "outcomes": Outcome.choices,

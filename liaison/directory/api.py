@@ -3,7 +3,7 @@
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,18 +18,7 @@ from liaison.lib.errors import validation_error_fields
 from liaison.lib.openapi_links import links_to
 
 from . import access, selectors, services
-from .models import (
-    Agency,
-    Assignment,
-    District,
-    Enrollment,
-    Officer,
-    Partnership,
-    School,
-    TrainingCourse,
-    TrainingRecord,
-    TrainingRequirement,
-)
+from .choices import TrainingCourse
 from .schemas import (
     AgencyFilters,
     AgencyIn,
@@ -65,6 +54,19 @@ from .schemas import (
     TrainingRequirementOut,
     TrainingRequirementsIn,
 )
+
+if TYPE_CHECKING:
+    from .models import (
+        Agency,
+        Assignment,
+        District,
+        Enrollment,
+        Officer,
+        Partnership,
+        School,
+        TrainingRecord,
+        TrainingRequirement,
+    )
 
 router = Router(tags=["directory"])
 
@@ -110,7 +112,7 @@ def _single(status: int, schema: Any) -> dict[int, Any]:
 
 @router.get("/agencies", response=_single(200, list[AgencyOut]), tags=["agencies"])
 @paginate
-def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> QuerySet[Agency]:
+def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> "QuerySet[Agency]":
     return filters.filter(access.agencies_visible_to(request.user))
 
 
@@ -121,12 +123,12 @@ def agency_create(request: HttpRequest, payload: AgencyIn) -> Status:
 
 
 @router.get("/agencies/{uuid}", response=_single(200, AgencyOut), tags=["agencies"])
-def agency_detail(request: HttpRequest, uuid: UUID) -> Agency:
+def agency_detail(request: HttpRequest, uuid: UUID) -> "Agency":
     return access.agency_get_for_user(request.user, uuid)
 
 
 @router.patch("/agencies/{uuid}", response=_single(200, AgencyOut), tags=["agencies"])
-def agency_update(request: HttpRequest, uuid: UUID, payload: AgencyPatch) -> Agency:
+def agency_update(request: HttpRequest, uuid: UUID, payload: AgencyPatch) -> "Agency":
     agency = access.agency_get_for_user(request.user, uuid, write=True)
     return services.agency_update(actor=request.user, agency=agency, **_changes(payload))
 
@@ -139,7 +141,7 @@ REQUIREMENT_LISTED_TWICE = "{course} is listed more than once."
     response=_single(200, list[TrainingRequirementOut]),
     tags=["agencies", "training"],
 )
-def training_requirements(request: HttpRequest, uuid: UUID) -> QuerySet[TrainingRequirement]:
+def training_requirements(request: HttpRequest, uuid: UUID) -> "QuerySet[TrainingRequirement]":
     """The courses the agency requires before an officer is assigned to a school."""
     agency = access.agency_get_for_user(request.user, uuid)
     return agency.training_requirements.order_by("course")
@@ -172,7 +174,7 @@ def training_requirements_set(request: HttpRequest, uuid: UUID, payload: Trainin
 
 @router.get("/districts", response=_single(200, list[DistrictOut]), tags=["districts"])
 @paginate
-def district_list(request: HttpRequest) -> QuerySet[District]:
+def district_list(request: HttpRequest) -> "QuerySet[District]":
     return access.districts_visible_to(request.user)
 
 
@@ -183,12 +185,12 @@ def district_create(request: HttpRequest, payload: DistrictIn) -> Status:
 
 
 @router.get("/districts/{uuid}", response=_single(200, DistrictOut), tags=["districts"])
-def district_detail(request: HttpRequest, uuid: UUID) -> District:
+def district_detail(request: HttpRequest, uuid: UUID) -> "District":
     return access.district_get_for_user(request.user, uuid)
 
 
 @router.patch("/districts/{uuid}", response=_single(200, DistrictOut), tags=["districts"])
-def district_update(request: HttpRequest, uuid: UUID, payload: DistrictPatch) -> District:
+def district_update(request: HttpRequest, uuid: UUID, payload: DistrictPatch) -> "District":
     district = access.district_get_for_user(request.user, uuid, write=True)
     return services.district_update(actor=request.user, district=district, **_changes(payload))
 
@@ -198,7 +200,7 @@ def district_update(request: HttpRequest, uuid: UUID, payload: DistrictPatch) ->
 
 @router.get("/schools", response=_single(200, list[SchoolOut]), tags=["schools"])
 @paginate
-def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySet[School]:
+def school_list(request: HttpRequest, filters: Query[SchoolFilters]) -> "QuerySet[School]":
     return filters.filter(access.schools_visible_to(request.user).select_related("district"))
 
 
@@ -215,23 +217,23 @@ def school_create(request: HttpRequest, payload: SchoolIn) -> Status:
 
 
 @router.get("/schools/{uuid}", response=_single(200, SchoolDetailOut), tags=["schools"])
-def school_detail(request: HttpRequest, uuid: UUID) -> School:
+def school_detail(request: HttpRequest, uuid: UUID) -> "School":
     return access.school_get_for_user(request.user, uuid)
 
 
 @router.patch("/schools/{uuid}", response=_single(200, SchoolOut), tags=["schools"])
-def school_update(request: HttpRequest, uuid: UUID, payload: SchoolPatch) -> School:
+def school_update(request: HttpRequest, uuid: UUID, payload: SchoolPatch) -> "School":
     school = access.school_get_for_user(request.user, uuid, write=True)
     return services.school_update(actor=request.user, school=school, **_changes(payload))
 
 
 @router.get("/schools/{uuid}/enrollment", response=_single(200, list[EnrollmentOut]), tags=["schools"])
-def enrollment_list(request: HttpRequest, uuid: UUID) -> QuerySet[Enrollment]:
+def enrollment_list(request: HttpRequest, uuid: UUID) -> "QuerySet[Enrollment]":
     return access.school_get_for_user(request.user, uuid).enrollments.order_by("-school_year")
 
 
 @router.put("/schools/{uuid}/enrollment/{school_year}", response=_single(200, EnrollmentOut), tags=["schools"])
-def enrollment_put(request: HttpRequest, uuid: UUID, school_year: str, payload: EnrollmentCounts) -> Enrollment:
+def enrollment_put(request: HttpRequest, uuid: UUID, school_year: str, payload: EnrollmentCounts) -> "Enrollment":
     school = access.school_get_for_user(request.user, uuid, write=True)
     return services.enrollment_set(actor=request.user, school=school, school_year=school_year, **payload.dict())
 
@@ -241,7 +243,7 @@ def enrollment_put(request: HttpRequest, uuid: UUID, school_year: str, payload: 
 
 @router.get("/partnerships", response=_single(200, list[PartnershipOut]), tags=["partnerships"])
 @paginate
-def partnership_list(request: HttpRequest) -> QuerySet[Partnership]:
+def partnership_list(request: HttpRequest) -> "QuerySet[Partnership]":
     return access.partnerships_visible_to(request.user).select_related("agency", "district")
 
 
@@ -255,12 +257,12 @@ def partnership_create(request: HttpRequest, payload: PartnershipIn) -> Status:
 
 
 @router.get("/partnerships/{uuid}", response=_single(200, PartnershipOut), tags=["partnerships"])
-def partnership_detail(request: HttpRequest, uuid: UUID) -> Partnership:
+def partnership_detail(request: HttpRequest, uuid: UUID) -> "Partnership":
     return access.partnership_get_for_user(request.user, uuid)
 
 
 @router.patch("/partnerships/{uuid}", response=_single(200, PartnershipOut), tags=["partnerships"])
-def partnership_update(request: HttpRequest, uuid: UUID, payload: PartnershipPatch) -> Partnership:
+def partnership_update(request: HttpRequest, uuid: UUID, payload: PartnershipPatch) -> "Partnership":
     partnership = access.partnership_get_for_user(request.user, uuid, write=True)
     return services.partnership_update(actor=request.user, partnership=partnership, **_changes(payload))
 
@@ -270,7 +272,7 @@ def partnership_update(request: HttpRequest, uuid: UUID, payload: PartnershipPat
 
 @router.get("/officers", response=_single(200, list[OfficerOut]), tags=["officers"])
 @paginate
-def officer_list(request: HttpRequest, filters: Query[OfficerFilters]) -> QuerySet[Officer]:
+def officer_list(request: HttpRequest, filters: Query[OfficerFilters]) -> "QuerySet[Officer]":
     return filters.filter(access.officers_visible_to(request.user).select_related("user", "agency"))
 
 
@@ -285,12 +287,12 @@ def officer_create(request: HttpRequest, payload: OfficerIn) -> Status:
 
 
 @router.get("/officers/{uuid}", response=_single(200, OfficerOut), tags=["officers"])
-def officer_detail(request: HttpRequest, uuid: UUID) -> Officer:
+def officer_detail(request: HttpRequest, uuid: UUID) -> "Officer":
     return access.officer_get_for_user(request.user, uuid)
 
 
 @router.patch("/officers/{uuid}", response=_single(200, OfficerOut), tags=["officers"])
-def officer_update(request: HttpRequest, uuid: UUID, payload: OfficerPatch) -> Officer:
+def officer_update(request: HttpRequest, uuid: UUID, payload: OfficerPatch) -> "Officer":
     officer = access.officer_get_for_user(request.user, uuid, write=True)
     return services.officer_update(actor=request.user, officer=officer, **_changes(payload))
 
@@ -300,7 +302,7 @@ def officer_update(request: HttpRequest, uuid: UUID, payload: OfficerPatch) -> O
 
 @router.get("/training-records", response=_single(200, list[TrainingRecordOut]), tags=["training"])
 @paginate(CursorPagination, ordering=("-completed_on", "-id"), page_size=50)  # grows every year: by cursor
-def training_record_list(request: HttpRequest, filters: Query[TrainingFilters]) -> QuerySet[TrainingRecord]:
+def training_record_list(request: HttpRequest, filters: Query[TrainingFilters]) -> "QuerySet[TrainingRecord]":
     return filters.filter(access.training_records_visible_to(request.user).select_related("officer"))
 
 
@@ -315,12 +317,12 @@ def training_record_create(request: HttpRequest, payload: TrainingRecordIn) -> S
 
 
 @router.get("/training-records/{uuid}", response=_single(200, TrainingRecordOut), tags=["training"])
-def training_record_detail(request: HttpRequest, uuid: UUID) -> TrainingRecord:
+def training_record_detail(request: HttpRequest, uuid: UUID) -> "TrainingRecord":
     return access.training_record_get_for_user(request.user, uuid)
 
 
 @router.patch("/training-records/{uuid}", response=_single(200, TrainingRecordOut), tags=["training"])
-def training_record_update(request: HttpRequest, uuid: UUID, payload: TrainingRecordPatch) -> TrainingRecord:
+def training_record_update(request: HttpRequest, uuid: UUID, payload: TrainingRecordPatch) -> "TrainingRecord":
     record = access.training_record_get_for_user(request.user, uuid, write=True)
     return services.training_record_update(actor=request.user, record=record, **_changes(payload))
 
@@ -330,7 +332,7 @@ def training_record_update(request: HttpRequest, uuid: UUID, payload: TrainingRe
 
 @router.get("/assignments", response=_single(200, list[AssignmentOut]), tags=["assignments"])
 @paginate(CursorPagination, ordering=("-start_date", "-id"), page_size=50)  # grows every year: by cursor
-def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> QuerySet[Assignment]:
+def assignment_list(request: HttpRequest, filters: Query[AssignmentFilters]) -> "QuerySet[Assignment]":
     queryset = access.assignments_visible_to(request.user).select_related("officer__user", "school")
     return filters.filter(queryset)
 
@@ -352,12 +354,12 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Status:
 
 
 @router.get("/assignments/{uuid}", response=_single(200, AssignmentOut), tags=["assignments"])
-def assignment_detail(request: HttpRequest, uuid: UUID) -> Assignment:
+def assignment_detail(request: HttpRequest, uuid: UUID) -> "Assignment":
     return access.assignment_get_for_user(request.user, uuid)
 
 
 @router.patch("/assignments/{uuid}", response=_single(200, AssignmentOut), tags=["assignments"])
-def assignment_update(request: HttpRequest, uuid: UUID, payload: AssignmentPatch) -> Assignment:
+def assignment_update(request: HttpRequest, uuid: UUID, payload: AssignmentPatch) -> "Assignment":
     assignment = access.assignment_get_for_user(request.user, uuid, write=True)
     return services.assignment_end(actor=request.user, assignment=assignment, end_date=payload.end_date)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
+
+from liaison.lib.accessible_forms import AccessibleForm, model_field
 
 from .models import (
     ENROLLMENT_FIELDS,
@@ -27,44 +28,11 @@ from .services import MAX_REQUIRED_HOURS, MIN_REQUIRED_HOURS, REQUIRABLE_COURSES
 from .validators import validate_school_year
 
 LANGUAGES_INVALID = "Separate languages with commas; each is 1 to 35 characters."
-CHOOSE = "Choose…"
 NOT_COLLECTED_HELP = "Leave blank if not collected. Blank is shown as “not collected”, never as 0."
 
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def model_field(model: type[Model], name: str, **overrides: Any) -> forms.Field:
-    """The form field a model field implies (label, length, choices, help), with overrides."""
-    field = model._meta.get_field(name).formfield(**overrides)  # type: ignore[union-attr]
-    assert field is not None, f"{model.__name__}.{name} has no form field"
-    return field
-
-
-class AccessibleForm(forms.Form):
-    """A form whose selects say "Choose…" for no choice.
-
-    Inputs point at their help and errors through Django's own `aria-describedby` (`<id>_helptext`,
-    `<id>_error`) and `aria-invalid`, the ids components/field.html gives the help and the first
-    error, for every form, this class or not. Two copies of a form on one page need their own ids:
-    give each an `auto_id` of its own (programs.views.liaison_list).
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            _name_the_empty_choice(field)
-
-
-def _name_the_empty_choice(field: forms.Field) -> None:
-    """Say "Choose…" rather than Django's dashes in a select's empty option."""
-    if isinstance(field, forms.ModelChoiceField):
-        field.empty_label = CHOOSE
-    elif isinstance(field, forms.ChoiceField):
-        choices = list(cast(Iterable[Any], field.choices))
-        if choices and choices[0][0] == "":
-            field.choices = [("", CHOOSE), *choices[1:]]
 
 
 # --- agencies and partnerships --------------------------------------------------------------

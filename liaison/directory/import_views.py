@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import tasks
+from .choices import ENROLLMENT_SUBGROUPS, Grade
 from .forms_import import RosterUploadForm
-from .models import ENROLLMENT_SUBGROUPS, Grade, RosterImport
 from .roster_imports import (
     NOT_AN_IMPORTER,
     roster_import_allowed,
@@ -24,6 +24,9 @@ from .roster_imports import (
     roster_import_get_for_user,
     roster_imports_visible_to,
 )
+
+if TYPE_CHECKING:
+    from .models import RosterImport
 
 RECENT_IMPORTS = 10
 POLL_SECONDS = 2

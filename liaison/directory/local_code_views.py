@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -26,7 +26,9 @@ from .local_codes import (
     local_codes_of,
 )
 from .local_codes import local_codes_save as _save
-from .models import District
+
+if TYPE_CHECKING:
+    from .models import District
 
 CODES_SAVED = "Saved {count} local school codes of {name}."
 

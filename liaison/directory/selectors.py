@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
@@ -239,3 +240,45 @@ def agency_coverage(*, agency: Agency, on: datetime.date) -> Coverage:
         officers_lacking_training=lacking,
         requirements=sorted(requirements, key=lambda r: r.get_course_display()),
     )
+
+
+# --- the first of several places (a landing page, a default) ------------------------------------
+
+
+def agency_first_of(ids: Iterable[int]) -> Agency | None:
+    """The first by name of these agencies."""
+    return Agency.objects.filter(pk__in=ids).order_by("name").first()
+
+
+def district_first_of(ids: Iterable[int]) -> District | None:
+    """The first of these districts (in their default order, by name)."""
+    return District.objects.filter(pk__in=ids).first()
+
+
+def school_first_of(ids: Iterable[int]) -> School | None:
+    """The first of these schools (in their default order, by name)."""
+    return School.objects.filter(pk__in=ids).first()
+
+
+def school_names(ids: Iterable[int]) -> dict[int, str]:
+    """Each school's name by its id (for a history that stored ids)."""
+    return dict(School.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def schools_by_uuid(uuids: Iterable[Any]) -> QuerySet[School]:
+    """These schools, by name."""
+    return School.objects.filter(uuid__in=uuids).order_by("name")
+
+
+def agency_by_id(pk: int) -> Agency:
+    return Agency.objects.get(pk=pk)
+
+
+def district_schools(district_id: int) -> QuerySet[School]:
+    """The district's schools, by name."""
+    return School.objects.filter(district_id=district_id).order_by("name")
+
+
+def schools_among(ids: Any) -> QuerySet[School]:
+    """These schools (ids, or a query of them), by name."""
+    return School.objects.filter(pk__in=ids).order_by("name")

@@ -6,7 +6,7 @@ Every object is reached through `directory.access`; every change goes through `d
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -19,16 +19,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.accounts.scope import user_scope
-from liaison.insights.access import equity_available, report_access_on
-from liaison.insights.outcomes_access import outcomes_available
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import posted as _posted
 from liaison.lib.form_pages import submit as _submit
 
 from . import access, selectors, services
 from . import forms as directory_forms
-from .models import ENROLLMENT_SUBGROUPS, Agency, Assignment, Enrollment, Officer, School
+from .choices import ENROLLMENT_SUBGROUPS
+from .page_links import page_links
 from .validators import validate_school_year
+
+if TYPE_CHECKING:
+    from .models import Agency, Assignment, Enrollment, Officer, School
 
 FORM_PAGE = "directory/form_page.html"
 AGENCY_CREATED = "Added {name}."
@@ -192,8 +194,7 @@ def agency_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "officers_shown": access.officers_shown_to(request.user),
         **_agency_sections(request.user, agency, today),
         **_coverage_context(request, agency),
-        "outcomes": outcomes_available(request.user, "agency", agency.uuid),
-        "program_report": report_access_on(request.user, agency) is not None,
+        **page_links("agency", request.user, agency),
     }
     return render(request, "directory/agency_detail.html", context)
 
@@ -318,9 +319,7 @@ def district_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ),
         "agencies": access.agencies_visible_to(request.user).filter(pk__in=serving).order_by("name"),
         "can_edit": access.district_writable(request.user, district),
-        "insights": equity_available(request.user, district),
-        "outcomes": outcomes_available(request.user, "district", district.uuid),
-        "program_report": report_access_on(request.user, district) is not None,
+        **page_links("district", request.user, district),
         "officers_shown": access.officers_shown_to(request.user),
     }
     return render(request, "directory/district_detail.html", context)
@@ -370,7 +369,7 @@ def school_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "enrollment_rows": _enrollment_rows(enrollments),
         "can_edit": access.school_writable(request.user, school),
         "officers_shown": access.officers_shown_to(request.user),
-        "outcomes": outcomes_available(request.user, "school", school.uuid),
+        **page_links("school", request.user, school),
     }
     return render(request, "directory/school_detail.html", context)
 

@@ -1,7 +1,7 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
 """API: the equity analysis and the CRDC counts (police side, and what schools reported), suppressed where required."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -17,10 +17,12 @@ from liaison.lib.school_years import school_year_of
 
 from .access import EquityScope, equity_scope_for
 from .figures import CRDC, EQUITY, figure_body
-from .models import SchoolReportedCount
 from .services import school_reported_set
 from .snapshots import last_closed_school_year
 from .state import state_body, state_for_user
+
+if TYPE_CHECKING:
+    from .models import SchoolReportedCount
 
 router = Router(tags=["insights"])
 
@@ -153,7 +155,7 @@ class SchoolReportedOut(Schema):
 @router.put("/insights/crdc/schools/{uuid}/{school_year}", response={200: SchoolReportedOut, **ERROR_RESPONSES})
 def school_reported_put(
     request: HttpRequest, uuid: UUID, school_year: str, payload: SchoolReportedIn
-) -> SchoolReportedCount:
+) -> "SchoolReportedCount":
     """Record what the school itself reported for the CRDC that year (the district's admins), to set
     beside the officers' records. Replaces what was entered before."""
     _check_school_year(school_year)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from liaison.directory.forms import AccessibleForm, model_field
+from liaison.lib.accessible_forms import AccessibleForm, model_field
 from liaison.lib.school_years import school_year_of
 
 from .models import SchoolReportedCount

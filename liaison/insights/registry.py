@@ -7,28 +7,20 @@ appears that is neither registered here nor declared to show no restricted figur
 each registered figure returns, for a district with small cells, to the disclosure audit.
 
 Hook for other apps: an app registers its own figures in a module `disclosure_figures.py` holding
-`FIGURES: list[RestrictedFigure]` (surveys will: results, open answers, their CSV and API);
+`FIGURES: list[RestrictedFigure]` (the class is liaison/lib/restricted_figures.py; surveys lists
+its results, open answers, their CSV and API);
 `registered_figures()` collects them all.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from django.apps import apps
 
-EVALUATOR = "evaluator"
-PUBLIC = "public"
+from liaison.lib.restricted_figures import EVALUATOR, PUBLIC, RestrictedFigure
 
-
-@dataclass(frozen=True)
-class RestrictedFigure:
-    url_name: str  # e.g. "insights:equity" (page and CSV) or "api:equity" (the API operation)
-    door: str  # "page", "csv", "api" or "pdf" (a page with its CSV is registered once per door)
-    figure: str  # which body it shows: the name its snapshots are stored under
-    audiences: tuple[str, ...]
-    through: str  # the function that passes it through the disclosure engine
+__all__ = ["EVALUATOR", "PUBLIC", "RestrictedFigure", "registered_figures", "registered_url_names"]
 
 
 FIGURES: list[RestrictedFigure] = [

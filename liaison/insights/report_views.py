@@ -3,7 +3,7 @@ in the background, its progress polled with htmx), its PDF, and its public versi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -26,10 +26,13 @@ from .access import (
     report_stored,
     reports_published,
 )
+from .choices import ReportAudience, ReportStatus
 from .forms import EquityYearForm
-from .models import ProgramReport
 from .snapshots import school_year_closed
 from .tasks import program_report_enqueue
+
+if TYPE_CHECKING:
+    from .models import ProgramReport
 
 POLL_SECONDS = 2
 PUBLIC_NEEDS_CLOSED_YEAR = "A public version is built for a school year that has ended."
@@ -40,7 +43,7 @@ EXPORT_SUMMARY = "Downloaded {name}"
 
 def _year_form(request: HttpRequest, found: ReportAccess) -> EquityYearForm:
     data = request.GET if request.method == "GET" else request.POST
-    restricted = found.audience != ProgramReport.Audience.FULL
+    restricted = found.audience != ReportAudience.FULL
     return EquityYearForm(data or None, today=reports.owner_today(found.owner), closed_only=restricted)
 
 
@@ -51,7 +54,7 @@ def report_page(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse:
     form = _year_form(request, found)
     school_year = form.year()
     stored = report_stored(found, school_year, found.audience)
-    public = report_stored(found, school_year, ProgramReport.Audience.PUBLIC) if found.may_publish else None
+    public = report_stored(found, school_year, ReportAudience.PUBLIC) if found.may_publish else None
     context = {
         "found": found,
         "owner_kind": owner,
@@ -96,7 +99,7 @@ def report_status(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _pdf_response(report: ProgramReport) -> HttpResponse:
-    if report.status != ProgramReport.Status.DONE:
+    if report.status != ReportStatus.DONE:
         raise Http404
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reports.report_filename(report)}"'
@@ -144,11 +147,11 @@ def report_publish(request: HttpRequest, owner: str, uuid: UUID) -> HttpResponse
             actor=request.user,
             owner=found.owner,
             school_year=school_year,
-            audience=ProgramReport.Audience.PUBLIC,
+            audience=ReportAudience.PUBLIC,
             enqueue=program_report_enqueue,
         )
     else:
-        stored = report_stored(found, school_year, ProgramReport.Audience.PUBLIC)
+        stored = report_stored(found, school_year, ReportAudience.PUBLIC)
         if stored is None:
             raise Http404
         public = stored

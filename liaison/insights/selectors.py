@@ -22,6 +22,7 @@ from liaison.lib.school_years import school_year_days
 from .access import EquityScope
 from .disclosure import equity_table, release
 from .equity import GroupRate, relative_rates
+from .models import SchoolReportedCount
 
 REFERENCE_GROUP = RaceEthnicity.WHITE.value
 GROUPS: tuple[tuple[str, str], ...] = tuple(
@@ -202,3 +203,8 @@ def _point(
         reference=REFERENCE_GROUP,
     )
     return DecisionPoint(definition, rows, unknown=events.get(UNKNOWN, 0), total=sum(events.values()))
+
+
+def school_reported_of(*, school: School, school_year: str) -> SchoolReportedCount | None:
+    """What the school itself reported for the CRDC that year, if the district entered it."""
+    return SchoolReportedCount.objects.filter(school=school, school_year=school_year).first()

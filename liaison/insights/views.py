@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.directory import access as directory_access
-from liaison.directory.models import School
+from liaison.directory.selectors import schools_by_uuid
 from liaison.directory.validators import validate_school_year
 from liaison.lib.csv_export import csv_writer
 from liaison.lib.form_pages import add_service_errors
@@ -25,7 +25,7 @@ from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .forms import EquityYearForm, SchoolReportedForm
-from .models import SchoolReportedCount
+from .selectors import school_reported_of
 from .services import school_reported_set
 
 CSV_COLUMNS = [
@@ -59,7 +59,7 @@ def equity(request: HttpRequest, uuid: UUID) -> HttpResponse:
     analysis = {
         "scope": scope,
         "school_year": body["school_year"],
-        "schools": list(School.objects.filter(uuid__in=body["schools"]).order_by("name")),
+        "schools": list(schools_by_uuid(body["schools"])),
         "enrollment_complete": body["enrollment_complete"],
     }
     points = [({"key": point["key"], "definition": point}, point["groups"], point["total"]) for point in body["points"]]
@@ -213,7 +213,7 @@ def school_reported_edit(request: HttpRequest, uuid: UUID, school_year: str) -> 
     except ValidationError:
         raise Http404 from None
     school = directory_access.school_get_for_user(request.user, uuid, write=True)
-    current = SchoolReportedCount.objects.filter(school=school, school_year=school_year).first()
+    current = school_reported_of(school=school, school_year=school_year)
     form = SchoolReportedForm(request.POST or None, initial=SchoolReportedForm.initial_for(current))
     back = f"{reverse('insights:crdc', args=[school.district.uuid])}?school_year={school_year}"
     if request.method == "POST" and form.is_valid():

@@ -2,7 +2,7 @@
 """API for contacts and enforcement actions."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,14 +11,13 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from liaison.directory.access import NOT_ALLOWED, district_get_for_user, officer_get_for_user, own_officer
-from liaison.directory.models import Officer
 from liaison.directory.selectors import agency_today
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.openapi_links import links_to
 
 from . import access, selectors, services
+from .choices import InteractionSource
 from .list_forms import DATE_RANGE_REVERSED
-from .models import Interaction
 from .read_audit import interactions_page_read_audit
 from .schemas import (
     InteractionCountFilters,
@@ -34,13 +33,18 @@ from .schemas import (
 )
 from .student_keys import STUDENT_KEYS_EXPLAINED
 
+if TYPE_CHECKING:
+    from liaison.directory.models import Officer
+
+    from .models import Interaction
+
 router = Router(tags=["interactions"])
 
 NO_OFFICER_PROFILE = "You have no officer profile: name the officer this record belongs to."
 SCHOOL_NOT_FOUND = "No such school in a district the officer's agency serves."
 
 
-def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
+def _officer(request: HttpRequest, uuid: UUID | None) -> "Officer":
     if uuid is None:
         own = own_officer(request.user)
         if own is None:
@@ -55,7 +59,7 @@ def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
     return officer
 
 
-def _school(officer: Officer, uuid: UUID) -> Any:
+def _school(officer: "Officer", uuid: UUID) -> Any:
     try:
         return access.school_for_recording(officer, uuid)
     except Http404:
@@ -67,7 +71,7 @@ def _optional(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if v is not None}
 
 
-def _audit_enforcement_read(request: HttpRequest, interactions: list[Interaction]) -> None:
+def _audit_enforcement_read(request: HttpRequest, interactions: "list[Interaction]") -> None:
     services.enforcement_read_audit(actor=request.user, interactions=interactions, through="the API")
 
 
@@ -94,7 +98,7 @@ def interaction_create(request: HttpRequest, payload: InteractionIn) -> Status:
         client_uuid=fields.pop("client_uuid"),
         role=fields.pop("role"),
         enforcement=enforcement,
-        source=Interaction.Source.API,
+        source=InteractionSource.API,
         **_optional(fields),
     )
     return Status(201 if recorded.created else 200, recorded.interaction)
@@ -163,14 +167,14 @@ def _require_record_viewer(request: HttpRequest) -> None:
 
 
 @router.get("/interactions/{uuid}", response={200: InteractionDetailOut, **ERROR_RESPONSES})
-def interaction_detail(request: HttpRequest, uuid: UUID) -> Interaction:
+def interaction_detail(request: HttpRequest, uuid: UUID) -> "Interaction":
     interaction = access.interaction_get_for_user(request.user, uuid)
     _audit_enforcement_read(request, [interaction])
     return interaction
 
 
 @router.patch("/interactions/{uuid}", response={200: InteractionDetailOut, **ERROR_RESPONSES})
-def interaction_update(request: HttpRequest, uuid: UUID, payload: InteractionPatch) -> Interaction:
+def interaction_update(request: HttpRequest, uuid: UUID, payload: InteractionPatch) -> "Interaction":
     interaction = access.interaction_get_for_user(request.user, uuid, write=True)
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
@@ -186,7 +190,7 @@ _BLANKABLE = frozenset({"grade_band", "setting", "initiated_by", "note", "staff_
 
 
 @router.post("/interactions/{uuid}/void", response={200: InteractionDetailOut, **ERROR_RESPONSES})
-def interaction_void(request: HttpRequest, uuid: UUID, payload: VoidIn) -> Interaction:
+def interaction_void(request: HttpRequest, uuid: UUID, payload: VoidIn) -> "Interaction":
     interaction = access.interaction_get_for_user(request.user, uuid, write=True)
     voided = services.interaction_void(actor=request.user, interaction=interaction, reason=payload.reason)
     _audit_enforcement_read(request, [voided])

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from liaison.agreements.evaluation import ActionFacts, action_facts
 from liaison.directory.models import Officer, School
 from liaison.lib.local_days import local_day
 
 from .models import NOTE_MAX_LENGTH, Interaction
+from .services import enforcement_steps
 from .vocabulary import (
     DEFAULT_ROLE,
     QUICK_LOG_KINDS,
@@ -308,14 +308,15 @@ class EnforcementForm(_OptionalFields, forms.Form):
         if not key_district_ids:
             del self.fields["student_id"]
 
-    def mou_facts(self, officer: Officer | None) -> ActionFacts | None:
-        """The facts the MOU check needs, once the fields it reads are valid (else None)."""
+    def mou_preview(self, officer: Officer | None) -> Any:
+        """The MOU rule that applies, once the fields it reads are valid (else None). The rule is the
+        agreements app's, reached through the enforcement steps (services.EnforcementSteps)."""
         data = getattr(self, "cleaned_data", {})
         needed = ("school", "action_type", "reason_category", "requested_by", "admin_consulted")
         if officer is None or any(data.get(name) in (None, "") for name in needed):
             return None
         moment = data.get("occurred_at") or timezone.now()
-        return action_facts(
+        return enforcement_steps().preview(
             agency_id=officer.agency_id,
             school_id=data["school"].pk,
             on=local_day(moment, officer.agency.time_zone),

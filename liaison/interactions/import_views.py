@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
@@ -21,8 +21,10 @@ from .imports import (
     interaction_import_get_for_user,
     interaction_imports_visible_to,
 )
-from .models import InteractionImport
 from .vocabulary import Kind
+
+if TYPE_CHECKING:
+    from .models import InteractionImport
 
 RECENT_IMPORTS = 10
 POLL_SECONDS = 2

@@ -16,7 +16,7 @@ from liaison.directory.models import Assignment, Officer, School
 from liaison.directory.selectors import in_force_on, schools_partnered_with
 
 from . import access
-from .models import DailyRollup, Interaction
+from .models import DailyRollup, Interaction, StudentKeySetting
 from .vocabulary import POSITIVE_KINDS, Kind, Role
 
 # --- records over time: filtered lists, counts and exports ------------------------------------------
@@ -399,3 +399,9 @@ def officer_week_summary(*, officer: Officer, week_of: datetime.date) -> WeekSum
         by_kind[cell["kind"]] += cell["n"]
         by_role[cell["role"]] += cell["n"]
     return WeekSummary(week_start=start, week_end=end, by_kind=by_kind, by_role=by_role)
+
+
+def student_key_district_ids(schools: QuerySet[School]) -> QuerySet:
+    """The districts of these schools that have student keys turned on (the form asks for a student id there)."""
+    found = StudentKeySetting.objects.filter(enabled=True, district_id__in=schools.values("district_id"))
+    return found.values_list("district_id", flat=True)

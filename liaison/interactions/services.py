@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -260,7 +261,8 @@ def interaction_record(
 
 class EnforcementSteps(Protocol):
     """The steps of recording an enforcement action that belong to other apps: judging it against the
-    MOU, keeping the judgment and opening a review, notifying a mentor's supervisor. The workflow
+    MOU (also as a preview, before saving), keeping the judgment and opening a review, notifying a
+    mentor's supervisor, and reading the kept judgment back for the record's pages. The workflow
     above the apps installs them, so that this app imports none of those."""
 
     def check(self, interaction: Interaction, detail: EnforcementDetail, justification: str) -> Any: ...
@@ -272,6 +274,10 @@ class EnforcementSteps(Protocol):
     def changed(self, *, actor: Any, interaction: Interaction, note: str) -> None: ...
 
     def imported(self, *, agency_id: int, after_id: int, actor: Any) -> int: ...
+
+    def preview(self, *, agency_id: int, school_id: int, on: datetime.date, details: Mapping[str, Any]) -> Any: ...
+
+    def judgment(self, *, interaction: Interaction) -> Any: ...
 
 
 _installed: list[EnforcementSteps] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
@@ -20,24 +20,28 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.accounts.scope import user_scope
-from liaison.agreements.evaluation import EvaluationResult, mou_evaluate_action
-from liaison.agreements.selectors import action_judgment
 from liaison.directory.access import NOT_ALLOWED, officers_visible_to
 from liaison.directory.access import own_officer as _own_officer
-from liaison.directory.models import Agency, Officer, School
-from liaison.directory.selectors import agency_today, schools_partnered_with, schools_served_by
+from liaison.directory.choices import OfficerStatus
+from liaison.directory.selectors import agency_first_of, agency_today, schools_partnered_with, schools_served_by
 from liaison.lib.form_pages import add_service_errors
 from liaison.lib.form_pages import posted as _posted
 
 from . import access, selectors, services
+from .choices import InteractionSource
 from .forms import EnforcementForm, InteractionChangeForm, QuickLogForm, VoidForm
-from .models import Amendment, Interaction, StudentKeySetting
+from .history import history_of
 from .offline_views import offline_page
 from .vocabulary import POSITIVE_MEANS, Kind, NibrsOffense
+
+if TYPE_CHECKING:
+    from liaison.directory.models import Agency, Officer, School
+
+    from .models import Interaction
 
 SESSION_SCHOOL = "interactions.quick_log_school"
 UNDO_REASON = "Undone by the officer"
@@ -167,7 +171,7 @@ def _quick_log_record(request: HttpRequest, officer: Officer, form: QuickLogForm
             occurred_at=timezone.now(),
             client_uuid=data["client_uuid"],
             role=data["role"] or None,
-            source=Interaction.Source.QUICK_LOG,
+            source=InteractionSource.QUICK_LOG,
             **form.optional_fields(),
         )
     except ValidationError as error:
@@ -230,9 +234,9 @@ def _recorders(user: Any) -> Recorders | None:
     own = _own_officer(user)
     managed = user_scope(user).managing_agency_ids
     if managed:
-        officers = officers_visible_to(user).filter(agency_id__in=managed, status=Officer.Status.ACTIVE)
+        officers = officers_visible_to(user).filter(agency_id__in=managed, status=OfficerStatus.ACTIVE)
         schools = schools_served_by(agency_ids=managed)
-        agency = own.agency if own is not None else Agency.objects.filter(pk__in=managed).order_by("name").first()
+        agency = own.agency if own is not None else agency_first_of(managed)
         ordered = officers.select_related("user", "agency").order_by("user__last_name", "user__first_name")
         return Recorders(own, ordered, schools.order_by("name"), _zone(agency))  # type: ignore[arg-type]
     if own is not None:
@@ -241,9 +245,7 @@ def _recorders(user: Any) -> Recorders | None:
 
 
 def _enforcement_form(request: HttpRequest, recorders: Recorders) -> EnforcementForm:
-    key_districts = StudentKeySetting.objects.filter(
-        enabled=True, district_id__in=recorders.schools.values("district_id")
-    ).values_list("district_id", flat=True)
+    key_districts = selectors.student_key_district_ids(recorders.schools)
     initial: dict[str, Any] = {
         "client_uuid": uuid4(),
         "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
@@ -278,7 +280,7 @@ def _enforcement_record(request: HttpRequest, form: EnforcementForm, recorders: 
             occurred_at=data["occurred_at"],
             client_uuid=data["client_uuid"],
             enforcement=form.enforcement_fields(),
-            source=Interaction.Source.FORM,
+            source=InteractionSource.FORM,
             justification=data.get("justification", ""),
             **form.optional_fields(),
         )
@@ -313,7 +315,7 @@ def enforcement_new(request: HttpRequest) -> HttpResponse:
 
 def _saved_message(record: Interaction) -> str:
     """What the officer is told on saving: the judgment and, when flagged, that a review opened."""
-    judgment = action_judgment(interaction=record)
+    judgment = services.enforcement_steps().judgment(interaction=record)
     if judgment is None:
         return ENFORCEMENT_SAVED
     kept = judgment.kept
@@ -322,13 +324,12 @@ def _saved_message(record: Interaction) -> str:
     return ENFORCEMENT_SAVED_FLAGGED.format(outcome=kept.get_outcome_display().lower(), explanation=kept.explanation)
 
 
-def _mou_preview(form: EnforcementForm, recorders: Recorders) -> EvaluationResult | None:
+def _mou_preview(form: EnforcementForm, recorders: Recorders) -> Any:
     """The MOU rule that applies to the action as filled in so far (nothing is saved)."""
     if not hasattr(form, "cleaned_data"):
         form.is_valid()
     officer = form.cleaned_data.get("officer") or recorders.own
-    facts = form.mou_facts(officer)
-    return mou_evaluate_action(facts) if facts is not None else None
+    return form.mou_preview(officer)
 
 
 @login_required
@@ -347,61 +348,6 @@ def enforcement_mou_check(request: HttpRequest) -> HttpResponse:
 # --- one record: its page, its history, changes and voiding ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    amendment: Amendment
-    changes: list[Change]
-
-
-# Columns that follow from others, or are bookkeeping, and would only repeat a change.
-_NOT_SHOWN = frozenset({"id", "updated_at", "occurred_on", "district_id", "agency_id"})
-
-
-def _shown(name: str, value: Any, school_names: dict[int, str]) -> str:
-    """A snapshot value as a person reads it: names for schools, labels for codes, local times."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if name == "school_id":
-        return school_names.get(value, str(value))
-    if name == "occurred_at":
-        moment = timezone.localtime(datetime.datetime.fromisoformat(value))
-        return formats.date_format(moment, "j M Y, H:i")
-    field = Interaction._meta.get_field(name)
-    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)  # type: ignore[union-attr]
-
-
-def _label(attname: str) -> str:
-    """The name a person knows a column by: the edit form's label where there is one."""
-    field = Interaction._meta.get_field(attname)
-    form_field = InteractionChangeForm.base_fields.get(field.name)
-    return str(form_field.label if form_field else field.verbose_name.capitalize())  # type: ignore[union-attr]
-
-
-def _changes(amendment: Amendment, school_names: dict[int, str]) -> list[Change]:
-    before, after = amendment.before or {}, amendment.after or {}
-    names = [name for name in after if name not in _NOT_SHOWN and before.get(name) != after.get(name)]
-    return [
-        Change(_label(name), _shown(name, before.get(name), school_names), _shown(name, after.get(name), school_names))
-        for name in names
-    ]
-
-
-def _history(record: Interaction) -> list[HistoryEntry]:
-    amendments = list(record.amendments.select_related("amended_by"))
-    school_ids = {a.before.get("school_id") for a in amendments} | {a.after.get("school_id") for a in amendments}
-    names = dict(School.objects.filter(pk__in=school_ids - {None}).values_list("pk", "name")) if amendments else {}
-    return [HistoryEntry(amendment, _changes(amendment, names)) for amendment in amendments]
-
-
 def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm | None = None) -> HttpResponse:
     enforcement = getattr(record, "enforcement", None) if record.is_enforcement else None
     if enforcement is not None:
@@ -412,14 +358,14 @@ def _detail_page(request: HttpRequest, record: Interaction, void_form: VoidForm 
         context = {
             "record": record,
             "enforcement": enforcement,
-            "history": _history(record),
+            "history": history_of(record),
             "writable": writable,
             "amendment_needed": writable and services.amendment_required(actor=request.user, interaction=record),
             "void_form": void_form or VoidForm(),
             "back_to_log": own is not None,
             "edit_window_hours": settings.EDIT_WINDOW_HOURS,
             # Whoever sees the record sees its review (agreements.access scopes reviews by the same roles).
-            "judgment": action_judgment(interaction=record) if enforcement is not None else None,
+            "judgment": services.enforcement_steps().judgment(interaction=record) if enforcement is not None else None,
         }
         return render(request, "interactions/detail.html", context)
 

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from liaison.accounts.models import SignInLock
 from liaison.ratelimits import store
 
+from . import audit_jobs  # noqa: F401  (registers the audit log's jobs)
 from .backups import backup_scheduled
 from .models import JobRun
 from .scheduler import register

@@ -5,7 +5,7 @@ The pages and these endpoints call the same services; objects come through `prog
 """
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,21 +24,12 @@ from liaison.directory.access import (
     own_officer,
     school_get_for_user,
 )
-from liaison.directory.models import Officer, School
+from liaison.directory.choices import OfficerStatus
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.paging import KeysetPagination
 from liaison.lib.school_years import school_year_days, school_year_of
 
 from . import access, selectors, services
-from .models import (
-    Curriculum,
-    LiaisonMeeting,
-    MenteeEnforcementNotice,
-    MentoringRelationship,
-    SchoolCalendar,
-    Session,
-    TeacherFeedback,
-)
 from .schemas import (
     CurriculumIn,
     CurriculumOut,
@@ -67,6 +58,18 @@ from .schemas import (
     StatusIn,
 )
 
+if TYPE_CHECKING:
+    from liaison.directory.models import Officer, School
+
+    from .models import (
+        Curriculum,
+        LiaisonMeeting,
+        MenteeEnforcementNotice,
+        MentoringRelationship,
+        SchoolCalendar,
+        Session,
+    )
+
 router = Router(tags=["programs"])
 
 NO_OFFICER_PROFILE = "You have no officer profile: name the officer."
@@ -76,7 +79,7 @@ NO_SUCH_CURRICULUM = "No such curriculum that you can see."
 NO_SUCH_AGENCY = "Name an agency whose catalogue you keep."
 
 
-def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
+def _officer(request: HttpRequest, uuid: UUID | None) -> "Officer":
     if uuid is None:
         own = own_officer(request.user)
         if own is None:
@@ -91,7 +94,7 @@ def _officer(request: HttpRequest, uuid: UUID | None) -> Officer:
     return officer
 
 
-def _school(request: HttpRequest, uuid: UUID) -> School:
+def _school(request: HttpRequest, uuid: UUID) -> "School":
     try:
         return school_get_for_user(request.user, uuid)
     except Http404:
@@ -107,7 +110,7 @@ def _today(request: HttpRequest) -> datetime.date:
 
 
 @router.get("/programs/curricula", response={200: list[CurriculumOut], **ERROR_RESPONSES})
-def curriculum_list(request: HttpRequest) -> QuerySet[Curriculum]:
+def curriculum_list(request: HttpRequest) -> "QuerySet[Curriculum]":
     return access.curricula_visible_to(request.user).order_by("title")
 
 
@@ -125,12 +128,12 @@ def curriculum_create(request: HttpRequest, payload: CurriculumIn) -> Status:
 
 
 @router.get("/programs/curricula/{uuid}", response={200: CurriculumOut, **ERROR_RESPONSES})
-def curriculum_detail(request: HttpRequest, uuid: UUID) -> Curriculum:
+def curriculum_detail(request: HttpRequest, uuid: UUID) -> "Curriculum":
     return access.curriculum_get_for_user(request.user, uuid)
 
 
 @router.patch("/programs/curricula/{uuid}", response={200: CurriculumOut, **ERROR_RESPONSES})
-def curriculum_update(request: HttpRequest, uuid: UUID, payload: CurriculumPatch) -> Curriculum:
+def curriculum_update(request: HttpRequest, uuid: UUID, payload: CurriculumPatch) -> "Curriculum":
     curriculum = access.curriculum_get_for_user(request.user, uuid, write=True)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return services.curriculum_update(actor=request.user, curriculum=curriculum, changes=changes)
@@ -141,7 +144,7 @@ def curriculum_update(request: HttpRequest, uuid: UUID, payload: CurriculumPatch
 
 @router.get("/programs/sessions", response={200: list[SessionOut], **ERROR_RESPONSES})
 @paginate(CursorPagination, ordering=("-starts_at", "-id"), page_size=50)
-def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> QuerySet[Session]:
+def session_list(request: HttpRequest, filters: Query[SessionFilters]) -> "QuerySet[Session]":
     access.require_program_viewer(request.user)
     return filters.filter(access.sessions_visible_to(request.user).select_related("interaction"))
 
@@ -162,12 +165,12 @@ def session_create(request: HttpRequest, payload: SessionIn) -> Status:
     return Status(201, _session_detail(request, session))
 
 
-def _session_detail(request: HttpRequest, session: Session) -> Session:
+def _session_detail(request: HttpRequest, session: "Session") -> "Session":
     """The session with what this caller may see of its feedback and its teacher link."""
     shown: Any = None
     link = None
     if access.feedback_visible(request.user, session):
-        shown = TeacherFeedback.objects.filter(session=session).first()
+        shown = selectors.feedback_of(session)
     if access.session_writable(request.user, session):
         link = request.build_absolute_uri(reverse("programs:feedback", args=[session.feedback_token]))
     session.feedback_shown = shown  # type: ignore[attr-defined]
@@ -176,12 +179,12 @@ def _session_detail(request: HttpRequest, session: Session) -> Session:
 
 
 @router.get("/programs/sessions/{uuid}", response={200: SessionDetailOut, **ERROR_RESPONSES})
-def session_detail(request: HttpRequest, uuid: UUID) -> Session:
+def session_detail(request: HttpRequest, uuid: UUID) -> "Session":
     return _session_detail(request, access.session_get_for_user(request.user, uuid))
 
 
 @router.patch("/programs/sessions/{uuid}", response={200: SessionDetailOut, **ERROR_RESPONSES})
-def session_update(request: HttpRequest, uuid: UUID, payload: SessionPatch) -> Session:
+def session_update(request: HttpRequest, uuid: UUID, payload: SessionPatch) -> "Session":
     """Reschedule or correct a session that has not been delivered."""
     session = access.session_get_for_user(request.user, uuid, write=True)
     changes = payload.dict(exclude_unset=True)
@@ -200,13 +203,13 @@ def session_update(request: HttpRequest, uuid: UUID, payload: SessionPatch) -> S
 
 
 @router.post("/programs/sessions/{uuid}/deliver", response={200: SessionDetailOut, **ERROR_RESPONSES})
-def session_deliver(request: HttpRequest, uuid: UUID, payload: DeliverIn) -> Session:
+def session_deliver(request: HttpRequest, uuid: UUID, payload: DeliverIn) -> "Session":
     session = access.session_get_for_user(request.user, uuid, write=True)
     return _session_detail(request, services.session_deliver(actor=request.user, session=session, **payload.dict()))
 
 
 @router.post("/programs/sessions/{uuid}/undeliver", response={200: SessionDetailOut, **ERROR_RESPONSES})
-def session_undeliver(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Session:
+def session_undeliver(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> "Session":
     session = access.session_get_for_user(request.user, uuid, write=True)
     return _session_detail(
         request, services.session_undeliver(actor=request.user, session=session, reason=payload.reason)
@@ -214,7 +217,7 @@ def session_undeliver(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Se
 
 
 @router.post("/programs/sessions/{uuid}/cancel", response={200: SessionDetailOut, **ERROR_RESPONSES})
-def session_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Session:
+def session_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> "Session":
     session = access.session_get_for_user(request.user, uuid, write=True)
     return _session_detail(request, services.session_cancel(actor=request.user, session=session, reason=payload.reason))
 
@@ -222,7 +225,7 @@ def session_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Sessi
 # --- mentoring ---------------------------------------------------------------------------------
 
 
-def _with_dosage(relationship: MentoringRelationship, dosage: selectors.Dosage) -> MentoringRelationship:
+def _with_dosage(relationship: "MentoringRelationship", dosage: selectors.Dosage) -> "MentoringRelationship":
     relationship.dosage = {  # type: ignore[attr-defined]
         "meetings": dosage.meetings,
         "minutes": dosage.minutes,
@@ -238,7 +241,7 @@ def _with_dosage(relationship: MentoringRelationship, dosage: selectors.Dosage) 
 @router.get("/programs/mentoring", response={200: list[RelationshipDosageOut], **ERROR_RESPONSES})
 def relationship_list(
     request: HttpRequest, status: str = "open", school: UUID | None = None, due: bool = False
-) -> list[MentoringRelationship]:
+) -> "list[MentoringRelationship]":
     """Relationships with their dosage. `status`: open (default), active, paused, closed or all;
     `due`: only active ones without a meeting in the last 30 days. Every read is audited."""
     access.require_mentoring_viewer(request.user)
@@ -267,14 +270,14 @@ def relationship_create(request: HttpRequest, payload: RelationshipIn) -> Status
 
 
 @router.get("/programs/mentoring/{uuid}", response={200: RelationshipDosageOut, **ERROR_RESPONSES})
-def relationship_detail(request: HttpRequest, uuid: UUID) -> MentoringRelationship:
+def relationship_detail(request: HttpRequest, uuid: UUID) -> "MentoringRelationship":
     relationship = access.relationship_get_for_user(request.user, uuid)
     services.mentee_read_audit(actor=request.user, relationships=[relationship], through="the API")
     return _with_dosage(relationship, selectors.relationships_dosage([relationship], as_of=_today(request))[0])
 
 
 @router.post("/programs/mentoring/{uuid}/status", response={200: RelationshipOut, **ERROR_RESPONSES})
-def relationship_status(request: HttpRequest, uuid: UUID, payload: StatusIn) -> MentoringRelationship:
+def relationship_status(request: HttpRequest, uuid: UUID, payload: StatusIn) -> "MentoringRelationship":
     relationship = access.relationship_get_for_user(request.user, uuid, write=True)
     changed = services.relationship_status_set(actor=request.user, relationship=relationship, **payload.dict())
     services.mentee_read_audit(actor=request.user, relationships=[changed], through="the API")
@@ -305,7 +308,7 @@ def meeting_remove(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Any:
 
 @router.get("/programs/notices", response={200: list[NoticeOut], **ERROR_RESPONSES})
 @paginate(CursorPagination, ordering=("-created_at", "-id"), page_size=50)
-def notice_list(request: HttpRequest, acknowledged: bool | None = None) -> QuerySet[MenteeEnforcementNotice]:
+def notice_list(request: HttpRequest, acknowledged: bool | None = None) -> "QuerySet[MenteeEnforcementNotice]":
     """For the agency's supervisors and admins; `acknowledged=false` gives the ones still to answer."""
     access.require_notice_reader(request.user)
     notices = access.notices_listed(request.user)
@@ -315,7 +318,7 @@ def notice_list(request: HttpRequest, acknowledged: bool | None = None) -> Query
 
 
 @router.post("/programs/notices/{uuid}/acknowledge", response={200: NoticeOut, **ERROR_RESPONSES})
-def notice_acknowledge(request: HttpRequest, uuid: UUID, payload: NoticeAcknowledgeIn) -> MenteeEnforcementNotice:
+def notice_acknowledge(request: HttpRequest, uuid: UUID, payload: NoticeAcknowledgeIn) -> "MenteeEnforcementNotice":
     notice = access.notice_get_for_user(request.user, uuid)
     services.notice_acknowledge(actor=request.user, notice=notice, note=payload.note)
     return access.notices_listed(request.user).get(pk=notice.pk)
@@ -326,7 +329,7 @@ def notice_acknowledge(request: HttpRequest, uuid: UUID, payload: NoticeAcknowle
 
 @router.get("/programs/liaison-meetings", response={200: list[LiaisonMeetingOut], **ERROR_RESPONSES})
 @paginate(CursorPagination, ordering=("-starts_at", "-id"), page_size=50)
-def liaison_list(request: HttpRequest, school: UUID | None = None) -> QuerySet[LiaisonMeeting]:
+def liaison_list(request: HttpRequest, school: UUID | None = None) -> "QuerySet[LiaisonMeeting]":
     access.require_program_viewer(request.user)
     meetings = access.liaison_meetings_visible_to(request.user)
     return meetings.filter(school__uuid=school) if school else meetings
@@ -348,13 +351,13 @@ def liaison_create(request: HttpRequest, payload: LiaisonMeetingIn) -> Status:
 
 
 @router.post("/programs/liaison-meetings/{uuid}/held", response={200: LiaisonMeetingOut, **ERROR_RESPONSES})
-def liaison_held(request: HttpRequest, uuid: UUID, payload: LiaisonHeldIn) -> LiaisonMeeting:
+def liaison_held(request: HttpRequest, uuid: UUID, payload: LiaisonHeldIn) -> "LiaisonMeeting":
     meeting = access.liaison_meeting_get_for_user(request.user, uuid, write=True)
     return services.liaison_meeting_held(actor=request.user, meeting=meeting, **payload.dict())
 
 
 @router.post("/programs/liaison-meetings/{uuid}/cancel", response={200: LiaisonMeetingOut, **ERROR_RESPONSES})
-def liaison_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> LiaisonMeeting:
+def liaison_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> "LiaisonMeeting":
     meeting = access.liaison_meeting_get_for_user(request.user, uuid, write=True)
     return services.liaison_meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
 
@@ -363,14 +366,14 @@ def liaison_cancel(request: HttpRequest, uuid: UUID, payload: ReasonIn) -> Liais
 
 
 @router.get("/programs/school-calendars", response={200: list[SchoolCalendarOut], **ERROR_RESPONSES})
-def school_calendar_list(request: HttpRequest, school_year: str | None = None) -> QuerySet[SchoolCalendar]:
+def school_calendar_list(request: HttpRequest, school_year: str | None = None) -> "QuerySet[SchoolCalendar]":
     calendars = access.school_calendars_visible_to(request.user).select_related("district", "school")
     calendars = calendars.prefetch_related("breaks")
     return calendars.filter(school_year=school_year) if school_year else calendars
 
 
 @router.put("/programs/school-calendars", response={200: SchoolCalendarOut, **ERROR_RESPONSES})
-def school_calendar_set(request: HttpRequest, payload: SchoolCalendarIn) -> SchoolCalendar:
+def school_calendar_set(request: HttpRequest, payload: SchoolCalendarIn) -> "SchoolCalendar":
     """Create or replace a district's (or one school's) calendar for a school year, breaks included."""
     district = district_get_for_user(request.user, payload.district)
     if not access.calendar_writable(request.user, district.pk):
@@ -446,7 +449,7 @@ def presence_officers(
     access.require_program_viewer(request.user)
     until = until or _today(request)
     since = since or school_year_days(school_year_of(until))[0]
-    officers = access.officers_visible_on_calendars(request.user).filter(status=Officer.Status.ACTIVE)
+    officers = access.officers_visible_on_calendars(request.user).filter(status=OfficerStatus.ACTIVE)
     splits = selectors.officers_role_split(officers, first=since, last=until)
     return [
         {

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import LiaisonMeeting, Session
-from .vocabulary import LiaisonMeetingStatus, SessionStatus
+from .models import CalendarFeed, LiaisonMeeting, Session
+from .vocabulary import LiaisonMeetingKind, LiaisonMeetingStatus, SessionStatus
 
 PRODUCT_ID = "-//Liaison//School Resource Officer programs//EN"
 FEED_HISTORY_DAYS = 120  # a school year's recent past is enough for a calendar app
@@ -70,3 +71,19 @@ def calendar_bytes(name: str, sessions: Iterable[Session], meetings: Iterable[Li
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
+
+
+def feed_contents(
+    found: CalendarFeed, *, since: datetime.date
+) -> tuple[str, QuerySet[Session], QuerySet[LiaisonMeeting]]:
+    """The feed's name, sessions and meetings from `since`: an officer's own, or a school's (its family
+    events only, of the meetings)."""
+    sessions = Session.objects.filter(starts_on__gte=since).select_related("school", "curriculum", "officer__user")
+    meetings = LiaisonMeeting.objects.filter(starts_on__gte=since).select_related("school")
+    if found.officer is not None:
+        name = f"{found.officer.display_name}: school programs"
+        return name, sessions.filter(officer=found.officer), meetings.filter(officer=found.officer)
+    assert found.school is not None
+    name = f"{found.school.name}: officer programs"
+    family_events = meetings.filter(school=found.school, kind=LiaisonMeetingKind.FAMILY_EVENT)
+    return name, sessions.filter(school=found.school), family_events

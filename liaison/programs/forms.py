@@ -11,9 +11,9 @@ from django import forms
 from django.utils import timezone
 
 from liaison.directory.access import schools_visible_to
-from liaison.directory.forms import AccessibleForm, model_field
 from liaison.directory.models import Officer, School
 from liaison.interactions.vocabulary import Setting
+from liaison.lib.accessible_forms import AccessibleForm, model_field
 from liaison.lib.form_pages import add_service_errors
 
 from . import access

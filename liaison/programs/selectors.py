@@ -23,6 +23,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
@@ -30,7 +31,15 @@ from liaison.directory.models import Assignment, Enrollment, Officer, School
 from liaison.interactions.models import DailyRollup
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Role
 
-from .models import LiaisonMeeting, MentoringMeeting, MentoringRelationship, SchoolCalendar
+from .models import (
+    CalendarFeed,
+    LiaisonMeeting,
+    MentoringMeeting,
+    MentoringRelationship,
+    SchoolCalendar,
+    Session,
+    TeacherFeedback,
+)
 from .vocabulary import LiaisonMeetingKind, LiaisonMeetingStatus, RelationshipStatus
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -509,3 +518,25 @@ def schools_without_check_in(schools: QuerySet[School], *, as_of: datetime.date)
 def meeting_counts(relationships: QuerySet[MentoringRelationship]) -> dict[int, int]:
     rows = MentoringMeeting.objects.filter(relationship__in=relationships, voided=False)
     return dict(rows.values_list("relationship_id").annotate(n=Count("*")).order_by())
+
+
+# --- one object by its key (pages and API reach models only through here) ----------------------------
+
+
+def feedback_of(session: Session) -> TeacherFeedback | None:
+    """The teacher's feedback on the session, if given."""
+    return TeacherFeedback.objects.filter(session=session).first()
+
+
+def session_by_feedback_token(token: str) -> Session | None:
+    """The session whose teacher link carries this token."""
+    found = Session.objects.select_related("school", "curriculum", "officer__user", "agency")
+    return found.filter(feedback_token=token).first()
+
+
+def calendar_feed_by_uuid(uuid: Any) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("officer__agency", "school").filter(uuid=uuid).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("officer__user", "school").filter(token=token).first()

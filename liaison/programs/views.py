@@ -12,7 +12,7 @@ import datetime
 import functools
 import zoneinfo
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +33,7 @@ from liaison.directory.access import (
     districts_visible_to,
     own_officer,
 )
-from liaison.directory.models import Agency, Officer, School
+from liaison.directory.choices import OfficerStatus
 from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
 from liaison.lib.form_pages import posted as _posted
@@ -43,8 +43,12 @@ from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
 
 from . import access, calendars, charts, exports, feeds, forms, selectors, services
-from .models import CalendarFeed, LiaisonMeeting, MentoringRelationship, Session
 from .vocabulary import RelationshipStatus, SessionStatus
+
+if TYPE_CHECKING:
+    from liaison.directory.models import Agency, Officer, School
+
+    from .models import LiaisonMeeting, MentoringRelationship, Session
 
 PAGE_SIZE = 50
 SCHEDULED = "Scheduled {title} on {day:%a %b %-d}."
@@ -342,11 +346,7 @@ def session_undeliver(request: HttpRequest, uuid: Any) -> HttpResponse:
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     """The session's own link: rating and comment, editable through the same link. CSRF-protected
     like every form, and limited per link and per address so it cannot be flooded."""
-    session = (
-        Session.objects.select_related("school", "curriculum", "officer__user", "agency")
-        .filter(feedback_token=token)
-        .first()
-    )
+    session = selectors.session_by_feedback_token(token)
     if session is None:
         raise Http404("Not found.")
     with timezone.override(zoneinfo.ZoneInfo(session.agency.time_zone)):
@@ -450,7 +450,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @agency_time
 @require_POST
 def feed_reset(request: HttpRequest, uuid: Any) -> HttpResponse:
-    feed = CalendarFeed.objects.select_related("officer__agency", "school").filter(uuid=uuid).first()
+    feed = selectors.calendar_feed_by_uuid(uuid)
     if feed is None:
         raise Http404("Not found.")
     if feed.officer_id is not None:
@@ -470,22 +470,13 @@ def feed_reset(request: HttpRequest, uuid: Any) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscribable iCalendar feed: the unguessable token is the only key, so it carries nothing
     a teacher at the school may not know (feeds.py)."""
-    found = CalendarFeed.objects.select_related("officer__user", "school").filter(token=token).first()
+    found = selectors.calendar_feed_by_token(token)
     if found is None:
         raise Http404("Not found.")
     if not store.allow(f"feed:{token}", limit=FEED_LIMIT, window_seconds=FEED_WINDOW):
         return HttpResponse("Too many requests.", status=429, content_type="text/plain")
     since = _today() - datetime.timedelta(days=feeds.FEED_HISTORY_DAYS)
-    sessions = Session.objects.filter(starts_on__gte=since).select_related("school", "curriculum", "officer__user")
-    meetings = LiaisonMeeting.objects.filter(starts_on__gte=since).select_related("school")
-    if found.officer is not None:
-        name = f"{found.officer.display_name}: school programs"
-        sessions, meetings = sessions.filter(officer=found.officer), meetings.filter(officer=found.officer)
-    else:
-        assert found.school is not None
-        name = f"{found.school.name}: officer programs"
-        sessions = sessions.filter(school=found.school)
-        meetings = meetings.filter(school=found.school, kind=LiaisonMeeting.Kind.FAMILY_EVENT)
+    name, sessions, meetings = feeds.feed_contents(found, since=since)
     response = HttpResponse(feeds.calendar_bytes(name, sessions, meetings), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="liaison.ics"'
     response["Cache-Control"] = "private, max-age=900"
@@ -678,7 +669,7 @@ def presence(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return exports.csv_response(f"presence-{school_year}", exports.PRESENCE_COLUMNS, figures["rows"])
     heatmap = selectors.presence_heatmap(figures["schools"], school_year=school_year, as_of=as_of)
-    officers = access.officers_visible_on_calendars(request.user).filter(status=Officer.Status.ACTIVE)
+    officers = access.officers_visible_on_calendars(request.user).filter(status=OfficerStatus.ACTIVE)
     context = {
         **figures,
         "school_year": school_year,

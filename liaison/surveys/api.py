@@ -4,7 +4,7 @@
 The pages and these endpoints call the same services and scoring; waves come through `surveys.access`.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,6 @@ from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.suppression import SUPPRESSED
 
 from . import access, form_tokens, scoring, selectors, services
-from .models import Burst, Instrument, Wave, WaveSchool
 from .schemas import (
     BurstDecisionIn,
     BurstOut,
@@ -36,6 +35,9 @@ from .schemas import (
 )
 from .vocabulary import WaveStatus
 
+if TYPE_CHECKING:
+    from .models import Burst, Instrument, Wave, WaveSchool
+
 router = Router(tags=["surveys"])
 
 NO_SUCH_INSTRUMENT = "No such instrument."
@@ -46,14 +48,14 @@ NO_SUCH_SCHOOL = "No such school where you may open a wave."
 
 
 @router.get("/surveys/instruments", response={200: list[InstrumentOut], **ERROR_RESPONSES})
-def instrument_list(request: HttpRequest) -> list[Instrument]:
-    return list(Instrument.objects.prefetch_related("items"))
+def instrument_list(request: HttpRequest) -> "list[Instrument]":
+    return selectors.instruments_with_items()
 
 
 # --- waves -------------------------------------------------------------------------------------
 
 
-def _wave_out(request: HttpRequest, wave: Wave, wave_schools: Any = None) -> dict[str, Any]:
+def _wave_out(request: HttpRequest, wave: "Wave", wave_schools: Any = None) -> dict[str, Any]:
     if wave_schools is None:
         wave_schools = access.wave_schools_visible(request.user, wave)
     return {
@@ -76,7 +78,7 @@ def _wave_out(request: HttpRequest, wave: Wave, wave_schools: Any = None) -> dic
     }
 
 
-def _wave_school_out(request: HttpRequest, wave_school: WaveSchool) -> dict[str, Any]:
+def _wave_school_out(request: HttpRequest, wave_school: "WaveSchool") -> dict[str, Any]:
     manageable = access.wave_school_manageable(request.user, wave_school)
     return {
         "uuid": wave_school.uuid,
@@ -90,7 +92,7 @@ def _wave_school_out(request: HttpRequest, wave_school: WaveSchool) -> dict[str,
 def wave_list(request: HttpRequest) -> list[dict[str, Any]]:
     access.require_survey_reader(request.user)
     visible = access.result_school_ids(request.user)
-    in_order = WaveSchool.objects.select_related("school").order_by("school__name")
+    in_order = selectors.wave_schools_by_school_name()
     waves = (
         access.waves_visible_to(request.user)
         .prefetch_related(Prefetch("wave_schools", queryset=in_order))
@@ -107,7 +109,7 @@ def wave_create(request: HttpRequest, payload: WaveIn) -> Status:
     if not access.may_open_waves(request.user):
         raise PermissionDenied(NOT_ALLOWED)
     fields = payload.dict()
-    instrument = Instrument.objects.filter(uuid=fields.pop("instrument")).first()
+    instrument = selectors.instrument_by_uuid(fields.pop("instrument"))
     if instrument is None:
         raise ValidationError({"instrument": NO_SUCH_INSTRUMENT})
     wanted = fields.pop("schools")
@@ -167,7 +169,7 @@ def _subgroups(results: selectors.WaveResults, row: selectors.SchoolRow, by: str
     return [{**group_out(group.result), "group": group.key} for group in groups]
 
 
-def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:
+def _compared_out(wave_school: "WaveSchool") -> dict[str, Any] | None:
     compared = selectors.compared_with_previous(selectors.school_history(wave_school), wave_school)
     if compared is None:
         return None
@@ -194,7 +196,7 @@ def _compared_out(wave_school: WaveSchool) -> dict[str, Any] | None:
 NOT_YET = "Results appear when the wave closes; until then only how many have responded (see progress)."
 
 
-def _not_yet(wave: Wave, wave_schools: list[WaveSchool]) -> dict[str, Any]:
+def _not_yet(wave: "Wave", wave_schools: "list[WaveSchool]") -> dict[str, Any]:
     nothing: dict[str, Any] = {
         "respondents": None,
         "suppressed": False,
@@ -262,8 +264,8 @@ def open_answers(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
 # --- the public submission ---------------------------------------------------------------------
 
 
-def _link(token: str) -> WaveSchool:
-    wave_school = WaveSchool.objects.select_related("wave__instrument", "school").filter(token=token).first()
+def _link(token: str) -> "WaveSchool":
+    wave_school = selectors.wave_school_by_token(token)
     if wave_school is None:
         raise Http404
     return wave_school
@@ -314,7 +316,7 @@ def wave_progress(request: HttpRequest, uuid: UUID) -> list[dict[str, Any]]:
     ]
 
 
-def _burst_out(burst: Burst) -> dict[str, Any]:
+def _burst_out(burst: "Burst") -> dict[str, Any]:
     return {
         "uuid": burst.uuid,
         "school": burst.wave_school.school.uuid,

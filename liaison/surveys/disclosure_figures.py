@@ -8,7 +8,7 @@ school's side reads, after close, in random order.
 
 from __future__ import annotations
 
-from liaison.insights.registry import EVALUATOR, RestrictedFigure
+from liaison.lib.restricted_figures import EVALUATOR, RestrictedFigure
 
 PRINCIPAL = "principal"
 SUPERVISOR = "supervisor"

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from liaison.lib.identifying_text import identifying_text_problems
 from liaison.lib.suppression import is_suppressed
 
 from . import scoring
 from .disclosed import breakdown_hidden
-from .models import Burst, HeldResponse, Item, Response, Wave, WaveSchool
+from .models import Burst, HeldResponse, Instrument, Item, Response, Wave, WaveSchool
 from .services import wave_items
 from .vocabulary import BurstDecision, ItemKind
 
@@ -235,3 +235,29 @@ def wave_bursts(wave: Wave) -> list[Burst]:
     return list(
         Burst.objects.filter(wave_school__wave=wave).select_related("wave_school__school").order_by("day", "pk")
     )
+
+
+# --- one object by its key (pages and API reach models only through here) ----------------------------
+
+
+def instruments_with_items() -> list[Instrument]:
+    return list(Instrument.objects.prefetch_related("items"))
+
+
+def instrument_by_uuid(uuid: Any) -> Instrument | None:
+    return Instrument.objects.filter(uuid=uuid).first()
+
+
+def wave_schools_by_school_name() -> QuerySet[WaveSchool]:
+    """Every wave's schools, by the school's name (to prefetch a wave's)."""
+    return WaveSchool.objects.select_related("school").order_by("school__name")
+
+
+def wave_school_by_token(token: str) -> WaveSchool | None:
+    """The school's survey behind a public link (its token is the only key)."""
+    return WaveSchool.objects.select_related("wave__instrument", "school").filter(token=token).first()
+
+
+def wave_school_token_by_short(short: str) -> str | None:
+    """The token behind a short link printed on slips and posters."""
+    return WaveSchool.objects.filter(short=short.strip().upper()).values_list("token", flat=True).first()

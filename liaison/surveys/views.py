@@ -9,7 +9,7 @@ CSRF-protected like every form.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django import forms as django_forms
@@ -29,8 +29,10 @@ from liaison.lib.form_pages import add_service_errors
 from liaison.lib.suppression import SUPPRESSED
 
 from . import access, charts, disclosed, exports, form_tokens, forms, scoring, selectors, services
-from .models import Instrument, Item, Wave, WaveSchool
 from .vocabulary import ItemKind, Scale, WaveStatus
+
+if TYPE_CHECKING:
+    from .models import Instrument, Item, Wave, WaveSchool
 
 WAVE_OPENED = "Opened {title}."
 WAVE_CLOSED = "Closed {title}. Nothing more can be added to it."
@@ -354,14 +356,14 @@ def slips(request: HttpRequest, uuid: str) -> HttpResponse:
 def short_link(request: HttpRequest, short: str) -> HttpResponse:
     """The short link printed on slips and posters: on to the school's survey (a code after "#" stays
     in the browser, which carries it over the redirect)."""
-    found = WaveSchool.objects.filter(short=short.strip().upper()).values_list("token", flat=True).first()
+    found = selectors.wave_school_token_by_short(short)
     if found is None:
         raise Http404("Not found.")
     return redirect("surveys:take", token=found)
 
 
 def _wave_school_by_token(token: str) -> WaveSchool:
-    found = WaveSchool.objects.select_related("wave__instrument", "school").filter(token=token).first()
+    found = selectors.wave_school_by_token(token)
     if found is None:
         raise Http404("Not found.")
     return found

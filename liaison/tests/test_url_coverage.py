@@ -1,11 +1,13 @@
-"""Every page of the accounts and insights apps is named in a permission test, so a new one cannot slip
-in without deciding who may open it."""
+"""Every page of the accounts app (and the people pages under its names), of insights and of
+notifications is named in a permission test, so a new one cannot slip in without deciding who may
+open it."""
 
 from __future__ import annotations
 
 from liaison.accounts import urls as accounts_urls
 from liaison.insights import urls as insights_urls
 from liaison.notifications import urls as notifications_urls
+from liaison.people import urls as people_urls
 
 # The test module that checks each page for every role (or, for the sign-in pages, for anyone).
 COVERED = {
@@ -71,5 +73,6 @@ COVERED = {
 
 def test_every_accounts_and_insights_page_has_a_permission_test():
     names = {p.name for p in accounts_urls.urlpatterns} | {p.name for p in insights_urls.urlpatterns}
+    names |= {p.name for p in people_urls.urlpatterns}  # named accounts: too (liaison/urls.py)
     names |= {p.name for p in notifications_urls.urlpatterns}
     assert names - set(COVERED) == set()

@@ -10,11 +10,14 @@ none of the other apps (the steps are installed when the app registry is ready, 
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from liaison.agreements.evaluation import ActionFacts, EvaluationResult, action_facts, mou_evaluate_action
+from liaison.agreements.selectors import Judgment, action_judgment
 from liaison.agreements.services import JUSTIFICATION_REQUIRED, evaluation_add, review_open
 from liaison.agreements.vocabulary import EvaluationReason
 from liaison.interactions.models import EnforcementDetail, Interaction
@@ -71,3 +74,13 @@ class RecordingEnforcement:
     def imported(self, *, agency_id: int, after_id: int, actor: Any) -> int:
         """After an import: judge the actions it added, in bulk, and open the reviews they need."""
         return evaluations_record_imported(agency_id=agency_id, after_id=after_id, actor=actor)
+
+    def preview(
+        self, *, agency_id: int, school_id: int, on: datetime.date, details: Mapping[str, Any]
+    ) -> EvaluationResult:
+        """Nothing stored: the MOU rule that applies to the action as filled in so far (the form's check)."""
+        return mou_evaluate_action(action_facts(agency_id=agency_id, school_id=school_id, on=on, details=details))
+
+    def judgment(self, *, interaction: Interaction) -> Judgment | None:
+        """The kept judgment and its history, for the record's page and the message on saving it."""
+        return action_judgment(interaction=interaction)

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from liaison.accounts import views as accounts_views
 from liaison.accounts.scope import user_scope
+from liaison.people import account_views
 
 from .queues import queue_for
 
@@ -17,10 +17,10 @@ from .queues import queue_for
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What waits for the user. A platform admin (no queue of their own), a state-wide evaluator (whose
-    page is the state view) and a person with no role keep the accounts app's landing page."""
+    page is the state view) and a person with no role keep the landing page of their role."""
     scope = user_scope(request.user)
     if scope.platform_admin or scope.evaluator_states or not scope.roles:
-        return accounts_views.home(request)
+        return account_views.home(request)
     queue = queue_for(request.user)
     return render(request, "workflows/home.html", {"queue": queue, "scope": scope})
 

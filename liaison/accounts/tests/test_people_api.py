@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import get_args
 
-from liaison.accounts import people
 from liaison.accounts.models import Membership, User
-from liaison.accounts.people_api import ONE_PLACE, RoleName
 from liaison.accounts.roles import Role
 from liaison.directory.tests.pages import row_counts
+from liaison.people import people
+from liaison.people.api import ONE_PLACE, RoleName
 
 
 def new_person(**changes):

@@ -8,11 +8,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.accounts import people
 from liaison.accounts.models import AuditEntry, Membership, User
 from liaison.accounts.roles import Role
 from liaison.accounts.tests.test_passwords import NEW_PASSWORD, can_sign_in, choose_password, link_in
 from liaison.directory.tests.pages import field_errors, row_counts
+from liaison.people import people
 
 NEW_SUPERVISOR = {
     "first_name": "Rosa",

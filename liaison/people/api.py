@@ -1,8 +1,8 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at runtime.
-"""API: people and their roles at an agency or a district (rules in accounts/people.py)."""
+"""API: people and their roles at an agency or a district (rules in people/people.py)."""
 
 import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -10,14 +10,17 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from liaison.directory.models import School
+from liaison.accounts.invitations import membership_invitation_send
 from liaison.lib.api_errors import ERROR_RESPONSES
 
 from . import people
-from .invitations import membership_invitation_send
-from .models import Membership, User
 
-router = Router(tags=["people"])
+if TYPE_CHECKING:
+    from liaison.accounts.models import Membership, User
+    from liaison.directory.models import School
+
+# Listed under accounts as well as people, as when the router was part of the accounts API.
+router = Router(tags=["accounts", "people"])
 
 ONE_PLACE = "Give exactly one of agency or district."
 
@@ -88,7 +91,7 @@ def _place(request: HttpRequest, agency: UUID | None, district: UUID | None) -> 
     return people.place_get_for_user(request.user, "district", district)  # type: ignore[arg-type]
 
 
-def _school(place: people.Place, uuid: UUID | None) -> School | None:
+def _school(place: people.Place, uuid: UUID | None) -> "School | None":
     if uuid is None:
         return None
     school = place.schools().filter(uuid=uuid).first()
@@ -97,14 +100,14 @@ def _school(place: people.Place, uuid: UUID | None) -> School | None:
     return school
 
 
-def _person(place: people.Place, uuid: UUID) -> User:
+def _person(place: people.Place, uuid: UUID) -> "User":
     user = people.people_choices(place).filter(uuid=uuid).first()
     if user is None:
         raise ValidationError({"user": people.NOT_A_PERSON_HERE})
     return user
 
 
-def _out(membership: Membership) -> dict[str, Any]:
+def _out(membership: "Membership") -> dict[str, Any]:
     person = people.Person(membership)
     user = person.user
     return {
@@ -184,7 +187,7 @@ def invitation_resend(request: HttpRequest, uuid: UUID) -> Status:
 
 
 @router.patch("/people/{user_uuid}", response={200: PersonDetailsOut, **ERROR_RESPONSES})
-def person_update(request: HttpRequest, user_uuid: UUID, query: Query[PlaceQuery], payload: PersonPatch) -> User:
+def person_update(request: HttpRequest, user_uuid: UUID, query: Query[PlaceQuery], payload: PersonPatch) -> "User":
     """A person's name or e-mail address, by the admins of the agency or district where they hold
     every one of their roles (platform admins: anyone's). A new address for someone who has chosen a
     password takes effect only once they confirm it from that address (the answer shows the old one)."""

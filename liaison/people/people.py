@@ -19,17 +19,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from liaison.accounts.audit import audit_record, audit_snapshot
+from liaison.accounts.email_change import AbsoluteUrl, email_change_pending, email_change_request
+from liaison.accounts.models import Membership, User
 from liaison.accounts.records import record_create, record_update
+from liaison.accounts.roles import Role
+from liaison.accounts.scope import user_scope
+from liaison.accounts.services import MEMBERSHIP_EXISTS, user_create
 from liaison.directory import access as directory_access
 from liaison.directory.models import Agency, District, School
 from liaison.lib.errors import ConflictError
-
-from .audit import audit_record, audit_snapshot
-from .email_change import AbsoluteUrl, email_change_pending, email_change_request
-from .models import Membership, User
-from .roles import Role
-from .scope import user_scope
-from .services import MEMBERSHIP_EXISTS, user_create
 
 NOT_MANAGER = "Only the agency's admins manage its people; only the district's admins manage the district's."
 ROLE_NOT_HERE = "This role is not given here: choose one of {choices}."
@@ -137,12 +136,6 @@ def _place_of(membership: Membership) -> Place:
     if membership.school is not None:
         return Place("district", membership.school.district)
     return Place("district", membership.district)  # type: ignore[arg-type]
-
-
-def role_label(membership: Membership) -> str:
-    """ "SRO supervisor", or "School admin (principal) at Millbrook High"."""
-    label = str(Role(membership.role).label)
-    return f"{label} at {membership.school.name}" if membership.school is not None else label
 
 
 def _require(allowed: bool) -> None:

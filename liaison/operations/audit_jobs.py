@@ -1,12 +1,15 @@
-"""The audit log's periodic jobs, run by the worker (liaison/operations/scheduler.py)."""
+"""The audit log's periodic jobs, run by the worker (scheduler.py; registered when jobs.py imports this).
+
+The chain itself is accounts' (accounts/audit_chain.py); its schedule is here because operations sits
+above accounts (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import datetime
 
-from liaison.operations.scheduler import register
+from liaison.accounts.audit_chain import audit_anchor, audit_anchor_mail, audit_seal, audit_verify, configured_anchors
 
-from .audit_chain import audit_anchor, audit_anchor_mail, audit_seal, audit_verify, configured_anchors
+from .scheduler import register
 
 MINUTE = datetime.timedelta(minutes=1)
 

@@ -1,8 +1,8 @@
-"""Pages for people and their roles at an agency or a district (rules in accounts/people.py)."""
+"""Pages for people and their roles at an agency or a district (rules in people/people.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,14 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from liaison.accounts import mfa
+from liaison.accounts.invitations import membership_invitation_send, role_label
+from liaison.accounts.lockout import UNLOCKED, locked_user_ids, sign_in_unlock
 from liaison.lib.form_pages import form_submit as _submit
 from liaison.lib.mail import MAIL_UNAVAILABLE, mail_unavailable
 
-from . import mfa, people
+from . import people
 from .forms import PersonAddForm, PersonEditForm, RoleGrantForm
-from .invitations import membership_invitation_send
-from .lockout import UNLOCKED, locked_user_ids, sign_in_unlock
-from .models import Membership
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import Membership
 
 PERSON_ADDED = "Added {name} as {role}. An invitation to choose a password is on its way to {email}."
 PERSON_SAVED = "Saved {name}'s details."
@@ -107,7 +110,7 @@ def person_add(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
     membership = _submit(form, add) if request.method == "POST" else None
     if membership is not None:
         user = membership.user
-        message = PERSON_ADDED.format(name=_name(user), role=people.role_label(membership), email=user.email)
+        message = PERSON_ADDED.format(name=_name(user), role=role_label(membership), email=user.email)
         messages.success(request, message)
         return redirect(_people_url(place))
     return _form_page(request, place, form, title=f"Add a person to {place.name}", submit="Add and send invitation")
@@ -124,7 +127,7 @@ def role_grant(request: HttpRequest, kind: str, uuid: UUID) -> HttpResponse:
         else None
     )
     if granted is not None:
-        messages.success(request, ROLE_GIVEN.format(name=_name(granted.user), role=people.role_label(granted)))
+        messages.success(request, ROLE_GIVEN.format(name=_name(granted.user), role=role_label(granted)))
         return redirect(_people_url(place))
     return _form_page(request, place, form, title=f"Give someone at {place.name} another role", submit="Give role")
 
@@ -141,13 +144,13 @@ def membership_remove(request: HttpRequest, uuid: UUID) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            message = ROLE_REMOVED.format(name=_name(membership.user), role=people.role_label(membership))
+            message = ROLE_REMOVED.format(name=_name(membership.user), role=role_label(membership))
             messages.success(request, message)
             return redirect(_people_url(place))
     context = {
         "membership": membership,
         "person": people.Person(membership),
-        "role": people.role_label(membership),
+        "role": role_label(membership),
         "place": place,
         "people_url": _people_url(place),
         "error": error,

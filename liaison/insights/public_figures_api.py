@@ -1,0 +1,68 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at runtime.
+"""The figures the parties to an MOU chose to publish, as open data without authentication: the same
+functions as the public figures page (public_figure_views.py), so the same suppression."""
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from liaison.lib.api_errors import ERROR_RESPONSES
+
+from .public_figures import published_figures
+
+router = Router(tags=["public"], auth=None)
+
+
+class ActionCountOut(Schema):
+    action: str
+    count: int | None = Field(description="Null: fewer than 10 (or hidden so a small count cannot be worked out).")
+
+
+class SchoolTrustOut(Schema):
+    school: str
+    wave: str
+    closed_on: datetime.date
+    respondents: int | None = Field(description="Null: fewer than 10.")
+    trust_index: float | None = Field(description="0–100; null under 10 respondents.")
+
+
+class PublicFiguresOut(Schema):
+    agreement: UUID
+    school_year: str
+    through: datetime.date
+    schools: list[str]
+    positive_contacts: int
+    classes_delivered: int
+    class_attendance: int
+    enforcement_total: int | None
+    by_action: list[ActionCountOut]
+    referrals: int | None
+    arrests: int | None
+    within_mou_percent: float | None
+    contacts_per_action: float | None
+    trust: list[SchoolTrustOut]
+
+
+@router.get("/public/mous/{uuid}/figures", response={200: PublicFiguresOut, **ERROR_RESPONSES})
+def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
+    """The program's figures this school year, when published; enforcement counts of 1 to 9 are null."""
+    figures = published_figures(uuid)
+    return {
+        "agreement": figures.agreement.uuid,
+        "school_year": figures.school_year,
+        "through": figures.through,
+        "schools": [school.name for school in figures.schools],
+        "positive_contacts": figures.positive_contacts,
+        "classes_delivered": figures.classes_delivered,
+        "class_attendance": figures.students_in_classes,
+        "enforcement_total": figures.enforcement_total,
+        "by_action": [{"action": a.label, "count": a.count} for a in figures.by_action],
+        "referrals": figures.referrals,
+        "arrests": figures.arrests,
+        "within_mou_percent": figures.within_mou_percent,
+        "contacts_per_action": figures.contacts_per_action,
+        "trust": [row.__dict__ for row in figures.trust],
+    }
