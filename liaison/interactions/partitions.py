@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.db import connection
 
@@ -86,5 +87,18 @@ def partitions_ensure(*, through: datetime.date | None = None) -> list[str]:
             # DDL takes no bound parameters; the bounds are dates this function made.
             bounds = f"FROM ('{first_day.isoformat()}') TO ('{end.isoformat()}')"
             cursor.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES {bounds}")
+            _grant_as_parent(cursor, name)
             created.append(school_year)
     return created
+
+
+def _grant_as_parent(cursor: Any, name: str) -> None:
+    """Give the new partition the privileges the parent table has: reads and writes through the parent
+    need none, but a backup (pg_dump as the application's role) reads every partition by name."""
+    cursor.execute(
+        "SELECT r.rolname, a.privilege_type FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a"
+        " JOIN pg_roles r ON r.oid = a.grantee WHERE c.relname = %s AND a.grantee <> c.relowner",
+        [TABLE],
+    )
+    for role, privilege in cursor.fetchall():
+        cursor.execute(f"GRANT {privilege} ON {name} TO {connection.ops.quote_name(role)}")

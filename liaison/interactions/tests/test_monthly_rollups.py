@@ -119,3 +119,6 @@ def test_daily_rollups_are_partitioned_by_school_year_on_postgresql_only() -> No
             assert cursor.fetchone()[0] == 0
     assert moved == DailyRollup.objects.count() > 0
     assert DailyRollup.objects.aggregate(n=Sum("count"))["n"] == Interaction.objects.count()
+    with connection.cursor() as cursor:  # as the application's role: a backup reads every partition by name
+        cursor.execute(f"SELECT count(*) FROM {partitions.partition_name('2025-2026')}")
+        assert cursor.fetchone()[0] == moved
