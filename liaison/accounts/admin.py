@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .audit import audit_record
+from .admin_audit import AuditedModelAdmin
 from .mfa import session_verified
 from .models import AuditEntry, Membership, User
 
@@ -65,52 +65,22 @@ def _privileges(user: User) -> dict[str, Any]:
 
 
 @admin.register(User)
-class LiaisonUserAdmin(UserAdmin):
+class LiaisonUserAdmin(AuditedModelAdmin, UserAdmin):
     """Every change of a login's flags, permissions or roles made here is one audit entry."""
 
     inlines = [MembershipInline]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        stored = User.objects.filter(pk=obj.pk).first() if change else None
-        request._privileges_before = _privileges(stored) if stored else None  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        return _privileges(obj)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        user = form.instance
-        before, after = getattr(request, "_privileges_before", None), _privileges(user)
-        if before == after:
-            return
+    def audit_filing(self, obj: Any) -> dict[str, Any]:
+        return {"obj": obj, "object_type": "accounts.privileges"}
+
+    def audit_summary(self, obj: Any, action: str, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+        if action == "delete":
+            return f"Deleted {obj.get_username()} in /admin/"
         changed = sorted(key for key in after if before is None or before[key] != after[key])
-        audit_record(
-            actor=request.user,
-            action="create" if before is None else "update",
-            obj=user,
-            object_type="accounts.privileges",
-            summary=f"{'Created' if before is None else 'Changed'} {user} in /admin/: {', '.join(changed)}",
-            before=before,
-            after=after,
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self._audit_deleted(request, [obj])
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        """The "Delete selected users" action: one entry per login, as for one deleted from its page."""
-        self._audit_deleted(request, list(queryset))
-        super().delete_queryset(request, queryset)
-
-    def _audit_deleted(self, request: HttpRequest, users: list[User]) -> None:
-        for user in users:
-            audit_record(
-                actor=request.user,
-                action="delete",
-                obj=user,
-                object_type="accounts.privileges",
-                summary=f"Deleted {user.get_username()} in /admin/",
-                before=_privileges(user),
-            )
+        return f"{'Created' if before is None else 'Changed'} {obj} in /admin/: {', '.join(changed)}"
 
 
 @admin.register(AuditEntry)
@@ -145,44 +115,20 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(GroupAdmin):
+class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
     """Every change of a group's name or permissions made here is one audit entry, as a login's are."""
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        stored = Group.objects.filter(pk=obj.pk).first() if change else None
-        request._group_before = _group_privileges(stored) if stored else None  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        return {"group_id": obj.pk, **_group_privileges(obj)}
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        group = form.instance
-        before, after = getattr(request, "_group_before", None), _group_privileges(group)
-        if before == after:
-            return
-        audit_record(
-            actor=request.user,
-            action="create" if before is None else "update",
-            object_type="auth.group",
-            summary=f"{'Created' if before is None else 'Changed'} the group {group.name} in /admin/",
-            before={"group_id": group.pk, **before} if before else None,
-            after={"group_id": group.pk, **after},
-        )
+    def audit_deleted_snapshot(self, obj: Any) -> dict[str, Any]:
+        return {**self.audit_snapshot(obj), "members": sorted(obj.user_set.values_list("username", flat=True))}
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self._audit_deleted(request, [obj])
-        super().delete_model(request, obj)
+    def audit_filing(self, obj: Any) -> dict[str, Any]:
+        return {"object_type": "auth.group"}
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        self._audit_deleted(request, list(queryset))
-        super().delete_queryset(request, queryset)
-
-    def _audit_deleted(self, request: HttpRequest, groups: list[Group]) -> None:
-        for group in groups:
-            members = sorted(group.user_set.values_list("username", flat=True))
-            audit_record(
-                actor=request.user,
-                action="delete",
-                object_type="auth.group",
-                summary=f"Deleted the group {group.name} in /admin/ ({len(members)} members lose its permissions)",
-                before={"group_id": group.pk, **_group_privileges(group), "members": members},
-            )
+    def audit_summary(self, obj: Any, action: str, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+        if action == "delete":
+            members = len((before or {}).get("members", []))
+            return f"Deleted the group {obj.name} in /admin/ ({members} members lose its permissions)"
+        return f"{'Created' if before is None else 'Changed'} the group {obj.name} in /admin/"

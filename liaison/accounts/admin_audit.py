@@ -40,23 +40,44 @@ def record_scope(obj: models.Model) -> dict[str, int | None]:
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose saves and deletes, one record or a selection, are each one audit entry."""
+    """A ModelAdmin whose saves and deletes, one record or a selection, are each one audit entry.
+
+    The record is read before the save and after its related rows (inlines, many-to-many) are saved,
+    so a change made only in an inline counts. A subclass says what it keeps of a record
+    (`audit_snapshot`), how the entry is filed (`audit_filing`) and what it says (`audit_summary`)."""
+
+    def audit_snapshot(self, obj: Any) -> dict[str, Any]:
+        return stored_fields(obj)
+
+    def audit_deleted_snapshot(self, obj: Any) -> dict[str, Any]:
+        return self.audit_snapshot(obj)
+
+    def audit_filing(self, obj: Any) -> dict[str, Any]:
+        return {"obj": obj, **record_scope(obj)}
+
+    def audit_summary(self, obj: Any, action: str, before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+        verb = {"create": "Created", "update": "Changed", "delete": "Deleted"}[action]
+        return f"{verb} {obj._meta.verbose_name} {obj} in /admin/"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
-        before = stored_fields(stored) if stored is not None else None
+        request._audit_before = self.audit_snapshot(stored) if stored is not None else None  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
-        after = stored_fields(obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before, after = getattr(request, "_audit_before", None), self.audit_snapshot(obj)
         if before == after:
             return
+        action = "create" if before is None else "update"
         audit_record(
             actor=request.user,
-            action="update" if before is not None else "create",
-            obj=obj,
-            summary=f"{'Changed' if before is not None else 'Created'} {obj._meta.verbose_name} {obj} in /admin/",
+            action=action,
+            summary=self.audit_summary(obj, action, before, after),
             before=before,
             after=after,
-            **record_scope(obj),
+            **self.audit_filing(obj),
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -64,16 +85,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        """The "Delete selected" action: one entry per record, as for one deleted from its page."""
         self.audit_deleted(request, list(queryset))
         super().delete_queryset(request, queryset)
 
     def audit_deleted(self, request: HttpRequest, objs: list[Any]) -> None:
         for obj in objs:
+            before = self.audit_deleted_snapshot(obj)
             audit_record(
                 actor=request.user,
                 action="delete",
-                obj=obj,
-                summary=f"Deleted {obj._meta.verbose_name} {obj} in /admin/",
-                before=stored_fields(obj),
-                **record_scope(obj),
+                summary=self.audit_summary(obj, "delete", before, {}),
+                before=before,
+                **self.audit_filing(obj),
             )

@@ -102,6 +102,15 @@ def place_get_for_user(user: Any, kind: str, uuid: UUID | str) -> Place:
     raise Http404
 
 
+def person_get_for_user(user: Any, kind: str, uuid: UUID | str, person_uuid: UUID | str) -> tuple[Place, User]:
+    """The place (as place_get_for_user) and someone who holds a role there: 404 for anyone else."""
+    place = place_get_for_user(user, kind, uuid)
+    person = people_choices(place).filter(uuid=person_uuid).first()
+    if person is None:
+        raise Http404
+    return place, person
+
+
 def places_managed_by(user: Any) -> list[Place]:
     """Every agency and district whose people the user manages, by name."""
     agencies = [

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -176,10 +176,7 @@ def invitation_resend(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
     """A person's name and e-mail address (say, to fix the address an invitation went to)."""
-    place = people.place_get_for_user(request.user, kind, uuid)
-    user = people.people_choices(place).filter(uuid=user_uuid).first()
-    if user is None:
-        raise Http404
+    place, user = people.person_get_for_user(request.user, kind, uuid, user_uuid)
     form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(user))
     saved = (
         _submit(
@@ -205,10 +202,7 @@ def person_edit(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) ->
 @require_POST
 def person_unlock(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
     """Lift a sign-in lock on someone who holds a role here (after checking with them)."""
-    place = people.place_get_for_user(request.user, kind, uuid)
-    user = people.people_choices(place).filter(uuid=user_uuid).first()
-    if user is None:
-        raise Http404
+    place, user = people.person_get_for_user(request.user, kind, uuid, user_uuid)
     sign_in_unlock(actor=request.user, user=user, agency_id=place.agency_id, district_id=place.district_id)
     messages.success(request, UNLOCKED.format(name=_name(user)))
     return redirect(_people_url(place))
@@ -221,10 +215,7 @@ MFA_RESET_DONE = "Reset {name}'s second factor: they set up a new one at their n
 @require_POST
 def person_mfa_reset(request: HttpRequest, kind: str, uuid: UUID, user_uuid: UUID) -> HttpResponse:
     """Clear a lost second factor, for those whose every role is here (as for their e-mail address)."""
-    place = people.place_get_for_user(request.user, kind, uuid)
-    user = people.people_choices(place).filter(uuid=user_uuid).first()
-    if user is None:
-        raise Http404
+    place, user = people.person_get_for_user(request.user, kind, uuid, user_uuid)
     if not people.person_editable(request.user, place, user):
         raise PermissionDenied(people.NOT_ONLY_HERE.format(name=_name(user)))
     mfa.mfa_reset(actor=request.user, user=user, agency_id=place.agency_id, district_id=place.district_id)
