@@ -101,6 +101,12 @@ class ErrorLog:
     def mark(self) -> tuple[int, int]:
         return len(self.shown), self.not_shown
 
+    def extend(self, other: ErrorLog) -> None:
+        """Log another log's problems after these, in their order."""
+        for problem in other.shown:
+            self.add(problem["line"], problem["column"], problem["reason"])
+        self.not_shown += other.not_shown
+
     def restore(self, mark: tuple[int, int]) -> None:
         """Forget the problems logged since `mark`."""
         del self.shown[mark[0] :]
@@ -140,6 +146,7 @@ class CsvRows:
         self.names: list[str] = []
         self.width = 0
         self.line = 0
+        self.ended = False
 
     def read_header(self) -> bool:
         """Read and check the header; False (with errors logged) when the file cannot be imported."""
@@ -183,13 +190,15 @@ class CsvRows:
             self.errors.add(error.line, "", str(error))
             return None
 
-    def chunks(self, size: int) -> Iterator[list[tuple[int, list[str]]]]:
-        """Rows in lists of `size`, each with the line it starts on; blank lines are skipped.
+    def read_chunk(self, size: int, errors: ErrorLog) -> list[tuple[int, list[str]]]:
+        """The next `size` rows (fewer at the end, none after it), their problems logged in `errors`.
 
         (The loop reads the csv.reader directly, not through _next: a million rows, a few µs each.)
         """
         chunk: list[tuple[int, list[str]]] = []
-        reader, width, errors = self.reader, self.width, self.errors
+        if self.ended:
+            return chunk
+        reader, width = self.reader, self.width
         try:
             for cells in reader:
                 start, self.line = self.line + 1, reader.line_num
@@ -199,15 +208,45 @@ class CsvRows:
                     continue
                 chunk.append((start, cells))
                 if len(chunk) >= size:
-                    yield chunk
-                    chunk = []
+                    return chunk
         except UnicodeDecodeError:
             errors.add(reader.line_num + 1, "", NOT_UTF8)
         except csv.Error as error:
             errors.add(reader.line_num, "", NOT_CSV.format(error=error))
         except InputTooLarge as error:
             errors.add(error.line, "", str(error))
-        if chunk:
+        self.ended = True
+        return chunk
+
+
+class ChunksAhead:
+    """A file's chunks of rows, the next one read ahead on request (`read_ahead`).
+
+    The writer asks for it while the database is still storing the chunk before (import_writers), so
+    that reading the file overlaps the database's work instead of leaving it idle. Problems found in
+    the chunk read ahead join the import's log only when the chunk is taken: until then the chunk
+    before may still be undone, and its problems with it (imports._Run._write_new).
+    """
+
+    def __init__(self, rows: CsvRows, size: int) -> None:
+        self.rows = rows
+        self.size = size
+        self.ahead: tuple[list[tuple[int, list[str]]], ErrorLog] | None = None
+
+    def read_ahead(self) -> None:
+        if self.ahead is None:
+            problems = ErrorLog()
+            self.ahead = (self.rows.read_chunk(self.size, problems), problems)
+
+    def __iter__(self) -> Iterator[list[tuple[int, list[str]]]]:
+        while True:
+            self.read_ahead()
+            assert self.ahead is not None
+            chunk, problems = self.ahead
+            self.ahead = None
+            self.rows.errors.extend(problems)
+            if not chunk:
+                return
             yield chunk
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
 
 from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
@@ -36,6 +37,10 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NULL = "\\N"
 # Ids looked up per query on SQLite: within its oldest parameter limit (999).
 LOOKUP_BATCH = 900
+
+
+def _nothing() -> None:
+    return None
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -63,14 +68,18 @@ class ContactWriter:
         self.enforcement = 0
         self.cursor = connection.cursor()
 
-    def write(self, contacts: Iterable[NewContact]) -> None:
-        """Write one chunk: the contacts (consumed as they are checked), then their enforcement details."""
-        details = self._write_contacts(contacts)
+    def write(self, contacts: Iterable[NewContact], *, meanwhile: Callable[[], None] = _nothing) -> None:
+        """Write one chunk: the contacts (consumed as they are checked), then their enforcement details.
+
+        `meanwhile` runs once every contact is sent, while the database may still be storing them."""
+        details = self._write_contacts(contacts, meanwhile)
         if details:
             with self.phases("details"):
                 self._write_details(details)
 
-    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
         raise NotImplementedError
 
     def _write_details(self, details: dict[str, dict[str, Any]]) -> None:
@@ -118,11 +127,16 @@ class CopyWriter(ContactWriter):
     def finish(self) -> None:
         self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
 
-    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
         details: dict[str, dict[str, Any]] = {}
         lines: list[str] = []
         raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
-        with raw_cursor.copy(self.statement) as copy:
+        # Rows are handed to a thread that sends them (every block at once, not 1 MB at a time), so the
+        # server has all of them while this process does what is left: `meanwhile`, then the next chunk.
+        sender = QueuedLibpqWriter(raw_cursor, flush_threshold=0)
+        with raw_cursor.copy(self.statement, writer=sender) as copy:
             for contact in contacts:
                 key = contact.client_uuid or str(uuid.uuid4())
                 lines.append(self._line(key, contact))
@@ -134,6 +148,7 @@ class CopyWriter(ContactWriter):
                     lines.clear()
             copy.write("".join(lines))
             self.added += len(lines)
+            meanwhile()
         return details
 
     def _line(self, key: str, contact: NewContact) -> str:
@@ -162,7 +177,9 @@ class ExecutemanyWriter(ContactWriter):
         self.tail = (Interaction.Source.IMPORT.value, False, stamp, stamp)
         self.statement = _insert(CONTACT_TABLE, CONTACT_COLUMNS)
 
-    def _write_contacts(self, contacts: Iterable[NewContact]) -> dict[str, dict[str, Any]]:
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
         details: dict[str, dict[str, Any]] = {}
         rows = []
         for contact in contacts:
@@ -172,6 +189,7 @@ class ExecutemanyWriter(ContactWriter):
                 details[key] = contact.details
         self.cursor.executemany(self.statement, rows)
         self.added += len(rows)
+        meanwhile()
         return details
 
     def _row(self, key: str, contact: NewContact) -> tuple[Any, ...]:

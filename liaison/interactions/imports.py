@@ -46,7 +46,7 @@ from liaison.lib.bounded_input import bounded_lines
 from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import import_rows
-from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
+from .import_rows import ChunksAhead, CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
 from .rollups import RollupCells, rollup_add_cells
@@ -98,8 +98,10 @@ class _Tally:
     first_day: datetime.date | None = None
     last_day: datetime.date | None = None
     cells: RollupCells = field(default_factory=dict)
+    joined: bool = False  # whether add() has taken these counts into the import's
 
     def add(self, other: _Tally) -> None:
+        other.joined = True
         self.kinds.update(other.kinds)
         for key, values in other.cells.items():
             cell = self.cells.get(key)
@@ -110,6 +112,21 @@ class _Tally:
                     cell[at] += value
         days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
         self.first_day, self.last_day = min(days, default=None), max(days, default=None)
+
+    def days(self) -> tuple[datetime.date | None, datetime.date | None]:
+        return self.first_day, self.last_day
+
+    def remove(self, other: _Tally, days: tuple[datetime.date | None, datetime.date | None]) -> None:
+        """Undo `add(other)`, for a chunk rolled back after it was counted; `days` as they were before."""
+        self.kinds -= other.kinds
+        for key, values in other.cells.items():
+            cell = self.cells[key]
+            if cell is values:  # the chunk's own cell, added as it was
+                del self.cells[key]
+            else:
+                for at, value in enumerate(values):
+                    cell[at] -= value
+        self.first_day, self.last_day = days
 
 
 # --- what rows are checked against --------------------------------------------------------------
@@ -235,8 +252,9 @@ class _Run:
         return ImportOutcome(True, summary=summary)
 
     def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
-        for chunk in self.rows.chunks(CHUNK_ROWS):
-            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk):
+        chunks = ChunksAhead(self.rows, CHUNK_ROWS)
+        for chunk in chunks:
+            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk, chunks):
                 with self.phases("lookups"):
                     checker.prepare(chunk, _schools_by_nces, stored_contacts)
                 if self.errors:
@@ -244,11 +262,13 @@ class _Run:
                         checker.check(line, cells)  # only to report every problem; nothing more is written
                 else:
                     with self.phases("write"):
-                        self._write(checker, writer, chunk)
+                        self._write(checker, writer, chunk, chunks, _Tally())
             self.progress(CHECKING, self.stream.done, self.stream.size)
         self.progress(CHECKING, self.stream.size, self.stream.size)
 
-    def _write_new(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> bool:
+    def _write_new(
+        self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]], chunks: ChunksAhead
+    ) -> bool:
         """Write a chunk as if none of its client ids were stored yet, or write nothing and return False.
 
         Looking every id up first costs an index probe per row; inserting probes the same unique index
@@ -259,15 +279,18 @@ class _Run:
         """
         with self.phases("lookups"):
             checker.prepare(chunk, _schools_by_nces, None)
-        errors, written = self.errors.mark(), writer.mark()
+        errors, written, days = self.errors.mark(), writer.mark(), self.tally.days()
+        counted = _Tally()
         savepoint = transaction.savepoint()
         try:
             with self.phases("write"):
-                self._write(checker, writer, chunk)
+                self._write(checker, writer, chunk, chunks, counted)
             undo = bool(self.errors)
         except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
             undo = True
             self.assume_new = False  # a file imported before: look its ids up from now on
+            if counted.joined:
+                self.tally.remove(counted, days)
         if undo:
             transaction.savepoint_rollback(savepoint)
             self.errors.restore(errors)
@@ -276,11 +299,26 @@ class _Run:
         transaction.savepoint_commit(savepoint)
         return True
 
-    def _write(self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]]) -> None:
-        tally = _Tally()
-        writer.write(self._good(checker, chunk, tally))
-        if not self.errors:
-            self.tally.add(tally)
+    def _write(
+        self,
+        checker: RowChecker,
+        writer: ContactWriter,
+        chunk: list[tuple[int, list[str]]],
+        chunks: ChunksAhead,
+        tally: _Tally,
+    ) -> None:
+        """Write the chunk's good rows, counting them in `tally`.
+
+        While the database stores the chunk's last rows, the next chunk is read from the file and the
+        chunk's counts join the import's (`tally.joined`: the caller takes them out again if storing
+        the chunk fails)."""
+
+        def meanwhile() -> None:
+            chunks.read_ahead()
+            if not self.errors:
+                self.tally.add(tally)
+
+        writer.write(self._good(checker, chunk, tally), meanwhile=meanwhile)
 
     def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""

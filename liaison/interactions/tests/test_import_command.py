@@ -292,6 +292,31 @@ def test_a_file_longer_than_a_chunk_is_stored_whole(world, tmp_path, monkeypatch
     assert sum(count for count, *_ in rollup_table().values()) == 5
 
 
+def test_a_chunk_undone_after_it_was_counted_leaves_the_rollups_equal_a_rebuild(world, tmp_path, monkeypatch):
+    """The next chunk is read, and a chunk's counts joined, while the database still stores the chunk;
+    when storing it then fails (an id already stored, found at the end of COPY on PostgreSQL), its
+    counts are taken out again and the chunk is looked up and written row by row."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    stored = contact(client_uuid=str(uuid.uuid4()), duration_minutes="10")
+    import_file(write_csv(tmp_path, [stored], name="first.csv"), world.agency)
+    rows = [
+        contact(client_uuid=str(uuid.uuid4()), occurred_at="2026-03-02 08:00"),
+        contact(client_uuid=str(uuid.uuid4()), duration_minutes="5", student_count="2"),
+        contact(client_uuid=str(uuid.uuid4()), kind="safety", occurred_at="2026-02-27 09:00"),
+        stored,  # the second chunk: written whole first, then undone and written without this row
+        contact(client_uuid=str(uuid.uuid4()), kind="safety", occurred_at="2026-03-06 12:00"),
+    ]
+    import_file(write_csv(tmp_path, rows, name="second.csv"), world.agency)
+    summary = last_import().summary
+    assert (summary["added"], summary["skipped"]) == (4, 1)
+    assert (summary["first_day"], summary["last_day"]) == ("2026-02-27", "2026-03-09")
+    assert summary["by_kind"] == {"positive": 2, "safety": 2}
+    live = rollup_table()
+    assert sum(count for count, *_ in live.values()) == Interaction.objects.count() == 5
+    rollup_rebuild()
+    assert rollup_table() == live
+
+
 def test_a_row_reusing_a_stored_id_for_a_different_record_is_an_error_not_skipped(world, tmp_path, api_as):
     from liaison.interactions.import_rows import UUID_REUSED
 

@@ -246,6 +246,25 @@ def test_a_client_uuid_repeated_in_a_later_chunk_is_still_reported(world, tmp_pa
     assert problems(job) == [(5, "client_uuid", import_rows.UUID_REPEATED)]
 
 
+def test_a_problem_in_the_chunk_read_ahead_survives_the_chunk_before_being_undone(world, tmp_path, monkeypatch):
+    """The next chunk is read while the one before is still being stored; when that one is undone (an
+    id stored before), the problems found reading ahead are still reported, once, in line order."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    stored = contact(client_uuid=str(uuid.uuid4()))
+    import_file(write_csv(tmp_path, [stored], name="first.csv"), world.agency)
+    path = write_csv(tmp_path, [contact(), stored, contact(), contact()], name="second.csv")
+    lines = path.read_text().splitlines()
+    lines.insert(4, "only,two")  # line 5, the first row of the chunk read ahead
+    path.write_text("\n".join(lines) + "\n")
+    width = len(lines[0].split(","))
+    before = table_counts()
+    with pytest.raises(CommandError):
+        import_file(path, world.agency)
+    assert table_counts() == before
+    job = last_import()
+    assert problems(job) == [(5, "", import_rows.WRONG_CELL_COUNT.format(found=2, expected=width))]
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite checks foreign keys at commit, which a test never reaches"
 )
