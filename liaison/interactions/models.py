@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -176,6 +177,15 @@ class Amendment(models.Model):
         return f"Amendment of {self.interaction_id} at {self.amended_at}"
 
 
+# A rollup's key to a directory row: cascades on delete (in Python), no constraint, no index of its own.
+DERIVED_KEY: dict[str, Any] = {
+    "on_delete": models.CASCADE,
+    "related_name": "+",
+    "db_constraint": False,
+    "db_index": False,
+}
+
+
 class DailyRollup(models.Model):
     """Counts and minutes per day, school, officer, kind and role, kept current as records arrive.
 
@@ -183,10 +193,12 @@ class DailyRollup(models.Model):
     so averages and "time spent" can say how much is known.
     """
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey("directory.School", on_delete=models.CASCADE, related_name="+")
-    officer = models.ForeignKey("directory.Officer", on_delete=models.CASCADE, related_name="+")
+    # Derived from contacts, whose own keys hold: no constraint in PostgreSQL and no single-column
+    # index (migration 0009_rollups_without_redundant_keys says why).
+    agency = models.ForeignKey(**DERIVED_KEY, to="directory.Agency")
+    district = models.ForeignKey(**DERIVED_KEY, to="directory.District")
+    school = models.ForeignKey(**DERIVED_KEY, to="directory.School")
+    officer = models.ForeignKey(**DERIVED_KEY, to="directory.Officer")
     day = models.DateField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -220,10 +232,12 @@ class MonthlyRollup(models.Model):
     no writer has to know about months, and a month is exact whether it is open or closed.
     """
 
-    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="+")
-    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
-    school = models.ForeignKey("directory.School", on_delete=models.CASCADE, related_name="+")
-    officer = models.ForeignKey("directory.Officer", on_delete=models.CASCADE, related_name="+")
+    # Derived from contacts, whose own keys hold: no constraint in PostgreSQL and no single-column
+    # index (migration 0009_rollups_without_redundant_keys says why).
+    agency = models.ForeignKey(**DERIVED_KEY, to="directory.Agency")
+    district = models.ForeignKey(**DERIVED_KEY, to="directory.District")
+    school = models.ForeignKey(**DERIVED_KEY, to="directory.School")
+    officer = models.ForeignKey(**DERIVED_KEY, to="directory.Officer")
     month = models.DateField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     role = models.CharField(max_length=16, choices=Role.choices)
