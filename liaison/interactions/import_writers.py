@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection
-from psycopg.copy import QueuedLibpqWriter
+from psycopg.copy import LibpqWriter
 
 from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
@@ -133,9 +133,9 @@ class CopyWriter(ContactWriter):
         details: dict[str, dict[str, Any]] = {}
         lines: list[str] = []
         raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
-        # Rows are handed to a thread that sends them (every block at once, not 1 MB at a time), so the
-        # server has all of them while this process does what is left: `meanwhile`, then the next chunk.
-        sender = QueuedLibpqWriter(raw_cursor, flush_threshold=0)
+        # Every block is sent at once (not a megabyte at a time), so the server has all of the chunk's
+        # rows while this process does what is left: `meanwhile`, then the next chunk.
+        sender = LibpqWriter(raw_cursor, flush_threshold=0)
         with raw_cursor.copy(self.statement, writer=sender) as copy:
             for contact in contacts:
                 key = contact.client_uuid or str(uuid.uuid4())
