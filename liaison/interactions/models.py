@@ -194,7 +194,7 @@ class DailyRollup(models.Model):
     """
 
     # Derived from contacts, whose own keys hold: no constraint in PostgreSQL and no single-column
-    # index (migration 0009_rollups_without_redundant_keys says why).
+    # index (migration 0011_rollups_without_redundant_keys says why).
     agency = models.ForeignKey(**DERIVED_KEY, to="directory.Agency")
     district = models.ForeignKey(**DERIVED_KEY, to="directory.District")
     school = models.ForeignKey(**DERIVED_KEY, to="directory.School")
@@ -233,7 +233,7 @@ class MonthlyRollup(models.Model):
     """
 
     # Derived from contacts, whose own keys hold: no constraint in PostgreSQL and no single-column
-    # index (migration 0009_rollups_without_redundant_keys says why).
+    # index (migration 0011_rollups_without_redundant_keys says why).
     agency = models.ForeignKey(**DERIVED_KEY, to="directory.Agency")
     district = models.ForeignKey(**DERIVED_KEY, to="directory.District")
     school = models.ForeignKey(**DERIVED_KEY, to="directory.School")

@@ -87,7 +87,7 @@ def _derived_key(to, related_name="+"):
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0001_program_directory"),
-        ("interactions", "0008_enforcement_days_index"),
+        ("interactions", "0010_enforcement_days_index_covers_crdc"),
     ]
 
     operations = [
