@@ -196,16 +196,20 @@ def _kind_released(released: Release, prefix: tuple[int, str], found: KindCounts
 
 
 def _rows_by_school_and_kind(details: QuerySet[EnforcementDetail]) -> dict[tuple[int, str], list[dict]]:
-    """One query per kind for every school at once, in time order (the latest action last)."""
+    """One query for both kinds and every school, in time order (the latest action last): every
+    arrest is a referral too (a constraint of the table), so the referrals hold the arrests."""
     found: dict[tuple[int, str], list[dict]] = {}
-    for kind, flag, _ in KINDS:
-        rows = (
-            details.filter(**{flag: True})
-            .order_by("interaction__occurred_at", "pk")
-            .values("interaction__school_id", "student_key", *(field for _, _, field, _ in SPLITS))
-        )
-        for row in rows:
-            found.setdefault((row["interaction__school_id"], kind), []).append(row)
+    rows = (
+        details.filter(counts_as_referral=True)
+        .order_by("interaction__occurred_at", "pk")
+        .values_list("interaction__school_id", "counts_as_arrest", "student_key", *(f for _, _, f, _ in SPLITS))
+    )
+    names = ("student_key", *(field for _, _, field, _ in SPLITS))
+    for school_id, arrest, *values in rows:
+        row = dict(zip(names, values, strict=True))
+        found.setdefault((school_id, "referred"), []).append(row)
+        if arrest:
+            found.setdefault((school_id, "arrested"), []).append(row)
     return found
 
 

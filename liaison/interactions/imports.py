@@ -46,6 +46,7 @@ from liaison.lib.bounded_input import bounded_lines
 from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import import_rows
+from .enforcement_rollups import EnforcementCells, enforcement_cell, enforcement_rollup_add_cells
 from .import_rows import CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
@@ -98,9 +99,12 @@ class _Tally:
     first_day: datetime.date | None = None
     last_day: datetime.date | None = None
     cells: RollupCells = field(default_factory=dict)
+    enforcement: EnforcementCells = field(default_factory=dict)
 
     def add(self, other: _Tally) -> None:
         self.kinds.update(other.kinds)
+        for action, n in other.enforcement.items():
+            self.enforcement[action] = self.enforcement.get(action, 0) + n
         for key, values in other.cells.items():
             cell = self.cells.get(key)
             if cell is None:
@@ -225,6 +229,7 @@ class _Run:
                     raise _RolledBack
                 with self.phases("rollups"):
                     rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
+                    enforcement_rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.enforcement)
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
                     enforcement_steps().imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
@@ -284,7 +289,7 @@ class _Run:
 
     def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
-        kinds, rollups = tally.kinds, tally.cells
+        kinds, rollups, enforcement = tally.kinds, tally.cells, tally.enforcement
         first, last = tally.first_day, tally.last_day
         for line, cells in chunk:
             contact = checker.check(line, cells)
@@ -306,6 +311,9 @@ class _Run:
                     cell[2] += 1
                 if students := values["student_count"]:
                     cell[3] += students
+                if contact.details is not None:
+                    action = enforcement_cell(contact.district_id, contact.school_id, day, contact.details)
+                    enforcement[action] = enforcement.get(action, 0) + 1
                 yield contact
         tally.first_day, tally.last_day = first, last
 

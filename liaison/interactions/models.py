@@ -248,6 +248,42 @@ class MonthlyRollup(models.Model):
         return f"{self.month:%Y-%m} {self.school_id}/{self.officer_id} {self.kind}/{self.role}: {self.count}"
 
 
+class EnforcementRollup(models.Model):
+    """Enforcement actions counted per school, agency, calendar month (`month` is its first day),
+    action type, CRDC flags and race/ethnicity: what the equity analysis reads instead of the actions.
+
+    Kept current by every writer of actions, as the daily rollups are (liaison/interactions/
+    enforcement_rollups.py): recording (API, form, quick log), a change of school or time, voiding, an
+    import; rebuildable from the records (`manage.py rebuild_rollups`). Void records are not counted.
+    """
+
+    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("directory.School", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    action_type = models.CharField(max_length=32, choices=ActionType.choices)
+    counts_as_referral = models.BooleanField()
+    counts_as_arrest = models.BooleanField()
+    race_ethnicity = models.CharField(max_length=40, choices=RaceEthnicity.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "school", "agency", "month", "action_type", "counts_as_referral", "counts_as_arrest",
+                    "race_ethnicity",
+                ],
+                name="enforcement_rollup_one_row_per_cell",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["district", "month"], name="enforcement_rollup_district")]
+
+    def __str__(self) -> str:
+        cell = f"{self.school_id}/{self.agency_id} {self.action_type}/{self.race_ethnicity}"
+        return f"{self.month:%Y-%m} {cell}: {self.count}"
+
+
 class StudentKeySetting(models.Model):
     """Whether a district lets officers record a pseudonymous student key, and its salt."""
 
