@@ -12,6 +12,7 @@ are left out. Nothing here names or identifies a student.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -219,10 +220,10 @@ def _kind_counts(rows: list[dict]) -> KindCounts:
         students = UniqueStudents(False, None, {split: dict.fromkeys(_values(split)) for split, *_ in SPLITS})
     else:
         latest = {row["student_key"]: row for row in rows}  # ordered by time: the last action wins
-        splits: dict[str, dict[str, int | None]] = {
-            split: {value: sum(1 for r in latest.values() if r[field] == value) for value, _ in categories}
-            for split, _, field, categories in SPLITS
-        }
+        splits: dict[str, dict[str, int | None]] = {}
+        for split, _, field, categories in SPLITS:
+            found = Counter(r[field] for r in latest.values())
+            splits[split] = {value: found[value] for value, _ in categories}
         students = UniqueStudents(True, len(latest), splits)
     return KindCounts(len(rows), without_key, students)
 
