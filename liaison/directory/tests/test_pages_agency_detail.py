@@ -173,3 +173,14 @@ def test_an_assignment_at_a_school_no_longer_served_is_still_listed_with_its_sch
     assignments = _section(response.content.decode(), "assignments-heading")
     assert f'<a href="{school_url}">Millbrook Elementary</a>' in assignments
     assert f'<a href="{officer_url}">' in assignments
+
+
+def test_the_officers_status_and_the_assignments_dates_read_as_on_their_own_pages(page_as, world):
+    from liaison.directory.models import Assignment, Officer
+
+    Officer.objects.filter(pk=world.officer.pk).update(status="on_leave")
+    Assignment.objects.filter(pk=world.assignment.pk).update(end_date=datetime.date(2031, 6, 30))
+    html = page_as("agency_admin").get(_url(world)).content.decode()
+    assert '<span class="badge badge-warn">On leave</span>' in _section(html, "officers-heading")
+    assignments = _section(html, "assignments-heading")
+    assert '2024-08-20 <span class="muted">to</span> 2031-06-30' in assignments
