@@ -113,6 +113,27 @@ FROM interactions_dailyrollup WHERE agency_id = %s
 GROUP BY agency_id, district_id, school_id, officer_id, date_trunc('month', day)::date, kind, role
 """
 
+# The enforcement rollups (interactions/enforcement_rollups.py), summed from the written actions.
+ENFORCEMENT_SQL = """
+INSERT INTO interactions_enforcementrollup
+    (agency_id, district_id, school_id, month, action_type, counts_as_referral, counts_as_arrest, race_ethnicity, count)
+SELECT i.agency_id, i.district_id, i.school_id, {month}, d.action_type, d.counts_as_referral, d.counts_as_arrest,
+    d.race_ethnicity, count(*)
+FROM interactions_interaction i JOIN interactions_enforcementdetail d ON d.interaction_id = i.id
+WHERE i.agency_id = %s AND i.kind = 'enforcement' AND NOT i.voided
+GROUP BY i.agency_id, i.district_id, i.school_id, {month}, d.action_type, d.counts_as_referral, d.counts_as_arrest,
+    d.race_ethnicity
+"""
+
+
+def _enforcement_sql() -> str:
+    month = (
+        "date_trunc('month', i.occurred_on)::date"
+        if connection.vendor == "postgresql"
+        else ("date(i.occurred_on, 'start of month')")
+    )
+    return ENFORCEMENT_SQL.format(month=month)
+
 
 @dataclass(frozen=True)
 class ScalePlan:
@@ -493,6 +514,7 @@ def generate(plan: ScalePlan, *, say: Callable[[str], None] = lambda _: None) ->
             _write("interactions_enforcementdetail", DETAIL_COLUMNS, details)
             with connection.cursor() as cursor:
                 cursor.execute(ROLLUP_SQL, [agency.pk])
+                cursor.execute(_enforcement_sql(), [agency.pk])
                 if triggers_off:  # the monthly rollups' triggers were off too
                     cursor.execute(MONTHLY_SQL, [agency.pk])
                     # SET LOCAL lasts to the end of the outermost transaction, not this block's savepoint

@@ -74,6 +74,20 @@ def officer_schools_current(
     return list(_current(assignments, on).filter(officer=officer).select_related("school").order_by("school__name"))
 
 
+def attach_current_assignments(officers: list[Officer], schools: list[School], current: list[Assignment]) -> None:
+    """Set `current_assignments` on each officer and school from one list of assignments in force,
+    in that list's order (as with_current_schools and with_current_officers do with a query each)."""
+    by_officer: dict[int, list[Assignment]] = defaultdict(list)
+    by_school: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in current:
+        by_officer[assignment.officer_id].append(assignment)
+        by_school[assignment.school_id].append(assignment)
+    for officer in officers:
+        officer.current_assignments = by_officer.get(officer.pk, [])  # type: ignore[attr-defined]
+    for school in schools:
+        school.current_assignments = by_school.get(school.pk, [])  # type: ignore[attr-defined]
+
+
 def with_current_officers(
     schools: QuerySet[School], *, on: datetime.date, assignments: QuerySet[Assignment] | None = None
 ) -> QuerySet[School]:

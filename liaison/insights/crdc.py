@@ -12,6 +12,7 @@ are left out. Nothing here names or identifies a student.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -196,16 +197,20 @@ def _kind_released(released: Release, prefix: tuple[int, str], found: KindCounts
 
 
 def _rows_by_school_and_kind(details: QuerySet[EnforcementDetail]) -> dict[tuple[int, str], list[dict]]:
-    """One query per kind for every school at once, in time order (the latest action last)."""
+    """One query for both kinds and every school, in time order (the latest action last): every
+    arrest is a referral too (a constraint of the table), so the referrals hold the arrests."""
     found: dict[tuple[int, str], list[dict]] = {}
-    for kind, flag, _ in KINDS:
-        rows = (
-            details.filter(**{flag: True})
-            .order_by("interaction__occurred_at", "pk")
-            .values("interaction__school_id", "student_key", *(field for _, _, field, _ in SPLITS))
-        )
-        for row in rows:
-            found.setdefault((row["interaction__school_id"], kind), []).append(row)
+    rows = (
+        details.filter(counts_as_referral=True)
+        .order_by("interaction__occurred_at", "pk")
+        .values_list("interaction__school_id", "counts_as_arrest", "student_key", *(f for _, _, f, _ in SPLITS))
+    )
+    names = ("student_key", *(field for _, _, field, _ in SPLITS))
+    for school_id, arrest, *values in rows:
+        row = dict(zip(names, values, strict=True))
+        found.setdefault((school_id, "referred"), []).append(row)
+        if arrest:
+            found.setdefault((school_id, "arrested"), []).append(row)
     return found
 
 
@@ -215,10 +220,10 @@ def _kind_counts(rows: list[dict]) -> KindCounts:
         students = UniqueStudents(False, None, {split: dict.fromkeys(_values(split)) for split, *_ in SPLITS})
     else:
         latest = {row["student_key"]: row for row in rows}  # ordered by time: the last action wins
-        splits: dict[str, dict[str, int | None]] = {
-            split: {value: sum(1 for r in latest.values() if r[field] == value) for value, _ in categories}
-            for split, _, field, categories in SPLITS
-        }
+        splits: dict[str, dict[str, int | None]] = {}
+        for split, _, field, categories in SPLITS:
+            found = Counter(r[field] for r in latest.values())
+            splits[split] = {value: found[value] for value, _ in categories}
         students = UniqueStudents(True, len(latest), splits)
     return KindCounts(len(rows), without_key, students)
 

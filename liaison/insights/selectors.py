@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 
 from liaison.directory.models import Enrollment, School
-from liaison.interactions.models import EnforcementDetail
-from liaison.interactions.vocabulary import ActionType, Kind, RaceEthnicity
+from liaison.interactions.models import EnforcementRollup
+from liaison.interactions.vocabulary import ActionType, RaceEthnicity
 from liaison.lib.disclosure import Release, Table
 from liaison.lib.school_years import school_year_days
 
@@ -37,7 +37,7 @@ class PointDefinition:
     label: str
     base_label: str
     per: int  # rates are shown per this many of the base
-    events: Q  # which enforcement details count at this point
+    events: Q  # which actions count at this point (fields of an enforcement detail and of its rollup)
 
 
 REFERRAL = PointDefinition(
@@ -171,20 +171,23 @@ def _enrollment(schools: list[School], school_year: str) -> tuple[int | None, di
 
 
 def _event_counts(scope: EquityScope, schools: list[School], school_year: str) -> dict[str, Counter[str]]:
-    """Events per decision point and race/ethnicity: one grouped query per point."""
+    """Events per decision point and race/ethnicity, from the enforcement rollups (a school year is
+    whole calendar months, July to June): one grouped query for every point, over the scope's cells."""
     first, last = school_year_days(school_year)
-    details = EnforcementDetail.objects.filter(
-        interaction__school__in=schools,
-        interaction__occurred_on__range=(first, last),
-        interaction__voided=False,
-        interaction__kind=Kind.ENFORCEMENT,  # always true; it lets the database use the enforcement index
-    )
+    cells = EnforcementRollup.objects.filter(school__in=schools, month__range=(first, last))
     if scope.agency_ids is not None:
-        details = details.filter(interaction__agency_id__in=scope.agency_ids)
-    counts: dict[str, Counter[str]] = {}
-    for definition in (REFERRAL, *AFTER_REFERRAL):
-        grouped = details.filter(definition.events).values("race_ethnicity").annotate(n=Count("*"))
-        counts[definition.key] = Counter({row["race_ethnicity"]: row["n"] for row in grouped})
+        cells = cells.filter(agency_id__in=scope.agency_ids)
+    points = (REFERRAL, *AFTER_REFERRAL)
+    grouped = (
+        cells.values("race_ethnicity")
+        .annotate(**{p.key: Sum("count", filter=p.events, default=0) for p in points})
+        .order_by()
+    )
+    counts: dict[str, Counter[str]] = {p.key: Counter() for p in points}
+    for row in grouped:
+        for p in points:
+            if row[p.key]:
+                counts[p.key][row["race_ethnicity"]] = row[p.key]
     return counts
 
 

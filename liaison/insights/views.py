@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison.directory import access as directory_access
@@ -123,7 +125,7 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
             (
                 c,
                 [(label, c.kinds[kind], c.school_reported(kind), c.gap_text(kind)) for kind, _, label in KINDS],
-                _crdc_table(c),
+                _crdc_rows_html(_crdc_table(c)) if c.any_actions else "",
             )
             for c in counts
         ],
@@ -150,6 +152,29 @@ def _crdc_table(counts: SchoolCounts) -> list[tuple[str, str, list[tuple[int | N
         for split, split_label, _, categories in SPLITS
         for value, label in categories
     ]
+
+
+_NOT_COLLECTED = '<span class="muted">not collected</span>'
+_SUPPRESSED = '<span class="suppressed">Suppressed</span>'
+
+
+def _crdc_rows_html(table: list[tuple[str, str, list[tuple[int | None, bool]]]]) -> SafeString:
+    """A school's table rows, built here rather than by template loops: a district of 300 schools
+    has some 14,000 of these cells, and the template engine spent most of the page's time on them.
+    The labels are escaped; the cells are integers or the constant markup above."""
+
+    def cell(value: int | None, collected: bool) -> str:
+        if not collected:
+            return _NOT_COLLECTED
+        return _SUPPRESSED if value is None else str(int(value))
+
+    rows = (
+        f'<tr><th scope="row">{escape(split_label)}: {escape(label)}</th>'
+        + "".join(f"<td>{cell(value, collected)}</td>" for value, collected in values)
+        + "</tr>"
+        for split_label, label, values in table
+    )
+    return mark_safe("\n".join(rows))  # the labels escaped above, the cells integers or constants
 
 
 def crdc_columns() -> list[str]:

@@ -46,6 +46,7 @@ from liaison.lib.bounded_input import bounded_lines
 from liaison.lib.upload_files import uploads_orphaned_delete
 
 from . import import_rows
+from .enforcement_rollups import EnforcementCells, enforcement_cell, enforcement_rollup_add_cells
 from .import_rows import ChunksAhead, CsvRows, ErrorLog, ImportContext, NewContact, Phases, RowChecker
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
@@ -98,11 +99,14 @@ class _Tally:
     first_day: datetime.date | None = None
     last_day: datetime.date | None = None
     cells: RollupCells = field(default_factory=dict)
+    enforcement: EnforcementCells = field(default_factory=dict)
     joined: bool = False  # whether add() has taken these counts into the import's
 
     def add(self, other: _Tally) -> None:
         other.joined = True
         self.kinds.update(other.kinds)
+        for action, n in other.enforcement.items():
+            self.enforcement[action] = self.enforcement.get(action, 0) + n
         for key, values in other.cells.items():
             cell = self.cells.get(key)
             if cell is None:
@@ -119,6 +123,11 @@ class _Tally:
     def remove(self, other: _Tally, days: tuple[datetime.date | None, datetime.date | None]) -> None:
         """Undo `add(other)`, for a chunk rolled back after it was counted; `days` as they were before."""
         self.kinds -= other.kinds
+        for action, n in other.enforcement.items():
+            if (left := self.enforcement[action] - n) > 0:
+                self.enforcement[action] = left
+            else:
+                del self.enforcement[action]
         for key, values in other.cells.items():
             cell = self.cells[key]
             if cell is values:  # the chunk's own cell, added as it was
@@ -242,6 +251,7 @@ class _Run:
                     raise _RolledBack
                 with self.phases("rollups"):
                     rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
+                    enforcement_rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.enforcement)
                 # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
                     enforcement_steps().imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
@@ -322,7 +332,7 @@ class _Run:
 
     def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
-        kinds, rollups = tally.kinds, tally.cells
+        kinds, rollups, enforcement = tally.kinds, tally.cells, tally.enforcement
         first, last = tally.first_day, tally.last_day
         for line, cells in chunk:
             contact = checker.check(line, cells)
@@ -344,6 +354,9 @@ class _Run:
                     cell[2] += 1
                 if students := values["student_count"]:
                     cell[3] += students
+                if contact.details is not None:
+                    action = enforcement_cell(contact.district_id, contact.school_id, day, contact.details)
+                    enforcement[action] = enforcement.get(action, 0) + 1
                 yield contact
         tally.first_day, tally.last_day = first, last
 

@@ -25,6 +25,7 @@ from liaison.lib.pseudonyms import STUDENT_ID_INVALID, normalise_student_id, stu
 
 from . import rules
 from .access import served_district_ids
+from .enforcement_rollups import enforcement_rollup_apply
 from .models import Amendment, EnforcementDetail, Interaction, StudentKeySetting
 from .rollups import rollup_add_statement, rollup_apply
 from .rules import (  # noqa: F401  (the messages stay importable from here)
@@ -49,6 +50,8 @@ WITHIN_WINDOW = "Edited within the edit window"
 
 # Fields of a record that change what it counts as, so the rollups must follow a change to them.
 ROLLUP_FIELDS = frozenset({"kind", "role", "school", "occurred_at", "duration_minutes", "student_count"})
+# Fields that move an enforcement action to another cell of its rollup (enforcement_rollups.py).
+ENFORCEMENT_ROLLUP_FIELDS = frozenset({"school", "occurred_at"})
 # Fields of an enforcement action its MOU judgment reads: a change to one is judged again.
 JUDGED_FIELDS = frozenset({"school", "occurred_at"})
 CHANGEABLE_FIELDS = frozenset(
@@ -326,6 +329,7 @@ def _save_new(
             sql_rows.insert(entry, entry_values)
             rollup_apply([interaction])
             if detail is not None:
+                enforcement_rollup_apply([(interaction, detail)])
                 enforcement_steps().store(
                     actor=actor, interaction=interaction, judgment=judgment, justification=justification
                 )
@@ -444,6 +448,10 @@ def interaction_change(
         if ROLLUP_FIELDS & set(applied):
             rollup_apply([old], sign=-1)
             rollup_apply([interaction])
+        if interaction.kind == Kind.ENFORCEMENT and ENFORCEMENT_ROLLUP_FIELDS & set(applied):
+            detail = EnforcementDetail.objects.filter(interaction=interaction).first()
+            enforcement_rollup_apply([(old, detail)], sign=-1)
+            enforcement_rollup_apply([(interaction, detail)])
         if interaction.kind == Kind.ENFORCEMENT and JUDGED_FIELDS & set(applied):
             enforcement_steps().changed(actor=actor, interaction=interaction, note=reason.strip() or WITHIN_WINDOW)
     return interaction
@@ -458,6 +466,9 @@ def interaction_void(*, actor: Any, interaction: Interaction, reason: str) -> In
     before = audit_snapshot(interaction)
     with transaction.atomic():
         rollup_apply([interaction], sign=-1)
+        if interaction.kind == Kind.ENFORCEMENT:
+            detail = EnforcementDetail.objects.filter(interaction=interaction).first()
+            enforcement_rollup_apply([(interaction, detail)], sign=-1)
         interaction.voided = True
         interaction.save(update_fields=["voided", "updated_at"])
         after = audit_snapshot(interaction)

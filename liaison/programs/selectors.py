@@ -28,7 +28,8 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from liaison.directory.models import Assignment, Enrollment, Officer, School
-from liaison.interactions.models import DailyRollup
+from liaison.interactions.models import DailyRollup, MonthlyRollup
+from liaison.interactions.selectors import rollup_spans
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Role
 
 from .models import (
@@ -173,19 +174,49 @@ def _enrollments(school_ids: list[int], school_year: str) -> dict[int, int]:
     return {row["school_id"]: row["total"] for row in rows}
 
 
-def schools_consistency(schools: Iterable[School], *, school_year: str, as_of: datetime.date) -> list[Consistency]:
+@dataclass(frozen=True)
+class PresenceContacts:
+    """The schools' calendars for a year and their positive contacts by day up to `as_of`: read once
+    for the consistency figures and the heat map of one page."""
+
+    calendars: dict[int, SchoolCalendar | None]
+    by_day: dict[int, dict[datetime.date, int]]
+
+
+def presence_contacts(schools: Iterable[School], *, school_year: str, as_of: datetime.date) -> PresenceContacts:
     schools = list(schools)
     calendars = calendars_for(schools, school_year)
     dated = [c for c in calendars.values() if c is not None]
     if not dated:
-        return [Consistency(s, school_year, as_of, has_calendar=False) for s in schools]
+        return PresenceContacts(calendars, {})
     first = min(c.first_day for c in dated)
     last = min(max(c.last_day for c in dated), as_of)
-    ids = [s.pk for s in schools]
-    contacts = positive_contacts_by_day(ids, first, last)
-    enrollments = _enrollments(ids, school_year)
+    return PresenceContacts(calendars, positive_contacts_by_day([s.pk for s in schools], first, last))
+
+
+def schools_consistency(
+    schools: Iterable[School], *, school_year: str, as_of: datetime.date, contacts: PresenceContacts | None = None
+) -> list[Consistency]:
+    schools = list(schools)
+    contacts = contacts or presence_contacts(schools, school_year=school_year, as_of=as_of)
+    calendars = contacts.calendars
+    if not any(c is not None for c in calendars.values()):
+        return [Consistency(s, school_year, as_of, has_calendar=False) for s in schools]
+    enrollments = _enrollments([s.pk for s in schools], school_year)
+    days_of: dict[int | None, list[datetime.date]] = {None: []}  # a district's calendar: its days once
+    for calendar in calendars.values():
+        if calendar is not None and calendar.pk not in days_of:
+            days_of[calendar.pk] = school_days(calendar, through=as_of)
     return [
-        _consistency(s, calendars[s.pk], contacts.get(s.pk, {}), enrollments.get(s.pk), school_year, as_of)
+        _consistency(
+            s,
+            calendars[s.pk],
+            days_of[getattr(calendars[s.pk], "pk", None)],
+            contacts.by_day.get(s.pk, {}),
+            enrollments.get(s.pk),
+            school_year,
+            as_of,
+        )
         for s in schools
     ]
 
@@ -193,6 +224,7 @@ def schools_consistency(schools: Iterable[School], *, school_year: str, as_of: d
 def _consistency(
     school: School,
     calendar: SchoolCalendar | None,
+    days: list[datetime.date],
     by_day: dict[datetime.date, int],
     enrollment: int | None,
     school_year: str,
@@ -200,7 +232,6 @@ def _consistency(
 ) -> Consistency:
     if calendar is None:
         return Consistency(school, school_year, as_of, has_calendar=False, enrollment=enrollment)
-    days = school_days(calendar, through=as_of)
     contact_days = {day for day, n in by_day.items() if n}
     weeks = {monday(d) for d in days}
     weeks_with = {monday(d) for d in days if d in contact_days}
@@ -264,10 +295,13 @@ class HeatMap:
     rows: list[HeatRow]
 
 
-def presence_heatmap(schools: Iterable[School], *, school_year: str, as_of: datetime.date) -> HeatMap:
+def presence_heatmap(
+    schools: Iterable[School], *, school_year: str, as_of: datetime.date, contacts: PresenceContacts | None = None
+) -> HeatMap:
     """Positive contacts by assigned officers per school and week of the school year."""
     schools = list(schools)
-    calendars = calendars_for(schools, school_year)
+    found = contacts or presence_contacts(schools, school_year=school_year, as_of=as_of)
+    calendars = found.calendars
     dated = [c for c in calendars.values() if c is not None]
     if not dated:
         return HeatMap(school_year, as_of, [], [HeatRow(s, False, []) for s in schools])
@@ -277,13 +311,17 @@ def presence_heatmap(schools: Iterable[School], *, school_year: str, as_of: date
     while week <= last:
         weeks.append(week)
         week += datetime.timedelta(days=7)
-    contacts = positive_contacts_by_day([s.pk for s in schools], first, min(last, as_of))
+    weeks_of: dict[int, set[datetime.date]] = {}  # schools share their district's calendar: its weeks once
     rows = []
     for school in schools:
         calendar = calendars[school.pk]
-        school_weeks = {monday(d) for d in school_days(calendar)} if calendar else set()
+        school_weeks: set[datetime.date] = set()
+        if calendar is not None:
+            if calendar.pk not in weeks_of:
+                weeks_of[calendar.pk] = {monday(d) for d in school_days(calendar)}
+            school_weeks = weeks_of[calendar.pk]
         per_week: dict[datetime.date, int] = defaultdict(int)
-        for day, n in contacts.get(school.pk, {}).items():
+        for day, n in found.by_day.get(school.pk, {}).items():
             per_week[monday(day)] += n
         cells = [HeatCell(w, per_week.get(w, 0), w in school_weeks, w <= as_of) for w in weeks]
         rows.append(HeatRow(school, calendar is not None, cells))
@@ -406,14 +444,27 @@ class RoleSplit:
 
 
 def officers_role_split(officers: Iterable[Officer], *, first: datetime.date, last: datetime.date) -> list[RoleSplit]:
+    """Whole calendar months from the monthly rollups, the days before and after them from the daily
+    ones (a school year is about 12 rows per officer and cell instead of 180)."""
     officers = list(officers)
-    rows = (
-        DailyRollup.objects.filter(officer__in=officers, day__gte=first, day__lte=last)
-        .values("officer_id", "role")
-        .annotate(count=Sum("count"), minutes=Sum("minutes"), timed=Sum("minutes_count"))
-        .order_by()
-    )
-    found: dict[tuple[int, str], dict] = {(r["officer_id"], r["role"]): r for r in rows}
+    months, edges = rollup_spans(first, last)
+    parts: list[QuerySet[Any]] = []
+    if months is not None:
+        parts.append(MonthlyRollup.objects.filter(officer__in=officers, month__gte=months[0], month__lte=months[1]))
+    parts += [
+        DailyRollup.objects.filter(officer__in=officers, day__gte=since, day__lte=until) for since, until in edges
+    ]
+    found: dict[tuple[int, str], dict[str, int]] = {}
+    for cells in parts:
+        rows = (
+            cells.values("officer_id", "role")
+            .annotate(count=Sum("count"), minutes=Sum("minutes"), timed=Sum("minutes_count"))
+            .order_by()
+        )
+        for r in rows:
+            row = found.setdefault((r["officer_id"], r["role"]), {"count": 0, "minutes": 0, "timed": 0})
+            for name in row:
+                row[name] += r[name] or 0
     splits = []
     for officer in officers:
         roles = []

@@ -650,9 +650,10 @@ def notice_acknowledge(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 def presence_figures(user: Any, school_year: str, as_of: datetime.date) -> dict[str, Any]:
     schools = list(access.presence_schools_for(user).select_related("district").order_by("name"))
-    consistency = selectors.schools_consistency(schools, school_year=school_year, as_of=as_of)
+    contacts = selectors.presence_contacts(schools, school_year=school_year, as_of=as_of)
+    consistency = selectors.schools_consistency(schools, school_year=school_year, as_of=as_of, contacts=contacts)
     persistence = selectors.schools_persistence(schools, as_of=as_of)
-    return {"schools": schools, "rows": list(zip(consistency, persistence, strict=True))}
+    return {"schools": schools, "presence_contacts": contacts, "rows": list(zip(consistency, persistence, strict=True))}
 
 
 @login_required
@@ -668,7 +669,9 @@ def presence(request: HttpRequest) -> HttpResponse:
     figures = presence_figures(request.user, school_year, as_of)
     if request.GET.get("format") == "csv":
         return exports.csv_response(f"presence-{school_year}", exports.PRESENCE_COLUMNS, figures["rows"])
-    heatmap = selectors.presence_heatmap(figures["schools"], school_year=school_year, as_of=as_of)
+    heatmap = selectors.presence_heatmap(
+        figures["schools"], school_year=school_year, as_of=as_of, contacts=figures["presence_contacts"]
+    )
     officers = access.officers_visible_on_calendars(request.user).filter(status=OfficerStatus.ACTIVE)
     context = {
         **figures,

@@ -155,3 +155,32 @@ def test_the_overview_keeps_to_its_query_budget(page_as, world, django_assert_ma
         response = client.get(_url(world))
     assert len(response.context["officers"]) == 13
     assert len(response.context["current_assignments"]) == 13
+
+
+def test_an_assignment_at_a_school_no_longer_served_is_still_listed_with_its_school(page_as, world):
+    """The assignments take their schools from the served schools' list; one at a school outside it
+    (the partnership ended, the assignment did not) is read on its own and shown the same way."""
+    from liaison.directory.models import Partnership
+
+    Partnership.objects.filter(agency=world.agency).update(end_date=datetime.date(2021, 6, 30))
+    response = page_as("agency_admin").get(_url(world))
+    assert response.status_code == 200
+    assert response.context["schools"] == []
+    [assignment] = response.context["current_assignments"]
+    assert assignment.school.name == "Millbrook Elementary"
+    school_url = reverse("directory:school_detail", args=[world.elementary.uuid])
+    officer_url = reverse("directory:officer_detail", args=[world.officer.uuid])
+    assignments = _section(response.content.decode(), "assignments-heading")
+    assert f'<a href="{school_url}">Millbrook Elementary</a>' in assignments
+    assert f'<a href="{officer_url}">' in assignments
+
+
+def test_the_officers_status_and_the_assignments_dates_read_as_on_their_own_pages(page_as, world):
+    from liaison.directory.models import Assignment, Officer
+
+    Officer.objects.filter(pk=world.officer.pk).update(status="on_leave")
+    Assignment.objects.filter(pk=world.assignment.pk).update(end_date=datetime.date(2031, 6, 30))
+    html = page_as("agency_admin").get(_url(world)).content.decode()
+    assert '<span class="badge badge-warn">On leave</span>' in _section(html, "officers-heading")
+    assignments = _section(html, "assignments-heading")
+    assert '2024-08-20 <span class="muted">to</span> 2031-06-30' in assignments
