@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from liaison.directory.models import School
+from liaison.directory.models import District, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Release, Table
 from liaison.lib.disclosure_audit import audit
@@ -43,7 +43,16 @@ from liaison.lib.school_years import school_year_days
 from .access import EquityScope
 from .crdc import crdc_counted
 from .disclosure import release, threshold
-from .figures import CRDC, EQUITY, crdc_already, equity_already, figure_body, restricted_table, scope_key
+from .figures import (
+    CRDC,
+    EQUITY,
+    crdc_already,
+    equity_already,
+    figure_body,
+    restricted_scopes,
+    restricted_table,
+    scope_key,
+)
 from .figures import _linked as public_linked
 from .figures import _stored_public as stored_public
 from .models import FigureSnapshot
@@ -51,7 +60,7 @@ from .outcome_tables import month_figures, trust_body, year_body
 from .outcomes import DISTRICT, Month, OutcomesScope, Year, outcomes_year, previous_school_year, trust_waves
 from .public_figures import enforcement_counts, enforcement_table, public_already
 from .selectors import equity_counted
-from .snapshots import check_school_year_closed, snapshot_get_or_build
+from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
 OUTCOMES = "outcomes"
 # Another figure's cell, and our year's count that equals it: the equity decision points' totals, a
@@ -335,3 +344,18 @@ def restricted_outcomes_body(scope: EquityScope, school_year: str, today: dateti
         "previous": previous["year"],
         "trust": [*previous["trust"], *current["trust"]],
     }
+
+
+def outcome_snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
+    """Store the outcomes releases an evaluator's first request would build: for every restricted
+    scope in use (`restricted_scopes`), the closed year (the last one by default) and the year before,
+    which the view shows beside it. Each is built as a request would build it, after the equity and
+    CRDC snapshots of the same scope and year. Returns how many snapshots were stored."""
+    school_year = school_year or last_closed_school_year(today)
+    check_school_year_closed(school_year, today)
+    before = FigureSnapshot.objects.count()
+    for district in District.objects.order_by("pk"):
+        for scope in restricted_scopes(district):
+            for year in (previous_school_year(school_year), school_year):
+                restricted_year(scope, year, today)
+    return FigureSnapshot.objects.count() - before
