@@ -405,11 +405,20 @@ class RoleSplit:
         return role.count / self.count if self.count else None
 
 
-def officers_role_split(officers: Iterable[Officer], *, first: datetime.date, last: datetime.date) -> list[RoleSplit]:
+def officers_role_split(
+    officers: Iterable[Officer],
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    schools: Iterable[School] | None = None,
+) -> list[RoleSplit]:
+    """Each officer's records by triad role over [first, last]; at the given schools only, if any."""
     officers = list(officers)
+    rollups = DailyRollup.objects.filter(officer__in=officers, day__gte=first, day__lte=last)
+    if schools is not None:
+        rollups = rollups.filter(school__in=list(schools))
     rows = (
-        DailyRollup.objects.filter(officer__in=officers, day__gte=first, day__lte=last)
-        .values("officer_id", "role")
+        rollups.values("officer_id", "role")
         .annotate(count=Sum("count"), minutes=Sum("minutes"), timed=Sum("minutes_count"))
         .order_by()
     )
