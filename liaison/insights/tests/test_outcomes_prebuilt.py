@@ -1,9 +1,10 @@
 """The worker stores the evaluators' outcomes releases ahead of time: a first request reads them.
 
-Built on a request, a demo district's two years take the evaluator about 1.7 s (the engine and its
-audit); the daily figures job (`figure_snapshots_build`, `manage.py figures_snapshot`) builds them for
-the last closed year and the year before, after the equity and CRDC figures they are protected
-around, and before the public figures that are protected around them.
+Built on a request, a demo district's two years took the evaluator about 1.5 s before its schools
+were in the same release, and far longer since (docs/benchmarks.md). The daily figures job
+(`figure_snapshots_build`, `manage.py figures_snapshot`) builds them for the last closed year and
+the year before, after the equity and CRDC figures they are protected around, and before the public
+figures that are protected around them.
 """
 
 from __future__ import annotations
