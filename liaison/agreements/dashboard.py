@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from liaison.directory.models import Agency, District
+from liaison.directory.models import Agency, District, School
 from liaison.directory.selectors import agency_today
 from liaison.interactions.models import EnforcementDetail
 from liaison.interactions.vocabulary import ActionType, ReasonCategory
@@ -37,7 +37,9 @@ class Scope:
     school_id: int | None = None  # narrower still: one school (the outcomes view of a school)
 
     @classmethod
-    def of(cls, owner: Agency | District) -> Scope:
+    def of(cls, owner: Agency | District | School) -> Scope:
+        if isinstance(owner, School):
+            return cls(district_id=owner.district_id, school_id=owner.pk)
         return cls(agency_id=owner.pk) if isinstance(owner, Agency) else cls(district_id=owner.pk)
 
     def lookup(self, prefix: str = "interaction__") -> Q:

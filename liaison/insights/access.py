@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.directory import access as directory_access
-from liaison.directory.models import Agency, District
+from liaison.directory.models import Agency, District, School
 
 from .models import ProgramReport
 
@@ -75,25 +75,33 @@ def equity_available(user: Any, district: District) -> bool:
 
 # --- the annual program report ---------------------------------------------------------------------
 
-REPORT_NOT_FOR_ROLE = "The program report is for the agency's or the district's leaders and its evaluators."
+REPORT_NOT_FOR_ROLE = (
+    "The program report is for the agency's or the district's leaders and its evaluators, and a school's for "
+    "its principal."
+)
+REPORT_OWNERS = ("agency", "district", "school")
 
 
 @dataclass(frozen=True)
 class ReportAccess:
-    owner: Agency | District
+    owner: Agency | District | School
     audience: str  # ProgramReport.Audience: "full" for the program's leaders, "restricted" for evaluators
     may_publish: bool  # the owner's admins publish the public version
 
 
 def report_access_for(user: Any, owner: str, uuid: UUID | str) -> ReportAccess:
-    """Who reads an agency's or a district's annual report: the agency's admins and SRO supervisors,
-    the district's admins (everything); the agency's or the district's evaluators (restricted
-    figures). 404 for an owner the user does not see, 403 for one they see but get no report of."""
-    found: Agency | District
+    """Who reads an agency's, a district's or a school's annual report: the agency's admins and SRO
+    supervisors, the district's admins (everything); the agency's or the district's evaluators
+    (restricted figures); a school's principal and its district's admins (every agency's records
+    about the school). 404 for an owner the user does not see, 403 for one they see but get no
+    report of."""
+    found: Agency | District | School
     if owner == "agency":
         found = directory_access.agency_get_for_user(user, uuid)
     elif owner == "district":
         found = directory_access.district_get_for_user(user, uuid)
+    elif owner == "school":
+        found = directory_access.school_get_for_user(user, uuid)
     else:
         raise Http404
     access = report_access_on(user, found)
@@ -102,10 +110,16 @@ def report_access_for(user: Any, owner: str, uuid: UUID | str) -> ReportAccess:
     return access
 
 
-def report_access_on(user: Any, found: Agency | District) -> ReportAccess | None:
-    """The report an owner the user sees gives them, or None (also for the agency and district pages'
-    link, without reading the owner again)."""
+def report_access_on(user: Any, found: Agency | District | School) -> ReportAccess | None:
+    """The report an owner the user sees gives them, or None (also for the agency, district and school
+    pages' link, without reading the owner again). A school's report has no evaluators' or public
+    version: one school's figures beside its district's would give hidden counts back."""
     scope = user_scope(user)
+    if isinstance(found, School):
+        every = found.pk in scope.school_admin_ids or found.district_id in scope.district_admin_ids
+        if scope.platform_admin or every:
+            return ReportAccess(found, ProgramReport.Audience.FULL, False)
+        return None
     if isinstance(found, Agency):
         full = found.pk in scope.managing_agency_ids
         restricted = found.pk in scope.agencies(Role.EVALUATOR)
@@ -125,16 +139,23 @@ OTHER_AUDIENCE = "This version of the report is for another audience."
 
 def report_stored(found: ReportAccess, school_year: str, audience: str) -> ProgramReport | None:
     """The owner's stored report of the year for one audience, if it was built."""
-    kind = "agency" if isinstance(found.owner, Agency) else "district"
-    return ProgramReport.objects.filter(**{kind: found.owner}, school_year=school_year, audience=audience).first()
+    return ProgramReport.objects.filter(
+        **{report_owner_kind(found.owner): found.owner}, school_year=school_year, audience=audience
+    ).first()
+
+
+def report_owner_kind(owner: Agency | District | School) -> str:
+    """The URL's and the model's name for a report's owner."""
+    if isinstance(owner, Agency):
+        return "agency"
+    return "district" if isinstance(owner, District) else "school"
 
 
 def report_get_for_user(user: Any, uuid: UUID | str) -> ProgramReport:
     """A stored report the user may read: the leaders' version for the leaders, the restricted one
     for evaluators, the public one for the leaders who publish it (and for anyone once published)."""
-    report = get_object_or_404(ProgramReport.objects.select_related("agency", "district"), uuid=uuid)
-    kind = "agency" if report.agency_id else "district"
-    found = report_access_for(user, kind, report.owner.uuid)
+    report = get_object_or_404(ProgramReport.objects.select_related("agency", "district", "school"), uuid=uuid)
+    found = report_access_for(user, report_owner_kind(report.owner), report.owner.uuid)
     if report.audience == found.audience or (report.audience == ProgramReport.Audience.PUBLIC and found.may_publish):
         return report
     raise PermissionDenied(OTHER_AUDIENCE)

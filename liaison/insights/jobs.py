@@ -10,14 +10,17 @@ from django.utils import timezone
 from liaison.operations.scheduler import register
 
 from .figures import snapshots_build
+from .outcomes_release import outcome_snapshots_build
 from .public_figures import public_snapshots_build
 
 
 def figure_snapshots_build() -> str:
     """What `manage.py figures_snapshot` does for the last closed school year, once a day (a no-op
-    once the year's snapshots exist)."""
-    restricted = snapshots_build(timezone.localdate())
-    public = public_snapshots_build()
+    once the year's snapshots exist): the equity and CRDC figures, the evaluators' outcomes releases
+    (so an evaluator's first request reads them instead of building them), then the public figures."""
+    today = timezone.localdate()
+    restricted = snapshots_build(today) + outcome_snapshots_build(today)
+    public = public_snapshots_build()  # after the outcomes: protected around them (outcomes_link)
     return f"{restricted} restricted and {public} public snapshot(s) built"
 
 

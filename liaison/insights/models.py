@@ -62,8 +62,9 @@ class FigureSnapshot(models.Model):
 
 
 class ProgramReport(models.Model):
-    """One annual program report (docs/reports.md): an agency's or a district's school year, for one
-    audience, built in the background and stored so it can be downloaded again as it was built."""
+    """One annual program report (docs/reports.md): an agency's, a district's or a school's school
+    year, for one audience, built in the background and stored so it can be downloaded again as it
+    was built."""
 
     class Audience(models.TextChoices):
         FULL = "full", "Program leaders"
@@ -81,6 +82,8 @@ class ProgramReport(models.Model):
     district = models.ForeignKey(
         "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A school's report, for its principal (every agency's records about the school, like the school's pages).
+    school = models.ForeignKey("directory.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     school_year = models.CharField(max_length=9, validators=[validate_school_year])
     audience = models.CharField(max_length=10, choices=Audience.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -101,8 +104,9 @@ class ProgramReport(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(agency__isnull=True, district__isnull=False)
-                | models.Q(agency__isnull=False, district__isnull=True),
+                condition=models.Q(agency__isnull=True, district__isnull=False, school__isnull=True)
+                | models.Q(agency__isnull=False, district__isnull=True, school__isnull=True)
+                | models.Q(agency__isnull=True, district__isnull=True, school__isnull=False),
                 name="program_report_one_owner",
             ),
             models.UniqueConstraint(
@@ -115,6 +119,11 @@ class ProgramReport(models.Model):
                 condition=models.Q(district__isnull=False),
                 name="program_report_once_per_district_year",
             ),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "audience"],
+                condition=models.Q(school__isnull=False),
+                name="program_report_once_per_school_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,7 +131,7 @@ class ProgramReport(models.Model):
 
     @property
     def owner(self) -> Any:
-        return self.agency or self.district
+        return self.agency or self.district or self.school
 
     @property
     def finished(self) -> bool:

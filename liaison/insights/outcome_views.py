@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -22,6 +23,7 @@ from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcome
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
+from .selectors import school_names
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
@@ -68,8 +70,17 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
             "trust_chart": trust_chart,
             "level": level,
             "positive_means": POSITIVE_MEANS,
+            "school_links": _school_links(body) if body["restricted"] and level == DISTRICT else [],
         },
     )
+
+
+def _school_links(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """An evaluator's way from the district to each of its schools (released with it)."""
+    names = school_names(body["schools"])
+    return [
+        (names[uuid], reverse("insights:outcomes-school", args=[uuid])) for uuid in body["schools"] if uuid in names
+    ]
 
 
 def _csv(body: dict[str, Any]) -> HttpResponse:

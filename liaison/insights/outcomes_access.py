@@ -9,15 +9,15 @@ for one they see but get no outcomes of.
 | district admin | every agency's (their district's schools) | 403 | every agency's |
 | principal | every agency's (their school) | 403 | 403 |
 | agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there |
-| evaluator (district or agency grant) | 403 | 403 | a closed year's release (below) |
+| evaluator (district or agency grant) | released with the district's | 403 | a closed year's release (below) |
 | officer | 403 | 403 | 403 |
 
-Evaluators get a district's outcomes over their granted records (the equity scope:
-`equity_scope_for`) as a closed school year's stored release through the disclosure engine
-(liaison/insights/outcomes_release.py), never the live months: counts refreshed as records arrive
-give single records away by differencing. They get no school or agency outcomes: a school's months
-beside the district's, or an agency's across districts beside each district's, would give hidden
-counts back by subtraction. Contacts and trust stays with the program's leaders.
+Evaluators get a district's outcomes, and each of its schools', over their granted records (the
+equity scope: `equity_scope_for`) as a closed school year's stored release through the disclosure
+engine (liaison/insights/outcomes_release.py: the district and its schools in one table), never the
+live months: counts refreshed as records arrive give single records away by differencing. They get
+no agency outcomes: an agency's across districts beside each district's would need every district in
+that table. Contacts and trust stays with the program's leaders.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from liaison.directory.models import School
 
 from .access import EquityScope, equity_scope_for
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools
+from .outcomes_release import RestrictedSchool
 
 NOT_FOR_ROLE = (
     "The outcomes view is for the program's leaders: the district's and the agency's admins, SRO "
@@ -42,9 +43,9 @@ NOT_FOR_ROLE = (
 
 
 RESTRICTED_DISTRICT_ONLY = (
-    "Evaluators get the outcomes of a district, for a closed school year and through the disclosure "
-    "rules: a school's or an agency's months beside the district's would give hidden counts back by "
-    "subtraction."
+    "Evaluators get the outcomes of a district and its schools, for a closed school year and through the "
+    "disclosure rules: an agency's months across districts beside each district's are not yet protected "
+    "together."
 )
 
 
@@ -118,14 +119,23 @@ def _evaluator(user: Any) -> bool:
     return bool(scope.evaluator_district_ids or scope.agencies(Role.EVALUATOR))
 
 
-def outcomes_access_for(user: Any, level: str, uuid: UUID | str, school_year: str) -> OutcomesScope | EquityScope:
+def outcomes_access_for(
+    user: Any, level: str, uuid: UUID | str, school_year: str
+) -> OutcomesScope | EquityScope | RestrictedSchool:
     """The program's leaders get an `OutcomesScope` (live figures); an evaluator gets the district's
-    restricted `EquityScope` (a closed year's release). 404/403 as in the table above."""
+    restricted `EquityScope`, or a school's `RestrictedSchool` (a closed year's release). 404/403 as
+    in the table above."""
     try:
         return outcomes_scope_for(user, level, uuid, school_year)
     except PermissionDenied:
         if not _evaluator(user):
             raise
+    if level == SCHOOL:
+        school = directory_access.school_get_for_user(user, uuid)
+        district_scope = equity_scope_for(user, school.district.uuid)
+        if not district_scope.suppressed:
+            raise _refuse()
+        return RestrictedSchool(district_scope, school)
     if level != DISTRICT:
         raise PermissionDenied(RESTRICTED_DISTRICT_ONLY)
     scope = equity_scope_for(user, uuid)

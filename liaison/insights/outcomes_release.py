@@ -32,9 +32,12 @@ new record, or a year-to-date figure refreshed monthly, gives single records awa
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from liaison.directory.models import School
+from django.core.exceptions import ValidationError
+
+from liaison.directory.models import District, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Release, Table
 from liaison.lib.disclosure_audit import audit
@@ -43,15 +46,33 @@ from liaison.lib.school_years import school_year_days
 from .access import EquityScope
 from .crdc import crdc_counted
 from .disclosure import release, threshold
-from .figures import CRDC, EQUITY, crdc_already, equity_already, figure_body, restricted_table, scope_key
+from .figures import (
+    CRDC,
+    EQUITY,
+    crdc_already,
+    equity_already,
+    figure_body,
+    restricted_scopes,
+    restricted_table,
+    scope_key,
+)
 from .figures import _linked as public_linked
 from .figures import _stored_public as stored_public
 from .models import FigureSnapshot
 from .outcome_tables import month_figures, trust_body, year_body
-from .outcomes import DISTRICT, Month, OutcomesScope, Year, outcomes_year, previous_school_year, trust_waves
+from .outcomes import (
+    DISTRICT,
+    SCHOOL,
+    Month,
+    OutcomesScope,
+    Year,
+    outcomes_year,
+    previous_school_year,
+    trust_waves,
+)
 from .public_figures import enforcement_counts, enforcement_table, public_already
 from .selectors import equity_counted
-from .snapshots import check_school_year_closed, snapshot_get_or_build
+from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
 OUTCOMES = "outcomes"
 # Another figure's cell, and our year's count that equals it: the equity decision points' totals, a
@@ -84,9 +105,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def cell(school_year: str, label: str, name: str) -> tuple[str, str, str, str]:
-    """A count's key: label is the month (YYYY-MM) or "year"."""
-    return ("outcomes", school_year, label, name)
+def cell(school_year: str, label: str, name: str, school: int | None = None) -> tuple[Any, ...]:
+    """A count's key: label is the month (YYYY-MM) or "year"; a school's counts end with its pk (the
+    scope's own, the district's, have none)."""
+    return ("outcomes", school_year, label, name) if school is None else ("outcomes", school_year, label, name, school)
+
+
+def figure_name(school_year: str, label: str, field: str, school: int | None = None) -> str:
+    """A derived figure's name (a month's field as the API serves it)."""
+    name = f"outcomes:{school_year}:{label}:{field}"
+    return name if school is None else f"{name}:{school}"
 
 
 def _counts(month: Month) -> dict[str, int]:
@@ -108,9 +136,9 @@ def _labelled(year: Year) -> list[tuple[str, Month]]:
     return [*((f"{m.month:%Y-%m}", m) for m in year.months), ("year", year.total)]
 
 
-def _month_cells(table: Table, school_year: str, label: str, month: Month) -> None:
-    def key(name: str) -> tuple[str, str, str, str]:
-        return cell(school_year, label, name)
+def _month_cells(table: Table, school_year: str, label: str, month: Month, school: int | None) -> None:
+    def key(name: str) -> tuple[Any, ...]:
+        return cell(school_year, label, name, school)
 
     for name, value in _counts(month).items():
         table.cell(key(name), value)
@@ -131,20 +159,22 @@ def _month_cells(table: Table, school_year: str, label: str, month: Month) -> No
     elif table.cells[key("judged")] < table.cells[key("enforcement")]:
         table.at_most(key("judged"), key("enforcement"))
     for field, cells in FIELDS.items():
-        table.derive(f"outcomes:{school_year}:{label}:{field}", *(key(c) for c in cells))
+        table.derive(figure_name(school_year, label, field, school), *(key(c) for c in cells))
 
 
-def outcomes_table(year: Year) -> Table:
-    """One closed year's outcome counts, how they add up, and what is computed from them."""
+def outcomes_table(year: Year, school: int | None = None) -> Table:
+    """One closed year's outcome counts (of the scope, or of one of its schools), how they add up,
+    and what is computed from them."""
     table = Table()
     labelled = _labelled(year)
     for label, month in labelled:
-        _month_cells(table, year.school_year, label, month)
+        _month_cells(table, year.school_year, label, month, school)
     months = [label for label, _ in labelled if label != "year"]
+    y = year.school_year
     for name in ADDITIVE:
-        table.relate(cell(year.school_year, "year", name), [cell(year.school_year, m, name) for m in months])
+        table.relate(cell(y, "year", name, school), [cell(y, m, name, school) for m in months])
     for m in months:
-        table.at_most(cell(year.school_year, m, "mentees_met"), cell(year.school_year, "year", "mentees_met"))
+        table.at_most(cell(y, m, "mentees_met", school), cell(y, "year", "mentees_met", school))
     return table
 
 
@@ -190,13 +220,18 @@ def shown_again(released: Release, threshold: int, already: dict[Any, bool]) -> 
     can stay hidden after a later complement (liaison work, say) already protects its small
     enforcement count. Each outcome count hidden as a complement (never a small one, never one an
     earlier release showed or hid) is shown again when the engine's audit still passes without hiding it,
-    the headline counts first. The audit is the engine's: nothing here decides what is safe."""
+    the headline counts first. The audit is the engine's: nothing here decides what is safe. Only the
+    scope's own counts are tried (not its schools'): each trial is an audit of the whole table."""
     hidden = set(released.hidden)
     candidates = [
         key
         for name in SHOW_FIRST
         for key in sorted(released.hidden, key=repr)
-        if isinstance(key, tuple) and key[0] == "outcomes" and key[3] == name and key not in released.primary
+        if isinstance(key, tuple)
+        and key[0] == "outcomes"
+        and len(key) == 4
+        and key[3] == name
+        and key not in released.primary
     ]
     report = released.report
     for key in candidates:
@@ -209,19 +244,22 @@ def shown_again(released: Release, threshold: int, already: dict[Any, bool]) -> 
     return Release(released.table, frozenset(hidden), released.primary, report)
 
 
-def _released_month(released: Release, school_year: str, label: str, month: Month) -> dict[str, Any]:
+def _released_month(
+    released: Release, school_year: str, label: str, month: Month, school: int | None
+) -> dict[str, Any]:
     figures = {"month": label if label != "year" else school_year, **month_figures(month)}
-    hidden = sorted(field for field in FIELDS if not released.shows(f"outcomes:{school_year}:{label}:{field}"))
+    hidden = sorted(field for field in FIELDS if not released.shows(figure_name(school_year, label, field, school)))
     return {**figures, **dict.fromkeys(hidden, None), "hidden": hidden}
 
 
-def released_year_body(year: Year, released: Release) -> dict[str, Any]:
+def released_year_body(year: Year, released: Release, school: int | None = None) -> dict[str, Any]:
     """`year_body` with what the release hides set to null and named in each month's `hidden`."""
     labelled = _labelled(year)
+    y = year.school_year
     return {
         **year_body(year),
-        "months": [_released_month(released, year.school_year, label, m) for label, m in labelled[:-1]],
-        "total": _released_month(released, year.school_year, "year", year.total),
+        "months": [_released_month(released, y, label, m, school) for label, m in labelled[:-1]],
+        "total": _released_month(released, y, "year", year.total, school),
     }
 
 
@@ -273,6 +311,10 @@ def outcomes_link(
     year = outcomes_year(outcomes_scope_of(scope), school_year, as_of=today)
     table = table.merge(outcomes_table(year))
     hidden = {tuple(key) for key in stored.payload["hidden_cells"]}
+    if "schools" in stored.payload:  # the schools' months, released with the district's
+        table, _ = schools_table(table, scope, year, today)
+        crdc_tied(table, scope, school_year)
+        hidden |= {tuple(key) for key in stored.payload["school_hidden_cells"]}
     for key in table.cells:
         if isinstance(key, tuple) and key[0] == "outcomes" and key not in table.unpublished:
             already[key] = key[2:] not in hidden
@@ -281,22 +323,37 @@ def outcomes_link(
 
 
 def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
-    """One closed year's released months and total, and its closed survey waves (not stored)."""
+    """One closed year's released months and total of the district and of each of its schools, and
+    their closed survey waves (not stored). The schools' months are in the same table as the
+    district's, tied to them (each district count is the sum of the schools') and to each school's
+    CRDC row, so the district's months minus the schools' give no hidden count back: the audit runs
+    over all of them, with the equity and CRDC figures and the public page of the same records."""
     outcomes_scope = outcomes_scope_of(scope)
     year = outcomes_year(outcomes_scope, school_year, as_of=today)
     table = linked_table(year, scope)
     already = _already(scope, school_year, table)
     table = _with_public(table, scope, school_year, already)
     already = _keep_tied(table, school_year, already)
+    table, years = schools_table(table, scope, year, today)
+    for theirs, ours in crdc_tied(table, scope, school_year):  # shown or hidden as the CRDC page did
+        if theirs in already:
+            already[ours] = already[theirs]
     released = shown_again(release(table, already=already), threshold(), already)
     first, last = school_year_days(school_year)
+    outcome_keys = [key for key in released.hidden if isinstance(key, tuple) and key[0] == "outcomes"]
     return {
         "year": released_year_body(year, released),
         "trust": trust_body(trust_waves(outcomes_scope, since=first, through=last)),
+        "schools": {
+            str(school.uuid): {
+                "year": released_year_body(school_year_body, released, school=school.pk),
+                "trust": trust_body(trust_waves(school_scope_of(scope, school), since=first, through=last)),
+            }
+            for school, school_year_body in years.items()
+        },
         # which counts the release hid (not served): for figures of the same records stored later
-        "hidden_cells": sorted(
-            [key[2], key[3]] for key in released.hidden if isinstance(key, tuple) and key[0] == "outcomes"
-        ),
+        "hidden_cells": sorted([key[2], key[3]] for key in outcome_keys if len(key) == 4),
+        "school_hidden_cells": sorted([key[2], key[3], key[4]] for key in outcome_keys if len(key) == 5),
     }
 
 
@@ -314,9 +371,13 @@ def restricted_year(scope: EquityScope, school_year: str, today: datetime.date) 
     )
 
 
-def restricted_outcomes_body(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+def restricted_outcomes_body(
+    scope: EquityScope | RestrictedSchool, school_year: str, today: datetime.date
+) -> dict[str, Any]:
     """The outcomes body (the API's shape) of a closed year beside the year before, each year its own
     stored release, so a month is released the same way whichever year it is shown beside."""
+    if isinstance(scope, RestrictedSchool):
+        return restricted_school_body(scope.scope, scope.school, school_year, today)
     current = restricted_year(scope, school_year, today)
     previous = restricted_year(scope, previous_school_year(school_year), today)
     district = scope.district
@@ -328,6 +389,112 @@ def restricted_outcomes_body(scope: EquityScope, school_year: str, today: dateti
             str(uuid)
             for uuid in School.objects.filter(district=district).order_by("name").values_list("uuid", flat=True)
         ],
+        "every_agency": scope.agency_ids is None,
+        "restricted": True,
+        "school_year": school_year,
+        "current": current["year"],
+        "previous": previous["year"],
+        "trust": [*previous["trust"], *current["trust"]],
+    }
+
+
+def outcome_snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
+    """Store the outcomes releases an evaluator's first request would build: for every restricted
+    scope in use (`restricted_scopes`), the closed year (the last one by default) and the year before,
+    which the view shows beside it. Each is built as a request would build it, after the equity and
+    CRDC snapshots of the same scope and year. Returns how many snapshots were stored."""
+    school_year = school_year or last_closed_school_year(today)
+    check_school_year_closed(school_year, today)
+    before = FigureSnapshot.objects.count()
+    for district in District.objects.order_by("pk"):
+        for scope in restricted_scopes(district):
+            for year in (previous_school_year(school_year), school_year):
+                restricted_year(scope, year, today)
+    return FigureSnapshot.objects.count() - before
+
+
+# --- each school of the district, released with the district's months ---------------------------------------
+
+NOT_A_SCHOOL_THEN = "{school} has no outcomes released for {year}."
+
+
+@dataclass(frozen=True)
+class RestrictedSchool:
+    """An evaluator's view of one school: the district's restricted scope, and the school."""
+
+    scope: EquityScope
+    school: School
+
+
+def school_scope_of(scope: EquityScope, school: School) -> OutcomesScope:
+    """One school of the district over the evaluator's records."""
+    return OutcomesScope(
+        level=SCHOOL,
+        name=school.name,
+        uuid=str(school.uuid),
+        schools=(school,),
+        agency_ids=scope.agency_ids,
+        district_ids=frozenset({scope.district.pk}),
+    )
+
+
+def _tie(table: Table, whole: Any, parts: list[Any]) -> bool:
+    """Relate a total to its parts where the counts say it is their sum (and only then: a month's
+    mentees met are counted once per relationship, not once per school); whether they were."""
+    if whole in table.cells and all(p in table.cells for p in parts):
+        if table.cells[whole] == sum(table.cells[p] for p in parts):
+            table.relate(whole, parts)
+            return True
+    return False
+
+
+def schools_table(
+    table: Table, scope: EquityScope, year: Year, today: datetime.date
+) -> tuple[Table, dict[School, Year]]:
+    """The district's table with each school's months merged in, and tied to it: each count of the
+    district's month is the sum of its schools' (a school's year to its months, as the district's),
+    (`crdc_tied` ties a school's year of referrals and arrests to its CRDC row's count)."""
+    y = year.school_year
+    years = {}
+    for school in outcomes_scope_of(scope).schools:
+        years[school] = outcomes_year(school_scope_of(scope, school), y, as_of=today)
+        table = table.merge(outcomes_table(years[school], school=school.pk))
+    for label, _ in _labelled(year):
+        for name in (*ADDITIVE, "mentees_met"):
+            _tie(table, cell(y, label, name), [cell(y, label, name, school.pk) for school in years])
+    return table, years
+
+
+def crdc_tied(table: Table, scope: EquityScope, school_year: str) -> list[tuple[Any, Any]]:
+    """Tie each school's year of referrals and arrests to its CRDC row's count where they are equal
+    (the CRDC page shows it); returns the pairs (theirs, ours) tied."""
+    tied = []
+    for school in outcomes_scope_of(scope).schools:
+        for theirs, name in (("referred", "referrals"), ("arrested", "arrests")):
+            ours = cell(school_year, "year", name, school.pk)
+            if _tie(table, (school.pk, theirs, "instances"), [ours]):
+                tied.append(((school.pk, theirs, "instances"), ours))
+    return tied
+
+
+def restricted_school_body(
+    scope: EquityScope, school: School, school_year: str, today: datetime.date
+) -> dict[str, Any]:
+    """One school's outcomes body (the API's shape) for an evaluator: its months as released with
+    the district's, the year beside the year before."""
+    found = []
+    for year in (school_year, previous_school_year(school_year)):
+        schools = restricted_year(scope, year, today).get("schools", {})
+        if str(school.uuid) not in schools:  # a school added after the year was released (or a year
+            # released before schools were)
+            raise ValidationError({"school_year": [NOT_A_SCHOOL_THEN.format(school=school.name, year=year)]})
+        found.append(schools[str(school.uuid)])
+    current, previous = found
+    return {
+        "level": SCHOOL,
+        "uuid": str(school.uuid),
+        "name": school.name,
+        "schools": [str(school.uuid)],
         "every_agency": scope.agency_ids is None,
         "restricted": True,
         "school_year": school_year,

@@ -24,4 +24,5 @@ def page_links_register() -> None:
         page_link_register(level, "outcomes", _outcomes(level))
     page_link_register("agency", "program_report", _program_report)
     page_link_register("district", "program_report", _program_report)
+    page_link_register("school", "program_report", _program_report)
     page_link_register("district", "insights", equity_available)

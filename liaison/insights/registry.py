@@ -50,6 +50,15 @@ FIGURES: list[RestrictedFigure] = [
     RestrictedFigure(
         "api:outcomes_district", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.linked_table"
     ),
+    # Each school of the district: its months released in one table with the district's (stored
+    # after them), tied to them and to the school's CRDC row (liaison/insights/outcomes_release.py).
+    RestrictedFigure(
+        "insights:outcomes-school", "page", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"
+    ),
+    RestrictedFigure(
+        "insights:outcomes-school", "csv", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"
+    ),
+    RestrictedFigure("api:outcomes_school", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"),
     # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
     # and the published figures; the public version the published figures (liaison/insights/report.py).
     RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),

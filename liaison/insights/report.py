@@ -42,12 +42,12 @@ from liaison.surveys.selectors import wave_results
 from liaison.surveys.vocabulary import WaveStatus
 
 from . import outcome_charts
-from .access import EquityScope
+from .access import EquityScope, report_owner_kind
 from .crdc import KINDS, crdc_counts, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .models import ProgramReport
 from .outcome_tables import MEASURES, measure_table, trust_rows
-from .outcomes import AGENCY, DISTRICT, OutcomesScope, agency_schools, contacts_and_trust, outcomes_timeline
+from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools, contacts_and_trust, outcomes_timeline
 from .public_figures import agreement_public_figures
 from .snapshots import school_year_closed
 
@@ -63,12 +63,14 @@ PDF_TEMPLATE = "insights/report/pdf.html"
 STYLESHEET = "css/liaison.css"
 BUILD_FAILED = "The report could not be built. The error was logged; please try again."
 
+Owner = Agency | District | School
+
 
 @dataclass(frozen=True)
 class ReportScope:
-    """What one report covers: an agency's or a district's school year, for one audience."""
+    """What one report covers: an agency's, a district's or a school's school year, for one audience."""
 
-    owner: Agency | District
+    owner: Owner
     school_year: str
     audience: str
     today: datetime.date
@@ -95,9 +97,15 @@ class ReportScope:
     def closed(self) -> bool:
         return school_year_closed(self.school_year, self.today)
 
+    @property
+    def is_school(self) -> bool:
+        return isinstance(self.owner, School)
+
     def districts(self) -> list[District]:
         if isinstance(self.owner, District):
             return [self.owner]
+        if isinstance(self.owner, School):
+            return [self.owner.district]
         ids = {school.district_id for school in self.schools}
         return list(District.objects.filter(pk__in=ids).order_by("name"))
 
@@ -105,26 +113,29 @@ class ReportScope:
         """Whose records the equity and CRDC figures count: the agency's about the district, or every
         agency's about a district's schools; the same scopes the evaluators' snapshots are built for."""
         agencies = frozenset({self.owner.pk}) if self.is_agency else None
-        return EquityScope(district, agencies, None, suppressed=self.audience != FULL)
+        schools = frozenset({self.owner.pk}) if self.is_school else None  # the principal's own scope
+        return EquityScope(district, agencies, schools, suppressed=self.audience != FULL)
 
 
-def report_scope(owner: Agency | District, school_year: str, audience: str, today: datetime.date) -> ReportScope:
+def report_scope(owner: Owner, school_year: str, audience: str, today: datetime.date) -> ReportScope:
     if isinstance(owner, Agency):
         schools = list(schools_partnered_with(agency=owner).select_related("district").order_by("name"))
+    elif isinstance(owner, School):
+        schools = list(School.objects.filter(pk=owner.pk).select_related("district"))
     else:
         schools = list(School.objects.filter(district=owner).select_related("district").order_by("name"))
     return ReportScope(owner, school_year, audience, today, schools)
 
 
-def owner_today(owner: Agency | District) -> datetime.date:
+def owner_today(owner: Owner) -> datetime.date:
     return agency_today(owner) if isinstance(owner, Agency) else timezone.localdate()
 
 
-def owner_kind(owner: Agency | District) -> str:
-    return "agency" if isinstance(owner, Agency) else "district"
+def owner_kind(owner: Owner) -> str:
+    return report_owner_kind(owner)
 
 
-def report_title(owner: Agency | District, school_year: str, audience: str) -> str:
+def report_title(owner: Owner, school_year: str, audience: str) -> str:
     title = f"{owner.name}: annual program report, {school_year.replace('-', '–')}"
     return title + (" (public version)" if audience == PUBLIC else "")
 
@@ -153,7 +164,7 @@ def _officers(scope: ReportScope) -> list[Officer]:
 
 
 def _agreements(scope: ReportScope) -> list[Agreement]:
-    owner = {"agency": scope.owner} if scope.is_agency else {"district": scope.owner}
+    owner = {"agency": scope.owner} if scope.is_agency else {"district__in": scope.districts()}
     return list(Agreement.objects.filter(**owner).select_related("agency", "district").order_by("pk"))
 
 
@@ -182,7 +193,8 @@ def activities_section(scope: ReportScope) -> dict[str, Any]:
     """Each officer's records across NASRO's triad (the presence page's split), and the program's
     totals per role: the sum of the officers' rows."""
     officers = [o for o in _officers(scope) if o.status == Officer.Status.ACTIVE]
-    splits = program_selectors.officers_role_split(officers, first=scope.first, last=scope.as_of)
+    at = scope.schools if scope.is_school else None  # a school's report counts its own records only
+    splits = program_selectors.officers_role_split(officers, first=scope.first, last=scope.as_of, schools=at)
     totals: dict[str, dict[str, Any]] = {}
     for split in splits:
         for role in split.roles:
@@ -309,6 +321,15 @@ def outcomes_scope(scope: ReportScope) -> OutcomesScope:
     """The outcomes view's scope of the report's owner, as its own door builds it for the owner's leaders:
     an agency's records at the schools it served in the year; every agency's at the district's schools."""
     owner = scope.owner
+    if isinstance(owner, School):
+        return OutcomesScope(
+            level=SCHOOL,
+            name=owner.name,
+            uuid=str(owner.uuid),
+            schools=(owner,),
+            agency_ids=None,
+            district_ids=frozenset({owner.district_id}),
+        )
     if isinstance(owner, Agency):
         schools = agency_schools(owner.pk, scope.school_year)
         return OutcomesScope(
@@ -488,7 +509,7 @@ def report_build(
 
 
 def report_request(
-    *, actor: Any, owner: Agency | District, school_year: str, audience: str, enqueue: Callable[[ProgramReport], None]
+    *, actor: Any, owner: Owner, school_year: str, audience: str, enqueue: Callable[[ProgramReport], None]
 ) -> ProgramReport:
     """Ask for a (re)build of a report; one stored report per owner, year and audience. A build already
     waiting or running is not asked for twice."""

@@ -120,7 +120,7 @@ def report_pdf(request: HttpRequest, uuid: UUID) -> HttpResponse:
         summary=EXPORT_SUMMARY.format(name=reports.report_filename(report)),
         after={"path": request.path, "school_year": report.school_year, "audience": report.audience},
         agency_id=report.agency_id,
-        district_id=report.district_id,
+        district_id=report.district_id or (report.school.district_id if report.school else None),
     )
     response.audit_logged = True  # type: ignore[attr-defined]
     return response

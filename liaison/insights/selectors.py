@@ -211,3 +211,8 @@ def _point(
 def school_reported_of(*, school: School, school_year: str) -> SchoolReportedCount | None:
     """What the school itself reported for the CRDC that year, if the district entered it."""
     return SchoolReportedCount.objects.filter(school=school, school_year=school_year).first()
+
+
+def school_names(uuids: list[str]) -> dict[str, str]:
+    """Each school's name by its uuid (as a string), for links."""
+    return {str(uuid): name for uuid, name in School.objects.filter(uuid__in=uuids).values_list("uuid", "name")}

@@ -11,7 +11,7 @@ from .models import ProgramReport
 @task()
 def program_report_build(report_uuid: str) -> str:
     """Build one requested annual program report; returns its final status."""
-    found = ProgramReport.objects.select_related("agency", "district").get(uuid=report_uuid)
+    found = ProgramReport.objects.select_related("agency", "district", "school").get(uuid=report_uuid)
     return report.report_build(found).status
 
 

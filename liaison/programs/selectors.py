@@ -443,10 +443,19 @@ class RoleSplit:
         return role.count / self.count if self.count else None
 
 
-def officers_role_split(officers: Iterable[Officer], *, first: datetime.date, last: datetime.date) -> list[RoleSplit]:
-    """Whole calendar months from the monthly rollups, the days before and after them from the daily
+def officers_role_split(
+    officers: Iterable[Officer],
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    schools: Iterable[School] | None = None,
+) -> list[RoleSplit]:
+    """Each officer's records by triad role over [first, last]; at the given schools only, if any.
+
+    Whole calendar months from the monthly rollups, the days before and after them from the daily
     ones (a school year is about 12 rows per officer and cell instead of 180)."""
     officers = list(officers)
+    at = list(schools) if schools is not None else None
     months, edges = rollup_spans(first, last)
     parts: list[QuerySet[Any]] = []
     if months is not None:
@@ -456,6 +465,8 @@ def officers_role_split(officers: Iterable[Officer], *, first: datetime.date, la
     ]
     found: dict[tuple[int, str], dict[str, int]] = {}
     for cells in parts:
+        if at is not None:
+            cells = cells.filter(school__in=at)
         rows = (
             cells.values("officer_id", "role")
             .annotate(count=Sum("count"), minutes=Sum("minutes"), timed=Sum("minutes_count"))

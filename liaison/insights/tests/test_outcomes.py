@@ -153,7 +153,7 @@ ROLES = (
     "outsider_district_admin",
 )
 ALLOWED = {
-    "school": {"platform_admin", "agency_admin", "supervisor", "district_admin", "school_admin"},
+    "school": {"platform_admin", "agency_admin", "supervisor", "district_admin", "school_admin", "evaluator"},
     "agency": {"platform_admin", "agency_admin", "supervisor"},
     "district": {"platform_admin", "agency_admin", "supervisor", "district_admin", "evaluator"},
     "trust": {"platform_admin", "agency_admin", "supervisor", "district_admin"},
@@ -245,12 +245,12 @@ def test_the_district_pages_stay_within_their_query_budget(
 # --- restricted audiences --------------------------------------------------------------------------------
 
 
-def test_an_evaluator_gets_no_school_agency_or_trust_outcomes_through_any_door(recorded, page_as, api_as):
-    """A school's or an agency's months beside the district's would give hidden counts back by
-    subtraction; contacts and trust is for the program's leaders (docs/outcomes.md)."""
+def test_an_evaluator_gets_no_agency_or_trust_outcomes_through_any_door(recorded, page_as, api_as):
+    """An agency's months across districts beside each district's are not protected together;
+    contacts and trust is for the program's leaders (docs/outcomes.md). A school's are released with
+    its district's (test_outcomes_schools_disclosure.py)."""
     world = recorded
     for name, uuid in (
-        ("insights:outcomes-school", world.elementary.uuid),
         ("insights:outcomes-agency", world.agency.uuid),
         ("insights:contacts-trust", world.district.uuid),
     ):
@@ -258,10 +258,9 @@ def test_an_evaluator_gets_no_school_agency_or_trust_outcomes_through_any_door(r
             response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
             assert response.status_code in (403, 404), (name, params)
             assert b"positive" not in response.content.lower()
-    refused = api_as("evaluator").get(f"/api/v1/insights/outcomes/schools/{world.elementary.uuid}")
+    refused = api_as("evaluator").get(f"/api/v1/insights/outcomes/agencies/{world.agency.uuid}")
     assert refused.status_code == 403 and RESTRICTED_DISTRICT_ONLY in refused.content.decode()
     for path in (
-        f"schools/{world.elementary.uuid}",
         f"agencies/{world.agency.uuid}",
         f"districts/{world.district.uuid}/trust",
     ):
