@@ -40,7 +40,7 @@ from django.core.exceptions import ValidationError
 from liaison.directory.models import District, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Release, Table
-from liaison.lib.disclosure_audit import audit
+from liaison.lib.disclosure_audit import AuditReport, audit, linked_unknowns
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
@@ -233,14 +233,20 @@ def shown_again(released: Release, threshold: int, already: dict[Any, bool]) -> 
         and key[3] == name
         and key not in released.primary
     ]
-    report = released.report
+    ranges = dict(released.report.ranges)
     for key in candidates:
         if key in already or key not in hidden:
             continue
-        trial = audit(released.table, hidden - {key}, threshold=threshold, primary=released.primary)
+        # Showing the key changes only the linear programme of the hidden cells linked to it: the
+        # audit of that part is the whole table's audit, every other part's ranges staying as they are.
+        part = linked_unknowns(released.table, hidden, key)
+        trial = audit(
+            released.table, hidden - {key}, threshold=threshold, primary=released.primary & part, first_failure=True
+        )
         if trial.passed:
             hidden.discard(key)
-            report = trial
+            ranges = {cell: found for cell, found in ranges.items() if cell not in part} | trial.ranges
+    report = AuditReport(ranges, frozenset(), threshold)
     return Release(released.table, frozenset(hidden), released.primary, report)
 
 

@@ -68,6 +68,7 @@ def audit(
     threshold: int,
     primary: Iterable[Key] | None = None,
     exact: bool = False,
+    first_failure: bool = False,
 ) -> AuditReport:
     """The feasible range of every small hidden cell, and which are not protected.
 
@@ -75,19 +76,36 @@ def audit(
     sensitive cell never shown, whose value is 1 to threshold − 1. A protected cell's range is
     proven only as far as protection needs (a feasible table where it is 1 or less, and one where
     it reaches the threshold), unless `exact`; an unprotected cell's range is always exact, and so
-    is every range with `exact`."""
+    is every range with `exact`.
+
+    `first_failure`: stop at the first cell found unprotected (the report then names that one only,
+    and has not been given every range): for a caller that only needs to know whether it passes."""
     hidden = frozenset(hidden)
     if primary is None:
         candidates = hidden | frozenset(getattr(table, "sensitive", ()))
         primary = {key for key in candidates if 0 < table.cells[key] < threshold}
     targets = (set(hidden) | set(primary)) if exact else set(primary)
     ranges: dict[Key, CellRange] = {}
+    stop = frozenset(primary) if first_failure else frozenset()
     for component in _components(table, hidden, targets):
         wanted = [key for key in component if key in targets]
         if wanted:
-            ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact))
+            ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact, stop=stop))
+            if any(key in stop and not ranges[key].protects(threshold) for key in wanted if key in ranges):
+                break
     unprotected = frozenset(key for key in primary if key in ranges and not ranges[key].protects(threshold))
     return AuditReport(ranges, unprotected, threshold)
+
+
+def linked_unknowns(table: Table, hidden: Iterable[Key], key: Key) -> frozenset[Key]:
+    """The unknown cells (hidden or never shown) linked to `key`, through relations and bands, to
+    one another: `key`'s connected part, which the audit solves on its own. Showing `key` (or hiding
+    it) changes the linear programme of this part only; every other part's ranges stay as they were."""
+    hidden = frozenset(hidden)
+    for component in _components(table, hidden, [key]):
+        if key in component:
+            return frozenset(component)
+    return frozenset({key})
 
 
 def _unknowns(table: Table, hidden: frozenset[Key]) -> set[Key]:
@@ -136,7 +154,10 @@ class _ComponentLP:
         self.lower = [1.0 if key in hidden else 0.0 for key in component]
         self.structure: _System | None = None
 
-    def ranges(self, wanted: list[Key], threshold: int, *, exact: bool) -> dict[Key, CellRange]:
+    def ranges(
+        self, wanted: list[Key], threshold: int, *, exact: bool, stop: frozenset[Key] = frozenset()
+    ) -> dict[Key, CellRange]:
+        """Each wanted cell's range; the first unprotected one among `stop` ends the search."""
         lows: dict[Key, float] = {}
         highs: dict[Key, float] = {}
         if not exact:
@@ -153,6 +174,8 @@ class _ComponentLP:
                     self.structure = _System(*_structure(self.table, self.index, self.hidden, self.component))
                 floor = self.structure.bound(position, self.lower, maximise=False)
             found[key] = CellRange(low, high, floor)
+            if key in stop and not found[key].protects(threshold):
+                break
         return found
 
     def _screen(self, wanted: list[Key], threshold: int, *, maximise: bool) -> dict[Key, float]:
