@@ -74,9 +74,28 @@ def officer_schools_current(
     return list(_current(assignments, on).filter(officer=officer).select_related("school").order_by("school__name"))
 
 
+def assignments_in_force_attached(
+    in_force: QuerySet[Assignment], officers: list[Officer], schools: list[School]
+) -> list[Assignment]:
+    """The assignments in force, read once for the tables of an agency's officers and schools: each
+    takes its officer and school from those lists (the ones not among them are read here), and each
+    officer and school gets its `current_assignments` in the list's order."""
+    current = list(in_force)
+    officer_of = {officer.pk: officer for officer in officers}
+    school_of = {school.pk: school for school in schools}
+    others = [a.pk for a in current if a.officer_id not in officer_of or a.school_id not in school_of]
+    loaded = {a.pk: a for a in in_force.filter(pk__in=others).select_related("officer__user", "school")}
+    for assignment in current:
+        found = loaded.get(assignment.pk)
+        assignment.officer = found.officer if found else officer_of[assignment.officer_id]
+        assignment.school = found.school if found else school_of[assignment.school_id]
+    attach_current_assignments(officers, schools, current)
+    return current
+
+
 def attach_current_assignments(officers: list[Officer], schools: list[School], current: list[Assignment]) -> None:
     """Set `current_assignments` on each officer and school from one list of assignments in force,
-    in that list's order (as with_current_schools and with_current_officers do with a query each)."""
+    in that list's order (as with_current_officers does with a query)."""
     by_officer: dict[int, list[Assignment]] = defaultdict(list)
     by_school: dict[int, list[Assignment]] = defaultdict(list)
     for assignment in current:
@@ -94,14 +113,6 @@ def with_current_officers(
     """Schools with `current_assignments` (officer loaded) prefetched: one query for the whole list."""
     current = _current(assignments, on).select_related("officer__user").order_by("officer__user__last_name")
     return schools.prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
-
-
-def with_current_schools(
-    officers: QuerySet[Officer], *, on: datetime.date, assignments: QuerySet[Assignment] | None = None
-) -> QuerySet[Officer]:
-    """Officers with `current_assignments` (school loaded) prefetched: one query for the whole list."""
-    current = _current(assignments, on).select_related("school").order_by("school__name")
-    return officers.prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
 
 
 # --- schools and enrollment ---------------------------------------------------------------

@@ -140,20 +140,10 @@ def _agency_sections(user: Any, agency: Agency, on: datetime.date) -> dict[str, 
     served = selectors.agency_schools_served(agency=agency, on=on).values("pk")
     visible = access.schools_visible_to(user).filter(pk__in=served).select_related("district")
     schools = list(visible.order_by("district__name", "name"))
-    # The assignments in force are read once for the three tables (a large agency has hundreds): each
-    # officer's by school name and each school's by officer's last name follow from this order. Their
-    # officers and schools are the ones already read for the tables (those not among them, read here).
+    # Read once for the three tables (a large agency has hundreds): each officer's assignments by
+    # school name and each school's by officer's last name follow from this order.
     in_force = assignments.filter(selectors.in_force_on(on)).order_by("school__name", "officer__user__last_name")
-    current = list(in_force)
-    officer_of = {officer.pk: officer for officer in officers}
-    school_of = {school.pk: school for school in schools}
-    others = [a.pk for a in current if a.officer_id not in officer_of or a.school_id not in school_of]
-    loaded = {a.pk: a for a in in_force.filter(pk__in=others).select_related("officer__user", "school")}
-    for assignment in current:
-        found = loaded.get(assignment.pk)
-        assignment.officer = found.officer if found else officer_of[assignment.officer_id]
-        assignment.school = found.school if found else school_of[assignment.school_id]
-    selectors.attach_current_assignments(officers, schools, current)
+    current = selectors.assignments_in_force_attached(in_force, officers, schools)
     links = _links()
     for officer in officers:
         officer.url = links.officer(officer.uuid)  # type: ignore[attr-defined]
