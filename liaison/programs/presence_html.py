@@ -10,6 +10,7 @@ are escaped; every other cell is a number, a date or constant markup.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.dateformat import format as date_format
@@ -77,6 +78,12 @@ def _presence_row(c: Consistency, p: Persistence, school_year: str) -> str:
     return "".join(out)
 
 
+def _whole(value: float) -> str:
+    """`value|floatformat:0` (half up, from the float's shortest repr), without the filter's overhead:
+    900 cells spent 50 ms in it."""
+    return str(int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
 def role_rows_html(splits: Iterable[RoleSplit]) -> SafeString:
     """Each officer's time across the triad: a row per officer, a cell per role."""
     return mark_safe("".join(_role_row(split) for split in splits))  # names escaped, cells numbers
@@ -86,7 +93,7 @@ def _role_row(split: RoleSplit) -> str:
     cells = []
     for role in split.roles:
         share = split.share_of(role)
-        shown = "—" if share is None else f"{floatformat(share * 100, 0)}%"
+        shown = "—" if share is None else f"{_whole(share * 100)}%"
         minutes = f", {role.minutes} min" if role.minutes else ""
         cells.append(f'<td>{shown}<br><span class="muted">{role.count} contacts{minutes}</span>\n</td>')
     return (
