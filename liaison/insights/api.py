@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -16,7 +16,7 @@ from liaison.lib.replica import replica_reads
 from liaison.lib.school_years import school_year_of
 
 from .access import EquityScope, equity_scope_for
-from .figures import CRDC, EQUITY, figure_body
+from .figures import CRDC, EQUITY, crdc_school_body, figure_body
 from .services import school_reported_set
 from .snapshots import last_closed_school_year
 from .state import state_body, state_for_user
@@ -127,15 +127,28 @@ class CrdcOut(Schema):
     schools: list[CrdcSchoolOut]
 
 
+class CrdcQuery(EquityQuery):
+    school: UUID | None = Field(
+        None, description="Only this school of the district (a district of hundreds of schools: one at a time)."
+    )
+
+
 @router.get("/insights/crdc/{uuid}", response={200: CrdcOut, **ERROR_RESPONSES})
-def crdc(request: HttpRequest, uuid: UUID, query: Query[EquityQuery]) -> dict[str, Any]:
+def crdc(request: HttpRequest, uuid: UUID, query: Query[CrdcQuery]) -> dict[str, Any]:
     """The police side of the CRDC count for a district's schools: referrals to law enforcement and
     school-related arrests, as instances and unique students (by pseudonymous key), split by
     race/ethnicity, sex, disability and English learner. Evaluators get closed school years only,
-    as stored when first published."""
+    as stored when first published. With `school`, that school's counts only (404 if it is not one
+    of the schools counted)."""
     with replica_reads():
         scope = equity_scope_for(request.user, uuid)
-        return figure_body(CRDC, scope, _school_year(query, scope), timezone.localdate())
+        school_year, today = _school_year(query, scope), timezone.localdate()
+        if query.school is None:
+            return figure_body(CRDC, scope, school_year, today)
+        body = crdc_school_body(scope, school_year, query.school, today)
+        if body is None:
+            raise Http404
+        return body
 
 
 class SchoolReportedIn(Schema):

@@ -13,8 +13,10 @@ are left out. Nothing here names or identifies a student.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 
@@ -104,18 +106,36 @@ class SchoolCounts:
         return f"{-gap} more than the officers' records"
 
 
-def crdc_counts(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
+def crdc_counts(scope: EquityScope, school_year: str, *, only: Collection[int] | None = None) -> list[SchoolCounts]:
     """The counts; for a restricted scope, through the disclosure engine on its own (the figures
-    module protects them together with the equity analysis the same audience sees)."""
-    counts = crdc_counted(scope, school_year)
+    module protects them together with the equity analysis the same audience sees).
+
+    `only`: the ids of the schools to count (a page of them), within the scope; the query reads
+    those schools' actions only. Not for a restricted scope: what the engine hides depends on every
+    school's counts, so a restricted audience's counts are released whole (and paged when shown)."""
+    if only is not None and scope.suppressed:
+        raise ValueError("A restricted scope's counts are released for every school together.")
+    counts = crdc_counted(scope, school_year, only=only)
     return crdc_released(counts, release(crdc_table(counts))) if scope.suppressed else counts
 
 
-def crdc_counted(scope: EquityScope, school_year: str) -> list[SchoolCounts]:
-    """Every count, nothing hidden."""
-    schools = School.objects.filter(district=scope.district).order_by("name")
+def crdc_schools(scope: EquityScope) -> list[tuple[int, UUID, str]]:
+    """The (id, uuid, name) of the schools the scope counts, in the order the counts list them."""
+    return list(_scope_schools(scope).values_list("pk", "uuid", "name"))
+
+
+def _scope_schools(scope: EquityScope) -> QuerySet[School]:
+    schools = School.objects.filter(district=scope.district).order_by("name", "pk")
     if scope.school_ids is not None:
         schools = schools.filter(pk__in=scope.school_ids)
+    return schools
+
+
+def crdc_counted(scope: EquityScope, school_year: str, *, only: Collection[int] | None = None) -> list[SchoolCounts]:
+    """Every count, nothing hidden; of the schools `only` (ids, within the scope) when given."""
+    schools = _scope_schools(scope)
+    if only is not None:
+        schools = schools.filter(pk__in=list(only))
     first, last = school_year_days(school_year)
     details = EnforcementDetail.objects.filter(
         interaction__school__in=schools,

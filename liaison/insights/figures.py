@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from functools import partial
 from typing import Any
+from uuid import UUID
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role
@@ -20,7 +21,7 @@ from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days, school_year_of
 
 from .access import EquityScope
-from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_table
+from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_schools, crdc_table
 from .disclosure import release
 from .models import FigureSnapshot
 from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcement_table, public_already
@@ -105,6 +106,20 @@ def _crdc_body(scope: EquityScope, school_year: str, counts: list[SchoolCounts])
             for school in counts
         ],
     }
+
+
+def crdc_school_body(scope: EquityScope, school_year: str, school: UUID, today: datetime.date) -> dict[str, Any] | None:
+    """The CRDC figure of one school of the scope (None: not one of its schools). Unrestricted: that
+    school's actions only are read. Restricted: the school's part of the stored snapshot (the engine
+    released every school together)."""
+    if scope.suppressed:
+        body = figure_body(CRDC, scope, school_year, today)
+        schools = [item for item in body["schools"] if str(item["school"]) == str(school)]
+        return {**body, "schools": schools} if schools else None
+    found = [pk for pk, uuid, _ in crdc_schools(scope) if uuid == school]
+    if not found:
+        return None
+    return _crdc_body(scope, school_year, crdc_counts(scope, school_year, only=found))
 
 
 def restricted_table(analysis: EquityAnalysis, counts: list[SchoolCounts]) -> Table:

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +25,13 @@ from liaison.lib.form_pages import add_service_errors
 from liaison.lib.replica import reads_from_replica
 
 from .access import equity_scope_for
-from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, school_counts_from_body
+from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, crdc_schools, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .forms import EquityYearForm, SchoolReportedForm
 from .selectors import school_reported_of
 from .services import school_reported_set
+
+CRDC_PAGE_SIZE = 25  # schools per page of the CRDC counts (each a section with a 26-row table)
 
 CSV_COLUMNS = [
     "school_year",
@@ -105,22 +108,47 @@ def _csv(nces_id: str, body: dict[str, Any]) -> HttpResponse:
 @require_safe
 @reads_from_replica
 def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    """The police side of the CRDC count, per school: instances and unique students."""
+    """The police side of the CRDC count, per school: instances and unique students.
+
+    The page shows one school or a page of CRDC_PAGE_SIZE schools (a district may have hundreds):
+    for an unrestricted audience only those schools' actions are read. A restricted audience's
+    counts come whole from the stored snapshot (the disclosure engine released them together);
+    only their rendering is paged. The CSV is always every school."""
     scope = equity_scope_for(request.user, uuid)
     today = timezone.localdate()
     form = EquityYearForm(request.GET or None, today=today, closed_only=scope.suppressed)
     school_year = form.year()
-    if scope.suppressed:  # the stored snapshot, as the API serves it
-        counts = school_counts_from_body(figure_body(CRDC, scope, school_year, today))
-    else:
-        counts = crdc_counts(scope, school_year)
+    body = figure_body(CRDC, scope, school_year, today) if scope.suppressed else None
     if request.GET.get("format") == "csv":
+        counts = school_counts_from_body(body) if body is not None else crdc_counts(scope, school_year)
         return _crdc_csv(scope.district.nces_id, school_year, counts)
+    choices: list[tuple[UUID, str]]
+    if body is not None:  # the stored snapshot, as the API serves it
+        choices = [(UUID(str(item["school"])), item["name"]) for item in body["schools"]]
+    else:
+        ids: dict[UUID, int] = {}
+        choices = []
+        for pk, school_uuid, name in crdc_schools(scope):
+            ids[school_uuid] = pk
+            choices.append((school_uuid, name))
+    selected = _crdc_selected(request, [u for u, _ in choices])
+    page = Paginator(choices, CRDC_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [selected] if selected else [u for u, _ in page.object_list]
+    if body is not None:
+        wanted = {str(u) for u in shown}
+        items = [item for item in body["schools"] if str(item["school"]) in wanted]
+        counts = school_counts_from_body({**body, "schools": items})
+    else:
+        counts = crdc_counts(scope, school_year, only=[ids[u] for u in shown])
     context = {
         "counted": scope,
         "school_year": school_year,
         "form": form,
         "can_enter": directory_access.district_writable(request.user, scope.district),
+        "choices": choices,
+        "selected": selected,
+        "page": None if selected else page,
+        "page_size": CRDC_PAGE_SIZE,
         "schools": [
             (
                 c,
@@ -131,6 +159,20 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ],
     }
     return render(request, "insights/crdc.html", context)
+
+
+def _crdc_selected(request: HttpRequest, schools: list[UUID]) -> UUID | None:
+    """The one school asked for (`?school=<uuid>`), if any; 404 for one outside the counts."""
+    asked = request.GET.get("school", "")
+    if not asked:
+        return None
+    try:
+        school = UUID(asked)
+    except ValueError:
+        raise Http404 from None
+    if school not in schools:
+        raise Http404
+    return school
 
 
 def _crdc_table(counts: SchoolCounts) -> list[tuple[str, str, list[tuple[int | None, bool]]]]:
@@ -240,7 +282,7 @@ def school_reported_edit(request: HttpRequest, uuid: UUID, school_year: str) -> 
     school = directory_access.school_get_for_user(request.user, uuid, write=True)
     current = school_reported_of(school=school, school_year=school_year)
     form = SchoolReportedForm(request.POST or None, initial=SchoolReportedForm.initial_for(current))
-    back = f"{reverse('insights:crdc', args=[school.district.uuid])}?school_year={school_year}"
+    back = f"{reverse('insights:crdc', args=[school.district.uuid])}?school_year={school_year}&school={school.uuid}"
     if request.method == "POST" and form.is_valid():
         try:
             school_reported_set(actor=request.user, school=school, school_year=school_year, **form.cleaned_data)

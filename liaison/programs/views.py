@@ -42,7 +42,7 @@ from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
 
-from . import access, calendars, charts, exports, feeds, forms, selectors, services
+from . import access, calendars, charts, exports, feeds, forms, presence_html, selectors, services
 from .vocabulary import RelationshipStatus, SessionStatus
 
 if TYPE_CHECKING:
@@ -673,14 +673,18 @@ def presence(request: HttpRequest) -> HttpResponse:
         figures["schools"], school_year=school_year, as_of=as_of, contacts=figures["presence_contacts"]
     )
     officers = access.officers_visible_on_calendars(request.user).filter(status=OfficerStatus.ACTIVE)
+    splits = selectors.officers_role_split(officers, first=first, last=as_of)
     context = {
         **figures,
         "school_year": school_year,
         "as_of": as_of,
         "heatmap": heatmap,
         "heatmap_svg": charts.heatmap_svg(heatmap),
+        "heatmap_rows": presence_html.heatmap_rows_html(heatmap),
+        "presence_rows": presence_html.presence_rows_html(figures["rows"], school_year),
         "legend": [(charts.legend_svg(colour), label) for colour, label in charts.LEGEND],
-        "splits": selectors.officers_role_split(officers, first=first, last=as_of),
+        "splits": splits,
+        "role_rows": presence_html.role_rows_html(splits),
         "years": [school_year_of(today.replace(year=today.year - n)) for n in range(3)],
     }
     return render(request, "programs/presence.html", context)

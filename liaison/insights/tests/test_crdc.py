@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -22,6 +23,9 @@ from django.urls import reverse
 
 from liaison.accounts.models import AuditEntry
 from liaison.directory import services as directory_services
+from liaison.insights import views
+from liaison.insights.access import EquityScope
+from liaison.insights.crdc import crdc_counts
 from liaison.insights.models import SchoolReportedCount
 from liaison.interactions.services import interaction_record, interaction_void, student_keys_enable
 
@@ -268,3 +272,111 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_schools
             highest_grade=5,
         )
     assert queries() == before
+
+
+# --- the page shows a page of schools, or one (a district may have hundreds) -------------------------
+
+
+def _sections(page: str) -> list[str]:
+    """Each school's section of the page, as rendered."""
+    return re.findall(r'<section aria-labelledby="school-.*?</section>', page, flags=re.S)
+
+
+def _pages(client, url, params) -> list[str]:
+    """Every page of schools, following the page links from the first."""
+    first = client.get(url, params).content.decode()
+    numbers = sorted({int(n) for n in re.findall(r"[?&](?:amp;)?page=(\d+)", first)} | {1})
+    return [first] + [client.get(url, {**params, "page": n}).content.decode() for n in numbers[1:]]
+
+
+@pytest.fixture
+def more_schools(counted):
+    for n in range(3):
+        directory_services.school_create(
+            actor=counted.users["platform_admin"],
+            district=counted.district,
+            name=f"Millbrook School {n}",
+            nces_id=f"25000010001{n}",
+            level="elementary",
+            lowest_grade=0,
+            highest_grade=5,
+        )
+    return counted
+
+
+@pytest.mark.parametrize("role", ["district_admin", "supervisor", "evaluator"])
+def test_every_school_is_on_one_page_and_the_pages_add_up_to_the_whole(page_as, more_schools, monkeypatch, role):
+    client, url = page_as(role), reverse("insights:crdc", args=[more_schools.district.uuid])
+    params = {"school_year": YEAR}
+    whole = _sections(client.get(url, params).content.decode())
+    assert len(whole) == 5  # the district's five schools, fewer than a page
+    monkeypatch.setattr(views, "CRDC_PAGE_SIZE", 2)
+    pages = _pages(client, url, params)
+    assert len(pages) == 3 and "Schools 5–5 of 5" in pages[2]
+    paged = [section for page in pages for section in _sections(page)]
+    assert paged == whole  # each school once, in order, its counts (and suppression) unchanged
+    if role == "evaluator":
+        assert '<span class="suppressed">Suppressed</span>' in "".join(paged)
+
+
+@pytest.mark.parametrize("role", ["district_admin", "school_admin", "evaluator"])
+def test_one_school_asked_for_shows_that_school_as_the_whole_page_does(page_as, api_as, more_schools, role):
+    client, url = page_as(role), reverse("insights:crdc", args=[more_schools.district.uuid])
+    params = {"school_year": YEAR}
+    whole = _sections(client.get(url, params).content.decode())
+    for section in whole:
+        school = re.search(r'aria-labelledby="school-([0-9a-f-]+)"', section).group(1)
+        one = _sections(client.get(url, {**params, "school": school}).content.decode())
+        assert one == [section]
+        api = api_as(role).get(f"/insights/crdc/{more_schools.district.uuid}", school_year=YEAR, school=school)
+        whole_api = api_as(role).get(f"/insights/crdc/{more_schools.district.uuid}", school_year=YEAR).json()
+        assert api.json()["schools"] == [s for s in whole_api["schools"] if s["school"] == school]
+    assert len(whole) == (1 if role == "school_admin" else 5)
+
+
+@pytest.mark.parametrize("role", ["district_admin", "school_admin", "supervisor", "evaluator"])
+def test_a_school_outside_the_counts_is_not_found(page_as, api_as, more_schools, role):
+    url = reverse("insights:crdc", args=[more_schools.district.uuid])
+    outside = [more_schools.other_school.uuid]  # another district's school
+    if role == "school_admin":  # a principal counts their own school only
+        outside.append(more_schools.high.uuid)
+    for school in [*outside, "not-a-uuid"]:
+        assert page_as(role).get(url, {"school_year": YEAR, "school": school}).status_code == 404
+    for school in outside:
+        api = api_as(role).get(f"/insights/crdc/{more_schools.district.uuid}", school_year=YEAR, school=str(school))
+        assert api.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("officer", 403), ("outsider_agency_admin", 404), ("outsider_district_admin", 404), ("anonymous", None)],
+)
+def test_a_page_or_a_school_gives_no_one_else_the_counts(api_as, page_as, more_schools, role, status):
+    url = reverse("insights:crdc", args=[more_schools.district.uuid])
+    school = str(more_schools.elementary.uuid)
+    page = page_as(role).get(url, {"page": 2})
+    one = page_as(role).get(url, {"school": school})
+    api = api_as(role).get(f"/insights/crdc/{more_schools.district.uuid}", school=school)
+    if status is None:
+        assert api.status_code == 401 and page.status_code == one.status_code == 302
+    else:
+        assert api.status_code == page.status_code == one.status_code == status
+
+
+def test_a_page_reads_the_actions_of_its_schools_only(more_schools):
+    scope = EquityScope(more_schools.district, None, None, suppressed=False)
+    whole = {c.school.pk: c for c in crdc_counts(scope, YEAR)}
+    only = [more_schools.elementary.pk, more_schools.high.pk]
+    part = crdc_counts(scope, YEAR, only=only)
+    assert [c.school.pk for c in part] == sorted(only, key=lambda pk: whole[pk].school.name)
+    assert all(c == whole[c.school.pk] for c in part)
+    with pytest.raises(ValueError):
+        crdc_counts(EquityScope(more_schools.district, None, None, suppressed=True), YEAR, only=only)
+
+
+def test_the_csv_stays_whole_whatever_the_page(page_as, more_schools, monkeypatch):
+    monkeypatch.setattr(views, "CRDC_PAGE_SIZE", 1)
+    url = reverse("insights:crdc", args=[more_schools.district.uuid])
+    for role in ("district_admin", "evaluator"):
+        export = page_as(role).get(url, {"school_year": YEAR, "page": 2, "format": "csv"})
+        assert len(list(csv.DictReader(io.StringIO(export.content.decode())))) == 5
