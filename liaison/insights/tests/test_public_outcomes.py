@@ -11,22 +11,25 @@ contacts (small), 2 referrals and an arrest (small), December 25 positive contac
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from liaison.accounts.models import AuditEntry
 from liaison.agreements import services as agreement_services
 from liaison.agreements.tests.mous import mou_in_force
+from liaison.directory import services
 from liaison.insights.models import ProgramReport, PublicOutcomes
 from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import outcomes_year
 from liaison.insights.outcomes_release import FIELDS, cell, outcomes_scope_of, outcomes_table, schools_table
 from liaison.insights.public_figures import enforcement_counts, enforcement_table
-from liaison.insights.public_outcomes import public_scope
+from liaison.insights.public_outcomes import NOT_SAFE_BESIDE_MOUS, public_scope
 from liaison.insights.tests.test_equity import _action, _enrollment
 from liaison.insights.tests.test_outcomes_disclosure import PREVIOUS, YEAR, _on, _positive
 from liaison.interactions.vocabulary import ActionType
@@ -303,3 +306,47 @@ def test_no_hidden_count_comes_back_from_the_public_outcomes_beside_the_public_m
     assert small, "the fixture has small counts"
     found = audit(table, hidden, threshold=THRESHOLD)
     assert found.passed, {key: found.ranges[key] for key in found.unprotected}
+
+
+def test_publishing_is_refused_when_a_hidden_count_comes_back_beside_the_agencies_mou_figures(world, page_as):
+    """A second agency in the district makes 3 arrests at the elementary school in October, Millbrook's
+    police 40. Millbrook's public MOU page shows its 40; the district's October, year and school show
+    43 (no small cell among them): 43 − 40 is the sheriff's 3, which their own MOU page hides. The
+    district-wide release is not protected around the MOU pages, so publishing it is refused."""
+    root = world.users["platform_admin"]
+    services.partnership_create(
+        actor=root, agency=world.other_agency, district=world.district, start_date=datetime.date(2020, 7, 1)
+    )
+    deputy = services.officer_create(
+        actor=root,
+        agency=world.other_agency,
+        username="deputy2",
+        first_name="Sam",
+        last_name="Second",
+        badge_number="8",
+        rank="Deputy",
+        password="a long enough password 123",
+    )
+    services.assignment_create(
+        actor=root, officer=deputy, school=world.elementary, start_date=datetime.date(2024, 8, 20)
+    )
+    mou_in_force(world)
+    agreement_services.agreement_create(
+        actor=root,
+        partnership=world.other_agency.partnerships.get(district=world.district),
+        title="Harlow in Millbrook",
+        effective_date=datetime.date(2025, 8, 1),
+    )
+    _enrollment(world, world.elementary, 400, white=250, black=50, hispanic=100, asian=0)
+    _enrollment(world, world.high, 500, white=250, black=50, hispanic=200, asian=0)
+    for i in range(40):
+        _action(world, "arrest", "white" if i % 2 else "black", on=_on(10))
+    sheriff = type(world)(**{**world.__dict__, "officer": deputy})
+    for _ in range(3):
+        _action(sheriff, "arrest", "white", on=_on(10))
+    client = page_as("district_admin")
+    response = client.post(_publish_url(world), {"school_year": YEAR, "publish": "yes"})
+    assert response.status_code == 302
+    assert not PublicOutcomes.objects.exists()
+    assert escape(NOT_SAFE_BESIDE_MOUS.format(year=YEAR)) in client.get(response["Location"]).content.decode()
+    assert Client().get(_page_url(world)).status_code == 404
