@@ -31,6 +31,7 @@ from liaison.accounts.scope import user_scope
 from liaison.agreements.models import Agreement
 from liaison.directory import access as directory_access
 from liaison.directory.models import District, School
+from liaison.directory.validators import validate_school_year
 from liaison.lib.disclosure import Table
 from liaison.lib.disclosure_audit import AuditReport, audit
 from liaison.lib.school_years import school_year_days
@@ -207,7 +208,12 @@ def public_audit(district: District, school_year: str, today: datetime.date) -> 
 
 
 def public_outcomes_get(uuid: UUID | str, school_year: str) -> PublicOutcomes:
-    """A published year of a district's outcomes; 404 for one unpublished, withdrawn or unknown."""
+    """A published year of a district's outcomes; 404 for one unpublished, withdrawn or unknown (or
+    no school year at all: nothing that is not one reaches the database)."""
+    try:
+        validate_school_year(school_year)
+    except ValidationError:
+        raise Http404 from None
     found = (
         PublicOutcomes.objects.select_related("district")
         .filter(district__uuid=uuid, school_year=school_year, published=True)

@@ -171,7 +171,9 @@ def test_anonymous_reads_a_published_year_and_nothing_else(district_year, publis
     school_api = f"{_api_url(world)}/schools/{world.elementary.uuid}"
     assert api_as("anonymous").get(school_api).status_code == 200
     assert api_as("anonymous").get(f"{_api_url(world)}/schools/{world.other_school.uuid}").status_code == 404
-    # another year, or another district, is not published
+    # another year, or another district, is not published; what is no school year at all is not found
+    assert api_as("anonymous").get(_api_url(world, "not-a-year")).status_code == 404
+    assert anonymous.get(_page_url(world, "not-a-year")).status_code == 404
     assert anonymous.get(_page_url(world, PREVIOUS)).status_code == 404
     assert anonymous.get(reverse("public_outcomes_district", args=[world.other_district.uuid, YEAR])).status_code == 404
     publish(choice="no")
