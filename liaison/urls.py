@@ -9,6 +9,7 @@ from liaison.agreements import public_views as public_mous
 from liaison.api import api
 from liaison.health import healthz
 from liaison.insights import public_figure_views as public_figures
+from liaison.insights import public_outcome_views as public_outcomes
 from liaison.insights import report_views as public_reports
 from liaison.interactions import offline_views
 from liaison.operations.metrics import metrics
@@ -43,6 +44,18 @@ urlpatterns = [
     path("public/reports/", public_reports.public_reports, name="public_reports"),
     path("public/reports/<uuid:uuid>/", public_reports.public_report, name="public_report"),
     path("public/reports/<uuid:uuid>.pdf", public_reports.public_report_pdf, name="public_report_pdf"),
+    # --- the public page: a district's published outcomes of a closed school year (no sign-in) ---
+    path("public/outcomes/", public_outcomes.public_outcomes_index, name="public_outcomes"),
+    path(
+        "public/outcomes/districts/<uuid:uuid>/<str:school_year>/",
+        public_outcomes.public_district_outcomes,
+        name="public_outcomes_district",
+    ),
+    path(
+        "public/outcomes/districts/<uuid:uuid>/<str:school_year>/schools/<uuid:school>/",
+        public_outcomes.public_school_outcomes,
+        name="public_outcomes_school",
+    ),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---

@@ -136,3 +136,23 @@ class ProgramReport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PublicOutcomes(models.Model):
+    """A district's outcomes of a closed school year, published for the public by the district's
+    admins: the stored release a district-wide evaluator gets, served as it is
+    (liaison/insights/public_outcomes.py). Withdrawn, it is kept with `published` off."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
+    school_year = models.CharField(max_length=9, validators=[validate_school_year])
+    published = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "school_year"], name="public_outcomes_once_per_district_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: outcomes {self.school_year} (public)"

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +24,9 @@ from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcome
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
+from .public_outcomes import district_for_publishing, public_outcomes_of
 from .selectors import school_names
+from .snapshots import school_year_closed
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
@@ -36,7 +39,17 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
         form = EquityYearForm(request.GET or None, today=today, closed_only=True)
         body = restricted_outcomes_body(access, form.year(), today)
     if request.GET.get("format") == "csv":
-        return _csv(body)
+        return outcomes_csv(body)
+    context = {
+        "form": form,
+        "school_links": _school_links(body) if body["restricted"] and level == DISTRICT else [],
+        "publish": _publish_offer(request, body, level, today),
+    }
+    return render(request, "insights/outcomes.html", outcomes_context(body, level, today) | context)
+
+
+def outcomes_context(body: dict[str, Any], level: str, today: datetime.date) -> dict[str, Any]:
+    """The charts, each with its table, of an outcomes body (the signed-in and the public pages)."""
     sections = []
     for measure in MEASURES:
         table = body_table(body, measure)
@@ -56,23 +69,29 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
         ],
     )
     gap = body["current"]["longest_gap"]
-    return render(
-        request,
-        "insights/outcomes.html",
-        {
-            "body": body,
-            "as_of": today,
-            "gap_first": datetime.date.fromisoformat(gap["first"]) if gap["first"] else None,
-            "gap_last": datetime.date.fromisoformat(gap["last"]) if gap["last"] else None,
-            "form": form,
-            "sections": sections,
-            "trust": trust,
-            "trust_chart": trust_chart,
-            "level": level,
-            "positive_means": POSITIVE_MEANS,
-            "school_links": _school_links(body) if body["restricted"] and level == DISTRICT else [],
-        },
-    )
+    return {
+        "body": body,
+        "as_of": today,
+        "gap_first": datetime.date.fromisoformat(gap["first"]) if gap["first"] else None,
+        "gap_last": datetime.date.fromisoformat(gap["last"]) if gap["last"] else None,
+        "sections": sections,
+        "trust": trust,
+        "trust_chart": trust_chart,
+        "level": level,
+        "positive_means": POSITIVE_MEANS,
+    }
+
+
+def _publish_offer(request: HttpRequest, body: dict[str, Any], level: str, today: datetime.date) -> dict[str, Any]:
+    """For the district's admins, on a closed year of the district: publish or withdraw its public outcomes."""
+    if level != DISTRICT or body["restricted"] or not school_year_closed(body["school_year"], today):
+        return {}
+    try:
+        district = district_for_publishing(request.user, body["uuid"])
+    except PermissionDenied:
+        return {}
+    published = any(p.school_year == body["school_year"] for p in public_outcomes_of(district))
+    return {"published": published, "url": reverse("insights:outcomes-publish", args=[body["uuid"]])}
 
 
 def _school_links(body: dict[str, Any]) -> list[tuple[str, str]]:
@@ -83,7 +102,7 @@ def _school_links(body: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _csv(body: dict[str, Any]) -> HttpResponse:
+def outcomes_csv(body: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"outcomes-{body['level']}-{body['uuid']}-{body['school_year']}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

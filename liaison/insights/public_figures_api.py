@@ -7,11 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from liaison.lib.api_errors import ERROR_RESPONSES
 
+from .outcome_api import OutcomesOut
 from .public_figures import published_figures
+from .public_outcomes import public_outcomes_body, public_outcomes_get, public_school_body
 
 router = Router(tags=["public"], auth=None)
 
@@ -66,3 +69,22 @@ def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
         "contacts_per_action": figures.contacts_per_action,
         "trust": [row.__dict__ for row in figures.trust],
     }
+
+
+# --- a district's published outcomes (liaison/insights/public_outcomes.py) --------------------------------
+
+
+@router.get("/public/outcomes/districts/{uuid}/{school_year}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def public_district_outcomes(request: HttpRequest, uuid: UUID, school_year: str) -> dict[str, Any]:
+    """A district's outcomes of a closed school year, when its admins published them: the stored
+    release a district-wide evaluator gets (null where suppressed, named in each month's `hidden`)."""
+    return public_outcomes_body(public_outcomes_get(uuid, school_year), timezone.localdate())
+
+
+@router.get(
+    "/public/outcomes/districts/{uuid}/{school_year}/schools/{school}",
+    response={200: OutcomesOut, **ERROR_RESPONSES},
+)
+def public_school_outcomes(request: HttpRequest, uuid: UUID, school_year: str, school: UUID) -> dict[str, Any]:
+    """One school's outcomes, as released with its district's published year."""
+    return public_school_body(public_outcomes_get(uuid, school_year), school, timezone.localdate())

@@ -59,6 +59,18 @@ FIGURES: list[RestrictedFigure] = [
         "insights:outcomes-school", "csv", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"
     ),
     RestrictedFigure("api:outcomes_school", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"),
+    # A district's published outcomes: the district-wide evaluator's stored release of a closed year,
+    # audited beside the public MOU figures of its agencies before it is published
+    # (liaison/insights/public_outcomes.py).
+    *(
+        RestrictedFigure(name, door, "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table")
+        for name in ("public_outcomes_district", "public_outcomes_school")
+        for door in ("page", "csv")
+    ),
+    *(
+        RestrictedFigure(name, "api", "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table")
+        for name in ("api:public_district_outcomes", "api:public_school_outcomes")
+    ),
     # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
     # and the published figures; the public version the published figures (liaison/insights/report.py).
     RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),

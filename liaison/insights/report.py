@@ -46,9 +46,10 @@ from .access import EquityScope, report_owner_kind
 from .crdc import KINDS, crdc_counts, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .models import ProgramReport
-from .outcome_tables import MEASURES, measure_table, trust_rows
+from .outcome_tables import MEASURES, body_table, measure_table, trust_rows
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools, contacts_and_trust, outcomes_timeline
 from .public_figures import agreement_public_figures
+from .public_outcomes import public_outcomes_body, public_outcomes_of
 from .snapshots import school_year_closed
 
 logger = logging.getLogger(__name__)
@@ -392,6 +393,32 @@ def outcomes_section(scope: ReportScope) -> dict[str, Any]:
     return context
 
 
+def public_outcomes_section(scope: ReportScope) -> dict[str, Any]:
+    """A district's published outcomes of the year (the public outcomes page's stored release: the
+    key measures with their charts and tables, hidden figures reading "Suppressed"); nothing when the
+    district has not published them, or for an agency (whose outcomes are not released)."""
+    owner = scope.owner
+    if not isinstance(owner, District) or not scope.closed:
+        return {"body": None}
+    found = next((p for p in public_outcomes_of(owner) if p.school_year == scope.school_year), None)
+    if found is None:
+        return {"body": None}
+    body = public_outcomes_body(found, scope.today)
+    measures = []
+    for measure in MEASURES:
+        if measure.key not in REPORT_MEASURES:
+            continue
+        table = body_table(body, measure)
+        series = [
+            outcome_charts.Series(body["school_year"], [row.current for row in table.rows], current=True),
+            outcome_charts.Series(body["previous"]["school_year"], [row.previous for row in table.rows], current=False),
+        ]
+        label = f"{measure.label}, by month, {body['school_year']} beside {body['previous']['school_year']}"
+        chart = outcome_charts.line_chart(label, [row.month for row in table.rows] or ["Jul"], series)
+        measures.append((measure, table, chart))
+    return {"body": body, "found": found, "measures": measures}
+
+
 SECTIONS: list[Section] = [
     Section("program", "The program and its officers", "insights/report/program.html", program_section),
     Section("coverage", "Coverage and presence", "insights/report/coverage.html", coverage_section, frozenset({FULL})),
@@ -414,6 +441,13 @@ SECTIONS: list[Section] = [
     ),
     Section("trust", "Trust survey results", "insights/report/trust.html", trust_section),
     Section("outcomes", "Outcomes over the year", "insights/report/outcomes.html", outcomes_section, frozenset({FULL})),
+    Section(
+        "public_outcomes",
+        "Outcomes over the year",
+        "insights/report/public_outcomes.html",
+        public_outcomes_section,
+        frozenset({PUBLIC}),
+    ),
 ]
 
 
@@ -532,6 +566,16 @@ def report_request(
         raise
     report.refresh_from_db()
     return report
+
+
+def public_report_refresh(
+    *, actor: Any, district: District, school_year: str, enqueue: Callable[[ProgramReport], None]
+) -> ProgramReport | None:
+    """Build a district's public report of the year again, if there is one (its outcomes section
+    follows the district's published outcomes: published or withdrawn, the report says so)."""
+    if not ProgramReport.objects.filter(district=district, school_year=school_year, audience=PUBLIC).exists():
+        return None
+    return report_request(actor=actor, owner=district, school_year=school_year, audience=PUBLIC, enqueue=enqueue)
 
 
 def report_filename(report: ProgramReport) -> str:

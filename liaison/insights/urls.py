@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import outcome_views, report_views, state_views, views
+from . import outcome_views, public_outcome_views, report_views, state_views, views
 
 app_name = "insights"
 
@@ -21,5 +21,6 @@ urlpatterns = [
     path("outcomes/schools/<uuid:uuid>/", outcome_views.school_outcomes, name="outcomes-school"),
     path("outcomes/agencies/<uuid:uuid>/", outcome_views.agency_outcomes, name="outcomes-agency"),
     path("outcomes/districts/<uuid:uuid>/", outcome_views.district_outcomes, name="outcomes-district"),
+    path("outcomes/districts/<uuid:uuid>/publish", public_outcome_views.outcomes_publish, name="outcomes-publish"),
     path("outcomes/districts/<uuid:uuid>/trust/", outcome_views.district_contacts_trust, name="contacts-trust"),
 ]

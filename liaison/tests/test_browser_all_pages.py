@@ -23,11 +23,15 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from liaison.accounts import mfa
 from liaison.accounts.models import User
 from liaison.accounts.signin_audit import audit_sign_in
+from liaison.directory.models import District
 from liaison.insights.jobs import figure_snapshots_build
+from liaison.insights.public_outcomes import public_outcomes_publish_set
+from liaison.insights.snapshots import last_closed_school_year
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +124,8 @@ PAGES: tuple[Page, ...] = (
     Page("agreements:dashboard", "PAS", ("agency_kind", "agency")),
     Page("agreements:dashboard", "PD", ("district_kind", "district")),
     Page("public_mous", "N" + ALL),
+    Page("public_outcomes", "N" + ALL),
+    Page("public_outcomes_district", "N", ("district", "closed_year")),
     # --- programs ---
     Page("programs:home", STAFF),
     Page("programs:curricula", ALL),
@@ -314,6 +320,16 @@ def demo_world(transactional_db: Any) -> dict[str, Any]:
     # takes longer than a page load may (docs/benchmarks.md).
     figure_snapshots_build()
     objects = demo_objects()
+    # Port Calder's superintendent publishes the last closed year's outcomes (audited beside the MOU figures).
+    district = District.objects.get(uuid=objects["district"])
+    objects["closed_year"] = last_closed_school_year(timezone.localdate())
+    public_outcomes_publish_set(
+        actor=User.objects.get(username=LOGINS["D"]),
+        district=district,
+        school_year=objects["closed_year"],
+        published=True,
+        today=timezone.localdate(),
+    )
     objects["_load_seconds"] = time.monotonic() - started
     return objects
 

@@ -68,6 +68,7 @@ COVERED = {
     "outcomes-agency": "insights/tests/test_outcomes.py",
     "outcomes-district": "insights/tests/test_outcomes.py",
     "contacts-trust": "insights/tests/test_outcomes.py",
+    "outcomes-publish": "insights/tests/test_public_outcomes.py",
 }
 
 

@@ -1,0 +1,99 @@
+"""A district's published outcomes (no sign-in): the listing, the district's page and each school's,
+with their CSV; and the form the district's admins publish and withdraw them with
+(liaison/insights/public_outcomes.py)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison.directory.validators import validate_school_year
+
+from .outcome_views import outcomes_context, outcomes_csv
+from .outcomes import DISTRICT, SCHOOL
+from .public_outcomes import (
+    PUBLISHED,
+    WITHDRAWN,
+    district_for_publishing,
+    public_outcomes_body,
+    public_outcomes_get,
+    public_outcomes_list,
+    public_outcomes_publish_set,
+    public_school_body,
+)
+from .report import public_report_refresh
+from .selectors import school_names
+from .tasks import program_report_enqueue
+
+
+@login_required
+@require_POST
+def outcomes_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The district's admins publish (publish=yes) or withdraw (publish=no) a closed year's outcomes."""
+    district = district_for_publishing(request.user, uuid)
+    school_year = request.POST.get("school_year", "")
+    try:
+        validate_school_year(school_year)
+    except ValidationError:
+        raise Http404 from None
+    publish = request.POST.get("publish") != "no"
+    try:
+        public_outcomes_publish_set(
+            actor=request.user,
+            district=district,
+            school_year=school_year,
+            published=publish,
+            today=timezone.localdate(),
+        )
+    except ValidationError as error:
+        for message in error.message_dict.get("school_year", error.messages):
+            messages.error(request, message)
+    else:
+        public_report_refresh(
+            actor=request.user, district=district, school_year=school_year, enqueue=program_report_enqueue
+        )
+        done = PUBLISHED if publish else WITHDRAWN
+        messages.success(request, done.format(year=school_year, district=district.name))
+    return redirect(f"{reverse('insights:outcomes-district', args=[uuid])}?school_year={school_year}")
+
+
+@require_safe
+def public_outcomes_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/public_outcomes_list.html", {"published": public_outcomes_list()})
+
+
+@require_safe
+def public_district_outcomes(request: HttpRequest, uuid: UUID, school_year: str) -> HttpResponse:
+    found = public_outcomes_get(uuid, school_year)
+    today = timezone.localdate()
+    body = public_outcomes_body(found, today)
+    if request.GET.get("format") == "csv":
+        return outcomes_csv(body)
+    names = school_names(body["schools"])
+    links = [
+        (names[school], reverse("public_outcomes_school", args=[uuid, school_year, school]))
+        for school in body["schools"]
+        if school in names
+    ]
+    context = outcomes_context(body, DISTRICT, today) | {"public": True, "school_links": links, "found": found}
+    return render(request, "insights/outcomes.html", context)
+
+
+@require_safe
+def public_school_outcomes(request: HttpRequest, uuid: UUID, school_year: str, school: UUID) -> HttpResponse:
+    found = public_outcomes_get(uuid, school_year)
+    today = timezone.localdate()
+    body = public_school_body(found, school, today)
+    if request.GET.get("format") == "csv":
+        return outcomes_csv(body)
+    back = reverse("public_outcomes_district", args=[uuid, school_year])
+    context = outcomes_context(body, SCHOOL, today) | {"public": True, "district_link": back, "found": found}
+    return render(request, "insights/outcomes.html", context)
