@@ -252,14 +252,6 @@ class AgencyMous:
     def evaluate(self, action: ActionFacts) -> EvaluationResult:
         return mou_evaluate(action, self.in_force(action.school_id, action.on, action.recorded_at))
 
-    def read_every_version(self) -> AgencyMous:
-        """Read every version's rules now, so that `evaluate` never queries the database (an import judges
-        actions while its connection is busy with a COPY)."""
-        for version in self._versions.values():
-            if version.pk not in self._facts:
-                self._facts[version.pk] = mou_facts(version)
-        return self
-
 
 def mou_evaluate_action(action: ActionFacts) -> EvaluationResult:
     """Find the MOU that judges the action (signed before it was recorded) and evaluate against it."""

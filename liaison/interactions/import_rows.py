@@ -266,16 +266,6 @@ class NewContact(NamedTuple):
     details: dict[str, Any] | None  # rules.ENFORCEMENT_FIELDS, defaults applied
 
 
-class WrittenAction(NamedTuple):
-    """An enforcement action the import stored, with what the MOU judges of it."""
-
-    interaction_id: int
-    district_id: int
-    school_id: int
-    occurred_on: datetime.date
-    details: dict[str, Any]
-
-
 class Officer(NamedTuple):
     id: int
     user_id: int

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from psycopg.copy import LibpqWriter
 
-from .import_rows import NewContact, Phases, Stored, WrittenAction
+from .import_rows import NewContact, Phases, Stored
 from .models import EnforcementDetail, Interaction
 from .vocabulary import REFERRAL_ACTIONS, ActionType
 
@@ -56,9 +56,7 @@ def _detail_row(interaction_id: int, agency_id: int, details: dict[str, Any]) ->
 
 
 class ContactWriter:
-    """Writes chunks of checked rows for one agency; `added` counts what was written, `actions` lists the
-    enforcement actions written (for the MOU's judgment, which the import makes while later chunks are
-    stored)."""
+    """Writes chunks of checked rows for one agency; `added` counts what was written."""
 
     set_based = False  # whether finish() checks the foreign keys (CopyWriter)
 
@@ -67,7 +65,7 @@ class ContactWriter:
         self.now = now
         self.phases = phases or Phases()
         self.added = 0
-        self.actions: list[WrittenAction] = []
+        self.enforcement = 0
         self.cursor = connection.cursor()
 
     def write(self, contacts: Iterable[NewContact], *, meanwhile: Callable[[], None] = _nothing) -> None:
@@ -79,32 +77,24 @@ class ContactWriter:
             with self.phases("details"):
                 self._write_details(details)
 
-    @property
-    def enforcement(self) -> int:
-        return len(self.actions)
-
-    def _write_contacts(self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]) -> dict[str, NewContact]:
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
         raise NotImplementedError
 
-    def _write_details(self, actions: dict[str, NewContact]) -> None:
-        """The actions' details, by the canonical uuid of their contact stored just before in this transaction."""
-        ids = {key: found.id for key, found in stored_contacts(list(actions)).items()}
-        written = [
-            WrittenAction(ids[key], contact.district_id, contact.school_id, contact.occurred_on, contact.details)
-            for key, contact in actions.items()
-            if contact.details is not None
-        ]
-        rows = [_detail_row(action.interaction_id, self.agency_id, action.details) for action in written]
+    def _write_details(self, details: dict[str, dict[str, Any]]) -> None:
+        """Details by the canonical uuid of their contact, stored just before in this transaction."""
+        ids = {key: found.id for key, found in stored_contacts(list(details)).items()}
+        rows = [_detail_row(ids[key], self.agency_id, found) for key, found in details.items()]
         self.cursor.executemany(_insert(DETAIL_TABLE, DETAIL_COLUMNS), rows)
-        self.actions += written
+        self.enforcement += len(rows)
 
     def mark(self) -> tuple[int, int]:
-        return self.added, len(self.actions)
+        return self.added, self.enforcement
 
     def restore(self, mark: tuple[int, int]) -> None:
         """After the rows written since `mark` were rolled back."""
-        self.added, actions = mark
-        del self.actions[actions:]
+        self.added, self.enforcement = mark
 
     def finish(self) -> None:
         """Called once every chunk is written (not after a failure, which rolls everything back)."""
@@ -137,8 +127,10 @@ class CopyWriter(ContactWriter):
     def finish(self) -> None:
         self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares every foreign key
 
-    def _write_contacts(self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]) -> dict[str, NewContact]:
-        details: dict[str, NewContact] = {}
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
+        details: dict[str, dict[str, Any]] = {}
         lines: list[str] = []
         raw_cursor = self.cursor.cursor  # psycopg's own cursor under Django's wrapper
         # Every block is sent at once (not a megabyte at a time), so the server has all of the chunk's
@@ -149,7 +141,7 @@ class CopyWriter(ContactWriter):
                 key = contact.client_uuid or str(uuid.uuid4())
                 lines.append(self._line(key, contact))
                 if contact.details is not None:
-                    details[key] = contact
+                    details[key] = contact.details
                 if len(lines) >= self.BUFFER_ROWS:
                     copy.write("".join(lines))
                     self.added += len(lines)
@@ -185,14 +177,16 @@ class ExecutemanyWriter(ContactWriter):
         self.tail = (Interaction.Source.IMPORT.value, False, stamp, stamp)
         self.statement = _insert(CONTACT_TABLE, CONTACT_COLUMNS)
 
-    def _write_contacts(self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]) -> dict[str, NewContact]:
-        details: dict[str, NewContact] = {}
+    def _write_contacts(
+        self, contacts: Iterable[NewContact], meanwhile: Callable[[], None]
+    ) -> dict[str, dict[str, Any]]:
+        details: dict[str, dict[str, Any]] = {}
         rows = []
         for contact in contacts:
             key = contact.client_uuid or str(uuid.uuid4())
             rows.append(self._row(key, contact))
             if contact.details is not None:
-                details[key] = contact
+                details[key] = contact.details
         self.cursor.executemany(self.statement, rows)
         self.added += len(rows)
         meanwhile()

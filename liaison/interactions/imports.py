@@ -51,7 +51,7 @@ from .import_rows import ChunksAhead, CsvRows, ErrorLog, ImportContext, NewConta
 from .import_writers import ContactWriter, contact_writer, largest_contact_id, stored_contacts
 from .models import InteractionImport
 from .rollups import RollupCells, rollup_add_cells
-from .services import ImportJudge, enforcement_steps
+from .services import enforcement_steps
 
 logger = logging.getLogger(__name__)
 
@@ -231,8 +231,6 @@ class _Run:
         self.tally = _Tally()
         self.phases = Phases()
         self.assume_new = True
-        self.judge: ImportJudge | None = None
-        self.judged = 0  # how many of the writer's actions were judged
 
     def execute(self, *, source_name: str, started: float, import_uuid: UUID | None) -> ImportOutcome:
         try:
@@ -242,9 +240,6 @@ class _Run:
                 context = import_context(self.agency, self.actor, after_id=after_id)
                 checker = RowChecker(context, self.rows.names, self.errors)
                 writer = contact_writer(agency_id=self.agency.pk, now=context.now, phases=self.phases)
-                # Imported enforcement actions are judged against the MOU like any other, each chunk's
-                # while the next is stored (`_write`), and the judgments stored after the rows.
-                self.judge = enforcement_steps().import_judge(agency_id=self.agency.pk, recorded_at=context.now)
                 try:
                     self._pass(checker, writer)
                     if not self.errors:
@@ -257,9 +252,9 @@ class _Run:
                 with self.phases("rollups"):
                     rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.cells)
                     enforcement_rollup_add_cells(agency_id=self.agency.pk, cells=self.tally.enforcement)
+                # Imported enforcement actions are evaluated against the MOU like any other.
                 with self.phases("evaluations"):
-                    self._judge_kept(writer)
-                    self.judge.store(actor=self.actor)
+                    enforcement_steps().imported(agency_id=self.agency.pk, after_id=after_id, actor=self.actor)
                 summary = self._summary(writer, checker, after_id, source_name, started)
                 self._audit(summary, import_uuid)
         except _RolledBack:
@@ -324,25 +319,16 @@ class _Run:
     ) -> None:
         """Write the chunk's good rows, counting them in `tally`.
 
-        While the database stores the chunk's last rows, the next chunk is read from the file, the
+        While the database stores the chunk's last rows, the next chunk is read from the file and the
         chunk's counts join the import's (`tally.joined`: the caller takes them out again if storing
-        the chunk fails) and the enforcement actions of the chunks before, kept, are judged."""
+        the chunk fails)."""
 
         def meanwhile() -> None:
             chunks.read_ahead()
             if not self.errors:
                 self.tally.add(tally)
-                self._judge_kept(writer)
 
         writer.write(self._good(checker, chunk, tally), meanwhile=meanwhile)
-
-    def _judge_kept(self, writer: ContactWriter) -> None:
-        """Judge the actions written since the last call. Called between chunks, or while one is being
-        stored (before its own actions join the writer's): an action judged here is never undone. The
-        judge must not query the database: on PostgreSQL its connection is then busy with the COPY."""
-        assert self.judge is not None
-        self.judge.judge(writer.actions[self.judged :])
-        self.judged = len(writer.actions)
 
     def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""

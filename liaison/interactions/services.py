@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from django.conf import settings
@@ -39,9 +39,6 @@ from .rules import (  # noqa: F401  (the messages stay importable from here)
     STAFF_ROLE_ONLY_FOR_STAFF,
 )
 from .vocabulary import DEFAULT_ROLE, REFERRAL_ACTIONS, ActionType, Kind
-
-if TYPE_CHECKING:
-    from .import_rows import WrittenAction
 
 UUID_TAKEN = "This id belongs to another record."
 UUID_REUSED = "This id is already stored with a different record (kind, officer, school or action); send a new id."
@@ -265,15 +262,6 @@ def interaction_record(
 # --- what the other apps do with an enforcement action (liaison/workflows/enforcement.py) -----------
 
 
-class ImportJudge(Protocol):
-    """The MOU's judgments of an import's enforcement actions: `judge` each chunk's once it is kept,
-    `store` them all after the rows (workflows.enforcement_imports)."""
-
-    def judge(self, actions: Iterable[WrittenAction]) -> None: ...
-
-    def store(self, *, actor: Any) -> int: ...
-
-
 class EnforcementSteps(Protocol):
     """The steps of recording an enforcement action that belong to other apps: judging it against the
     MOU (also as a preview, before saving), keeping the judgment and opening a review, notifying a
@@ -288,7 +276,7 @@ class EnforcementSteps(Protocol):
 
     def changed(self, *, actor: Any, interaction: Interaction, note: str) -> None: ...
 
-    def import_judge(self, *, agency_id: int, recorded_at: datetime.datetime) -> ImportJudge: ...
+    def imported(self, *, agency_id: int, after_id: int, actor: Any) -> int: ...
 
     def preview(self, *, agency_id: int, school_id: int, on: datetime.date, details: Mapping[str, Any]) -> Any: ...
 

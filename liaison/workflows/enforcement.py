@@ -23,7 +23,7 @@ from liaison.agreements.vocabulary import EvaluationReason
 from liaison.interactions.models import EnforcementDetail, Interaction
 from liaison.programs.services import mentee_enforcement_check
 
-from .enforcement_imports import ImportedActionsJudge
+from .enforcement_imports import evaluations_record_imported
 
 AMENDED_JUSTIFICATION = (
     "Opened when the amended action was judged again ({note}); no justification was recorded for the new judgment."
@@ -71,9 +71,9 @@ class RecordingEnforcement:
             justification = AMENDED_JUSTIFICATION.format(note=note)
             review_open(actor=actor, interaction=interaction, result=result, justification=justification)
 
-    def import_judge(self, *, agency_id: int, recorded_at: datetime.datetime) -> ImportedActionsJudge:
-        """For an import: judges the actions it adds, in bulk, and opens the reviews they need."""
-        return ImportedActionsJudge(agency_id=agency_id, recorded_at=recorded_at)
+    def imported(self, *, agency_id: int, after_id: int, actor: Any) -> int:
+        """After an import: judge the actions it added, in bulk, and open the reviews they need."""
+        return evaluations_record_imported(agency_id=agency_id, after_id=after_id, actor=actor)
 
     def preview(
         self, *, agency_id: int, school_id: int, on: datetime.date, details: Mapping[str, Any]
