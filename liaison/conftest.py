@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+from playwright.sync_api import expect
 
 from liaison.accounts import mfa
 from liaison.accounts.db_roles import owner_credentials
@@ -317,6 +318,12 @@ def page_as(world: World) -> Any:
 # --- the browser: Playwright driving Debian's Chromium ------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+# How long an `expect(...)` assertion waits for the page to get there (Playwright's default is 5 s). CI
+# runs the SQLite and PostgreSQL passes side by side on two cores, each with its own Chromium and live
+# server; an answer that takes a second on a quiet machine has taken over five there. A passing
+# assertion returns as soon as it holds, so only a failure waits the whole time.
+EXPECT_TIMEOUT_MS = 15_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
