@@ -147,6 +147,10 @@ class PublicOutcomes(models.Model):
     district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
     school_year = models.CharField(max_length=9, validators=[validate_school_year])
     published = models.BooleanField(default=True)
+    # Publishing is checked in the background (beside the agencies' MOU figures: a minute or more for
+    # a large district); while it runs, `checking`; when it refuses, why.
+    checking = models.BooleanField(default=False)
+    refusal = models.CharField(max_length=300, blank=True, default="")
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,7 +24,7 @@ from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcome
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
-from .public_outcomes import district_for_publishing, public_outcomes_of
+from .public_outcomes import district_for_publishing, public_outcomes_state
 from .selectors import school_names
 from .snapshots import school_year_closed
 
@@ -90,8 +90,13 @@ def _publish_offer(request: HttpRequest, body: dict[str, Any], level: str, today
         district = district_for_publishing(request.user, body["uuid"])
     except PermissionDenied:
         return {}
-    published = any(p.school_year == body["school_year"] for p in public_outcomes_of(district))
-    return {"published": published, "url": reverse("insights:outcomes-publish", args=[body["uuid"]])}
+    found = public_outcomes_state(district, body["school_year"])
+    return {
+        "published": bool(found and found.published),
+        "checking": bool(found and found.checking),
+        "refusal": found.refusal if found else "",
+        "url": reverse("insights:outcomes-publish", args=[body["uuid"]]),
+    }
 
 
 def _school_links(body: dict[str, Any]) -> list[tuple[str, str]]:

@@ -20,18 +20,19 @@ from liaison.directory.validators import validate_school_year
 from .outcome_views import outcomes_context, outcomes_csv
 from .outcomes import DISTRICT, SCHOOL
 from .public_outcomes import (
-    PUBLISHED,
+    CHECKING,
     WITHDRAWN,
     district_for_publishing,
     public_outcomes_body,
     public_outcomes_get,
     public_outcomes_list,
+    public_outcomes_publish_request,
     public_outcomes_publish_set,
     public_school_body,
 )
 from .report import public_report_refresh
 from .selectors import school_names
-from .tasks import program_report_enqueue
+from .tasks import program_report_enqueue, public_outcomes_enqueue
 
 
 @login_required
@@ -45,22 +46,29 @@ def outcomes_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
     except ValidationError:
         raise Http404 from None
     publish = request.POST.get("publish") != "no"
+    today = timezone.localdate()
     try:
-        public_outcomes_publish_set(
-            actor=request.user,
-            district=district,
-            school_year=school_year,
-            published=publish,
-            today=timezone.localdate(),
-        )
+        if publish:
+            public_outcomes_publish_request(
+                actor=request.user,
+                district=district,
+                school_year=school_year,
+                today=today,
+                enqueue=public_outcomes_enqueue,
+            )
+        else:
+            public_outcomes_publish_set(
+                actor=request.user, district=district, school_year=school_year, published=False, today=today
+            )
     except ValidationError as error:
         for message in error.message_dict.get("school_year", error.messages):
             messages.error(request, message)
     else:
-        public_report_refresh(
-            actor=request.user, district=district, school_year=school_year, enqueue=program_report_enqueue
-        )
-        done = PUBLISHED if publish else WITHDRAWN
+        if not publish:
+            public_report_refresh(
+                actor=request.user, district=district, school_year=school_year, enqueue=program_report_enqueue
+            )
+        done = CHECKING if publish else WITHDRAWN
         messages.success(request, done.format(year=school_year, district=district.name))
     return redirect(f"{reverse('insights:outcomes-district', args=[uuid])}?school_year={school_year}")
 

@@ -19,6 +19,7 @@ with `NOT_SAFE_BESIDE_MOUS`, when a hidden count could be worked out.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -65,6 +66,10 @@ NOT_SAFE_BESIDE_MOUS = (
     "a suppressed count could be worked out. They stay for evaluators only."
 )
 PUBLISHED = "The {year} outcomes of {district} are public."
+CHECKING = (
+    "The {year} outcomes of {district} are being checked beside the agencies' published MOU figures; "
+    "they become public when the check passes (a minute or more for a large district). This page says when."
+)
 WITHDRAWN = "The {year} outcomes of {district} are no longer public."
 
 # The district's year (ours) is the sum of its agencies' public figures (theirs), where the counts say so.
@@ -124,6 +129,43 @@ def public_outcomes_publish_set(
     if found.published:
         return found
     return _set(actor, found, published=True)
+
+
+def public_outcomes_publish_request(
+    *,
+    district: District,
+    school_year: str,
+    today: datetime.date,
+    enqueue: Callable[[PublicOutcomes, Any], None],
+    actor: Any,
+) -> PublicOutcomes:
+    """Ask for a closed year's outcomes to be published: `public_outcomes_publish_checked` runs in the
+    background (`enqueue`), since the check beside the MOU figures takes longer than a request may.
+    Refuses an open year at once (ValidationError naming `school_year`)."""
+    check_school_year_closed(school_year, today)
+    found, _ = PublicOutcomes.objects.get_or_create(
+        district=district, school_year=school_year, defaults={"published": False}
+    )
+    if found.published or found.checking:
+        return found
+    found.checking, found.refusal = True, ""
+    found.save(update_fields=["checking", "refusal", "changed_at"])
+    enqueue(found, actor)
+    return found
+
+
+def public_outcomes_publish_checked(*, found: PublicOutcomes, actor: Any, today: datetime.date) -> bool:
+    """The background half of publishing: check, then publish or keep the refusal for the page to show."""
+    try:
+        public_outcomes_publish_set(
+            actor=actor, district=found.district, school_year=found.school_year, published=True, today=today
+        )
+    except ValidationError as error:
+        why = " ".join(error.message_dict.get("school_year", error.messages))
+        PublicOutcomes.objects.filter(pk=found.pk).update(checking=False, refusal=why[:300])
+        return False
+    PublicOutcomes.objects.filter(pk=found.pk).update(checking=False, refusal="")
+    return True
 
 
 def _set(actor: Any, found: PublicOutcomes, *, published: bool) -> PublicOutcomes:
@@ -245,6 +287,11 @@ def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: da
 def public_outcomes_list() -> list[PublicOutcomes]:
     published = PublicOutcomes.objects.filter(published=True).select_related("district")
     return list(published.order_by("district__name", "-school_year"))
+
+
+def public_outcomes_state(district: District, school_year: str) -> PublicOutcomes | None:
+    """The district's year as its admins see it: published, being checked, refused (and why) or never asked."""
+    return PublicOutcomes.objects.filter(district=district, school_year=school_year).first()
 
 
 def public_outcomes_of(district: District) -> list[PublicOutcomes]:

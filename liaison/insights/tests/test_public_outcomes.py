@@ -29,7 +29,12 @@ from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import outcomes_year
 from liaison.insights.outcomes_release import FIELDS, cell, outcomes_scope_of, outcomes_table, schools_table
 from liaison.insights.public_figures import enforcement_counts, enforcement_table
-from liaison.insights.public_outcomes import NOT_SAFE_BESIDE_MOUS, public_scope
+from liaison.insights.public_outcomes import (
+    NOT_SAFE_BESIDE_MOUS,
+    public_outcomes_publish_checked,
+    public_outcomes_publish_request,
+    public_scope,
+)
 from liaison.insights.tests.test_equity import _action, _enrollment
 from liaison.insights.tests.test_outcomes_disclosure import PREVIOUS, YEAR, _on, _positive
 from liaison.interactions.vocabulary import ActionType
@@ -349,6 +354,35 @@ def test_publishing_is_refused_when_a_hidden_count_comes_back_beside_the_agencie
     client = page_as("district_admin")
     response = client.post(_publish_url(world), {"school_year": YEAR, "publish": "yes"})
     assert response.status_code == 302
-    assert not PublicOutcomes.objects.exists()
+    refused = PublicOutcomes.objects.get()
+    assert (refused.published, refused.checking) == (False, False)
+    assert refused.refusal == NOT_SAFE_BESIDE_MOUS.format(year=YEAR)
     assert escape(NOT_SAFE_BESIDE_MOUS.format(year=YEAR)) in client.get(response["Location"]).content.decode()
     assert Client().get(_page_url(world)).status_code == 404
+
+
+def test_the_check_runs_in_the_background_and_the_page_says_so_meanwhile(district_year, page_as):
+    """The check beside the MOU figures takes a minute or more for a large district, longer than a
+    request may run: the form only asks for it, and the page says it is under way until it is done."""
+    asked = []
+    district = district_year.district
+    found = public_outcomes_publish_request(
+        actor=district_year.users["district_admin"],
+        district=district,
+        school_year=YEAR,
+        today=timezone.localdate(),
+        enqueue=lambda outcomes, actor: asked.append((outcomes.pk, actor.pk)),
+    )
+    assert asked == [(found.pk, district_year.users["district_admin"].pk)]
+    assert (found.published, found.checking) == (False, True)
+    page = page_as("district_admin").get(
+        reverse("insights:outcomes-district", args=[district.uuid]), {"school_year": YEAR}
+    )
+    assert "are being checked beside the agencies" in page.content.decode()
+    assert Client().get(_page_url(district_year)).status_code == 404
+    public_outcomes_publish_checked(
+        found=found, actor=district_year.users["district_admin"], today=timezone.localdate()
+    )
+    found.refresh_from_db()
+    assert (found.published, found.checking, found.refusal) == (True, False, "")
+    assert Client().get(_page_url(district_year)).status_code == 200
