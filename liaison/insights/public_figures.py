@@ -135,7 +135,7 @@ def public_figures(
     already: dict[Any, bool] = {}
     if link is not None:
         table, already = link(table)
-    released = release(table, already=already)
+    released = _released(table, already)
     return PublicFigures(
         agreement=agreement,
         school_year=school_year,
@@ -152,6 +152,25 @@ def public_figures(
         contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
         trust=schools_trust(schools) if with_trust else [],
     )
+
+
+class _NothingShown:
+    """A release that shows no enforcement figure."""
+
+    def value(self, key: Any) -> None:
+        return None
+
+    def shows(self, name: str) -> bool:
+        return False
+
+
+def _released(table: Table, already: dict[Any, bool]) -> Any:
+    """The engine's release; or, when what the public was shown before already pins down a small
+    count these figures hold (no choice of cells to hide protects it), none of them."""
+    try:
+        return release(table, already=already)
+    except RuntimeError:
+        return _NothingShown()
 
 
 def public_already(payload: dict[str, Any]) -> dict[Any, bool]:
@@ -224,17 +243,34 @@ def published_figures(uuid: UUID) -> PublicFigures:
 
 def _stored(agreement: Agreement, schools: list[School], through: datetime.date) -> PublicFigures:
     from .figures import public_link  # the figures module reads this one
+    from .public_outcomes import published_outcomes_link  # (it builds on this module)
 
+    school_year = school_year_of(through)
+    link = _chained(public_link(agreement, through), published_outcomes_link(agreement, school_year))
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",
-        period=school_year_of(through),
+        period=school_year,
         district=agreement.district,
-        build=lambda: _payload(
-            public_figures(agreement, schools, through, with_trust=False, link=public_link(agreement, through))
-        ),
+        build=lambda: _payload(public_figures(agreement, schools, through, with_trust=False, link=link)),
     )
     return _from_payload(payload, agreement, schools)
+
+
+def _chained(*links: Link | None) -> Link | None:
+    """Every other release the same public reads, linked one after the other."""
+    found = [link for link in links if link is not None]
+    if not found:
+        return None
+
+    def chained(table: Table) -> tuple[Table, dict[Any, bool]]:
+        already: dict[Any, bool] = {}
+        for link in found:
+            table, more = link(table)
+            already |= more
+        return table, already
+
+    return chained
 
 
 def agreement_public_figures(agreement: Agreement, school_year: str) -> PublicFigures:

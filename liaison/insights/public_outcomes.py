@@ -12,8 +12,16 @@ the same enforcement actions. The district-wide release is not protected around 
 evaluator's is), so publishing fixes each agreement's public figures of the year (built as the public
 page would build them) and runs the engine's audit over both together: the district's outcomes, its
 schools' and every agreement's public figures, with the district's enforcement, referrals, arrests
-and actions judged within and outside the MOU as the sum of the agencies'. Publishing is refused,
-with `NOT_SAFE_BESIDE_MOUS`, when a hidden count could be worked out.
+and actions judged within and outside the MOU as the sum of the agencies'. An agency no page shows
+(no MOU, or its figures not stored) is in that sum all the same, as counts never shown: the district's
+43 arrests beside one agency's 40 give the other's 3 away even when it has no page. Publishing is
+refused, with `NOT_SAFE_BESIDE_MOUS`, when a hidden count could be worked out.
+
+The other way round: an agreement whose public figures of a year are first built after the district
+published that year (an MOU signed later and dated back into it, or figures published later) is
+released around the published outcomes and the other agencies' stored figures, fixed as the public
+read them (`published_outcomes_link`): the engine hides what the new page would give away, and when
+what was shown before already pins a small count down, the page shows no enforcement figure at all.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from liaison.agreements.models import Agreement
 from liaison.directory import access as directory_access
 from liaison.directory.models import District, School
 from liaison.directory.validators import validate_school_year
+from liaison.interactions.models import EnforcementDetail
 from liaison.lib.disclosure import Table
 from liaison.lib.disclosure_audit import AuditReport, audit
 from liaison.lib.school_years import school_year_days
@@ -41,7 +50,7 @@ from .access import EquityScope
 from .disclosure import threshold
 from .figures import scope_key
 from .models import FigureSnapshot, PublicOutcomes
-from .outcomes import outcomes_year, previous_school_year
+from .outcomes import next_school_year, outcomes_year, previous_school_year
 from .outcomes_release import (
     OUTCOMES,
     cell,
@@ -53,6 +62,7 @@ from .outcomes_release import (
 )
 from .public_figures import (
     PUBLIC_FIGURES,
+    Link,
     agreement_public_figures,
     enforcement_counts,
     enforcement_table,
@@ -188,30 +198,87 @@ def _set(actor: Any, found: PublicOutcomes, *, published: bool) -> PublicOutcome
 # --- the audit beside the public MOU figures ------------------------------------------------------------
 
 
-def _mou_cell(agreement: Agreement, key: Any) -> tuple[Any, ...]:
-    return ("mou", agreement.pk, key)
+Prefix = tuple[Any, ...] | None
 
 
-def _mou_table(agreement: Agreement, school_year: str) -> tuple[Table, set[Any]]:
-    """An agreement's public figures of the year as the engine sees them (keys prefixed with the
-    agreement), and the cells its stored snapshot hid; the snapshot is built if need be."""
-    agreement_public_figures(agreement, school_year)  # stored, as the public page would store it
-    stored = FigureSnapshot.objects.get(figure=PUBLIC_FIGURES, scope=f"agreement:{agreement.uuid}", period=school_year)
-    first, last = school_year_days(school_year)
-    by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
-    own = enforcement_table(by_type, within)
+def _key(prefix: Prefix, key: Any) -> Any:
+    """A cell of one agency's figures: under its page's prefix, or (None) the keys the public page's
+    release uses."""
+    return key if prefix is None else (*prefix, key)
+
+
+def _keyed(own: Table, prefix: Prefix, *, shown: bool) -> Table:
+    """An agency's `enforcement_table` under `prefix`, shown on a page, or never shown (`shown`
+    False: counts about students all the same)."""
     table = Table()
     for key, value in own.cells.items():
-        table.cell(_mou_cell(agreement, key), value)
+        table.cell(_key(prefix, key), value, sensitive=not shown)
     for total, parts in own.relations:
-        table.relate(_mou_cell(agreement, total), [_mou_cell(agreement, p) for p in parts])
-    hidden = {_mou_cell(agreement, key) for key, shown in public_already(stored.payload).items() if not shown}
-    return table, hidden
+        table.relate(_key(prefix, total), [_key(prefix, part) for part in parts])
+    return table
 
 
-def public_audit_table(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
-    """Everything the public reads about the district's records of a year: the released outcomes of
-    the district and its schools, and each agreement's public figures; and what of it is hidden."""
+def _stored_mou(agreement: Agreement, school_year: str) -> dict[str, Any] | None:
+    found = FigureSnapshot.objects.filter(
+        figure=PUBLIC_FIGURES, scope=f"agreement:{agreement.uuid}", period=school_year
+    ).first()
+    return None if found is None else found.payload
+
+
+def agencies_table(
+    district: District, school_year: str, *, building: Agreement | None = None
+) -> tuple[Table, dict[Any, bool], dict[Any, list[Any]]]:
+    """Every agency's enforcement counts of the year in the district as the public reads them: on an
+    agreement's stored public figures (shown or hidden as stored), or nowhere (an agency with no MOU,
+    or none stored yet: never shown, and protected as counts about students). `building`: the
+    agreement whose public figures are being released now, under the public page's own keys.
+
+    Returns the table, what the public was already shown (True) or not (False), and per `MOU_TIES`
+    name the agencies' cells that add up to the district's."""
+    first, last = school_year_days(school_year)
+    by_agency: dict[int, list[Agreement]] = {}
+    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
+        by_agency.setdefault(agreement.agency_id, []).append(agreement)
+    acting = EnforcementDetail.objects.filter(
+        interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
+    ).values_list("interaction__agency_id", flat=True)
+    table, already = Table(), dict[Any, bool]()
+    ties: dict[Any, list[Any]] = {name: [] for name, _ in MOU_TIES}
+    for agency_id in sorted(set(by_agency) | set(acting)):
+        own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
+        pages: list[tuple[Prefix, dict[str, Any] | None]] = []
+        for agreement in by_agency.get(agency_id, []):
+            if building is not None and agreement.pk == building.pk:
+                pages.append((None, None))
+            elif (payload := _stored_mou(agreement, school_year)) is not None:
+                pages.append((("mou", agreement.pk), payload))
+        if not pages:  # no page shows this agency's figures of the year
+            pages = [(("agency", agency_id), None)]
+        first_page = pages[0][0]
+        for prefix, payload in pages:
+            table = table.merge(_keyed(own, prefix, shown=prefix is None or prefix[0] == "mou"))
+            if payload is not None:
+                already |= {_key(prefix, k): shown for k, shown in public_already(payload).items()}
+            if prefix != first_page:  # the same agency's records: the same counts on each of its pages
+                for k in own.cells:
+                    table.relate(_key(first_page, k), [_key(prefix, k)])
+        for name, _ in MOU_TIES:
+            ties[name].append(_key(first_page, name))
+    return table, already, ties
+
+
+def _tie_agencies(table: Table, school_year: str, ties: dict[Any, list[Any]]) -> None:
+    """The district's year is the sum of its agencies' counts, where the counts say so (the district's
+    outcomes count the actions at its schools; an agency's figures, its actions in the district)."""
+    for name, ours in MOU_TIES:
+        whole = cell(school_year, "year", ours)
+        parts = ties[name]
+        if whole in table.cells and parts and table.cells[whole] == sum(table.cells[p] for p in parts):
+            table.relate(whole, parts)
+
+
+def _outcomes_part(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
+    """The released outcomes of the district and its schools, and the cells the release hid."""
     scope = public_scope(district)
     stored = FigureSnapshot.objects.get(figure=OUTCOMES, scope=scope_key(scope), period=school_year).payload
     year = outcomes_year(outcomes_scope_of(scope), school_year, as_of=today)
@@ -220,24 +287,43 @@ def public_audit_table(district: District, school_year: str, today: datetime.dat
     hidden |= {("outcomes", school_year, *key) for key in stored.get("school_hidden_cells", [])}
     # Never on the outcomes page (its share within the MOU is): known only from the MOU pages.
     hidden |= {key for key in table.cells if isinstance(key, tuple) and key[3] == "judged-not-within"}
-    first_of_agency: dict[int, Agreement] = {}
+    return table, hidden
+
+
+def public_audit_table(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
+    """Everything the public reads about the district's records of a year: the released outcomes of
+    the district and its schools, and each agreement's public figures (stored first, as the public
+    page would store them); and what of it is hidden, the agencies no page shows included."""
+    table, hidden = _outcomes_part(district, school_year, today)
     for agreement in Agreement.objects.filter(district=district).order_by("pk"):
-        mou, mou_hidden = _mou_table(agreement, school_year)
-        table = table.merge(mou)
-        hidden |= mou_hidden
-        first = first_of_agency.setdefault(agreement.agency_id, agreement)
-        if first != agreement:  # the same agency's records: the same counts
-            for mine in mou.cells:
-                theirs = ("mou", first.pk, mine[2]) if isinstance(mine, tuple) else mine
-                if table.cells[theirs] == table.cells[mine]:
-                    table.relate(theirs, [mine])
-    for name, ours in MOU_TIES:
-        whole = cell(school_year, "year", ours)
-        parts = [_mou_cell(a, name) for a in first_of_agency.values()]
-        if whole in table.cells and table.cells[whole] == sum(table.cells[p] for p in parts):
-            table.relate(whole, parts)
+        agreement_public_figures(agreement, school_year)
+    agencies, already, ties = agencies_table(district, school_year)
+    table = table.merge(agencies)
+    hidden |= {key for key, shown in already.items() if not shown}
+    _tie_agencies(table, school_year, ties)
     # A zero is never hidden by the engine; one behind a hidden share is given to the attacker as known.
     return table, {key for key in hidden if table.cells[key] > 0}
+
+
+def published_outcomes_link(agreement: Agreement, school_year: str) -> Link | None:
+    """For an agreement's public figures of a year whose district outcomes are already public (an MOU
+    signed, or its figures published, after the district published the year, or the year before it):
+    the published outcomes and the other agencies' figures, fixed as the public read them, so that the
+    engine protects the new page around them. None when the district has not published the year."""
+    district = agreement.district
+    years = {school_year, next_school_year(school_year)}
+    if not PublicOutcomes.objects.filter(district=district, school_year__in=years, published=True).exists():
+        return None
+
+    def link(public: Table) -> tuple[Table, dict[Any, bool]]:
+        outcomes, hidden = _outcomes_part(district, school_year, school_year_days(school_year)[1])
+        agencies, already, ties = agencies_table(district, school_year, building=agreement)
+        table = public.merge(outcomes).merge(agencies)
+        _tie_agencies(table, school_year, ties)
+        shown = {key: key not in hidden for key in outcomes.cells if key not in outcomes.unpublished}
+        return table, shown | already
+
+    return link
 
 
 def public_audit(district: District, school_year: str, today: datetime.date) -> AuditReport:

@@ -28,7 +28,7 @@ from liaison.insights.models import ProgramReport, PublicOutcomes
 from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import outcomes_year
 from liaison.insights.outcomes_release import FIELDS, cell, outcomes_scope_of, outcomes_table, schools_table
-from liaison.insights.public_figures import enforcement_counts, enforcement_table
+from liaison.insights.public_figures import enforcement_counts, enforcement_table, public_figures
 from liaison.insights.public_outcomes import (
     NOT_SAFE_BESIDE_MOUS,
     public_outcomes_publish_checked,
@@ -386,3 +386,114 @@ def test_the_check_runs_in_the_background_and_the_page_says_so_meanwhile(distric
     found.refresh_from_db()
     assert (found.published, found.checking, found.refusal) == (True, False, "")
     assert Client().get(_page_url(district_year)).status_code == 200
+
+
+# --- agencies without public MOU figures, and MOUs published after the year ------------------------------
+
+
+def _agency_in_district(world, agency=None, *, name="Millbrook Transit Police", username="transit"):
+    """Another agency (the sheriff by default, or a new one) serving Millbrook's elementary school;
+    returns the world as that agency's officer and admin see it."""
+    root = world.users["platform_admin"]
+    if agency is None:
+        agency = services.agency_create(
+            actor=root, name=name, kind=world.agency.kind, state="MA", ori="MA0999900", time_zone="America/New_York"
+        )
+    services.partnership_create(
+        actor=root, agency=agency, district=world.district, start_date=datetime.date(2020, 7, 1)
+    )
+    deputy = services.officer_create(
+        actor=root,
+        agency=agency,
+        username=username,
+        first_name="Sam",
+        last_name="Second",
+        badge_number="8",
+        rank="Deputy",
+        password="a long enough password 123",
+    )
+    services.assignment_create(
+        actor=root, officer=deputy, school=world.elementary, start_date=datetime.date(2024, 8, 20)
+    )
+    users = dict(world.users)
+    if agency == world.other_agency:
+        users["agency_admin"] = world.users["outsider_agency_admin"]
+    return type(world)(**{**world.__dict__, "agency": agency, "officer": deputy, "users": users})
+
+
+def _millbrook_publishes_its_figures(world):
+    agreement = mou_in_force(world)
+    agreement_services.agreement_publish(
+        actor=world.users["agency_admin"], agreement=agreement, published=True, figures=True
+    )
+    _enrollment(world, world.elementary, 400, white=250, black=50, hispanic=100, asian=0)
+    _enrollment(world, world.high, 500, white=250, black=50, hispanic=200, asian=0)
+    return agreement
+
+
+def _arrests(world, n):
+    for i in range(n):
+        _action(world, "arrest", "white" if i % 2 else "black", on=_on(10))
+
+
+def _publish_now(world, page_as):
+    page_as("district_admin").post(_publish_url(world), {"school_year": YEAR, "publish": "yes"})
+    return PublicOutcomes.objects.get(district=world.district, school_year=YEAR)
+
+
+def test_publishing_is_refused_when_an_agency_without_public_figures_is_the_difference(world, page_as):
+    """The sheriff makes 3 arrests at the elementary school and has no MOU at all, so no page shows
+    its figures; Millbrook's page shows its 40 and the district's year would show 43. The 3 is a
+    count about students all the same (the sheriff's arrests at one school in October): refused."""
+    _millbrook_publishes_its_figures(world)
+    _arrests(world, 40)
+    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    refused = _publish_now(world, page_as)
+    assert (refused.published, refused.refusal) == (False, NOT_SAFE_BESIDE_MOUS.format(year=YEAR))
+
+
+def test_an_mou_published_after_the_year_is_protected_around_the_published_outcomes(world, page_as, api_as):
+    """Millbrook 40 arrests (its MOU page shows them), the sheriff 12, the transit police 3; neither of
+    the two has an MOU when the district publishes its year (55 arrests): the 15 between them hide the
+    3. The sheriff then signs an MOU dated back into that year and publishes its figures: its page must
+    not show 12, or 55 − 40 − 12 gives the transit police's 3 away."""
+    _millbrook_publishes_its_figures(world)
+    _arrests(world, 40)
+    sheriff = _agency_in_district(world, world.other_agency, username="deputy2")
+    _arrests(sheriff, 12)
+    _arrests(_agency_in_district(world), 3)
+    published = _publish_now(world, page_as)
+    assert (published.published, published.refusal) == (True, "")
+    district_year_arrests = api_as("anonymous").get(_api_url(world)).json()
+    assert "55" in str(district_year_arrests)
+
+    agreement = mou_in_force(sheriff)  # dated 2025-08-01, into the published year
+    agreement_services.agreement_publish(
+        actor=sheriff.users["agency_admin"], agreement=agreement, published=True, figures=True
+    )
+    figures = api_as("anonymous").get(f"/public/mous/{agreement.uuid}/figures").json()
+    assert figures["school_year"] == YEAR
+    assert figures["arrests"] is None and figures["enforcement_total"] is None
+    # Everything the public now reads, attacked together: nothing hidden comes back.
+    from liaison.insights.public_outcomes import public_audit
+
+    assert public_audit(world.district, YEAR, timezone.localdate()).passed
+
+
+def test_an_mou_page_whose_small_count_is_pinned_by_what_was_shown_before_shows_no_enforcement_figure(world):
+    """Published before this check existed, say: 43 at the district, 40 elsewhere, both shown. The
+    agency's 3 arrests are then known whatever its page hides; the page shows no enforcement figure
+    rather than one the engine cannot protect."""
+    agreement = _millbrook_publishes_its_figures(world)
+    _arrests(world, 3)
+
+    def shown_before(table):
+        table.cell("elsewhere", 40)
+        table.cell("district", 43)
+        table.relate("district", [("action", "arrest"), "elsewhere"])
+        return table, {"elsewhere": True, "district": True}
+
+    figures = public_figures(agreement, [], datetime.date(2026, 6, 30), with_trust=False, link=shown_before)
+    assert (figures.enforcement_total, figures.arrests, figures.referrals) == (None, None, None)
+    assert all(action.count is None for action in figures.by_action)
+    assert figures.within_mou_percent is None
