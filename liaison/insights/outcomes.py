@@ -371,11 +371,6 @@ def previous_school_year(school_year: str) -> str:
     return f"{start}-{start + 1}"
 
 
-def next_school_year(school_year: str) -> str:
-    start = int(school_year[:4]) + 1
-    return f"{start}-{start + 1}"
-
-
 def trust_waves(scope: OutcomesScope, *, through: datetime.date, since: datetime.date) -> list[TrustWave]:
     """Each closed wave at the scope's schools that closed in [since, through], oldest first: the trust
     index of the schools shown (10 or more respondents), with its 95% interval."""

@@ -32,6 +32,7 @@ new record, or a year-to-date figure refreshed monthly, gives single records awa
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -346,14 +347,28 @@ def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> di
             already[ours] = already[theirs]
     released = shown_again(release(table, already=already), threshold(), already)
     first, last = school_year_days(school_year)
+    trust = {
+        str(school.uuid): trust_body(trust_waves(school_scope_of(scope, school), since=first, through=last))
+        for school in years
+    }
+    return released_payload(
+        year, years, released, trust_body(trust_waves(outcomes_scope, since=first, through=last)), trust
+    )
+
+
+def released_payload(
+    year: Year, years: dict[School, Year], released: Release, trust: list[Any], schools_trust: dict[str, list[Any]]
+) -> dict[str, Any]:
+    """What is stored of a district's released year: its months and each school's as released, their
+    survey waves (`schools_trust` by the school's uuid), and which counts the release hid."""
     outcome_keys = [key for key in released.hidden if isinstance(key, tuple) and key[0] == "outcomes"]
     return {
         "year": released_year_body(year, released),
-        "trust": trust_body(trust_waves(outcomes_scope, since=first, through=last)),
+        "trust": trust,
         "schools": {
             str(school.uuid): {
                 "year": released_year_body(school_year_body, released, school=school.pk),
-                "trust": trust_body(trust_waves(school_scope_of(scope, school), since=first, through=last)),
+                "trust": schools_trust[str(school.uuid)],
             }
             for school, school_year_body in years.items()
         },
@@ -361,6 +376,12 @@ def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> di
         "hidden_cells": sorted([key[2], key[3]] for key in outcome_keys if len(key) == 4),
         "school_hidden_cells": sorted([key[2], key[3], key[4]] for key in outcome_keys if len(key) == 5),
     }
+
+
+def hidden_outcome_cells(payload: dict[str, Any], school_year: str) -> set[Any]:
+    """The outcome cells (the district's and its schools') a stored release hid."""
+    hidden: set[Any] = {("outcomes", school_year, *key) for key in payload["hidden_cells"]}
+    return hidden | {("outcomes", school_year, *key) for key in payload.get("school_hidden_cells", [])}
 
 
 def restricted_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
@@ -377,15 +398,23 @@ def restricted_year(scope: EquityScope, school_year: str, today: datetime.date) 
     )
 
 
+Stored = Callable[[EquityScope, str, datetime.date], dict[str, Any]]
+
+
 def restricted_outcomes_body(
-    scope: EquityScope | RestrictedSchool, school_year: str, today: datetime.date
+    scope: EquityScope | RestrictedSchool,
+    school_year: str,
+    today: datetime.date,
+    *,
+    stored: Stored = restricted_year,
 ) -> dict[str, Any]:
     """The outcomes body (the API's shape) of a closed year beside the year before, each year its own
-    stored release, so a month is released the same way whichever year it is shown beside."""
+    stored release, so a month is released the same way whichever year it is shown beside. `stored`:
+    the release of one year (the evaluators'; the public's is protected around more pages)."""
     if isinstance(scope, RestrictedSchool):
-        return restricted_school_body(scope.scope, scope.school, school_year, today)
-    current = restricted_year(scope, school_year, today)
-    previous = restricted_year(scope, previous_school_year(school_year), today)
+        return restricted_school_body(scope.scope, scope.school, school_year, today, stored=stored)
+    current = stored(scope, school_year, today)
+    previous = stored(scope, previous_school_year(school_year), today)
     district = scope.district
     return {
         "level": DISTRICT,
@@ -484,13 +513,13 @@ def crdc_tied(table: Table, scope: EquityScope, school_year: str) -> list[tuple[
 
 
 def restricted_school_body(
-    scope: EquityScope, school: School, school_year: str, today: datetime.date
+    scope: EquityScope, school: School, school_year: str, today: datetime.date, *, stored: Stored = restricted_year
 ) -> dict[str, Any]:
     """One school's outcomes body (the API's shape) for an evaluator: its months as released with
     the district's, the year beside the year before."""
     found = []
     for year in (school_year, previous_school_year(school_year)):
-        schools = restricted_year(scope, year, today).get("schools", {})
+        schools = stored(scope, year, today).get("schools", {})
         if str(school.uuid) not in schools:  # a school added after the year was released (or a year
             # released before schools were)
             raise ValidationError({"school_year": [NOT_A_SCHOOL_THEN.format(school=school.name, year=year)]})

@@ -47,18 +47,21 @@ from liaison.lib.disclosure_audit import AuditReport, audit
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
-from .disclosure import threshold
+from .disclosure import release, threshold
 from .figures import scope_key
 from .models import FigureSnapshot, PublicOutcomes
-from .outcomes import next_school_year, outcomes_year, previous_school_year
+from .outcomes import Year, outcomes_year, previous_school_year
 from .outcomes_release import (
-    OUTCOMES,
     cell,
+    hidden_outcome_cells,
     outcomes_scope_of,
     outcomes_table,
+    released_payload,
     restricted_outcomes_body,
     restricted_school_body,
+    restricted_year,
     schools_table,
+    shown_again,
 )
 from .public_figures import (
     PUBLIC_FIGURES,
@@ -68,8 +71,9 @@ from .public_figures import (
     enforcement_table,
     public_already,
 )
-from .snapshots import check_school_year_closed
+from .snapshots import check_school_year_closed, snapshot_get_or_build
 
+PUBLIC_OUTCOMES = "public_outcomes"
 NOT_DISTRICT_ADMIN = "A district's outcomes are published for the public by the district's admins."
 NOT_SAFE_BESIDE_MOUS = (
     "The {year} outcomes were not published: beside the published MOU figures of the district's agencies, "
@@ -129,11 +133,12 @@ def public_outcomes_publish_set(
             return found
         return _set(actor, found, published=False)
     check_school_year_closed(school_year, today)
-    restricted_outcomes_body(public_scope(district), school_year, today)  # built (and stored) if need be
     for year in (school_year, previous_school_year(school_year)):
-        report = public_audit(district, year, today)
-        if not report.passed:
-            raise ValidationError({"school_year": [NOT_SAFE_BESIDE_MOUS.format(year=year)]})
+        if _public_stored(district, year):  # released before: are the MOU pages of since safe beside it?
+            if not public_audit(district, year, today).passed:
+                raise ValidationError({"school_year": [NOT_SAFE_BESIDE_MOUS.format(year=year)]})
+        else:
+            public_release(district, year, today)
     if found is None:
         found = PublicOutcomes(district=district, school_year=school_year, published=False)
     if found.published:
@@ -277,17 +282,78 @@ def _tie_agencies(table: Table, school_year: str, ties: dict[Any, list[Any]]) ->
             table.relate(whole, parts)
 
 
-def _outcomes_part(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
-    """The released outcomes of the district and its schools, and the cells the release hid."""
+def _outcomes_tables(
+    district: District, school_year: str, today: datetime.date
+) -> tuple[Table, Year, dict[School, Year]]:
+    """The district's and its schools' outcome counts of the year, in one table (`schools_table`)."""
     scope = public_scope(district)
-    stored = FigureSnapshot.objects.get(figure=OUTCOMES, scope=scope_key(scope), period=school_year).payload
     year = outcomes_year(outcomes_scope_of(scope), school_year, as_of=today)
-    table, _ = schools_table(outcomes_table(year), scope, year, today)
-    hidden: set[Any] = {("outcomes", school_year, *key) for key in stored["hidden_cells"]}
-    hidden |= {("outcomes", school_year, *key) for key in stored.get("school_hidden_cells", [])}
+    table, years = schools_table(outcomes_table(year), scope, year, today)
+    return table, year, years
+
+
+def _never_shown(table: Table) -> set[Any]:
     # Never on the outcomes page (its share within the MOU is): known only from the MOU pages.
-    hidden |= {key for key in table.cells if isinstance(key, tuple) and key[3] == "judged-not-within"}
-    return table, hidden
+    return {
+        key for key in table.cells if isinstance(key, tuple) and key[0] == "outcomes" and key[3] == "judged-not-within"
+    }
+
+
+def _outcomes_part(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
+    """The publicly released outcomes of the district and its schools, and the cells the release hid."""
+    table, _, _ = _outcomes_tables(district, school_year, today)
+    stored = FigureSnapshot.objects.get(figure=PUBLIC_OUTCOMES, scope=public_release_key(district), period=school_year)
+    return table, hidden_outcome_cells(stored.payload, school_year) | _never_shown(table)
+
+
+# --- the public's release: the evaluators', protected around the MOU pages too ---------------------------
+
+
+def public_release_key(district: District) -> str:
+    return f"public:{scope_key(public_scope(district))}"
+
+
+def _public_stored(district: District, school_year: str) -> bool:
+    return FigureSnapshot.objects.filter(
+        figure=PUBLIC_OUTCOMES, scope=public_release_key(district), period=school_year
+    ).exists()
+
+
+def public_release(district: District, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The public's stored release of a district's closed year (`public_release_build` on first use:
+    the publishing check builds it, in the background)."""
+    return snapshot_get_or_build(
+        figure=PUBLIC_OUTCOMES,
+        scope=public_release_key(district),
+        period=school_year,
+        district=district,
+        build=lambda: public_release_build(district, school_year, today),
+    )
+
+
+def public_release_build(district: District, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The district-wide evaluators' release of the year (stored first), with whatever more the
+    agencies' public MOU figures need hidden: everything the public reads about the year's records
+    (`agencies_table`: each agreement's stored public figures, fixed as shown, and the agencies no page
+    shows) in one table with the district's and its schools' months, released by the engine with
+    everything the evaluators' release hid kept hidden. So the public never sees a count an evaluator
+    does not, and a count the MOU pages would give back is hidden instead of publishing refused."""
+    evaluators = restricted_year(public_scope(district), school_year, today)
+    table, year, years = _outcomes_tables(district, school_year, today)
+    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
+        agreement_public_figures(agreement, school_year)  # stored, as the public page would store it
+    agencies, already, ties = agencies_table(district, school_year)
+    table = table.merge(agencies)
+    _tie_agencies(table, school_year, ties)
+    already |= dict.fromkeys(hidden_outcome_cells(evaluators, school_year) | _never_shown(table), False)
+    released = shown_again(release(table, already=already), threshold(), already)
+    schools_trust = {uuid: found["trust"] for uuid, found in evaluators.get("schools", {}).items()}
+    schools_trust |= {str(school.uuid): [] for school in years if str(school.uuid) not in schools_trust}
+    return released_payload(year, years, released, evaluators["trust"], schools_trust)
+
+
+def _public_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    return public_release(scope.district, school_year, today)
 
 
 def public_audit_table(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
@@ -306,13 +372,13 @@ def public_audit_table(district: District, school_year: str, today: datetime.dat
 
 
 def published_outcomes_link(agreement: Agreement, school_year: str) -> Link | None:
-    """For an agreement's public figures of a year whose district outcomes are already public (an MOU
-    signed, or its figures published, after the district published the year, or the year before it):
-    the published outcomes and the other agencies' figures, fixed as the public read them, so that the
-    engine protects the new page around them. None when the district has not published the year."""
+    """For an agreement's public figures of a year whose district outcomes the public was given (an
+    MOU signed, or its figures published, after the district published the year or the year after,
+    even if withdrawn since: whoever read them keeps them): the public release and the other agencies'
+    figures, fixed as the public read them, so that the engine protects the new page around them.
+    None when the district's public release of the year was never built."""
     district = agreement.district
-    years = {school_year, next_school_year(school_year)}
-    if not PublicOutcomes.objects.filter(district=district, school_year__in=years, published=True).exists():
+    if not _public_stored(district, school_year):
         return None
 
     def link(public: Table) -> tuple[Table, dict[Any, bool]]:
@@ -355,7 +421,7 @@ def public_outcomes_get(uuid: UUID | str, school_year: str) -> PublicOutcomes:
 def public_outcomes_body(found: PublicOutcomes, today: datetime.date) -> dict[str, Any]:
     """The district's published outcomes (the API's shape): the stored release, as served to a
     district-wide evaluator."""
-    return restricted_outcomes_body(public_scope(found.district), found.school_year, today)
+    return restricted_outcomes_body(public_scope(found.district), found.school_year, today, stored=_public_year)
 
 
 def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: datetime.date) -> dict[str, Any]:
@@ -365,7 +431,9 @@ def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: da
     if school is None:
         raise Http404
     try:
-        return restricted_school_body(public_scope(found.district), school, found.school_year, today)
+        return restricted_school_body(
+            public_scope(found.district), school, found.school_year, today, stored=_public_year
+        )
     except ValidationError:
         raise Http404 from None
 

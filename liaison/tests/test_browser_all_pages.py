@@ -30,9 +30,10 @@ from liaison.accounts.models import User
 from liaison.accounts.signin_audit import audit_sign_in
 from liaison.directory.models import District
 from liaison.insights.jobs import figure_snapshots_build
-from liaison.insights.models import PublicOutcomes
-from liaison.insights.outcomes_release import restricted_outcomes_body
-from liaison.insights.public_outcomes import public_scope
+from liaison.insights.models import FigureSnapshot, PublicOutcomes
+from liaison.insights.outcomes import previous_school_year
+from liaison.insights.outcomes_release import restricted_year
+from liaison.insights.public_outcomes import PUBLIC_OUTCOMES, public_release_key, public_scope
 from liaison.insights.snapshots import last_closed_school_year
 
 pytestmark = pytest.mark.browser
@@ -322,13 +323,21 @@ def demo_world(transactional_db: Any) -> dict[str, Any]:
     # takes longer than a page load may (docs/benchmarks.md).
     figure_snapshots_build()
     objects = demo_objects()
-    # Port Calder's last closed year of outcomes, published: the stored release the public reads is
-    # made sure of, and the row set directly. The check publishing runs first (the audit beside the
-    # agencies' MOU figures, 80 s on this demo under load) is what test_public_outcomes.py tests; this
-    # test only visits the page.
+    # Port Calder's last closed year of outcomes, published: the public's release is stored as the
+    # district-wide evaluators' (the daily job's), and the row set directly. The check publishing runs
+    # (the public's own release, protected around the agencies' MOU pages: minutes on this demo under
+    # load) is what test_public_outcomes.py tests; this test only visits the page.
     district = District.objects.get(uuid=objects["district"])
     objects["closed_year"] = last_closed_school_year(timezone.localdate())
-    restricted_outcomes_body(public_scope(district), objects["closed_year"], timezone.localdate())
+    scope, today = public_scope(district), timezone.localdate()
+    for year in (objects["closed_year"], previous_school_year(objects["closed_year"])):
+        FigureSnapshot.objects.create(
+            figure=PUBLIC_OUTCOMES,
+            scope=public_release_key(district),
+            period=year,
+            district=district,
+            payload=restricted_year(scope, year, today),
+        )
     PublicOutcomes.objects.create(district=district, school_year=objects["closed_year"], published=True)
     objects["_load_seconds"] = time.monotonic() - started
     return objects

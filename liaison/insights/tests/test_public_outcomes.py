@@ -27,10 +27,18 @@ from liaison.directory import services
 from liaison.insights.models import ProgramReport, PublicOutcomes
 from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import outcomes_year
-from liaison.insights.outcomes_release import FIELDS, cell, outcomes_scope_of, outcomes_table, schools_table
+from liaison.insights.outcomes_release import (
+    FIELDS,
+    cell,
+    outcomes_scope_of,
+    outcomes_table,
+    restricted_outcomes_body,
+    schools_table,
+)
 from liaison.insights.public_figures import enforcement_counts, enforcement_table, public_figures
 from liaison.insights.public_outcomes import (
     NOT_SAFE_BESIDE_MOUS,
+    public_audit,
     public_outcomes_publish_checked,
     public_outcomes_publish_request,
     public_scope,
@@ -315,50 +323,72 @@ def test_no_hidden_count_comes_back_from_the_public_outcomes_beside_the_public_m
     assert found.passed, {key: found.ranges[key] for key in found.unprotected}
 
 
-def test_publishing_is_refused_when_a_hidden_count_comes_back_beside_the_agencies_mou_figures(world, page_as):
+def _public_arrests(world, api_as):
+    """The district's October and year of arrests, and the elementary school's, as the public reads them."""
+    found = []
+    for url in (_api_url(world), f"{_api_url(world)}/schools/{world.elementary.uuid}"):
+        current = api_as("anonymous").get(url).json()["current"]
+        october = next(m for m in current["months"] if m["month"] == "2025-10")
+        found += [october["arrests"], current["total"]["arrests"]]
+    return found
+
+
+def test_a_count_the_mou_pages_would_give_back_is_hidden_from_the_public_outcomes(world, page_as, api_as):
     """A second agency in the district makes 3 arrests at the elementary school in October, Millbrook's
-    police 40. Millbrook's public MOU page shows its 40; the district's October, year and school show
-    43 (no small cell among them): 43 − 40 is the sheriff's 3, which their own MOU page hides. The
-    district-wide release is not protected around the MOU pages, so publishing it is refused."""
+    police 40. Millbrook's public MOU page shows its 40; the district-wide evaluators' release shows the
+    district's October, year and school as 43 (no small cell among them): beside the MOU page, 43 − 40
+    is the sheriff's 3, which their own MOU page hides. The public's release is the evaluators' with
+    those 43s hidden as well; publishing goes ahead, and nothing hidden comes back."""
     root = world.users["platform_admin"]
-    services.partnership_create(
-        actor=root, agency=world.other_agency, district=world.district, start_date=datetime.date(2020, 7, 1)
-    )
-    deputy = services.officer_create(
-        actor=root,
-        agency=world.other_agency,
-        username="deputy2",
-        first_name="Sam",
-        last_name="Second",
-        badge_number="8",
-        rank="Deputy",
-        password="a long enough password 123",
-    )
-    services.assignment_create(
-        actor=root, officer=deputy, school=world.elementary, start_date=datetime.date(2024, 8, 20)
-    )
-    mou_in_force(world)
+    _millbrook_publishes_its_figures(world)
+    sheriff = _agency_in_district(world, world.other_agency, username="deputy2")
     agreement_services.agreement_create(
         actor=root,
         partnership=world.other_agency.partnerships.get(district=world.district),
         title="Harlow in Millbrook",
         effective_date=datetime.date(2025, 8, 1),
     )
-    _enrollment(world, world.elementary, 400, white=250, black=50, hispanic=100, asian=0)
-    _enrollment(world, world.high, 500, white=250, black=50, hispanic=200, asian=0)
-    for i in range(40):
-        _action(world, "arrest", "white" if i % 2 else "black", on=_on(10))
-    sheriff = type(world)(**{**world.__dict__, "officer": deputy})
-    for _ in range(3):
-        _action(sheriff, "arrest", "white", on=_on(10))
+    _arrests(world, 40)
+    _arrests(sheriff, 3)
+    published = _publish_now(world, page_as)
+    assert (published.published, published.checking, published.refusal) == (True, False, "")
+    evaluators = restricted_outcomes_body(public_scope(world.district), YEAR, timezone.localdate())
+    assert evaluators["current"]["total"]["arrests"] == 43  # what the public would otherwise have read
+    assert _public_arrests(world, api_as) == [None, None, None, None]
+    assert public_audit(world.district, YEAR, timezone.localdate()).passed
+
+
+def test_an_agency_without_public_figures_is_protected_too(world, page_as, api_as):
+    """As above, but the sheriff has no MOU at all, so no page shows its figures: its 3 arrests at one
+    school in October are a count about students all the same."""
+    _millbrook_publishes_its_figures(world)
+    _arrests(world, 40)
+    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    published = _publish_now(world, page_as)
+    assert (published.published, published.refusal) == (True, "")
+    assert _public_arrests(world, api_as) == [None, None, None, None]
+    assert public_audit(world.district, YEAR, timezone.localdate()).passed
+
+
+def test_publishing_is_refused_when_the_audit_beside_the_mou_pages_fails(district_year, page_as, monkeypatch):
+    """A year whose public release was stored before is audited again beside the MOU pages before it
+    is published again (the engine's release was proven when built; the pages may have moved since).
+    When that audit fails, the year stays unpublished and the outcomes page says why."""
+    from liaison.insights import public_outcomes
+    from liaison.lib.disclosure_audit import AuditReport
+
     client = page_as("district_admin")
-    response = client.post(_publish_url(world), {"school_year": YEAR, "publish": "yes"})
-    assert response.status_code == 302
+    client.post(_publish_url(district_year), {"school_year": YEAR, "publish": "yes"})
+    client.post(_publish_url(district_year), {"school_year": YEAR, "publish": "no"})
+    monkeypatch.setattr(
+        public_outcomes, "public_audit", lambda *args: AuditReport({}, frozenset({"a cell"}), THRESHOLD)
+    )
+    response = client.post(_publish_url(district_year), {"school_year": YEAR, "publish": "yes"})
     refused = PublicOutcomes.objects.get()
     assert (refused.published, refused.checking) == (False, False)
     assert refused.refusal == NOT_SAFE_BESIDE_MOUS.format(year=YEAR)
     assert escape(NOT_SAFE_BESIDE_MOUS.format(year=YEAR)) in client.get(response["Location"]).content.decode()
-    assert Client().get(_page_url(world)).status_code == 404
+    assert Client().get(_page_url(district_year)).status_code == 404
 
 
 def test_the_check_runs_in_the_background_and_the_page_says_so_meanwhile(district_year, page_as):
@@ -441,17 +471,6 @@ def _publish_now(world, page_as):
     return PublicOutcomes.objects.get(district=world.district, school_year=YEAR)
 
 
-def test_publishing_is_refused_when_an_agency_without_public_figures_is_the_difference(world, page_as):
-    """The sheriff makes 3 arrests at the elementary school and has no MOU at all, so no page shows
-    its figures; Millbrook's page shows its 40 and the district's year would show 43. The 3 is a
-    count about students all the same (the sheriff's arrests at one school in October): refused."""
-    _millbrook_publishes_its_figures(world)
-    _arrests(world, 40)
-    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
-    refused = _publish_now(world, page_as)
-    assert (refused.published, refused.refusal) == (False, NOT_SAFE_BESIDE_MOUS.format(year=YEAR))
-
-
 def test_an_mou_published_after_the_year_is_protected_around_the_published_outcomes(world, page_as, api_as):
     """Millbrook 40 arrests (its MOU page shows them), the sheriff 12, the transit police 3; neither of
     the two has an MOU when the district publishes its year (55 arrests): the 15 between them hide the
@@ -475,8 +494,6 @@ def test_an_mou_published_after_the_year_is_protected_around_the_published_outco
     assert figures["school_year"] == YEAR
     assert figures["arrests"] is None and figures["enforcement_total"] is None
     # Everything the public now reads, attacked together: nothing hidden comes back.
-    from liaison.insights.public_outcomes import public_audit
-
     assert public_audit(world.district, YEAR, timezone.localdate()).passed
 
 
