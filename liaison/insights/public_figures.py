@@ -243,10 +243,10 @@ def published_figures(uuid: UUID) -> PublicFigures:
 
 def _stored(agreement: Agreement, schools: list[School], through: datetime.date) -> PublicFigures:
     from .figures import public_link  # the figures module reads this one
-    from .public_outcomes import published_outcomes_link  # (it builds on this module)
+    from .public_outcomes import district_outcomes_link  # (it builds on this module)
 
     school_year = school_year_of(through)
-    link = _chained(public_link(agreement, through), published_outcomes_link(agreement, school_year))
+    link = _chained(public_link(agreement, through), district_outcomes_link(agreement, school_year))
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",

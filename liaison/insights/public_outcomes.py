@@ -20,7 +20,7 @@ refused, with `NOT_SAFE_BESIDE_MOUS`, when a hidden count could be worked out.
 The other way round: an agreement whose public figures of a year are first built after the district
 published that year (an MOU signed later and dated back into it, or figures published later) is
 released around the published outcomes and the other agencies' stored figures, fixed as the public
-read them (`published_outcomes_link`): the engine hides what the new page would give away, and when
+read them (`district_outcomes_link`): the engine hides what the new page would give away, and when
 what was shown before already pins a small count down, the page shows no enforcement figure at all.
 """
 
@@ -41,7 +41,6 @@ from liaison.agreements.models import Agreement
 from liaison.directory import access as directory_access
 from liaison.directory.models import District, School
 from liaison.directory.validators import validate_school_year
-from liaison.interactions.models import EnforcementDetail
 from liaison.lib.disclosure import Table
 from liaison.lib.disclosure_audit import AuditReport, audit
 from liaison.lib.school_years import school_year_days
@@ -50,8 +49,10 @@ from .access import EquityScope
 from .disclosure import release, threshold
 from .figures import scope_key
 from .models import FigureSnapshot, PublicOutcomes
+from .mou_pages import agencies_table, tie_agencies
 from .outcomes import Year, outcomes_year, previous_school_year
 from .outcomes_release import (
+    OUTCOMES,
     cell,
     hidden_outcome_cells,
     outcomes_scope_of,
@@ -64,12 +65,8 @@ from .outcomes_release import (
     shown_again,
 )
 from .public_figures import (
-    PUBLIC_FIGURES,
     Link,
     agreement_public_figures,
-    enforcement_counts,
-    enforcement_table,
-    public_already,
 )
 from .snapshots import check_school_year_closed, snapshot_get_or_build
 
@@ -85,15 +82,6 @@ CHECKING = (
     "they become public when the check passes (a minute or more for a large district). This page says when."
 )
 WITHDRAWN = "The {year} outcomes of {district} are no longer public."
-
-# The district's year (ours) is the sum of its agencies' public figures (theirs), where the counts say so.
-MOU_TIES = (
-    ("enforcement_total", "enforcement"),
-    ("referrals", "referrals"),
-    (("action", "arrest"), "arrests"),
-    ("within_mou", "within"),
-    ("not_within_mou", "judged-not-within"),
-)
 
 
 def public_scope(district: District) -> EquityScope:
@@ -203,85 +191,6 @@ def _set(actor: Any, found: PublicOutcomes, *, published: bool) -> PublicOutcome
 # --- the audit beside the public MOU figures ------------------------------------------------------------
 
 
-Prefix = tuple[Any, ...] | None
-
-
-def _key(prefix: Prefix, key: Any) -> Any:
-    """A cell of one agency's figures: under its page's prefix, or (None) the keys the public page's
-    release uses."""
-    return key if prefix is None else (*prefix, key)
-
-
-def _keyed(own: Table, prefix: Prefix, *, shown: bool) -> Table:
-    """An agency's `enforcement_table` under `prefix`, shown on a page, or never shown (`shown`
-    False: counts about students all the same)."""
-    table = Table()
-    for key, value in own.cells.items():
-        table.cell(_key(prefix, key), value, sensitive=not shown)
-    for total, parts in own.relations:
-        table.relate(_key(prefix, total), [_key(prefix, part) for part in parts])
-    return table
-
-
-def _stored_mou(agreement: Agreement, school_year: str) -> dict[str, Any] | None:
-    found = FigureSnapshot.objects.filter(
-        figure=PUBLIC_FIGURES, scope=f"agreement:{agreement.uuid}", period=school_year
-    ).first()
-    return None if found is None else found.payload
-
-
-def agencies_table(
-    district: District, school_year: str, *, building: Agreement | None = None
-) -> tuple[Table, dict[Any, bool], dict[Any, list[Any]]]:
-    """Every agency's enforcement counts of the year in the district as the public reads them: on an
-    agreement's stored public figures (shown or hidden as stored), or nowhere (an agency with no MOU,
-    or none stored yet: never shown, and protected as counts about students). `building`: the
-    agreement whose public figures are being released now, under the public page's own keys.
-
-    Returns the table, what the public was already shown (True) or not (False), and per `MOU_TIES`
-    name the agencies' cells that add up to the district's."""
-    first, last = school_year_days(school_year)
-    by_agency: dict[int, list[Agreement]] = {}
-    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
-        by_agency.setdefault(agreement.agency_id, []).append(agreement)
-    acting = EnforcementDetail.objects.filter(
-        interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
-    ).values_list("interaction__agency_id", flat=True)
-    table, already = Table(), dict[Any, bool]()
-    ties: dict[Any, list[Any]] = {name: [] for name, _ in MOU_TIES}
-    for agency_id in sorted(set(by_agency) | set(acting)):
-        own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
-        pages: list[tuple[Prefix, dict[str, Any] | None]] = []
-        for agreement in by_agency.get(agency_id, []):
-            if building is not None and agreement.pk == building.pk:
-                pages.append((None, None))
-            elif (payload := _stored_mou(agreement, school_year)) is not None:
-                pages.append((("mou", agreement.pk), payload))
-        if not pages:  # no page shows this agency's figures of the year
-            pages = [(("agency", agency_id), None)]
-        first_page = pages[0][0]
-        for prefix, payload in pages:
-            table = table.merge(_keyed(own, prefix, shown=prefix is None or prefix[0] == "mou"))
-            if payload is not None:
-                already |= {_key(prefix, k): shown for k, shown in public_already(payload).items()}
-            if prefix != first_page:  # the same agency's records: the same counts on each of its pages
-                for k in own.cells:
-                    table.relate(_key(first_page, k), [_key(prefix, k)])
-        for name, _ in MOU_TIES:
-            ties[name].append(_key(first_page, name))
-    return table, already, ties
-
-
-def _tie_agencies(table: Table, school_year: str, ties: dict[Any, list[Any]]) -> None:
-    """The district's year is the sum of its agencies' counts, where the counts say so (the district's
-    outcomes count the actions at its schools; an agency's figures, its actions in the district)."""
-    for name, ours in MOU_TIES:
-        whole = cell(school_year, "year", ours)
-        parts = ties[name]
-        if whole in table.cells and parts and table.cells[whole] == sum(table.cells[p] for p in parts):
-            table.relate(whole, parts)
-
-
 def _outcomes_tables(
     district: District, school_year: str, today: datetime.date
 ) -> tuple[Table, Year, dict[School, Year]]:
@@ -344,7 +253,7 @@ def public_release_build(district: District, school_year: str, today: datetime.d
         agreement_public_figures(agreement, school_year)  # stored, as the public page would store it
     agencies, already, ties = agencies_table(district, school_year)
     table = table.merge(agencies)
-    _tie_agencies(table, school_year, ties)
+    tie_agencies(table, lambda name: cell(school_year, "year", name), ties)
     already |= dict.fromkeys(hidden_outcome_cells(evaluators, school_year) | _never_shown(table), False)
     released = shown_again(release(table, already=already), threshold(), already)
     schools_trust = {uuid: found["trust"] for uuid, found in evaluators.get("schools", {}).items()}
@@ -366,30 +275,48 @@ def public_audit_table(district: District, school_year: str, today: datetime.dat
     agencies, already, ties = agencies_table(district, school_year)
     table = table.merge(agencies)
     hidden |= {key for key, shown in already.items() if not shown}
-    _tie_agencies(table, school_year, ties)
+    tie_agencies(table, lambda name: cell(school_year, "year", name), ties)
     # A zero is never hidden by the engine; one behind a hidden share is given to the attacker as known.
     return table, {key for key in hidden if table.cells[key] > 0}
 
 
-def published_outcomes_link(agreement: Agreement, school_year: str) -> Link | None:
-    """For an agreement's public figures of a year whose district outcomes the public was given (an
-    MOU signed, or its figures published, after the district published the year or the year after,
-    even if withdrawn since: whoever read them keeps them): the public release and the other agencies'
-    figures, fixed as the public read them, so that the engine protects the new page around them.
-    None when the district's public release of the year was never built."""
+def district_outcomes_link(agreement: Agreement, school_year: str) -> Link | None:
+    """For an agreement's public figures of a year whose district-wide outcomes were released before
+    (to the district's evaluators, and to the public if the district published them: an MOU signed,
+    or its figures published, later and dated back into the year): that release and the other
+    agencies' stored figures, fixed as shown, so that the engine protects the new page around them.
+    The evaluators' release is the one fixed: it shows all the public's does (or more, if it was
+    stored before it was protected around the MOU pages). None when no such release is stored."""
     district = agreement.district
-    if not _public_stored(district, school_year):
+    stored = _district_release(district, school_year)
+    if stored is None:
         return None
 
+    def district_wide(key: Any) -> Any:  # beside an agency evaluator's outcomes of the same months
+        return ("district-wide", key)
+
     def link(public: Table) -> tuple[Table, dict[Any, bool]]:
-        outcomes, hidden = _outcomes_part(district, school_year, school_year_days(school_year)[1])
+        outcomes, _, _ = _outcomes_tables(district, school_year, school_year_days(school_year)[1])
+        hidden = hidden_outcome_cells(stored, school_year) | _never_shown(outcomes)
         agencies, already, ties = agencies_table(district, school_year, building=agreement)
-        table = public.merge(outcomes).merge(agencies)
-        _tie_agencies(table, school_year, ties)
-        shown = {key: key not in hidden for key in outcomes.cells if key not in outcomes.unpublished}
+        table = public.merge(outcomes.renamed(district_wide)).merge(agencies)
+        tie_agencies(table, lambda name: district_wide(cell(school_year, "year", name)), ties)
+        shown = {district_wide(k): k not in hidden for k in outcomes.cells if k not in outcomes.unpublished}
         return table, shown | already
 
     return link
+
+
+def _district_release(district: District, school_year: str) -> dict[str, Any] | None:
+    """The district-wide evaluators' stored release of the year, or failing that the public's."""
+    for figure, scope in (
+        (OUTCOMES, scope_key(public_scope(district))),
+        (PUBLIC_OUTCOMES, public_release_key(district)),
+    ):
+        found = FigureSnapshot.objects.filter(figure=figure, scope=scope, period=school_year).first()
+        if found is not None:
+            return found.payload
+    return None
 
 
 def public_audit(district: District, school_year: str, today: datetime.date) -> AuditReport:

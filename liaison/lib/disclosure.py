@@ -29,7 +29,7 @@ belong in one `Table`, so the audit sees all of them together.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .disclosure_audit import AuditReport, audit
@@ -100,6 +100,22 @@ class Table:
         if missing:
             raise KeyError(f"{name}: unknown cells {missing!r}")
         self.derived[name] = tuple(cells)
+
+    def renamed(self, name: Callable[[Key], Key]) -> Table:
+        """The same table with each cell's key passed through `name` (to hold two tables whose keys
+        clash, such as one figure over two audiences' records, side by side)."""
+        return Table(
+            {name(key): value for key, value in self.cells.items()},
+            [(name(total), tuple(name(part) for part in parts)) for total, parts in self.relations],
+            {name(key) for key in self.unpublished},
+            {name(key) for key in self.sensitive},
+            [
+                Band({name(key): weight for key, weight in band.terms.items()}, band.low, band.high)
+                for band in self.bands
+            ],
+            {derived: tuple(name(key) for key in cells) for derived, cells in self.derived.items()},
+            frozenset(name(key) for key in self.fixed),
+        )
 
     def merge(self, other: Table) -> Table:
         """One table of two that the same audience sees (keys must not clash unless the same cell)."""

@@ -22,6 +22,7 @@ from django.utils.html import escape
 
 from liaison.accounts.models import AuditEntry
 from liaison.agreements import services as agreement_services
+from liaison.agreements.models import Agreement
 from liaison.agreements.tests.mous import mou_in_force
 from liaison.directory import services
 from liaison.insights.models import ProgramReport, PublicOutcomes
@@ -35,7 +36,11 @@ from liaison.insights.outcomes_release import (
     restricted_outcomes_body,
     schools_table,
 )
-from liaison.insights.public_figures import enforcement_counts, enforcement_table, public_figures
+from liaison.insights.public_figures import (
+    enforcement_counts,
+    enforcement_table,
+    public_figures,
+)
 from liaison.insights.public_outcomes import (
     NOT_SAFE_BESIDE_MOUS,
     public_audit,
@@ -197,7 +202,7 @@ def test_anonymous_reads_a_published_year_and_nothing_else(district_year, publis
 
 
 def test_the_public_figures_are_the_district_wide_evaluators_release(district_year, publish, api_as):
-    from liaison.insights.outcomes_release import restricted_outcomes_body, restricted_school_body
+    from liaison.insights.outcomes_release import restricted_school_body
 
     publish()
     body = api_as("anonymous").get(_api_url(district_year)).json()
@@ -333,12 +338,18 @@ def _public_arrests(world, api_as):
     return found
 
 
+def _mou_page(world, api_as, agency):
+    agreement = Agreement.objects.get(agency=agency, district=world.district)
+    return api_as("anonymous").get(f"/public/mous/{agreement.uuid}/figures").json()
+
+
 def test_a_count_the_mou_pages_would_give_back_is_hidden_from_the_public_outcomes(world, page_as, api_as):
     """A second agency in the district makes 3 arrests at the elementary school in October, Millbrook's
-    police 40. Millbrook's public MOU page shows its 40; the district-wide evaluators' release shows the
-    district's October, year and school as 43 (no small cell among them): beside the MOU page, 43 − 40
-    is the sheriff's 3, which their own MOU page hides. The public's release is the evaluators' with
-    those 43s hidden as well; publishing goes ahead, and nothing hidden comes back."""
+    police 40. Millbrook's public MOU page, read before the district publishes, shows its 40; the
+    district-wide evaluators' release shows the district's October, year and school as 43 (no small
+    cell among them): beside the MOU page, 43 − 40 is the sheriff's 3, which their own MOU page hides.
+    The public's release is the evaluators' with those 43s hidden as well; publishing goes ahead, and
+    nothing hidden comes back."""
     root = world.users["platform_admin"]
     _millbrook_publishes_its_figures(world)
     sheriff = _agency_in_district(world, world.other_agency, username="deputy2")
@@ -350,11 +361,13 @@ def test_a_count_the_mou_pages_would_give_back_is_hidden_from_the_public_outcome
     )
     _arrests(world, 40)
     _arrests(sheriff, 3)
+    assert _mou_page(world, api_as, world.agency)["arrests"] == 40  # stored now, as shown
     published = _publish_now(world, page_as)
     assert (published.published, published.checking, published.refusal) == (True, False, "")
     evaluators = restricted_outcomes_body(public_scope(world.district), YEAR, timezone.localdate())
     assert evaluators["current"]["total"]["arrests"] == 43  # what the public would otherwise have read
     assert _public_arrests(world, api_as) == [None, None, None, None]
+    assert _mou_page(world, api_as, world.agency)["arrests"] == 40
     assert public_audit(world.district, YEAR, timezone.localdate()).passed
 
 
@@ -364,9 +377,24 @@ def test_an_agency_without_public_figures_is_protected_too(world, page_as, api_a
     _millbrook_publishes_its_figures(world)
     _arrests(world, 40)
     _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    assert _mou_page(world, api_as, world.agency)["arrests"] == 40
     published = _publish_now(world, page_as)
     assert (published.published, published.refusal) == (True, "")
     assert _public_arrests(world, api_as) == [None, None, None, None]
+    assert public_audit(world.district, YEAR, timezone.localdate()).passed
+
+
+def test_an_mou_page_first_built_after_the_evaluators_release_is_protected_around_it(world, page_as, api_as):
+    """The same records, but nobody read Millbrook's page before the district-wide release was stored
+    (the daily job, or the publishing check): the page is then built around the release, which shows
+    43, so the page hides its 40, and the public's release needs nothing more hidden."""
+    _millbrook_publishes_its_figures(world)
+    _arrests(world, 40)
+    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    published = _publish_now(world, page_as)
+    assert (published.published, published.refusal) == (True, "")
+    assert _mou_page(world, api_as, world.agency)["arrests"] is None
+    assert _public_arrests(world, api_as) == [43, 43, 43, 43]
     assert public_audit(world.district, YEAR, timezone.localdate()).passed
 
 
@@ -514,3 +542,38 @@ def test_an_mou_page_whose_small_count_is_pinned_by_what_was_shown_before_shows_
     assert (figures.enforcement_total, figures.arrests, figures.referrals) == (None, None, None)
     assert all(action.count is None for action in figures.by_action)
     assert figures.within_mou_percent is None
+
+
+def _district_evaluator(world, openapi_spec):
+    from liaison.accounts.models import Membership, User
+    from liaison.accounts.roles import Role
+    from liaison.conftest import ApiClient
+
+    user = User.objects.create_user("district_evaluator", password="a long enough password 123")
+    Membership.objects.create(user=user, role=Role.EVALUATOR, district=world.district)
+    return ApiClient(openapi_spec, user)
+
+
+def test_an_mou_page_built_after_both_evaluators_releases_is_protected_around_both(
+    world, page_as, api_as, openapi_spec
+):
+    """Millbrook has an agency evaluator; the district has a district-wide one. Both releases of the
+    year are stored (the daily job) before Millbrook's MOU page is first built: it is protected around
+    both at once (their months counted over different records, side by side), and the sheriff's 3
+    does not come back: 43 on the district's release (nothing to hide it then), 40 would be
+    Millbrook's."""
+    _enrollment(world, world.elementary, 400, white=250, black=50, hispanic=100, asian=0)
+    _enrollment(world, world.high, 500, white=250, black=50, hispanic=200, asian=0)
+    _arrests(world, 40)
+    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    district_wide = _district_evaluator(world, openapi_spec)
+    body = district_wide.get(f"/insights/outcomes/districts/{world.district.uuid}", school_year=YEAR).json()
+    assert body["current"]["total"]["arrests"] == 43
+    api_as("evaluator").get(f"/insights/outcomes/districts/{world.district.uuid}", school_year=YEAR).json()
+    agreement = mou_in_force(world)
+    agreement_services.agreement_publish(
+        actor=world.users["agency_admin"], agreement=agreement, published=True, figures=True
+    )
+    figures = api_as("anonymous").get(f"/public/mous/{agreement.uuid}/figures").json()
+    assert figures["school_year"] == YEAR
+    assert figures["arrests"] is None and figures["enforcement_total"] is None

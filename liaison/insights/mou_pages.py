@@ -1,0 +1,114 @@
+"""Every agency's public MOU figures of a district's school year, as the disclosure engine sees them.
+
+The public page of an MOU (liaison/insights/public_figures.py) shows one agency's enforcement actions
+in one district over a closed school year, released and stored once. Whoever reads a district's
+outcomes (a district-wide evaluator, the public) can read every such page of the district too, and
+the district's counts are the sum of its agencies': two agencies arrest 40 and 3 students, the first
+agency's page shows 40, the district's year 43, and the second agency's 3 comes back. So those
+releases put every agency's counts in their table (`agencies_table`) and tie the district's to their
+sum (`tie_agencies`): an agency's stored page as it was shown (fixed), an agency without one as
+counts never shown (protected all the same: they are about students).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from liaison.agreements.models import Agreement
+from liaison.directory.models import District
+from liaison.interactions.models import EnforcementDetail
+from liaison.lib.disclosure import Table
+from liaison.lib.school_years import school_year_days
+
+from .models import FigureSnapshot
+from .public_figures import PUBLIC_FIGURES, enforcement_counts, enforcement_table, public_already
+
+# The district's year (ours) is the sum of its agencies' public figures (theirs), where the counts say so.
+MOU_TIES = (
+    ("enforcement_total", "enforcement"),
+    ("referrals", "referrals"),
+    (("action", "arrest"), "arrests"),
+    ("within_mou", "within"),
+    ("not_within_mou", "judged-not-within"),
+)
+
+
+Prefix = tuple[Any, ...] | None
+
+
+def _key(prefix: Prefix, key: Any) -> Any:
+    """A cell of one agency's figures: under its page's prefix, or (None) the keys the public page's
+    release uses."""
+    return key if prefix is None else (*prefix, key)
+
+
+def _keyed(own: Table, prefix: Prefix, *, shown: bool) -> Table:
+    """An agency's `enforcement_table` under `prefix`, shown on a page, or never shown (`shown`
+    False: counts about students all the same)."""
+    table = Table()
+    for key, value in own.cells.items():
+        table.cell(_key(prefix, key), value, sensitive=not shown)
+    for total, parts in own.relations:
+        table.relate(_key(prefix, total), [_key(prefix, part) for part in parts])
+    return table
+
+
+def _stored_mou(agreement: Agreement, school_year: str) -> dict[str, Any] | None:
+    found = FigureSnapshot.objects.filter(
+        figure=PUBLIC_FIGURES, scope=f"agreement:{agreement.uuid}", period=school_year
+    ).first()
+    return None if found is None else found.payload
+
+
+def agencies_table(
+    district: District, school_year: str, *, building: Agreement | None = None
+) -> tuple[Table, dict[Any, bool], dict[Any, list[Any]]]:
+    """Every agency's enforcement counts of the year in the district as the public reads them: on an
+    agreement's stored public figures (shown or hidden as stored), or nowhere (an agency with no MOU,
+    or none stored yet: never shown, and protected as counts about students). `building`: the
+    agreement whose public figures are being released now, under the public page's own keys.
+
+    Returns the table, what the public was already shown (True) or not (False), and per `MOU_TIES`
+    name the agencies' cells that add up to the district's."""
+    first, last = school_year_days(school_year)
+    by_agency: dict[int, list[Agreement]] = {}
+    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
+        by_agency.setdefault(agreement.agency_id, []).append(agreement)
+    acting = EnforcementDetail.objects.filter(
+        interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
+    ).values_list("interaction__agency_id", flat=True)
+    table, already = Table(), dict[Any, bool]()
+    ties: dict[Any, list[Any]] = {name: [] for name, _ in MOU_TIES}
+    for agency_id in sorted(set(by_agency) | set(acting)):
+        own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
+        pages: list[tuple[Prefix, dict[str, Any] | None]] = []
+        for agreement in by_agency.get(agency_id, []):
+            if building is not None and agreement.pk == building.pk:
+                pages.append((None, None))
+            elif (payload := _stored_mou(agreement, school_year)) is not None:
+                pages.append((("mou", agreement.pk), payload))
+        if not pages:  # no page shows this agency's figures of the year
+            pages = [(("agency", agency_id), None)]
+        first_page = pages[0][0]
+        for prefix, payload in pages:
+            table = table.merge(_keyed(own, prefix, shown=prefix is None or prefix[0] == "mou"))
+            if payload is not None:
+                already |= {_key(prefix, k): shown for k, shown in public_already(payload).items()}
+            if prefix != first_page:  # the same agency's records: the same counts on each of its pages
+                for k in own.cells:
+                    table.relate(_key(first_page, k), [_key(prefix, k)])
+        for name, _ in MOU_TIES:
+            ties[name].append(_key(first_page, name))
+    return table, already, ties
+
+
+def tie_agencies(table: Table, whole_of: Callable[[str], Any], ties: dict[Any, list[Any]]) -> None:
+    """The district's year (`whole_of` an outcome count's name: its key) is the sum of its agencies'
+    counts, where the counts say so (the district's outcomes count the actions at its schools; an
+    agency's figures, its actions in the district)."""
+    for name, ours in MOU_TIES:
+        whole = whole_of(ours)
+        parts = ties[name]
+        if whole in table.cells and parts and table.cells[whole] == sum(table.cells[p] for p in parts):
+            table.relate(whole, parts)
