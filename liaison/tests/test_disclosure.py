@@ -203,3 +203,23 @@ def test_the_children_left_over_between_two_shown_counts_are_protected_too():
     assert release.report.passed
     assert release.value("referred") is None or release.value("arrested") is None
     assert release.value("referred_not_arrested") is None  # never shown
+
+
+def test_a_renamed_table_is_the_same_table_under_other_keys():
+    """Two audiences' tables of the same months side by side: renamed apart, both are protected."""
+    table = Table()
+    table.cell("white", 3)
+    table.cell("black", 30, sensitive=False)
+    table.cell("not_published", 5, published=False)
+    table.total("all", ["white", "black"])
+    table.derive("share", "white", "all")
+    table.at_most("white", "black")
+    renamed = table.renamed(lambda key: ("district-wide", key))
+    assert renamed.cells == {("district-wide", k): v for k, v in table.cells.items()}
+    assert renamed.relations == [(("district-wide", "all"), (("district-wide", "white"), ("district-wide", "black")))]
+    assert renamed.unpublished == {("district-wide", "not_published")}
+    assert renamed.derived == {"share": (("district-wide", "white"), ("district-wide", "all"))}
+    assert set(renamed.bands[0].terms) == {("district-wide", "white"), ("district-wide", "black")}
+    both = protect(table.merge(renamed))
+    assert both.value(("district-wide", "white")) is None and both.value("white") is None
+    assert audit(both.table, both.hidden, threshold=10).passed
