@@ -9,9 +9,9 @@ with the same arguments into empty databases write the same rows.
 
 The contacts are streamed to PostgreSQL with COPY (psycopg's `copy`), an agency at a time, and on
 SQLite written with `executemany`; the daily rollups are summed from what was written in one
-statement per agency, and the monthly ones follow by trigger. This is a loader of synthetic data for
-a benchmark, not a way to record anything: it writes rows directly, without the services' checks,
-audit entries or MOU judgments.
+statement per agency, and the monthly ones and the officer months follow by trigger. This is a loader
+of synthetic data for a benchmark, not a way to record anything: it writes rows directly, without the
+services' checks, audit entries or MOU judgments.
 """
 
 from __future__ import annotations
