@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 TARGET_MS = 300
 LARGE_TABLES = (
     "interactions_interaction", "interactions_enforcementdetail", "interactions_dailyrollup",
-    "interactions_monthlyrollup", "interactions_enforcementrollup",
+    "interactions_monthlyrollup", "interactions_enforcementrollup", "interactions_officermonthrollup",
 )  # fmt: skip
 
 

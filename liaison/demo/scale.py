@@ -9,9 +9,9 @@ with the same arguments into empty databases write the same rows.
 
 The contacts are streamed to PostgreSQL with COPY (psycopg's `copy`), an agency at a time, and on
 SQLite written with `executemany`; the daily rollups are summed from what was written in one
-statement per agency, and the monthly ones follow by trigger. This is a loader of synthetic data for
-a benchmark, not a way to record anything: it writes rows directly, without the services' checks,
-audit entries or MOU judgments.
+statement per agency, and the monthly ones and the officer months follow by trigger. This is a loader
+of synthetic data for a benchmark, not a way to record anything: it writes rows directly, without the
+services' checks, audit entries or MOU judgments.
 """
 
 from __future__ import annotations
@@ -111,6 +111,17 @@ SELECT agency_id, district_id, school_id, officer_id, date_trunc('month', day)::
     sum(minutes), sum(minutes_count), sum(students)
 FROM interactions_dailyrollup WHERE agency_id = %s
 GROUP BY agency_id, district_id, school_id, officer_id, date_trunc('month', day)::date, kind, role
+"""
+# The officer months (interactions/0012_officer_month_rollups), summed from the agency's months.
+OFFICER_MONTHLY_SQL = """
+INSERT INTO interactions_officermonthrollup (agency_id, officer_id, month, role, count, minutes, minutes_count)
+SELECT agency_id, officer_id, month, role, sum(count), sum(minutes), sum(minutes_count)
+FROM interactions_monthlyrollup WHERE agency_id = %s
+GROUP BY agency_id, officer_id, month, role
+ON CONFLICT (officer_id, month, role) DO UPDATE SET
+    count = interactions_officermonthrollup.count + excluded.count,
+    minutes = interactions_officermonthrollup.minutes + excluded.minutes,
+    minutes_count = interactions_officermonthrollup.minutes_count + excluded.minutes_count
 """
 
 # The enforcement rollups (interactions/enforcement_rollups.py), summed from the written actions.
@@ -515,8 +526,9 @@ def generate(plan: ScalePlan, *, say: Callable[[str], None] = lambda _: None) ->
             with connection.cursor() as cursor:
                 cursor.execute(ROLLUP_SQL, [agency.pk])
                 cursor.execute(_enforcement_sql(), [agency.pk])
-                if triggers_off:  # the monthly rollups' triggers were off too
+                if triggers_off:  # the monthly and officer-month rollups' triggers were off too
                     cursor.execute(MONTHLY_SQL, [agency.pk])
+                    cursor.execute(OFFICER_MONTHLY_SQL, [agency.pk])
                     # SET LOCAL lasts to the end of the outermost transaction, not this block's savepoint
                     # when the caller holds one (a test does): switch the triggers back on at once.
                     cursor.execute("SET LOCAL session_replication_role = DEFAULT")

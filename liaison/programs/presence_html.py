@@ -14,10 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.template.defaultfilters import floatformat
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .selectors import Consistency, HeatMap, HeatRow, Persistence, RoleSplit
+
+TENTH = Decimal("0.1")
 
 
 def heatmap_rows_html(heatmap: HeatMap) -> SafeString:
@@ -41,10 +44,11 @@ def _heat_row(row: HeatRow) -> str:
 
 def presence_rows_html(rows: Iterable[tuple[Consistency, Persistence]], school_year: str) -> SafeString:
     """The consistency and persistence table's rows, one per school."""
-    return mark_safe("".join(_presence_row(c, p, school_year) for c, p in rows))  # names escaped
+    separator = get_format("DECIMAL_SEPARATOR")  # the reader's language's, as floatformat writes it
+    return mark_safe("".join(_presence_row(c, p, school_year, separator) for c, p in rows))  # names escaped
 
 
-def _presence_row(c: Consistency, p: Persistence, school_year: str) -> str:
+def _presence_row(c: Consistency, p: Persistence, school_year: str, separator: str) -> str:
     out = [f'\n<tr><th scope="row">{escape(c.school.name)}</th>\n']
     if c.has_calendar:
         share = ""
@@ -67,7 +71,9 @@ def _presence_row(c: Consistency, p: Persistence, school_year: str) -> str:
         missing = f"no school calendar for {escape(school_year)}"
         out.append(f'<td colspan="3"><span class="not-collected">{missing}</span></td>')
     if p.current:
-        tenure = "".join(f"{escape(t.officer.display_name)}: {floatformat(t.years, 1)} years<br>" for t in p.current)
+        tenure = "".join(
+            f"{escape(t.officer.display_name)}: {_tenths(t.years, separator)} years<br>" for t in p.current
+        )
     else:
         tenure = '<span class="badge badge-bad">no officer assigned</span>'
     left = "".join(
@@ -76,6 +82,13 @@ def _presence_row(c: Consistency, p: Persistence, school_year: str) -> str:
     )
     out.append(f"\n<td>{tenure}</td>\n<td>{p.officers_in_window}</td>\n<td>{len(p.turnover)}{left}</td></tr>\n")
     return "".join(out)
+
+
+def _tenths(value: float, separator: str) -> str:
+    """`value|floatformat:1` for a tenure's years (not negative, under a thousand: no sign, no grouping),
+    half up from the float's shortest repr, without the filter's overhead: 400 tenures spent 5 ms in it."""
+    rounded = Decimal(repr(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return str(rounded).replace(".", separator)
 
 
 def _whole(value: float) -> str:

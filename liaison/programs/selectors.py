@@ -28,7 +28,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from liaison.directory.models import Assignment, Enrollment, Officer, School
-from liaison.interactions.models import DailyRollup, MonthlyRollup
+from liaison.interactions.models import DailyRollup, MonthlyRollup, OfficerMonthRollup
 from liaison.interactions.selectors import rollup_spans
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Role
 
@@ -462,14 +462,16 @@ def officers_role_split(
 ) -> list[RoleSplit]:
     """Each officer's records by triad role over [first, last]; at the given schools only, if any.
 
-    Whole calendar months from the monthly rollups, the days before and after them from the daily
-    ones (a school year is about 12 rows per officer and cell instead of 180)."""
+    Whole calendar months from the officer months (every school) or the monthly rollups (some
+    schools), the days before and after them from the daily ones (a school year is about 12 rows per
+    officer and role, or per officer and cell, instead of 180)."""
     officers = list(officers)
     at = list(schools) if schools is not None else None
     months, edges = rollup_spans(first, last)
     parts: list[QuerySet[Any]] = []
     if months is not None:
-        parts.append(MonthlyRollup.objects.filter(officer__in=officers, month__gte=months[0], month__lte=months[1]))
+        by_month = OfficerMonthRollup if at is None else MonthlyRollup
+        parts.append(by_month.objects.filter(officer__in=officers, month__gte=months[0], month__lte=months[1]))
     parts += [
         DailyRollup.objects.filter(officer__in=officers, day__gte=since, day__lte=until) for since, until in edges
     ]

@@ -5,8 +5,13 @@ a gap, an enrollment, a school without enrollment, a past officer) and on a scho
 from __future__ import annotations
 
 import datetime
+import random
+import re
 
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+from django.utils.formats import get_format
 
 from liaison.conftest import World
 from liaison.directory import services as directory
@@ -70,3 +75,21 @@ def test_the_tables_are_what_the_template_wrote(term: World) -> None:  # noqa: F
 def _role(split, role):
     share = split.share_of(role)
     return {"share": None if share is None else share * 100, "count": role.count, "minutes": role.minutes}
+
+
+def test_the_tables_are_what_the_template_wrote_in_spanish_too(term: World) -> None:  # noqa: F811
+    with translation.override("es"):  # a decimal comma in the tenures' years and the rates
+        rows, _, _ = _figures(term, AS_OF)
+        html = presence_html.presence_rows_html(rows, YEAR)
+        assert html == ROWS.render(Context({"rows": rows, "school_year": YEAR}))
+    assert re.search(r": \d+,\d years<br>", html), html
+
+
+def test_tenths_are_what_floatformat_writes() -> None:
+    rng = random.Random(19)
+    days = [0, 1, 18, 36, 37, 182, 365, 366, 1826, 3652, 10957] + [rng.randrange(0, 15000) for _ in range(2000)]
+    values = [d / 365.25 for d in days] + [0.05, 0.15, 0.25, 2.05, 2.45, 9.95, 99.95, 0.04999]
+    for language in ("en", "es"):
+        with translation.override(language):
+            separator = get_format("DECIMAL_SEPARATOR")
+            assert [presence_html._tenths(v, separator) for v in values] == [floatformat(v, 1) for v in values]
