@@ -7,11 +7,14 @@ blank what the release hides. Nothing here decides by itself what is small.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 
-from liaison.lib.disclosure import Release, Table, protect
+from liaison.lib.disclosure import Release, Table, protect_or_hide_all
+
+logger = logging.getLogger(__name__)
 
 
 def threshold() -> int:
@@ -19,8 +22,14 @@ def threshold() -> int:
 
 
 def release(table: Table, *, already: Mapping[object, bool] | None = None) -> Release:
-    """`already`: what the same audience was shown before, in snapshots that cannot be taken back."""
-    return protect(table, threshold=threshold(), already=already)
+    """`already`: what the same audience was shown before, in snapshots that cannot be taken back.
+    When those already give a small count away (figures stored before they were protected together),
+    every other count that may still be hidden is hidden, and the pinned count is logged."""
+    released = protect_or_hide_all(table, threshold=threshold(), already=already)
+    if not released.report.passed:
+        pinned = sorted(map(repr, released.report.unprotected))
+        logger.warning("Figures released around earlier ones that already give counts away: %s", pinned)
+    return released
 
 
 # --- Equity (relative rate index) -----------------------------------------------------------

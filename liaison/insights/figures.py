@@ -24,6 +24,7 @@ from .access import EquityScope
 from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_schools, crdc_table
 from .disclosure import release
 from .models import FigureSnapshot
+from .mou_pages import agencies_table, tie_equity
 from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcement_table, public_already
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
@@ -146,11 +147,25 @@ def restricted_bodies(scope: EquityScope, school_year: str) -> dict[str, dict[st
         by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
         table = _linked(table.merge(enforcement_table(by_type, within)))
         already = public_already(payload)
+    table = _with_mou_pages(table, scope, school_year, already)
     released = release(table, already=already)
     return {
         EQUITY: _equity_body(equity_released(analysis, released)),
         CRDC: _crdc_body(scope, school_year, crdc_released(counts, released)),
     }
+
+
+def _with_mou_pages(table: Table, scope: EquityScope, school_year: str, already: dict[Any, bool]) -> Table:
+    """A district-wide scope's table with every agency's public MOU figures of the year, fixed as
+    stored, and the agencies without (liaison/insights/mou_pages.py), each decision point's total tied
+    to their sum: its readers can read every MOU page of the district (`already` is updated in place)."""
+    if scope.agency_ids is not None or scope.school_ids is not None:
+        return table
+    agencies, shown, ties = agencies_table(scope.district, school_year)
+    table = table.merge(agencies)
+    tie_equity(table, ties)
+    already.update(shown)
+    return table
 
 
 BUILDERS = {EQUITY: equity_body, CRDC: crdc_body}

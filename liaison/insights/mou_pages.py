@@ -18,6 +18,7 @@ from typing import Any
 from liaison.agreements.models import Agreement
 from liaison.directory.models import District
 from liaison.interactions.models import EnforcementDetail
+from liaison.interactions.vocabulary import ActionType
 from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days
 
@@ -69,8 +70,9 @@ def agencies_table(
     or none stored yet: never shown, and protected as counts about students). `building`: the
     agreement whose public figures are being released now, under the public page's own keys.
 
-    Returns the table, what the public was already shown (True) or not (False), and per `MOU_TIES`
-    name the agencies' cells that add up to the district's."""
+    Returns the table, what the public was already shown (True) or not (False), and per cell of
+    `enforcement_table` (a key such as "referrals") each agency's cell of it, which add up to the
+    district's count."""
     first, last = school_year_days(school_year)
     by_agency: dict[int, list[Agreement]] = {}
     for agreement in Agreement.objects.filter(district=district).order_by("pk"):
@@ -79,7 +81,7 @@ def agencies_table(
         interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
     ).values_list("interaction__agency_id", flat=True)
     table, already = Table(), dict[Any, bool]()
-    ties: dict[Any, list[Any]] = {name: [] for name, _ in MOU_TIES}
+    ties: dict[Any, list[Any]] = {}
     for agency_id in sorted(set(by_agency) | set(acting)):
         own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
         pages: list[tuple[Prefix, dict[str, Any] | None]] = []
@@ -98,17 +100,37 @@ def agencies_table(
             if prefix != first_page:  # the same agency's records: the same counts on each of its pages
                 for k in own.cells:
                     table.relate(_key(first_page, k), [_key(prefix, k)])
-        for name, _ in MOU_TIES:
-            ties[name].append(_key(first_page, name))
+        for k in own.cells:
+            ties.setdefault(k, []).append(_key(first_page, k))
     return table, already, ties
 
 
 def tie_agencies(table: Table, whole_of: Callable[[str], Any], ties: dict[Any, list[Any]]) -> None:
     """The district's year (`whole_of` an outcome count's name: its key) is the sum of its agencies'
-    counts, where the counts say so (the district's outcomes count the actions at its schools; an
-    agency's figures, its actions in the district)."""
+    counts (`MOU_TIES`)."""
     for name, ours in MOU_TIES:
-        whole = whole_of(ours)
-        parts = ties[name]
-        if whole in table.cells and parts and table.cells[whole] == sum(table.cells[p] for p in parts):
-            table.relate(whole, parts)
+        tie_sum(table, whole_of(ours), ties.get(name, []))
+
+
+# Each equity decision point's total, and the public page's counts it is the sum of.
+EQUITY_TIES = (
+    ("referral", ["referrals"]),
+    ("citation", [("action", ActionType.NONCRIMINAL_CITATION.value), ("action", ActionType.CRIMINAL_CITATION.value)]),
+    ("arrest", [("action", ActionType.ARREST.value)]),
+    ("court_referral", [("action", ActionType.COURT_REFERRAL.value)]),
+)
+
+
+def tie_equity(table: Table, ties: dict[Any, list[Any]], *, whole_of: Callable[[Any], Any] = lambda key: key) -> None:
+    """Each equity decision point's total of the district (`whole_of` its key: its key in `table`) is
+    the sum of its agencies' counts."""
+    for point, names in EQUITY_TIES:
+        tie_sum(table, whole_of((point, "total")), [cell for name in names for cell in ties.get(name, [])])
+
+
+def tie_sum(table: Table, whole: Any, parts: list[Any]) -> None:
+    """Relate a count of the district to its agencies' where the counts say it is their sum (the
+    district's figures count the actions at its schools; an agency's figures, its actions in the
+    district)."""
+    if whole in table.cells and parts and table.cells[whole] == sum(table.cells[p] for p in parts):
+        table.relate(whole, parts)

@@ -60,6 +60,7 @@ from .figures import (
 from .figures import _linked as public_linked
 from .figures import _stored_public as stored_public
 from .models import FigureSnapshot
+from .mou_pages import agencies_table, tie_agencies, tie_equity
 from .outcome_tables import month_figures, trust_body, year_body
 from .outcomes import (
     DISTRICT,
@@ -307,6 +308,20 @@ def _with_public(table: Table, scope: EquityScope, school_year: str, already: di
     return public_linked(table.merge(enforcement_table(by_type, within)))
 
 
+def _with_mou_pages(table: Table, scope: EquityScope, school_year: str, already: dict[Any, bool]) -> Table:
+    """A district-wide scope's table with every agency's public MOU figures of the year, fixed as
+    stored, and the agencies without (liaison/insights/mou_pages.py): its readers can read every MOU
+    page of the district (`already` is updated in place)."""
+    if scope.agency_ids is not None or scope.school_ids is not None:
+        return table
+    agencies, shown, ties = agencies_table(scope.district, school_year)
+    table = table.merge(agencies)
+    tie_agencies(table, lambda name: cell(school_year, "year", name), ties)
+    tie_equity(table, ties)
+    already.update(shown)
+    return table
+
+
 def outcomes_link(
     table: Table, already: dict[Any, bool], scope: EquityScope, school_year: str, today: datetime.date
 ) -> tuple[Table, dict[Any, bool]]:
@@ -340,6 +355,7 @@ def build_year(scope: EquityScope, school_year: str, today: datetime.date) -> di
     table = linked_table(year, scope)
     already = _already(scope, school_year, table)
     table = _with_public(table, scope, school_year, already)
+    table = _with_mou_pages(table, scope, school_year, already)
     already = _keep_tied(table, school_year, already)
     table, years = schools_table(table, scope, year, today)
     for theirs, ours in crdc_tied(table, scope, school_year):  # shown or hidden as the CRDC page did

@@ -135,7 +135,7 @@ def public_figures(
     already: dict[Any, bool] = {}
     if link is not None:
         table, already = link(table)
-    released = _released(table, already)
+    released = release(table, already=already)
     return PublicFigures(
         agreement=agreement,
         school_year=school_year,
@@ -152,25 +152,6 @@ def public_figures(
         contacts_per_action=round(positive / total, 1) if total and released.shows("contacts_per_action") else None,
         trust=schools_trust(schools) if with_trust else [],
     )
-
-
-class _NothingShown:
-    """A release that shows no enforcement figure."""
-
-    def value(self, key: Any) -> None:
-        return None
-
-    def shows(self, name: str) -> bool:
-        return False
-
-
-def _released(table: Table, already: dict[Any, bool]) -> Any:
-    """The engine's release; or, when what the public was shown before already pins down a small
-    count these figures hold (no choice of cells to hide protects it), none of them."""
-    try:
-        return release(table, already=already)
-    except RuntimeError:
-        return _NothingShown()
 
 
 def public_already(payload: dict[str, Any]) -> dict[Any, bool]:

@@ -46,17 +46,20 @@ from liaison.lib.disclosure_audit import AuditReport, audit
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
+from .crdc import crdc_counted
 from .disclosure import release, threshold
-from .figures import scope_key
+from .figures import CRDC, EQUITY, crdc_already, equity_already, restricted_table, scope_key
 from .models import FigureSnapshot, PublicOutcomes
-from .mou_pages import agencies_table, tie_agencies
+from .mou_pages import agencies_table, tie_agencies, tie_equity
 from .outcomes import Year, outcomes_year, previous_school_year
 from .outcomes_release import (
     OUTCOMES,
     cell,
+    crdc_tied,
     hidden_outcome_cells,
     outcomes_scope_of,
     outcomes_table,
+    relate_year,
     released_payload,
     restricted_outcomes_body,
     restricted_school_body,
@@ -68,6 +71,7 @@ from .public_figures import (
     Link,
     agreement_public_figures,
 )
+from .selectors import equity_counted
 from .snapshots import check_school_year_closed, snapshot_get_or_build
 
 PUBLIC_OUTCOMES = "public_outcomes"
@@ -296,15 +300,35 @@ def district_outcomes_link(agreement: Agreement, school_year: str) -> Link | Non
         return ("district-wide", key)
 
     def link(public: Table) -> tuple[Table, dict[Any, bool]]:
-        outcomes, _, _ = _outcomes_tables(district, school_year, school_year_days(school_year)[1])
-        hidden = hidden_outcome_cells(stored, school_year) | _never_shown(outcomes)
+        wide, fixed = _district_wide(district, school_year, stored)
         agencies, already, ties = agencies_table(district, school_year, building=agreement)
-        table = public.merge(outcomes.renamed(district_wide)).merge(agencies)
+        table = public.merge(wide.renamed(district_wide)).merge(agencies)
         tie_agencies(table, lambda name: district_wide(cell(school_year, "year", name)), ties)
-        shown = {district_wide(k): k not in hidden for k in outcomes.cells if k not in outcomes.unpublished}
-        return table, shown | already
+        tie_equity(table, ties, whole_of=district_wide)
+        return table, {district_wide(key): shown for key, shown in fixed.items()} | already
 
     return link
+
+
+def _district_wide(district: District, school_year: str, stored: dict[str, Any]) -> tuple[Table, dict[Any, bool]]:
+    """Everything a district-wide evaluator was given of the year: the outcomes release of the
+    district and its schools (`stored`), and the equity and CRDC figures when stored, in one table
+    tied together as their releases were, with what each showed (True) and hid (False)."""
+    table, _, _ = _outcomes_tables(district, school_year, school_year_days(school_year)[1])
+    hidden = hidden_outcome_cells(stored, school_year) | _never_shown(table)
+    fixed = {key: key not in hidden for key in table.cells if key not in table.unpublished}
+    scope = public_scope(district)
+    snapshots = {
+        s.figure: s.payload
+        for s in FigureSnapshot.objects.filter(scope=scope_key(scope), period=school_year, figure__in=[EQUITY, CRDC])
+    }
+    if len(snapshots) == 2:
+        counts = crdc_counted(scope, school_year)
+        table = table.merge(restricted_table(equity_counted(scope, school_year), counts))
+        fixed |= equity_already(snapshots[EQUITY]) | crdc_already(snapshots[CRDC], counts)
+        crdc_tied(table, scope, school_year)
+        relate_year(table, school_year)
+    return table, fixed
 
 
 def _district_release(district: District, school_year: str) -> dict[str, Any] | None:

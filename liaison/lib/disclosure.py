@@ -198,8 +198,31 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
             added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
             if not added:
-                raise RuntimeError("The table cannot be protected (given what was shown before).")
+                raise CannotProtect("The table cannot be protected (given what was shown before).")
         hidden |= added
+
+
+class CannotProtect(RuntimeError):
+    """What was shown before already pins a small count down: no choice of cells to hide protects it."""
+
+
+def protect_or_hide_all(
+    table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Key, bool] | None = None
+) -> Release:
+    """`protect`; or, when what was shown before already gives a small count away (`CannotProtect`),
+    a release that hides every non-zero count not shown before: it gives nothing more away, though
+    the count already given away stays known (its report names it)."""
+    try:
+        return protect(table, threshold=threshold, already=already)
+    except CannotProtect:
+        pass
+    already = dict(already or {})
+    published = [key for key in table.cells if key not in table.unpublished]
+    hidden = frozenset(key for key in published if table.cells[key] > 0 and not already.get(key))
+    candidates = [*published, *table.sensitive]
+    primary = frozenset(key for key in candidates if is_small(table.cells[key], threshold))
+    fixed = _with_fixed(table, already)
+    return Release(fixed, hidden, primary, audit(fixed, hidden, threshold=threshold, primary=primary))
 
 
 def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:

@@ -364,8 +364,8 @@ def test_a_count_the_mou_pages_would_give_back_is_hidden_from_the_public_outcome
     assert _mou_page(world, api_as, world.agency)["arrests"] == 40  # stored now, as shown
     published = _publish_now(world, page_as)
     assert (published.published, published.checking, published.refusal) == (True, False, "")
-    evaluators = restricted_outcomes_body(public_scope(world.district), YEAR, timezone.localdate())
-    assert evaluators["current"]["total"]["arrests"] == 43  # what the public would otherwise have read
+    truth = outcomes_year(outcomes_scope_of(public_scope(world.district)), YEAR, as_of=timezone.localdate())
+    assert truth.total.arrests == 43  # what the public would otherwise have read
     assert _public_arrests(world, api_as) == [None, None, None, None]
     assert _mou_page(world, api_as, world.agency)["arrests"] == 40
     assert public_audit(world.district, YEAR, timezone.localdate()).passed
@@ -527,8 +527,8 @@ def test_an_mou_published_after_the_year_is_protected_around_the_published_outco
 
 def test_an_mou_page_whose_small_count_is_pinned_by_what_was_shown_before_shows_no_enforcement_figure(world):
     """Published before this check existed, say: 43 at the district, 40 elsewhere, both shown. The
-    agency's 3 arrests are then known whatever its page hides; the page shows no enforcement figure
-    rather than one the engine cannot protect."""
+    agency's 3 arrests are then known whatever its page hides; the page hides every count it may
+    (zeros stay zeros) rather than stop."""
     agreement = _millbrook_publishes_its_figures(world)
     _arrests(world, 3)
 
@@ -540,7 +540,9 @@ def test_an_mou_page_whose_small_count_is_pinned_by_what_was_shown_before_shows_
 
     figures = public_figures(agreement, [], datetime.date(2026, 6, 30), with_trust=False, link=shown_before)
     assert (figures.enforcement_total, figures.arrests, figures.referrals) == (None, None, None)
-    assert all(action.count is None for action in figures.by_action)
+    assert {action.label: action.count for action in figures.by_action if action.count != 0} == {
+        "School-related arrest": None
+    }
     assert figures.within_mou_percent is None
 
 
@@ -552,6 +554,31 @@ def _district_evaluator(world, openapi_spec):
     user = User.objects.create_user("district_evaluator", password="a long enough password 123")
     Membership.objects.create(user=user, role=Role.EVALUATOR, district=world.district)
     return ApiClient(openapi_spec, user)
+
+
+def test_the_district_wide_evaluators_figures_are_protected_around_the_mou_pages_too(world, api_as, openapi_spec):
+    """A district-wide evaluator reads the public MOU pages like anyone. Millbrook's page, read first,
+    shows its 40; the district's 43 arrests anywhere in the evaluator's figures (the outcomes' month,
+    year and school, the equity analysis's arrest total or its groups added up, the school's CRDC
+    row) would give the sheriff's 3 away."""
+    _millbrook_publishes_its_figures(world)
+    _arrests(world, 40)
+    _arrests(_agency_in_district(world, world.other_agency, username="deputy2"), 3)
+    assert _mou_page(world, api_as, world.agency)["arrests"] == 40
+    evaluator = _district_evaluator(world, openapi_spec)
+    district = world.district.uuid
+    outcomes = evaluator.get(f"/insights/outcomes/districts/{district}", school_year=YEAR).json()["current"]
+    october = next(m for m in outcomes["months"] if m["month"] == "2025-10")
+    school = evaluator.get(f"/insights/outcomes/schools/{world.elementary.uuid}", school_year=YEAR).json()["current"]
+    assert 43 not in (october["arrests"], outcomes["total"]["arrests"], school["total"]["arrests"])
+    equity = evaluator.get(f"/insights/equity/{district}", school_year=YEAR).json()
+    arrests = next(p for p in equity["points"] if p["key"] == "arrest")
+    groups = [group["events"] for group in arrests["groups"]]
+    assert arrests["total"] != 43
+    assert None in groups or sum(groups) != 43
+    crdc = evaluator.get(f"/insights/crdc/{district}", school_year=YEAR).json()
+    elementary = next(item for item in crdc["schools"] if item["school"] == str(world.elementary.uuid))
+    assert elementary["arrested"]["instances"] != 43
 
 
 def test_an_mou_page_built_after_both_evaluators_releases_is_protected_around_both(
