@@ -21,6 +21,7 @@ import math
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -260,6 +261,44 @@ def _enrollment(rng: np.random.Generator, level: str) -> dict[str, int]:
     return counts
 
 
+def _breaks(days: list[datetime.date]) -> list[tuple[datetime.date, datetime.date]]:
+    """The weekdays between a calendar's first and last school day that are not school days, as runs
+    (a holiday, Thanksgiving, the winter and spring breaks)."""
+    school_days = set(days)
+    runs: list[tuple[datetime.date, datetime.date]] = []
+    day = days[0]
+    while day <= days[-1]:
+        if day.weekday() < 5 and day not in school_days:
+            if (
+                runs
+                and (day - runs[-1][1]).days <= 3
+                and all(
+                    d.weekday() >= 5 or d not in school_days
+                    for d in (runs[-1][1] + datetime.timedelta(days=n) for n in range(1, (day - runs[-1][1]).days))
+                )
+            ):
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        day += datetime.timedelta(days=1)
+    return runs
+
+
+def _store_calendar(district: Any, school_year: str, days: list[datetime.date]) -> None:
+    """The district's calendar as presence reads it: its first and last school day and its breaks."""
+    from liaison.programs.models import CalendarBreak, SchoolCalendar
+
+    calendar = SchoolCalendar.objects.create(
+        district=district, school_year=school_year, first_day=days[0], last_day=days[-1]
+    )
+    CalendarBreak.objects.bulk_create(
+        CalendarBreak(
+            calendar=calendar, name="Holiday" if (last - first).days < 2 else "Break", first_day=first, last_day=last
+        )
+        for first, last in _breaks(days)
+    )
+
+
 def _directory(plan: ScalePlan, rng: np.random.Generator, say: Callable[[str], None]) -> list[_Agency]:
     from django.contrib.auth.hashers import make_password
 
@@ -298,6 +337,7 @@ def _directory(plan: ScalePlan, rng: np.random.Generator, say: Callable[[str], N
             )
             Partnership.objects.create(agency=agency, district=district, start_date=first_day)
             calendars[district.pk] = _calendar(rng, plan.school_year)
+            _store_calendar(district, plan.school_year, calendars[district.pk])
             # About one school per officer, a third more where officers cover elementary schools too.
             count = max(1, math.ceil(size * 1.3 / district_count))
             for s in range(count):

@@ -50,6 +50,20 @@ def test_contacts_follow_school_calendars_and_seasons(generated: Any) -> None:
     assert not Interaction.objects.filter(occurred_on__range=("2024-12-23", "2025-01-01")).exists()
 
 
+def test_each_district_has_its_calendar_and_presence_reads_its_school_days(generated: Any) -> None:
+    from liaison.directory.models import District
+    from liaison.programs.models import SchoolCalendar
+    from liaison.programs.selectors import school_days
+
+    for district in District.objects.all():
+        calendar = SchoolCalendar.objects.get(district=district, school__isnull=True)
+        assert calendar.breaks.filter(name="Break").count() == 2  # winter and spring
+        days = school_days(calendar)
+        assert len(days) == 180 and days[0] == calendar.first_day and days[-1] == calendar.last_day
+        contact_days = set(Interaction.objects.filter(district=district).values_list("occurred_on", flat=True))
+        assert contact_days <= set(days)
+
+
 def test_rollups_are_summed_per_day_and_per_month(generated: Any) -> None:
     total = generated.contacts
     assert DailyRollup.objects.aggregate(n=Sum("count"))["n"] == total
