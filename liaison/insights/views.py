@@ -8,7 +8,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from liaison.directory.validators import validate_school_year
 from liaison.lib.csv_export import csv_writer
 from liaison.lib.form_pages import add_service_errors
 from liaison.lib.replica import reads_from_replica
+from liaison.lib.school_pages import school_page
 
 from .access import equity_scope_for
 from .crdc import KINDS, SPLITS, SchoolCounts, crdc_counts, crdc_schools, school_counts_from_body
@@ -131,9 +131,7 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
         for pk, school_uuid, name in crdc_schools(scope):
             ids[school_uuid] = pk
             choices.append((school_uuid, name))
-    selected = _crdc_selected(request, [u for u, _ in choices])
-    page = Paginator(choices, CRDC_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = [selected] if selected else [u for u, _ in page.object_list]
+    selected, page, shown = school_page(request, choices, CRDC_PAGE_SIZE)
     if body is not None:
         wanted = {str(u) for u in shown}
         items = [item for item in body["schools"] if str(item["school"]) in wanted]
@@ -147,7 +145,7 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "can_enter": directory_access.district_writable(request.user, scope.district),
         "choices": choices,
         "selected": selected,
-        "page": None if selected else page,
+        "page": page,
         "page_size": CRDC_PAGE_SIZE,
         "schools": [
             (
@@ -159,20 +157,6 @@ def crdc(request: HttpRequest, uuid: UUID) -> HttpResponse:
         ],
     }
     return render(request, "insights/crdc.html", context)
-
-
-def _crdc_selected(request: HttpRequest, schools: list[UUID]) -> UUID | None:
-    """The one school asked for (`?school=<uuid>`), if any; 404 for one outside the counts."""
-    asked = request.GET.get("school", "")
-    if not asked:
-        return None
-    try:
-        school = UUID(asked)
-    except ValueError:
-        raise Http404 from None
-    if school not in schools:
-        raise Http404
-    return school
 
 
 def _crdc_table(counts: SchoolCounts) -> list[tuple[str, str, list[tuple[int | None, bool]]]]:

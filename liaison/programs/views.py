@@ -13,6 +13,7 @@ import functools
 import zoneinfo
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,7 @@ from liaison.lib.form_pages import done as _done
 from liaison.lib.form_pages import form_submit
 from liaison.lib.form_pages import posted as _posted
 from liaison.lib.paging import BAD_CURSOR, keyset_links, keyset_page
+from liaison.lib.school_pages import school_page
 from liaison.lib.school_years import school_year_days, school_year_of
 from liaison.ratelimits import store
 from liaison.ratelimits.client import client_address
@@ -651,8 +653,15 @@ def notice_acknowledge(request: HttpRequest, uuid: Any) -> HttpResponse:
 OFFICER_NAME_FIELDS = ("pk", "rank", "user__first_name", "user__last_name", "user__username")
 
 
-def presence_figures(user: Any, school_year: str, as_of: datetime.date) -> dict[str, Any]:
-    schools = list(access.presence_schools_for(user).select_related("district").order_by("name"))
+PRESENCE_PAGE_SIZE = 25  # schools per page: each a heat-map row of the year's weeks and a table row
+
+
+def presence_figures(
+    user: Any, school_year: str, as_of: datetime.date, *, only: list[UUID] | None = None
+) -> dict[str, Any]:
+    """The consistency and persistence of the schools the user sees (`only` these, when given)."""
+    visible = access.presence_schools_for(user).select_related("district").order_by("name")
+    schools = list(visible if only is None else visible.filter(uuid__in=only))
     contacts = selectors.presence_contacts(schools, school_year=school_year, as_of=as_of)
     consistency = selectors.schools_consistency(schools, school_year=school_year, as_of=as_of, contacts=contacts)
     persistence = selectors.schools_persistence(schools, as_of=as_of)
@@ -669,9 +678,14 @@ def presence(request: HttpRequest) -> HttpResponse:
     school_year = (form.cleaned_data.get("school_year") if form.is_valid() else "") or school_year_of(today)
     first, last = school_year_days(school_year)
     as_of = min(today, last)
-    figures = presence_figures(request.user, school_year, as_of)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv":  # every school
+        figures = presence_figures(request.user, school_year, as_of)
         return exports.csv_response(f"presence-{school_year}", exports.PRESENCE_COLUMNS, figures["rows"])
+    # One school, or a page of them: a large agency's 390 schools made a 3 MB page, and each school's
+    # figures read and walk its year of days.
+    choices = list(access.presence_schools_for(request.user).order_by("name").values_list("uuid", "name"))
+    selected, page, shown = school_page(request, choices, PRESENCE_PAGE_SIZE)
+    figures = presence_figures(request.user, school_year, as_of, only=shown)
     heatmap = selectors.presence_heatmap(
         figures["schools"], school_year=school_year, as_of=as_of, contacts=figures["presence_contacts"]
     )
@@ -692,6 +706,10 @@ def presence(request: HttpRequest) -> HttpResponse:
         "splits": splits,
         "role_rows": presence_html.role_rows_html(splits),
         "years": [school_year_of(today.replace(year=today.year - n)) for n in range(3)],
+        "choices": choices,
+        "selected": selected,
+        "page": page,
+        "page_size": PRESENCE_PAGE_SIZE,
     }
     return render(request, "programs/presence.html", context)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zoneinfo
 
 import pytest
@@ -242,3 +243,57 @@ def test_the_api_counts_up_to_the_agencys_today_not_the_servers(term: World, api
         officers = client.get("/programs/presence/officers").json()
     assert {row["as_of"] for row in schools} == {"2025-10-01"}
     assert {row["until"] for row in officers} == {"2025-10-01"}
+
+
+# --- pages of schools: an agency of hundreds shows one school or a page of them ----------------------------
+
+
+def _rows(html: str, heading: str) -> list[str]:
+    """The rows of the table under `heading`'s columns (the heat map's, or the figures')."""
+    start = html.index(heading)
+    body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+    return re.findall(r"<tr>.*?</tr>", body, flags=re.S)
+
+
+def _pages(client, params) -> list[str]:
+    url = reverse("programs:presence")
+    first = client.get(url, params).content.decode()
+    numbers = sorted({int(n) for n in re.findall(r"[?&](?:amp;)?page=(\d+)", first)} | {1})
+    return [first] + [client.get(url, {**params, "page": n}).content.decode() for n in numbers[1:]]
+
+
+@pytest.mark.parametrize("role", ["supervisor", "agency_admin", "district_admin"])
+def test_the_pages_of_schools_add_up_to_the_whole_page(term: World, page_as, monkeypatch, role) -> None:
+    from liaison.programs import views
+
+    client = page_as(role)
+    params = {"school_year": YEAR}
+    with time_machine.travel(at(AS_OF, 18), tick=False):
+        whole = client.get(reverse("programs:presence"), params).content.decode()
+        heat, figures = _rows(whole, "Each week's count"), _rows(whole, "Weeks with a contact</th>")
+        assert len(figures) == 2 and "Pages of schools" not in whole
+        monkeypatch.setattr(views, "PRESENCE_PAGE_SIZE", 1)
+        pages = _pages(client, params)
+        one = client.get(reverse("programs:presence"), {**params, "school": str(term.elementary.uuid)})
+    assert len(pages) == 2 and "Schools 2–2 of 2" in pages[1]
+    assert [row for page in pages for row in _rows(page, "Each week's count")] == heat
+    assert [row for page in pages for row in _rows(page, "Weeks with a contact</th>")] == figures
+    assert all("Each officer's time across the triad" in page for page in pages)  # the agency's, on each
+    assert _rows(one.content.decode(), "Weeks with a contact</th>") == [r for r in figures if term.elementary.name in r]
+    assert 'id="presence-school"' in pages[0]
+
+
+def test_a_school_the_user_does_not_see_is_not_found(term: World, page_as) -> None:
+    client = page_as("supervisor")
+    for school in (term.other_school.uuid, "not-a-uuid"):
+        response = client.get(reverse("programs:presence"), {"school_year": YEAR, "school": str(school)})
+        assert response.status_code == 404
+
+
+def test_the_csv_stays_whole_whatever_the_page(term: World, page_as, monkeypatch) -> None:
+    from liaison.programs import views
+
+    monkeypatch.setattr(views, "PRESENCE_PAGE_SIZE", 1)
+    params = {"school_year": YEAR, "page": 2, "format": "csv"}
+    exported = page_as("supervisor").get(reverse("programs:presence"), params)
+    assert len(list(csv.DictReader(io.StringIO(exported.content.decode())))) == 2
