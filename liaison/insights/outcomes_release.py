@@ -27,6 +27,12 @@ they count an officer's weeks and sessions, not students.
 
 Only a whole, closed school year is released, built once and stored: a figure recomputed after each
 new record, or a year-to-date figure refreshed monthly, gives single records away by differencing.
+
+An agency's evaluators also get the agency's months across the districts it served
+(`build_agency_year`): each count the sum of the districts' over the same records, released in one
+table with every one of those districts' stored releases (their months and schools', equity, CRDC,
+public MOU page), whose cells keep what they showed and hid, so no district's hidden count is the
+agency's total minus the other districts'.
 """
 
 from __future__ import annotations
