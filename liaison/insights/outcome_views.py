@@ -25,7 +25,7 @@ from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trus
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
 from .public_outcomes import district_for_publishing, public_outcomes_state
-from .selectors import school_names
+from .selectors import district_names, school_names
 from .snapshots import school_year_closed
 
 
@@ -43,6 +43,7 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
     context = {
         "form": form,
         "school_links": _school_links(body) if body["restricted"] and level == DISTRICT else [],
+        "district_links": _district_links(body) if body["restricted"] and level == AGENCY else [],
         "publish": _publish_offer(request, body, level, today),
     }
     return render(request, "insights/outcomes.html", outcomes_context(body, level, today) | context)
@@ -104,6 +105,14 @@ def _school_links(body: dict[str, Any]) -> list[tuple[str, str]]:
     names = school_names(body["schools"])
     return [
         (names[uuid], reverse("insights:outcomes-school", args=[uuid])) for uuid in body["schools"] if uuid in names
+    ]
+
+
+def _district_links(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """An agency evaluator's way from the agency to each district it served (released with it)."""
+    names = district_names(body["districts"])
+    return [
+        (names[uuid], reverse("insights:outcomes-district", args=[uuid])) for uuid in body["districts"] if uuid in names
     ]
 
 

@@ -9,15 +9,22 @@ for one they see but get no outcomes of.
 | district admin | every agency's (their district's schools) | 403 | every agency's |
 | principal | every agency's (their school) | 403 | 403 |
 | agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there |
-| evaluator (district or agency grant) | released with the district's | 403 | a closed year's release (below) |
+| evaluator, agency grant | with the district's | a closed year's release (below) | a closed year's release |
+| evaluator, district grant | with the district's | 403 (404 for an agency not seen) | a closed year's release |
 | officer | 403 | 403 | 403 |
 
 Evaluators get a district's outcomes, and each of its schools', over their granted records (the
 equity scope: `equity_scope_for`) as a closed school year's stored release through the disclosure
 engine (liaison/insights/outcomes_release.py: the district and its schools in one table), never the
-live months: counts refreshed as records arrive give single records away by differencing. They get
-no agency outcomes: an agency's across districts beside each district's would need every district in
-that table. Contacts and trust stays with the program's leaders.
+live months: counts refreshed as records arrive give single records away by differencing.
+
+An evaluator with a grant for an agency also gets the agency's outcomes: its records in every district
+it served that year (a partnership overlapping it), released in one table with each of those
+districts' stored releases over the same records (the agency's count is their sum), so the agency's
+months minus one district's give no hidden count of another district back. A district's evaluator
+gets no agency's outcomes: the agency's records in other districts are not theirs, and the agency's
+records in their district are on the district's page. Contacts and trust stays with the program's
+leaders.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from liaison.directory.models import School
 
 from .access import EquityScope, equity_scope_for
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools
-from .outcomes_release import RestrictedSchool
+from .outcomes_release import RestrictedAgency, RestrictedSchool
 
 NOT_FOR_ROLE = (
     "The outcomes view is for the program's leaders: the district's and the agency's admins, SRO "
@@ -42,10 +49,9 @@ NOT_FOR_ROLE = (
 )
 
 
-RESTRICTED_DISTRICT_ONLY = (
-    "Evaluators get the outcomes of a district and its schools, for a closed school year and through the "
-    "disclosure rules: an agency's months across districts beside each district's are not yet protected "
-    "together."
+RESTRICTED_AGENCY_GRANT = (
+    "Evaluators get an agency's outcomes with a grant for that agency: its records in other districts are "
+    "not a district evaluator's. The agency's records in your district are on the district's outcomes page."
 )
 
 
@@ -119,12 +125,19 @@ def _evaluator(user: Any) -> bool:
     return bool(scope.evaluator_district_ids or scope.agencies(Role.EVALUATOR))
 
 
+def _evaluated_agency(user: Any, uuid: UUID | str) -> RestrictedAgency:
+    agency = directory_access.agency_get_for_user(user, uuid)
+    if agency.pk not in user_scope(user).agencies(Role.EVALUATOR):
+        raise PermissionDenied(RESTRICTED_AGENCY_GRANT)
+    return RestrictedAgency(agency)
+
+
 def outcomes_access_for(
     user: Any, level: str, uuid: UUID | str, school_year: str
-) -> OutcomesScope | EquityScope | RestrictedSchool:
+) -> OutcomesScope | EquityScope | RestrictedSchool | RestrictedAgency:
     """The program's leaders get an `OutcomesScope` (live figures); an evaluator gets the district's
-    restricted `EquityScope`, or a school's `RestrictedSchool` (a closed year's release). 404/403 as
-    in the table above."""
+    restricted `EquityScope`, a school's `RestrictedSchool` or their agency's `RestrictedAgency` (a
+    closed year's release). 404/403 as in the table above."""
     try:
         return outcomes_scope_for(user, level, uuid, school_year)
     except PermissionDenied:
@@ -136,8 +149,8 @@ def outcomes_access_for(
         if not district_scope.suppressed:
             raise _refuse()
         return RestrictedSchool(district_scope, school)
-    if level != DISTRICT:
-        raise PermissionDenied(RESTRICTED_DISTRICT_ONLY)
+    if level == AGENCY:
+        return _evaluated_agency(user, uuid)
     scope = equity_scope_for(user, uuid)
     if not scope.suppressed:  # (a leader would have had the live figures above)
         raise _refuse()
@@ -145,12 +158,13 @@ def outcomes_access_for(
 
 
 def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:
-    """Whether the program's leaders' outcomes view would answer (for the agency, district and school
-    pages, whose district link sits beside contacts-and-trust: evaluators reach their district's
-    outcomes from the equity page instead)."""
+    """Whether the outcomes view would answer (for the agency, district and school pages). The district
+    link sits beside contacts-and-trust: evaluators reach their district's outcomes from the equity
+    page instead, and their agency's from the agency's page."""
     if level == AGENCY:  # without counting the agency's schools
         scope = user_scope(user)
-        return scope.platform_admin or directory_access.agency_get_for_user(user, uuid).pk in scope.managing_agency_ids
+        pk = directory_access.agency_get_for_user(user, uuid).pk
+        return scope.platform_admin or pk in scope.managing_agency_ids or pk in scope.agencies(Role.EVALUATOR)
     try:
         outcomes_scope_for(user, level, uuid, "")
     except PermissionDenied:

@@ -27,20 +27,29 @@ they count an officer's weeks and sessions, not students.
 
 Only a whole, closed school year is released, built once and stored: a figure recomputed after each
 new record, or a year-to-date figure refreshed monthly, gives single records away by differencing.
+
+An agency's evaluators also get the agency's months across the districts it served
+(`build_agency_year`): each count the sum of the districts' over the same records, released in one
+table with every one of those districts' stored releases (their months and schools', equity, CRDC,
+public MOU page), whose cells keep what they showed and hid, so no district's hidden count is the
+agency's total minus the other districts'.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from liaison.directory.models import District, School
+from liaison.accounts.models import Membership
+from liaison.accounts.roles import Role as AccountRole
+from liaison.directory.models import Agency, District, Partnership, School
 from liaison.interactions.vocabulary import Role
-from liaison.lib.disclosure import Release, Table
+from liaison.lib.disclosure import Band, Release, Table
 from liaison.lib.disclosure_audit import AuditReport, audit, linked_unknowns
 from liaison.lib.school_years import school_year_days
 
@@ -63,6 +72,7 @@ from .models import FigureSnapshot
 from .mou_pages import agencies_table, tie_agencies, tie_equity
 from .outcome_tables import month_figures, trust_body, year_body
 from .outcomes import (
+    AGENCY,
     DISTRICT,
     SCHOOL,
     Month,
@@ -418,7 +428,7 @@ Stored = Callable[[EquityScope, str, datetime.date], dict[str, Any]]
 
 
 def restricted_outcomes_body(
-    scope: EquityScope | RestrictedSchool,
+    scope: EquityScope | RestrictedSchool | RestrictedAgency,
     school_year: str,
     today: datetime.date,
     *,
@@ -429,6 +439,8 @@ def restricted_outcomes_body(
     the release of one year (the evaluators'; the public's is protected around more pages)."""
     if isinstance(scope, RestrictedSchool):
         return restricted_school_body(scope.scope, scope.school, school_year, today, stored=stored)
+    if isinstance(scope, RestrictedAgency):
+        return restricted_agency_body(scope.agency, school_year, today)
     current = stored(scope, school_year, today)
     previous = stored(scope, previous_school_year(school_year), today)
     district = scope.district
@@ -452,8 +464,9 @@ def restricted_outcomes_body(
 def outcome_snapshots_build(today: datetime.date, *, school_year: str | None = None) -> int:
     """Store the outcomes releases an evaluator's first request would build: for every restricted
     scope in use (`restricted_scopes`), the closed year (the last one by default) and the year before,
-    which the view shows beside it. Each is built as a request would build it, after the equity and
-    CRDC snapshots of the same scope and year. Returns how many snapshots were stored."""
+    which the view shows beside it; then each agency with an evaluator, across its districts (after
+    their releases). Each is built as a request would build it, after the equity and CRDC snapshots of
+    the same scope and year. Returns how many snapshots were stored."""
     school_year = school_year or last_closed_school_year(today)
     check_school_year_closed(school_year, today)
     before = FigureSnapshot.objects.count()
@@ -461,6 +474,9 @@ def outcome_snapshots_build(today: datetime.date, *, school_year: str | None = N
         for scope in restricted_scopes(district):
             for year in (previous_school_year(school_year), school_year):
                 restricted_year(scope, year, today)
+    for agency in evaluated_agencies():
+        for year in (previous_school_year(school_year), school_year):
+            restricted_agency_year(agency, year, today)
     return FigureSnapshot.objects.count() - before
 
 
@@ -553,3 +569,210 @@ def restricted_school_body(
         "previous": previous["year"],
         "trust": [*previous["trust"], *current["trust"]],
     }
+
+
+# --- an agency across the districts it serves, released with each district's months -----------------------
+
+
+@dataclass(frozen=True)
+class RestrictedAgency:
+    """An agency evaluator's view of their agency: its records in every district it served."""
+
+    agency: Agency
+
+
+def agency_districts(agency: Agency, school_year: str) -> list[District]:
+    """The districts an agency served in a year (a partnership overlapping it), in a fixed order."""
+    first, last = school_year_days(school_year)
+    partnerships = Partnership.objects.filter(agency=agency, start_date__lte=last).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
+    return list(District.objects.filter(pk__in=partnerships.values("district_id")).order_by("pk"))
+
+
+def agency_district_scope(agency: Agency, district: District) -> EquityScope:
+    """The agency's records in one district, as its evaluators see that district (`equity_scope_for`)."""
+    return EquityScope(district, frozenset({agency.pk}), None, suppressed=True)
+
+
+def in_district(district: int, key: Any) -> tuple[Any, ...]:
+    """A district's cell in the agency's table (the districts' tables use the same keys)."""
+    return ("in-district", district, key)
+
+
+def _within(table: Table, district: int) -> Table:
+    """A district's table with each key moved under the district (its derived figures are not the
+    agency's: the district's own release decides them)."""
+
+    def key(found: Any) -> tuple[Any, ...]:
+        return in_district(district, found)
+
+    return Table(
+        {key(k): v for k, v in table.cells.items()},
+        [(key(total), tuple(key(p) for p in parts)) for total, parts in table.relations],
+        {key(k) for k in table.unpublished},
+        {key(k) for k in table.sensitive},
+        [Band({key(k): c for k, c in band.terms.items()}, band.low, band.high) for band in table.bands],
+    )
+
+
+def district_as_released(
+    scope: EquityScope, school_year: str, today: datetime.date
+) -> tuple[Table, dict[Any, bool], Year]:
+    """Everything the agency's evaluators read of one district (its months and its schools', the
+    equity and CRDC figures, the public MOU page of the same records), stored first, as one table,
+    with what the stored releases showed (True) and hid (False)."""
+    stored = restricted_year(scope, school_year, today)  # after the equity and CRDC figures
+    year = outcomes_year(outcomes_scope_of(scope), school_year, as_of=today)
+    table = linked_table(year, scope)
+    already = _already(scope, school_year, table)
+    table = _with_public(table, scope, school_year, already)
+    hidden = {tuple(key) for key in stored["hidden_cells"]}
+    if "schools" in stored:  # the schools' months, released with the district's
+        table, _ = schools_table(table, scope, year, today)
+        crdc_tied(table, scope, school_year)
+        hidden |= {tuple(key) for key in stored["school_hidden_cells"]}
+    for key in table.cells:
+        if isinstance(key, tuple) and key[0] == "outcomes" and key not in table.unpublished:
+            already[key] = key[2:] not in hidden
+    return table, {key: shown for key, shown in already.items() if key in table.cells}, year
+
+
+def _summed_month(first: datetime.date, months: list[Month]) -> Month:
+    enrollments = [month.enrollment for month in months]
+    enrolled = None if not months or None in enrollments else sum(e for e in enrollments if e is not None)
+    total = Month(first, enrollment=enrolled)
+    for month in months:
+        total.add(month)
+        total.mentees_met += month.mentees_met  # a relationship is at one school: in one district
+    return total
+
+
+def summed_year(school_year: str, years: list[Year]) -> Year:
+    """The agency's year: each month the sum of its districts' (there is at least one)."""
+    months = [_summed_month(month.month, [year.months[i] for year in years]) for i, month in enumerate(years[0].months)]
+    return Year(
+        school_year,
+        months,
+        _summed_month(years[0].total.month, [year.total for year in years]),
+        sum(year.mentees_met for year in years),
+        [presence for year in years for presence in year.presence],
+        all(year.enrollment_complete for year in years),
+    )
+
+
+def agency_outcomes_scope(agency: Agency, districts: list[District]) -> OutcomesScope:
+    """Every school of the districts the agency served, over the agency's records (for the trust
+    waves and the schools listed; the months are the districts' summed)."""
+    return OutcomesScope(
+        level=AGENCY,
+        name=agency.name,
+        uuid=str(agency.uuid),
+        schools=tuple(School.objects.filter(district__in=districts).order_by("name")),
+        agency_ids=frozenset({agency.pk}),
+        district_ids=frozenset(district.pk for district in districts),
+    )
+
+
+def _tie_agency(table: Table, year: Year, districts: list[District], already: dict[Any, bool]) -> None:
+    """Each agency count is the sum of its districts' (tied); it is shown when every district's part
+    was (it is known anyway), and with one district it is shown or hidden as the district's was."""
+    y = year.school_year
+    for label, _ in _labelled(year):
+        for name in (*ADDITIVE, "mentees_met"):
+            ours = cell(y, label, name)
+            parts = [in_district(district.pk, ours) for district in districts]
+            table.relate(ours, parts)
+            states = [already.get(part) for part in parts]
+            if len(parts) == 1 and states[0] is not None:
+                already[ours] = bool(states[0])
+            elif states and all(states):
+                already[ours] = True
+
+
+def agency_table(
+    agency: Agency, school_year: str, today: datetime.date
+) -> tuple[Table, dict[Any, bool], Year, list[District]]:
+    """The agency's months in one table with each district's stored release (its months, its
+    schools', the equity and CRDC figures, the public MOU page), the agency's counts tied to the
+    districts' (each is their sum); what those releases showed (True) and hid (False); the agency's
+    year and its districts."""
+    districts = agency_districts(agency, school_year)
+    table, years = Table(), []
+    already: dict[Any, bool] = {}
+    for district in districts:
+        found, shown, year = district_as_released(agency_district_scope(agency, district), school_year, today)
+        table = table.merge(_within(found, district.pk))
+        already |= {in_district(district.pk, key): state for key, state in shown.items()}
+        years.append(year)
+    if years:
+        year = summed_year(school_year, years)
+    else:  # no district that year: no school, no MOU scope, the months only
+        empty = replace(agency_outcomes_scope(agency, districts), level=DISTRICT)
+        year = outcomes_year(empty, school_year, as_of=today)
+    table = table.merge(outcomes_table(year))
+    if districts:
+        _tie_agency(table, year, districts, already)
+    return table, already, year, districts
+
+
+def build_agency_year(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """One closed year's released months and total of an agency over its records in every district
+    it served, released in one table with each district's (`agency_table`): what the districts
+    showed stays shown, what they hid stays hidden, and no district's hidden count comes back as the
+    agency's total minus the other districts'."""
+    table, already, year, districts = agency_table(agency, school_year, today)
+    released = shown_again(release(table, already=already), threshold(), already)
+    first, last = school_year_days(school_year)
+    outcome_keys = [key for key in released.hidden if isinstance(key, tuple) and key[0] == "outcomes"]
+    return {
+        "year": released_year_body(year, released),
+        "trust": trust_body(trust_waves(agency_outcomes_scope(agency, districts), since=first, through=last)),
+        "districts": [str(district.uuid) for district in districts],
+        "hidden_cells": sorted([key[2], key[3]] for key in outcome_keys if len(key) == 4),
+    }
+
+
+def agency_scope_key(agency: Agency) -> str:
+    return f"agency:{agency.uuid}"
+
+
+def restricted_agency_year(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """A closed year's stored agency release, built on first use after each district's releases."""
+    check_school_year_closed(school_year, today)
+    return snapshot_get_or_build(
+        figure=OUTCOMES,
+        scope=agency_scope_key(agency),
+        period=school_year,
+        district=None,
+        build=lambda: build_agency_year(agency, school_year, today),
+    )
+
+
+def restricted_agency_body(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The agency's outcomes body (the API's shape): the closed year beside the year before."""
+    current = restricted_agency_year(agency, school_year, today)
+    previous = restricted_agency_year(agency, previous_school_year(school_year), today)
+    districts = District.objects.filter(uuid__in=current["districts"])
+    return {
+        "level": AGENCY,
+        "uuid": str(agency.uuid),
+        "name": agency.name,
+        "schools": [
+            str(uuid)
+            for uuid in School.objects.filter(district__in=districts).order_by("name").values_list("uuid", flat=True)
+        ],
+        "every_agency": False,
+        "restricted": True,
+        "school_year": school_year,
+        "current": current["year"],
+        "previous": previous["year"],
+        "trust": [*previous["trust"], *current["trust"]],
+        "districts": current["districts"],  # (the page's links; not in the API's schema)
+    }
+
+
+def evaluated_agencies() -> list[Agency]:
+    """Every agency with an evaluator (whose releases `outcome_snapshots_build` stores ahead)."""
+    agencies = Membership.objects.filter(role=AccountRole.EVALUATOR, agency__isnull=False).values("agency_id")
+    return list(Agency.objects.filter(pk__in=agencies).order_by("pk"))

@@ -59,6 +59,15 @@ FIGURES: list[RestrictedFigure] = [
         "insights:outcomes-school", "csv", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"
     ),
     RestrictedFigure("api:outcomes_school", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"),
+    # An agency's outcomes for its evaluators: its months across the districts it served, released in
+    # one table with each district's stored release of the same records, tied to them (the agency's
+    # count is their sum; liaison/insights/outcomes_release.py, attacked in
+    # liaison/insights/tests/test_outcomes_agency_disclosure.py).
+    *(
+        RestrictedFigure(name, door, "outcomes", (EVALUATOR,), "insights.outcomes_release.agency_table")
+        for name, door in (("insights:outcomes-agency", "page"), ("insights:outcomes-agency", "csv"))
+    ),
+    RestrictedFigure("api:outcomes_agency", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.agency_table"),
     # A district's published outcomes: the district-wide evaluator's stored release of a closed year,
     # audited beside the public MOU figures of its agencies before it is published
     # (liaison/insights/public_outcomes.py).

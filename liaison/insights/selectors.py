@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Q, Sum
 
-from liaison.directory.models import Enrollment, School
+from liaison.directory.models import District, Enrollment, School
 from liaison.interactions.models import EnforcementRollup
 from liaison.interactions.vocabulary import ActionType, RaceEthnicity
 from liaison.lib.disclosure import Release, Table
@@ -216,3 +216,8 @@ def school_reported_of(*, school: School, school_year: str) -> SchoolReportedCou
 def school_names(uuids: list[str]) -> dict[str, str]:
     """Each school's name by its uuid (as a string), for links."""
     return {str(uuid): name for uuid, name in School.objects.filter(uuid__in=uuids).values_list("uuid", "name")}
+
+
+def district_names(uuids: list[str]) -> dict[str, str]:
+    """Each district's name by its uuid (as a string), for links."""
+    return {str(uuid): name for uuid, name in District.objects.filter(uuid__in=uuids).values_list("uuid", "name")}

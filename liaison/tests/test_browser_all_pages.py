@@ -158,7 +158,7 @@ PAGES: tuple[Page, ...] = (
     Page("insights:equity", "PASDHE", ("district",)),
     Page("insights:crdc", "PASDHE", ("district",)),
     Page("insights:outcomes-school", "PASDH", ("school",)),
-    Page("insights:outcomes-agency", "PAS", ("agency",)),
+    Page("insights:outcomes-agency", "PASE", ("agency",)),  # the evaluator: their agency's release
     Page("insights:outcomes-district", "PASDE", ("district",)),
     Page("insights:contacts-trust", "PASD", ("district",)),
     # --- the API's documentation ---

@@ -42,12 +42,9 @@ NO_RESTRICTED_FIGURES = {
     "notifications:mark_read",
     "notifications:preferences",
     "notifications:badge",
-    # An agency's outcomes, and contacts-and-trust: evaluators are refused them (403); an agency's
-    # months across districts beside each district's are not yet protected together
-    # (liaison/insights/outcomes_access.py). The district's and its schools' outcomes are registered.
-    "insights:outcomes-agency",
+    # Contacts-and-trust: evaluators are refused it (403; liaison/insights/outcomes_access.py). The
+    # district's, its schools' and an agency's outcomes are registered.
     "insights:contacts-trust",
-    "api:outcomes_agency",
     "api:contacts_trust",
     "accounts:audit_export",
     "accounts:confirm",

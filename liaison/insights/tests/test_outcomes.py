@@ -11,10 +11,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from liaison.accounts.models import Membership
 from liaison.directory.services import enrollment_set
 from liaison.insights.outcome_tables import CSV_COLUMNS
 from liaison.insights.outcomes import SCHOOL, OutcomesScope, outcomes_timeline
-from liaison.insights.outcomes_access import RESTRICTED_DISTRICT_ONLY
+from liaison.insights.outcomes_access import RESTRICTED_AGENCY_GRANT
 from liaison.interactions.selectors import officer_week_summary
 from liaison.interactions.services import interaction_record
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind, is_positive
@@ -154,7 +155,7 @@ ROLES = (
 )
 ALLOWED = {
     "school": {"platform_admin", "agency_admin", "supervisor", "district_admin", "school_admin", "evaluator"},
-    "agency": {"platform_admin", "agency_admin", "supervisor"},
+    "agency": {"platform_admin", "agency_admin", "supervisor", "evaluator"},  # (the evaluator's grant)
     "district": {"platform_admin", "agency_admin", "supervisor", "district_admin", "evaluator"},
     "trust": {"platform_admin", "agency_admin", "supervisor", "district_admin"},
 }
@@ -203,6 +204,7 @@ def test_officers_and_evaluators_are_refused_with_a_reason(world, page_as):
     [
         ("district_admin", "directory:district_detail", "insights:outcomes-district"),
         ("agency_admin", "directory:agency_detail", "insights:outcomes-agency"),
+        ("evaluator", "directory:agency_detail", "insights:outcomes-agency"),  # the agency's release
         ("school_admin", "directory:school_detail", "insights:outcomes-school"),
     ],
 )
@@ -245,26 +247,22 @@ def test_the_district_pages_stay_within_their_query_budget(
 # --- restricted audiences --------------------------------------------------------------------------------
 
 
-def test_an_evaluator_gets_no_agency_or_trust_outcomes_through_any_door(recorded, page_as, api_as):
-    """An agency's months across districts beside each district's are not protected together;
-    contacts and trust is for the program's leaders (docs/outcomes.md). A school's are released with
-    its district's (test_outcomes_schools_disclosure.py)."""
+def test_an_evaluator_gets_no_trust_outcomes_and_a_district_evaluator_no_agencys(recorded, page_as, api_as):
+    """Contacts and trust is for the program's leaders (docs/outcomes.md). An agency's outcomes are its
+    evaluators' (test_outcomes_agency_disclosure.py), not a district's evaluator's; a school's are
+    released with its district's (test_outcomes_schools_disclosure.py)."""
     world = recorded
-    for name, uuid in (
-        ("insights:outcomes-agency", world.agency.uuid),
-        ("insights:contacts-trust", world.district.uuid),
-    ):
-        for params in ({}, {"format": "csv"}, {"school_year": "2024-2025", "format": "csv"}):
-            response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
-            assert response.status_code in (403, 404), (name, params)
-            assert b"positive" not in response.content.lower()
+    name, uuid = "insights:contacts-trust", world.district.uuid
+    for params in ({}, {"format": "csv"}, {"school_year": "2024-2025", "format": "csv"}):
+        response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
+        assert response.status_code in (403, 404), (name, params)
+        assert b"positive" not in response.content.lower()
+    assert api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{uuid}/trust").status_code in (403, 404)
+    evaluator = world.users["evaluator"]
+    Membership.objects.filter(user=evaluator).update(agency=None, district=world.district)
+    world.users["evaluator"] = type(evaluator).objects.get(pk=evaluator.pk)  # a district's evaluator now
     refused = api_as("evaluator").get(f"/api/v1/insights/outcomes/agencies/{world.agency.uuid}")
-    assert refused.status_code == 403 and RESTRICTED_DISTRICT_ONLY in refused.content.decode()
-    for path in (
-        f"agencies/{world.agency.uuid}",
-        f"districts/{world.district.uuid}/trust",
-    ):
-        assert api_as("evaluator").get(f"/api/v1/insights/outcomes/{path}").status_code in (403, 404)
+    assert refused.status_code == 403 and RESTRICTED_AGENCY_GRANT in refused.content.decode()
     for page, uuid in (
         ("directory:agency_detail", world.agency.uuid),
         ("directory:school_detail", world.elementary.uuid),
