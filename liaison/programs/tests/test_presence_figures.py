@@ -297,3 +297,14 @@ def test_the_csv_stays_whole_whatever_the_page(term: World, page_as, monkeypatch
     params = {"school_year": YEAR, "page": 2, "format": "csv"}
     exported = page_as("supervisor").get(reverse("programs:presence"), params)
     assert len(list(csv.DictReader(io.StringIO(exported.content.decode())))) == 2
+
+
+def test_the_api_gives_one_school_as_the_whole_list_does(term: World, api_as) -> None:
+    client = api_as("supervisor")
+    whole = client.get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat()).json()
+    for row in whole:
+        one = client.get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat(), school=row["school"])
+        assert one.json() == [row]
+    for outside in (term.other_school.uuid,):
+        response = client.get("/programs/presence/schools", school_year=YEAR, school=str(outside))
+        assert response.status_code == 404
