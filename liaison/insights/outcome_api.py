@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -20,8 +20,9 @@ from liaison.lib.school_years import school_year_of
 from .outcome_tables import outcomes_body
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
-from .outcomes_release import restricted_outcomes_body
-from .snapshots import last_closed_school_year
+from .outcomes_release import release_pending, restricted_outcomes_body
+from .snapshots import check_school_year_closed, last_closed_school_year
+from .tasks import outcomes_release_enqueue
 
 router = Router(tags=["outcomes"])
 
@@ -120,29 +121,54 @@ def _school_year(query: OutcomesQuery, *, restricted: bool) -> str:
     return school_year
 
 
-def _outcomes(request: HttpRequest, level: str, uuid: UUID, query: OutcomesQuery) -> dict[str, Any]:
+RETRY_AFTER = 60
+PREPARING = (
+    "The figures of {year} are being prepared (released through the disclosure rules for the first time); "
+    "ask again in a minute."
+)
+
+
+class PreparingOut(Schema):
+    detail: str
+    retry_after: int = Field(description="Seconds to wait before asking again (also the Retry-After header).")
+
+
+def _outcomes(request: HttpRequest, level: str, uuid: UUID, query: OutcomesQuery) -> Any:
     today = timezone.localdate()
     access = outcomes_access_for(request.user, level, uuid, _school_year(query, restricted=False))
     if isinstance(access, OutcomesScope):
         school_year = _school_year(query, restricted=False)
         return outcomes_body(outcomes_timeline(access, school_year, as_of=today))
-    return restricted_outcomes_body(access, _school_year(query, restricted=True), today)
+    school_year = _school_year(query, restricted=True)
+    check_school_year_closed(school_year, today)
+    if release_pending(access, school_year):
+        outcomes_release_enqueue(level, uuid, request.user, school_year)
+        if release_pending(access, school_year):  # (built already by a worker that runs at once)
+            return _preparing(school_year)
+    return restricted_outcomes_body(access, school_year, today)
 
 
-@router.get("/outcomes/schools/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
-def outcomes_school(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+def _preparing(school_year: str) -> HttpResponse:
+    """202: an evaluator's first request for a year whose release the worker is building."""
+    response = JsonResponse({"detail": PREPARING.format(year=school_year), "retry_after": RETRY_AFTER}, status=202)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+@router.get("/outcomes/schools/{uuid}", response={200: OutcomesOut, 202: PreparingOut, **ERROR_RESPONSES})
+def outcomes_school(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> Any:
     """A school's outcomes by month, the school year beside the one before, and its survey waves' trust index."""
     return _outcomes(request, SCHOOL, uuid, query)
 
 
-@router.get("/outcomes/agencies/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
-def outcomes_agency(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+@router.get("/outcomes/agencies/{uuid}", response={200: OutcomesOut, 202: PreparingOut, **ERROR_RESPONSES})
+def outcomes_agency(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> Any:
     """An agency's outcomes by month over the schools its officers served that year."""
     return _outcomes(request, AGENCY, uuid, query)
 
 
-@router.get("/outcomes/districts/{uuid}", response={200: OutcomesOut, **ERROR_RESPONSES})
-def outcomes_district(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> dict[str, Any]:
+@router.get("/outcomes/districts/{uuid}", response={200: OutcomesOut, 202: PreparingOut, **ERROR_RESPONSES})
+def outcomes_district(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> Any:
     """A district's outcomes by month over all its schools. Evaluators: a closed school year only
     (default: the last), through the disclosure rules; an open one answers 400 naming `school_year`."""
     return _outcomes(request, DISTRICT, uuid, query)

@@ -776,3 +776,15 @@ def evaluated_agencies() -> list[Agency]:
     """Every agency with an evaluator (whose releases `outcome_snapshots_build` stores ahead)."""
     agencies = Membership.objects.filter(role=AccountRole.EVALUATOR, agency__isnull=False).values("agency_id")
     return list(Agency.objects.filter(pk__in=agencies).order_by("pk"))
+
+
+def release_pending(access: EquityScope | RestrictedSchool | RestrictedAgency, school_year: str) -> bool:
+    """Whether the restricted outcomes body of the year (the year beside the year before) would build
+    a release first: a large district's or agency's takes a minute or more, longer than a request may
+    run, so the pages ask the worker for it instead (`insights.tasks.outcomes_release_prepare`)."""
+    if isinstance(access, RestrictedAgency):
+        key = agency_scope_key(access.agency)
+    else:
+        key = scope_key(access.scope if isinstance(access, RestrictedSchool) else access)
+    years = {school_year, previous_school_year(school_year)}
+    return FigureSnapshot.objects.filter(figure=OUTCOMES, scope=key, period__in=years).count() < len(years)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
@@ -11,6 +12,8 @@ from liaison.accounts.models import User
 
 from . import report
 from .models import ProgramReport, PublicOutcomes
+from .outcomes_access import outcomes_access_for
+from .outcomes_release import restricted_outcomes_body
 from .public_outcomes import public_outcomes_publish_checked
 
 
@@ -41,3 +44,28 @@ def public_outcomes_check(outcomes_uuid: str, actor_id: int | None) -> bool:
 
 def public_outcomes_enqueue(found: PublicOutcomes, actor: Any) -> None:
     public_outcomes_check.enqueue(str(found.uuid), getattr(actor, "pk", None))
+
+
+@task()
+def outcomes_release_prepare(level: str, uuid: str, user_id: int, school_year: str) -> None:
+    """Build and store the releases an evaluator's outcomes page of a closed year reads, as their
+    request would have (the same access, so the same scope)."""
+    user = User.objects.get(pk=user_id)
+    access = outcomes_access_for(user, level, uuid, school_year)
+    try:
+        restricted_outcomes_body(access, school_year, timezone.localdate())  # type: ignore[arg-type]
+    finally:  # asked again if the release is ever missing again (rebuilt after a correction)
+        cache.delete(_preparing_key(level, uuid, user_id, school_year))
+
+
+PREPARING_FOR = 15 * 60  # seconds before the same request asks the worker again, should a run be lost
+
+
+def _preparing_key(level: str, uuid: Any, user_id: int, school_year: str) -> str:
+    return f"outcomes-prepare:{level}:{uuid}:{user_id}:{school_year}"
+
+
+def outcomes_release_enqueue(level: str, uuid: Any, user: Any, school_year: str) -> None:
+    """Ask the worker for the releases once (not again for each reload while it works)."""
+    if cache.add(_preparing_key(level, str(uuid), user.pk, school_year), True, timeout=PREPARING_FOR):
+        outcomes_release_prepare.enqueue(level, str(uuid), user.pk, school_year)

@@ -96,3 +96,27 @@ def test_the_job_keeps_a_stored_release_as_it_is(closed_year, api_as):  # noqa: 
 def test_the_command_builds_them_too(closed_year):  # noqa: F811
     call_command("figures_snapshot", "--school-year", YEAR)
     assert FigureSnapshot.objects.filter(figure=OUTCOMES, period=YEAR, scope=_scope(closed_year)).exists()
+
+
+def test_without_the_job_a_worker_builds_them_while_the_page_says_so(closed_year, api_as, page_as, monkeypatch):  # noqa: F811
+    """A large district's release takes longer than a request may run. In production the worker builds
+    it in its own time: the evaluator's first request asks it once (not again on each reload), the
+    page and the API say the figures are being prepared, and once built they are served."""
+    from liaison.insights import tasks
+
+    prepare, asked = tasks.outcomes_release_prepare, []
+    monkeypatch.setattr(tasks, "outcomes_release_prepare", type("Queue", (), {"enqueue": lambda *a: asked.append(a)}))
+    url = reverse("insights:outcomes-district", args=[closed_year.district.uuid])
+    api = api_as("evaluator").get(_url(closed_year), school_year=YEAR)
+    assert api.status_code == 202 and api["Retry-After"] == "60"
+    assert api.json()["detail"].startswith(f"The figures of {YEAR} are being prepared")
+    for _ in range(2):
+        page = page_as("evaluator").get(url, {"school_year": YEAR})
+        assert page.status_code == 202 and "are being prepared" in page.content.decode()
+    assert len(asked) == 1 and not FigureSnapshot.objects.filter(figure=OUTCOMES).exists()
+    prepare.call(*asked[0])  # what the worker runs
+    assert api_as("evaluator").get(_url(closed_year), school_year=YEAR).status_code == 200
+    assert page_as("evaluator").get(url, {"school_year": YEAR}).status_code == 200
+    snapshot_rebuild(figure=OUTCOMES, scope=_scope(closed_year), period=YEAR)  # after a correction
+    assert api_as("evaluator").get(_url(closed_year), school_year=YEAR).status_code == 202
+    assert len(asked) == 2  # asked again: the worker's run cleared its request
