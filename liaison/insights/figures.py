@@ -16,7 +16,6 @@ from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role
 from liaison.agreements.models import Agreement
 from liaison.directory.models import District
-from liaison.interactions.vocabulary import ActionType
 from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days, school_year_of
 
@@ -24,7 +23,7 @@ from .access import EquityScope
 from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released, crdc_schools, crdc_table
 from .disclosure import release
 from .models import FigureSnapshot
-from .mou_pages import agencies_table, tie_equity
+from .mou_pages import EQUITY_TIES, agencies_table, tie_equity
 from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcement_table, public_already
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
@@ -272,15 +271,7 @@ def public_link(agreement: Agreement, through: datetime.date) -> Link | None:
 
 def _linked(table: Table) -> Table:
     """The public page's action counts are the equity decision points' totals."""
-    for point, actions in (
-        ("referral", ["referrals"]),
-        (
-            "citation",
-            [("action", ActionType.NONCRIMINAL_CITATION.value), ("action", ActionType.CRIMINAL_CITATION.value)],
-        ),
-        ("arrest", [("action", ActionType.ARREST.value)]),
-        ("court_referral", [("action", ActionType.COURT_REFERRAL.value)]),
-    ):
+    for point, actions in EQUITY_TIES:
         if table.cells[(point, "total")] == sum(table.cells[a] for a in actions):
             table.relate((point, "total"), actions)
     return table

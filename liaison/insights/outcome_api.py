@@ -20,9 +20,9 @@ from liaison.lib.school_years import school_year_of
 from .outcome_tables import outcomes_body
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
-from .outcomes_release import release_pending, restricted_outcomes_body
+from .outcomes_release import restricted_outcomes_body
 from .snapshots import check_school_year_closed, last_closed_school_year
-from .tasks import outcomes_release_enqueue
+from .tasks import outcomes_release_ready
 
 router = Router(tags=["outcomes"])
 
@@ -141,10 +141,8 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID, query: OutcomesQuery
         return outcomes_body(outcomes_timeline(access, school_year, as_of=today))
     school_year = _school_year(query, restricted=True)
     check_school_year_closed(school_year, today)
-    if release_pending(access, school_year):
-        outcomes_release_enqueue(level, uuid, request.user, school_year)
-        if release_pending(access, school_year):  # (built already by a worker that runs at once)
-            return _preparing(school_year)
+    if not outcomes_release_ready(level, uuid, request.user, access, school_year):
+        return _preparing(school_year)
     return restricted_outcomes_body(access, school_year, today)
 
 

@@ -23,11 +23,11 @@ from .forms import EquityYearForm
 from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcomes_body
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_outcomes_scope, outcomes_access_for
-from .outcomes_release import release_pending, restricted_outcomes_body
+from .outcomes_release import restricted_outcomes_body
 from .public_outcomes import district_for_publishing, public_outcomes_state
 from .selectors import district_names, school_names
 from .snapshots import school_year_closed
-from .tasks import outcomes_release_enqueue
+from .tasks import outcomes_release_ready
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
@@ -38,11 +38,9 @@ def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
         body = outcomes_body(outcomes_timeline(access, form.year(), as_of=today))
     else:  # an evaluator: closed years only, as on the equity page
         form = EquityYearForm(request.GET or None, today=today, closed_only=True)
-        if release_pending(access, form.year()):
-            outcomes_release_enqueue(level, uuid, request.user, form.year())
-            if release_pending(access, form.year()):  # (built already by a worker that runs at once)
-                context = {"form": form, "school_year": form.year()}
-                return render(request, "insights/outcomes_preparing.html", context, status=202)
+        if not outcomes_release_ready(level, uuid, request.user, access, form.year()):
+            context = {"form": form, "school_year": form.year()}
+            return render(request, "insights/outcomes_preparing.html", context, status=202)
         body = restricted_outcomes_body(access, form.year(), today)
     if request.GET.get("format") == "csv":
         return outcomes_csv(body)

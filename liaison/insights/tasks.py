@@ -13,7 +13,7 @@ from liaison.accounts.models import User
 from . import report
 from .models import ProgramReport, PublicOutcomes
 from .outcomes_access import outcomes_access_for
-from .outcomes_release import restricted_outcomes_body
+from .outcomes_release import release_pending, restricted_outcomes_body
 from .public_outcomes import public_outcomes_publish_checked
 
 
@@ -69,3 +69,13 @@ def outcomes_release_enqueue(level: str, uuid: Any, user: Any, school_year: str)
     """Ask the worker for the releases once (not again for each reload while it works)."""
     if cache.add(_preparing_key(level, str(uuid), user.pk, school_year), True, timeout=PREPARING_FOR):
         outcomes_release_prepare.enqueue(level, str(uuid), user.pk, school_year)
+
+
+def outcomes_release_ready(level: str, uuid: Any, user: Any, access: Any, school_year: str) -> bool:
+    """Whether an evaluator's outcomes of a closed year can be served now; if their release is not
+    stored yet, the worker is asked for it (`outcomes_release_enqueue`) and the answer is no unless it
+    ran at once. The page and the API both ask this."""
+    if not release_pending(access, school_year):
+        return True
+    outcomes_release_enqueue(level, uuid, user, school_year)
+    return not release_pending(access, school_year)
