@@ -26,6 +26,7 @@ def test_a_locked_table_is_tried_again_until_the_flush_goes_through(monkeypatch)
     monkeypatch.setattr(FlushCommand, "handle", _failing(list(locked), calls))
     monkeypatch.setattr(flush, "PAUSE_SECONDS", 0)
     monkeypatch.setattr(flush, "as_owner", lambda database: _Nothing())
+    monkeypatch.setattr(flush, "_finish", lambda options: None)
     flush.Command().handle(database="default")
     assert len(calls) == 3
 
@@ -37,6 +38,7 @@ def test_any_other_failure_is_raised_at_once(monkeypatch, error):
     calls: list[int] = []
     monkeypatch.setattr(FlushCommand, "handle", _failing([error], calls))
     monkeypatch.setattr(flush, "as_owner", lambda database: _Nothing())
+    monkeypatch.setattr(flush, "_finish", lambda options: None)
     with pytest.raises(CommandError):
         flush.Command().handle(database="default")
     assert len(calls) == 1
@@ -48,6 +50,7 @@ def test_a_table_locked_for_good_is_raised_after_the_last_try(monkeypatch):
     monkeypatch.setattr(FlushCommand, "handle", _failing(locked, calls))
     monkeypatch.setattr(flush, "PAUSE_SECONDS", 0)
     monkeypatch.setattr(flush, "as_owner", lambda database: _Nothing())
+    monkeypatch.setattr(flush, "_finish", lambda options: None)
     with pytest.raises(CommandError):
         flush.Command().handle(database="default")
     assert len(calls) == flush.TRIES
