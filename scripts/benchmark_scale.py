@@ -173,6 +173,7 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
     district_admin, principal = as_user(world[Role.DISTRICT_ADMIN]), as_user(world[Role.SCHOOL_ADMIN])
     agency, district, school = str(world["agency"].uuid), str(world["district"].uuid), str(world["school"].uuid)
     records, api, counts = reverse("interactions:list"), "/api/v1/interactions", "/api/v1/interactions/counts"
+    presence_api = "/api/v1/programs/presence/schools"
     month = {"since": "2026-02-01", "until": "2026-02-28"}
     weeks = {"since": "2026-02-09", "until": "2026-03-13"}
     year = {"school_year": "2025-2026"}
@@ -195,6 +196,10 @@ def cases(world: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
         ("supervisor: API counts, five weeks", lambda: supervisor.get(counts, weeks)),
         ("supervisor: agency page", lambda: supervisor.get(agency_page)),
         ("supervisor: presence (days at schools)", lambda: supervisor.get(reverse("programs:presence"), year)),
+        ("supervisor: API presence, first page of schools (50)", lambda: supervisor.get(presence_api, year)),
+        ("supervisor: API presence, a page of 100 schools",
+         lambda: supervisor.get(presence_api, {**year, "limit": 100, "offset": 100})),
+        ("supervisor: API presence, every officer", lambda: supervisor.get("/api/v1/programs/presence/officers", year)),
         ("supervisor: MOU reviews", lambda: supervisor.get(reverse("agreements:reviews"))),
         ("principal: records list (one school)", lambda: principal.get(records)),
         ("principal: API counts (one school)", lambda: principal.get(counts)),

@@ -5,7 +5,8 @@ The pages and these endpoints call the same services; objects come through `prog
 """
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, overload
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -402,29 +403,50 @@ def _school_year(value: str | None, today: datetime.date) -> tuple[str, datetime
     return school_year, min(today, last)
 
 
+class PresenceRows(Sequence[dict[str, Any]]):
+    """Each school's presence figures, worked out only for the slice a page takes."""
+
+    def __init__(self, schools: "QuerySet[School]", school_year: str, as_of: datetime.date) -> None:
+        self.schools, self.school_year, self.as_of = schools, school_year, as_of
+
+    def __len__(self) -> int:
+        return self.schools.count()
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        schools = list(self.schools[index])
+        consistency = selectors.schools_consistency(schools, school_year=self.school_year, as_of=self.as_of)
+        persistence = selectors.schools_persistence(schools, as_of=self.as_of)
+        return [_presence_row(c, p) for c, p in zip(consistency, persistence, strict=True)]
+
+
 @router.get("/programs/presence/schools", response={200: list[SchoolPresenceOut], **ERROR_RESPONSES})
+@paginate
 def presence_schools(
     request: HttpRequest,
     school_year: str | None = None,
     as_of: datetime.date | None = None,
     school: UUID | None = None,
-) -> list[dict[str, Any]]:
-    """Consistency and persistence per school the caller may see (definitions: programs/selectors.py);
-    `school`: that school only (404 for one the caller does not see). Each school's figures walk its
-    year of school days: an agency of hundreds of schools reads faster one school at a time, as the
-    page shows them 25 a page."""
+) -> PresenceRows:
+    """Consistency and persistence per school the caller may see (definitions: programs/selectors.py),
+    by name, a page at a time (`limit`, `offset`: each school's figures walk its year of school days,
+    so the figures of an agency of hundreds of schools are read as the page shows them, a page at a
+    time); `school`: that school only (404 for one the caller does not see)."""
     access.require_program_viewer(request.user)
     year, default_as_of = _school_year(school_year, _today(request))
-    as_of = as_of or default_as_of
     visible = access.presence_schools_for(request.user).order_by("name")
     if school is not None:
         visible = visible.filter(uuid=school)
         if not visible.exists():
             raise Http404
-    schools = list(visible)
-    consistency = selectors.schools_consistency(schools, school_year=year, as_of=as_of)
-    persistence = selectors.schools_persistence(schools, as_of=as_of)
-    return [_presence_row(c, p) for c, p in zip(consistency, persistence, strict=True)]
+    return PresenceRows(visible, year, as_of or default_as_of)
 
 
 def _presence_row(c: selectors.Consistency, p: selectors.Persistence) -> dict[str, Any]:

@@ -276,7 +276,7 @@ def test_a_session_delivered_through_the_api_counts_once(api_as, world: World, r
 
 def test_the_api_presence_figures_match_the_selectors(api_as, world: World, records: Records) -> None:
     response = api_as("supervisor").get("/programs/presence/schools", school_year="2025-2026")
-    rows = {row["school_name"]: row for row in response.json()}
+    rows = {row["school_name"]: row for row in response.json()["items"]}
     assert set(rows) == {"Millbrook Elementary", "Millbrook High"}
     assert rows["Millbrook Elementary"]["has_calendar"] is False
     assert rows["Millbrook Elementary"]["share_of_weeks"] is None

@@ -182,7 +182,7 @@ def test_the_triad_split_falls_back_to_counts_without_durations(world: World) ->
 def test_the_api_gives_the_hand_computed_figures(term: World, api_as) -> None:
     response = api_as("supervisor").get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat())
     assert response.status_code == 200
-    row = next(r for r in response.json() if r["school"] == str(term.elementary.uuid))
+    row = next(r for r in response.json()["items"] if r["school"] == str(term.elementary.uuid))
     assert (row["school_days"], row["school_weeks"], row["weeks_with_positive_contact"]) == (20, 4, 2)
     assert row["share_of_weeks"] == 0.5
     assert (row["longest_gap_school_days"], row["longest_gap_first_day"], row["longest_gap_last_day"]) == (
@@ -239,7 +239,7 @@ def test_the_api_counts_up_to_the_agencys_today_not_the_servers(term: World, api
     late = datetime.datetime(2025, 10, 2, 1, 30, tzinfo=datetime.UTC)
     client = api_as("supervisor")
     with time_machine.travel(late, tick=False):
-        schools = client.get("/programs/presence/schools", school_year=YEAR).json()
+        schools = client.get("/programs/presence/schools", school_year=YEAR).json()["items"]
         officers = client.get("/programs/presence/officers").json()
     assert {row["as_of"] for row in schools} == {"2025-10-01"}
     assert {row["until"] for row in officers} == {"2025-10-01"}
@@ -302,9 +302,27 @@ def test_the_csv_stays_whole_whatever_the_page(term: World, page_as, monkeypatch
 def test_the_api_gives_one_school_as_the_whole_list_does(term: World, api_as) -> None:
     client = api_as("supervisor")
     whole = client.get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat()).json()
-    for row in whole:
+    assert whole["count"] == len(whole["items"]) >= 2
+    for row in whole["items"]:
         one = client.get("/programs/presence/schools", school_year=YEAR, as_of=AS_OF.isoformat(), school=row["school"])
-        assert one.json() == [row]
+        assert one.json() == {"items": [row], "count": 1}
     for outside in (term.other_school.uuid,):
         response = client.get("/programs/presence/schools", school_year=YEAR, school=str(outside))
         assert response.status_code == 404
+
+
+def test_the_api_gives_the_schools_a_page_at_a_time_each_page_as_in_the_whole_list(term: World, api_as) -> None:
+    """An agency of hundreds of schools: each school's figures walk its year of school days, so the
+    list is read a page at a time (`limit`, `offset`), by name, and the pages put together are the
+    whole list."""
+    client = api_as("supervisor")
+    params = {"school_year": YEAR, "as_of": AS_OF.isoformat()}
+    whole = client.get("/programs/presence/schools", **params).json()
+    pages = [client.get("/programs/presence/schools", limit=1, offset=n, **params).json() for n in range(whole["count"])]
+    assert [page["count"] for page in pages] == [whole["count"]] * whole["count"]
+    assert [row for page in pages for row in page["items"]] == whole["items"]
+    assert [row["school_name"] for row in whole["items"]] == sorted(row["school_name"] for row in whole["items"])
+    past = client.get("/programs/presence/schools", limit=1, offset=whole["count"], **params).json()
+    assert past == {"items": [], "count": whole["count"]}
+    too_many = client.get("/programs/presence/schools", limit=101, **params)
+    assert too_many.status_code in (400, 422) and "limit" in too_many.content.decode()
