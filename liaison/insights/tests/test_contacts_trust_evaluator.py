@@ -5,7 +5,7 @@ records) with a calendar, a second school's contacts and two student waves at bo
 
 - Millbrook Elementary (400 enrolled): positive contacts 30 in October, 4 in November (a small count:
   suppressed), 25 in December;
-- Millbrook High (500 enrolled): 15 in October, 12 in December, 20 in February (on school days);
+- Millbrook High (500 enrolled): 15 in October, 12 in December, 40 in February (on school days);
 - the fall wave closes on 31 October 2025, the spring wave on 31 March 2026, with 12 respondents at
   each school in each (so each school's trust index is released).
 
@@ -33,7 +33,7 @@ from liaison.insights.figures import scope_key
 from liaison.insights.models import FigureSnapshot
 from liaison.insights.outcome_views import CONTACTS_TRUST_COLUMNS
 from liaison.insights.outcomes_release import OUTCOMES
-from liaison.insights.released_contacts_trust import CONTACTS_HIDDEN
+from liaison.insights.released_contacts_trust import CONTACTS_HIDDEN, TRUST_NOT_RELEASED
 from liaison.insights.tests.test_outcomes_disclosure import PREVIOUS, YEAR, _on, closed_year  # noqa: F401
 from liaison.interactions.services import interaction_record
 from liaison.interactions.vocabulary import Kind
@@ -53,20 +53,18 @@ OUTSIDERS = {"outsider_agency_admin", "outsider_district_admin"}
 NAME = "insights:contacts-trust"
 
 
-def _closed_wave(world, title: str, closes_on: datetime.date, safeties: tuple[int, int]) -> Wave:
+def _closed_wave(world, title: str, closes_on: datetime.date, safeties: tuple[int, int], *, high_each: int = 6) -> Wave:
     wave = student_wave(world, title=title)
     for school in (world.elementary, world.high):
         for safety in safeties:
-            respond(link(wave, school), 6, {**ANSWERS, "pulse_safety": safety})
+            respond(link(wave, school), high_each if school == world.high else 6, {**ANSWERS, "pulse_safety": safety})
     close(world, wave)
     Wave.objects.filter(pk=wave.pk).update(opens_on=closes_on - datetime.timedelta(days=20), closes_on=closes_on)
     return Wave.objects.get(pk=wave.pk)
 
 
-@pytest.fixture
-def surveyed(closed_year):  # noqa: F811
-    world = closed_year
-    for times, month, day in ((15, 10, 15), (12, 12, 15), (20, 2, 18)):  # school days
+def _high_contacts_and_calendars(world) -> None:
+    for times, month, day in ((15, 10, 15), (12, 12, 15), (40, 2, 18)):  # school days
         for _ in range(times):
             interaction_record(
                 actor=world.officer.user,
@@ -77,8 +75,24 @@ def surveyed(closed_year):  # noqa: F811
             )
     for year, (first, last) in CALENDARS.items():
         SchoolCalendar.objects.create(district=world.district, school_year=year, first_day=first, last_day=last)
+
+
+@pytest.fixture
+def surveyed(closed_year):  # noqa: F811
+    world = closed_year
+    _high_contacts_and_calendars(world)
     _closed_wave(world, "Fall students", FALL_CLOSE, (8, 6))
     _closed_wave(world, "Spring students", SPRING_CLOSE, (10, 8))
+    return world
+
+
+@pytest.fixture
+def few_respondents(closed_year):  # noqa: F811
+    """The same, but only 8 students at the high school answered the spring wave."""
+    world = closed_year
+    _high_contacts_and_calendars(world)
+    _closed_wave(world, "Fall students", FALL_CLOSE, (8, 6))
+    _closed_wave(world, "Spring students", SPRING_CLOSE, (10, 8), high_each=4)
     return world
 
 
@@ -189,7 +203,7 @@ def test_the_evaluators_figures_are_the_release_by_hand(surveyed, api_as, page_a
     between_months = ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
     positive_before = sum(months[m]["positive"] for m in before_months)
     positive_between = sum(months[m]["positive"] for m in between_months)
-    assert (positive_before, positive_between) == (15, 32)  # every month shown
+    assert (positive_before, positive_between) == (15, 52)  # every month shown
     enrollment = months["2026-03"]["enrollment"]
     assert enrollment == 500
     days_before = _weekdays(datetime.date(2025, 8, 25), datetime.date(2025, 10, 31))
@@ -208,7 +222,7 @@ def test_the_evaluators_figures_are_the_release_by_hand(surveyed, api_as, page_a
     change = scoring.compare(estimate(fall), estimate(spring))
     high = _school(body, world.high)
     assert high["not_shown"] == ""
-    assert (high["before"]["positive"], high["between"]["positive"]) == (15, 32)
+    assert (high["before"]["positive"], high["between"]["positive"]) == (15, 52)
     assert (high["before"]["school_days"], high["between"]["school_days"]) == (days_before, days_between)
     assert (high["before"]["per_100"], high["between"]["per_100"]) == (per_before, per_between)
     assert high["contacts_change"] == round(per_between - per_before, 2)
@@ -218,7 +232,7 @@ def test_the_evaluators_figures_are_the_release_by_hand(surveyed, api_as, page_a
         pytest.approx(change.low),
         pytest.approx(change.high),
     )
-    assert high["trust_change"] > 0 and high["contacts_change"] is not None
+    assert high["trust_change"] > 0 and high["contacts_change"] > 0
 
     row = _csv(page_as, world)[world.high.name]  # the CSV: the same figures
     assert row["contacts_change"] == f"{high['contacts_change']:.2f}"
@@ -243,7 +257,7 @@ def test_the_evaluators_figures_never_read_live_counts(surveyed, api_as):
             occurred_at=_on(2, 20),
         )
     assert _api(api_as, world) == before
-    assert _school(_api(api_as, world, role="district_admin"), world.high)["between"]["positive"] == 39
+    assert _school(_api(api_as, world, role="district_admin"), world.high)["between"]["positive"] == 59
 
 
 # --- the attack: a suppressed month ------------------------------------------------------------------------
@@ -285,6 +299,21 @@ def test_a_school_with_a_suppressed_month_is_not_shown_and_gives_no_count_back(s
     assert body["schools"] and all(
         s["contacts_change"] is None for s in body["schools"] if s["not_shown"]
     )  # no school listed as not shown has a change
+
+
+def test_a_school_whose_wave_had_too_few_respondents_is_not_shown(few_respondents, api_as, page_as):
+    world = few_respondents
+    body = _api(api_as, world)
+    spring = next(
+        w for w in _stored(world, YEAR)["schools"][str(world.high.uuid)]["trust"] if w["title"] == "Spring students"
+    )
+    assert spring["trust_index"] is None  # not released: 8 respondents
+    high = _school(body, world.high)
+    assert TRUST_NOT_RELEASED in high["not_shown"]
+    assert (high["trust_later"], high["trust_change"], high["trust_change_low"]) == (None, None, None)
+    html = page_as("evaluator").get(_url(world), {"school_year": YEAR}).content.decode()
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert world.high.name not in svg and escape(TRUST_NOT_RELEASED) in html
 
 
 def test_every_shown_stretch_is_a_sum_of_shown_months(surveyed, api_as):
