@@ -22,6 +22,8 @@ import io
 import math
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -258,6 +260,23 @@ def test_the_evaluators_figures_never_read_live_counts(surveyed, api_as):
         )
     assert _api(api_as, world) == before
     assert _school(_api(api_as, world, role="district_admin"), world.high)["between"]["positive"] == 59
+
+
+def test_once_released_the_evaluators_figures_read_no_record_or_answer(surveyed, api_as, page_as):
+    """After the release is stored, serving the evaluator touches no contact, rollup, session or
+    survey answer: only the stored snapshots, the schools, the waves' names and the calendars."""
+    world = surveyed
+    _api(api_as, world)  # stores the release
+    live = ("interactions_", "surveys_response", "programs_session", "programs_mentoring")
+    for get in (
+        lambda: api_as("evaluator").get(_api_path(world), school_year=YEAR),
+        lambda: page_as("evaluator").get(_url(world), {"school_year": YEAR}),
+        lambda: page_as("evaluator").get(_url(world), {"school_year": YEAR, "format": "csv"}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert get().status_code == 200
+        read = [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in live)]
+        assert read == []
 
 
 # --- the attack: a suppressed month ------------------------------------------------------------------------
