@@ -18,9 +18,19 @@ from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
 from .outcome_tables import outcomes_body
-from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
-from .outcomes_access import district_outcomes_scope, outcomes_access_for
+from .outcomes import (
+    AGENCY,
+    DISTRICT,
+    SCHOOL,
+    ContactsStretch,
+    OutcomesScope,
+    SchoolChange,
+    contacts_and_trust,
+    outcomes_timeline,
+)
+from .outcomes_access import district_access_for, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
+from .released_contacts_trust import released_contacts_and_trust
 from .snapshots import check_school_year_closed, last_closed_school_year
 from .tasks import outcomes_release_ready
 
@@ -176,7 +186,7 @@ class ContactsStretchOut(Schema):
     first: str | None
     last: str | None
     school_days: int
-    positive: int
+    positive: int | None = Field(description=f"Positive contacts in the stretch. {HIDDEN}")
     enrollment: int | None
     per_100: float | None = Field(description="Positive contacts per 100 enrolled students per 20 school days.")
 
@@ -194,15 +204,23 @@ class SchoolChangeOut(Schema):
     before: ContactsStretchOut = Field(description="The earlier wave's school year up to its close.")
     between: ContactsStretchOut = Field(description="From the earlier wave's close to the later wave's.")
     contacts_change: float | None
+    not_shown: str = Field(
+        description="Restricted audiences: why the release gives no dot of the school (empty when it does)."
+    )
 
 
 class ContactsTrustOut(Schema):
     district: UUID
+    restricted: bool = Field(
+        description="True for evaluators: computed only from a closed year's stored release (and the year "
+        "before), whole months, through the disclosure rules (docs/outcomes.md)."
+    )
+    school_year: str | None = Field(description="Restricted audiences: the closed year; null for live figures.")
     caveats: list[str]
     schools: list[SchoolChangeOut]
 
 
-def _stretch(stretch: Any) -> dict[str, Any]:
+def _stretch(stretch: ContactsStretch) -> dict[str, Any]:
     known = stretch.school_days > 0
     return {
         "first": stretch.first.isoformat() if known else None,
@@ -214,30 +232,44 @@ def _stretch(stretch: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/outcomes/districts/{uuid}/trust", response={200: ContactsTrustOut, **ERROR_RESPONSES})
-def contacts_trust(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    """Per school with two or more closed survey waves: the trust change beside the change in positive
-    contacts. An association across few schools, not an effect (see `caveats`)."""
-    scope = district_outcomes_scope(request.user, uuid)
-    found = contacts_and_trust(scope.name, scope.schools, agency_ids=scope.agency_ids, as_of=timezone.localdate())
+def _school_change(s: SchoolChange) -> dict[str, Any]:
     return {
-        "district": scope.uuid,
+        "school": s.school.uuid,
+        "name": s.school.name,
+        "earlier_wave": s.earlier.wave.uuid,
+        "later_wave": s.later.wave.uuid,
+        "trust_earlier": s.earlier_trust.mean if s.earlier_trust else None,
+        "trust_later": s.later_trust.mean if s.later_trust else None,
+        "trust_change": s.trust_change.difference if s.trust_change else None,
+        "trust_change_low": s.trust_change.low if s.trust_change else None,
+        "trust_change_high": s.trust_change.high if s.trust_change else None,
+        "before": _stretch(s.before),
+        "between": _stretch(s.between),
+        "contacts_change": s.contacts_change,
+        "not_shown": s.not_shown,
+    }
+
+
+@router.get("/outcomes/districts/{uuid}/trust", response={200: ContactsTrustOut, 202: PreparingOut, **ERROR_RESPONSES})
+def contacts_trust(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> Any:
+    """Per school with two or more closed survey waves: the trust change beside the change in positive
+    contacts. An association across few schools, not an effect (see `caveats`). The program's leaders:
+    live, as of today (`school_year` is not read). Evaluators: a closed school year only (default: the
+    last), from its stored release; an open one answers 400 naming `school_year`."""
+    today = timezone.localdate()
+    access = district_access_for(request.user, uuid)
+    if isinstance(access, OutcomesScope):
+        found = contacts_and_trust(access.name, access.schools, agency_ids=access.agency_ids, as_of=today)
+    else:
+        school_year = _school_year(query, restricted=True)
+        check_school_year_closed(school_year, today)
+        if not outcomes_release_ready(DISTRICT, uuid, request.user, access, school_year):
+            return _preparing(school_year)
+        found = released_contacts_and_trust(access, school_year, today)
+    return {
+        "district": uuid,
+        "restricted": found.school_year is not None,
+        "school_year": found.school_year,
         "caveats": list(found.caveats),
-        "schools": [
-            {
-                "school": s.school.uuid,
-                "name": s.school.name,
-                "earlier_wave": s.earlier.wave.uuid,
-                "later_wave": s.later.wave.uuid,
-                "trust_earlier": s.earlier_trust.mean if s.earlier_trust else None,
-                "trust_later": s.later_trust.mean if s.later_trust else None,
-                "trust_change": s.trust_change.difference if s.trust_change else None,
-                "trust_change_low": s.trust_change.low if s.trust_change else None,
-                "trust_change_high": s.trust_change.high if s.trust_change else None,
-                "before": _stretch(s.before),
-                "between": _stretch(s.between),
-                "contacts_change": s.contacts_change,
-            }
-            for s in found.schools
-        ],
+        "schools": [_school_change(s) for s in found.schools],
     }

@@ -21,10 +21,11 @@ from liaison.lib.csv_export import csv_writer
 from . import outcome_charts as charts
 from .forms import EquityYearForm
 from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcomes_body
-from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
-from .outcomes_access import district_outcomes_scope, outcomes_access_for
+from .outcomes import AGENCY, DISTRICT, SCHOOL, ContactsAndTrust, OutcomesScope, contacts_and_trust, outcomes_timeline
+from .outcomes_access import district_access_for, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
 from .public_outcomes import district_for_publishing, public_outcomes_state
+from .released_contacts_trust import released_contacts_and_trust
 from .selectors import district_names, school_names
 from .snapshots import school_year_closed
 from .tasks import outcomes_release_ready
@@ -151,17 +152,36 @@ def district_outcomes(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_safe
 def district_contacts_trust(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    scope = district_outcomes_scope(request.user, uuid)
-    found = contacts_and_trust(scope.name, scope.schools, agency_ids=scope.agency_ids, as_of=timezone.localdate())
+    """Live for the program's leaders; for evaluators, a closed year's, from its stored release only
+    (liaison/insights/released_contacts_trust.py), the year chosen as on their outcomes page."""
+    today = timezone.localdate()
+    form: EquityYearForm | None = None  # the program's leaders: live, as of today
+    access = district_access_for(request.user, uuid)
+    if isinstance(access, OutcomesScope):
+        found = contacts_and_trust(access.name, access.schools, agency_ids=access.agency_ids, as_of=today)
+    else:  # an evaluator: closed years only, as on their outcomes page
+        form = EquityYearForm(request.GET or None, today=today, closed_only=True)
+        if not outcomes_release_ready(DISTRICT, uuid, request.user, access, form.year()):
+            context = {"form": form, "school_year": form.year()}
+            return render(request, "insights/outcomes_preparing.html", context, status=202)
+        found = released_contacts_and_trust(access, form.year(), today)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="contacts-and-trust-{scope.uuid}.csv"'
-        writer = csv_writer(response)
-        writer.writerow(CONTACTS_TRUST_COLUMNS)
-        writer.writerows(contacts_trust_rows(found))
-        return response
-    chart = charts.scatter(
-        f"Change in trust index against change in positive contacts, one dot per school, {scope.name}",
+        return contacts_trust_csv(found, uuid)
+    context = {
+        "uuid": uuid,
+        "name": found.district_name,
+        "every_agency": access.agency_ids is None,
+        "found": found,
+        "form": form,
+        "chart": contacts_trust_chart(found),
+    }
+    return render(request, "insights/contacts_trust.html", context)
+
+
+def contacts_trust_chart(found: ContactsAndTrust) -> str:
+    """The scatter: one dot per school plotted (both changes shown), its trust interval a line."""
+    return charts.scatter(
+        f"Change in trust index against change in positive contacts, one dot per school, {found.district_name}",
         [
             charts.Point(
                 s.school.name,
@@ -176,7 +196,16 @@ def district_contacts_trust(request: HttpRequest, uuid: UUID) -> HttpResponse:
         x_title="Change in positive contacts per 100 students per 20 school days",
         y_title="Change in trust index (points)",
     )
-    return render(request, "insights/contacts_trust.html", {"scope": scope, "found": found, "chart": chart})
+
+
+def contacts_trust_csv(found: ContactsAndTrust, uuid: UUID) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    year = f"-{found.school_year}" if found.school_year else ""
+    response["Content-Disposition"] = f'attachment; filename="contacts-and-trust-{uuid}{year}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(CONTACTS_TRUST_COLUMNS)
+    writer.writerows(contacts_trust_rows(found))
+    return response
 
 
 CONTACTS_TRUST_COLUMNS = [
@@ -192,6 +221,7 @@ CONTACTS_TRUST_COLUMNS = [
     "contacts_per_100_before",
     "contacts_per_100_between",
     "contacts_change",
+    "not_shown",
 ]
 
 
@@ -199,7 +229,7 @@ def _n(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def contacts_trust_rows(found: Any) -> list[list[Any]]:
+def contacts_trust_rows(found: ContactsAndTrust) -> list[list[Any]]:
     rows = []
     for s in found.schools:
         change = s.trust_change
@@ -217,6 +247,7 @@ def contacts_trust_rows(found: Any) -> list[list[Any]]:
                 _n(s.before.per_100),
                 _n(s.between.per_100),
                 _n(s.contacts_change),
+                s.not_shown,
             ]
         )
     return rows

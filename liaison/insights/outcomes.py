@@ -425,13 +425,13 @@ class ContactsStretch:
     first: datetime.date
     last: datetime.date
     school_days: int
-    positive: int
+    positive: int | None  # None: not shown (restricted audiences: the release hides a month of it)
     enrollment: int | None
 
     @property
     def per_100(self) -> float | None:
         """Positive contacts per 100 enrolled students per 20 school days."""
-        if not self.enrollment or not self.school_days:
+        if self.positive is None or not self.enrollment or not self.school_days:
             return None
         return round(self.positive * 100 / self.enrollment * SCHOOL_MONTH_DAYS / self.school_days, 2)
 
@@ -446,6 +446,7 @@ class SchoolChange:
     trust_change: scoring.Comparison | None  # None when either wave's school is suppressed
     before: ContactsStretch  # the school days of the earlier wave's school year up to its close
     between: ContactsStretch  # the school days from the earlier wave's close to the later's
+    not_shown: str = ""  # restricted audiences: why the release gives no figure of the school
 
     @property
     def contacts_change(self) -> float | None:
@@ -458,18 +459,43 @@ class SchoolChange:
         return self.trust_change is not None and self.contacts_change is not None
 
 
+def school_change(
+    school: School,
+    waves: tuple[WaveSchool, WaveSchool],
+    trust: tuple[scoring.Estimate | None, scoring.Estimate | None],
+    stretches: tuple[ContactsStretch, ContactsStretch],
+    not_shown: str = "",
+) -> SchoolChange:
+    """A school's change between two waves: the trust change is the later estimate minus the earlier
+    with Welch's interval (none when either is not shown), beside the contacts of the two stretches.
+    The program's leaders' (live) and the evaluators' (released) changes are both made here."""
+    earlier_trust, later_trust = trust if None not in trust else (None, None)
+    return SchoolChange(
+        school=school,
+        earlier=waves[0],
+        later=waves[1],
+        earlier_trust=earlier_trust,
+        later_trust=later_trust,
+        trust_change=scoring.compare(earlier_trust, later_trust),
+        before=stretches[0],
+        between=stretches[1],
+        not_shown=not_shown,
+    )
+
+
 @dataclass(frozen=True)
 class ContactsAndTrust:
     district_name: str
     schools: list[SchoolChange]
     caveats: tuple[str, ...] = CAVEATS
+    school_year: str | None = None  # restricted audiences: the closed year whose release it is read from
 
     @property
     def plotted(self) -> list[SchoolChange]:
         return [school for school in self.schools if school.plotted]
 
 
-def _school_days_between(school: School, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+def school_days_between(school: School, first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The school's school days in [first, last], from the calendars of every school year it spans."""
     days: list[datetime.date] = []
     year = int(school_year_of(first)[:4])
@@ -508,21 +534,16 @@ def _school_change(school: School, agency_ids: frozenset[int] | None, as_of: dat
     if len(history) < 2:
         return None
     (earlier, before), (later, after) = history[-2], history[-1]
-    suppressed = before.suppressed or after.suppressed
-    between_days = _school_days_between(
+    between_days = school_days_between(
         school, earlier.wave.closes_on + datetime.timedelta(days=1), later.wave.closes_on
     )
     year_start = school_year_days(school_year_of(earlier.wave.closes_on))[0]
-    before_days = _school_days_between(school, year_start, earlier.wave.closes_on)
-    return SchoolChange(
-        school=school,
-        earlier=earlier,
-        later=later,
-        earlier_trust=None if suppressed else before.trust,
-        later_trust=None if suppressed else after.trust,
-        trust_change=None if suppressed else scoring.compare(before.trust, after.trust),
-        before=_stretch(school, agency_ids, before_days),
-        between=_stretch(school, agency_ids, between_days),
+    before_days = school_days_between(school, year_start, earlier.wave.closes_on)
+    return school_change(
+        school,
+        (earlier, later),
+        (None if before.suppressed else before.trust, None if after.suppressed else after.trust),
+        (_stretch(school, agency_ids, before_days), _stretch(school, agency_ids, between_days)),
     )
 
 

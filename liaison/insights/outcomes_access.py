@@ -3,15 +3,15 @@
 The one door to `OutcomesScope`: 404 for a school, agency or district the user does not see; 403
 for one they see but get no outcomes of.
 
-| role | school | agency | district |
-|---|---|---|---|
-| platform admin | every agency's records | the agency's | every agency's |
-| district admin | every agency's (their district's schools) | 403 | every agency's |
-| principal | every agency's (their school) | 403 | 403 |
-| agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there |
-| evaluator, agency grant | with the district's | a closed year's release (below) | a closed year's release |
-| evaluator, district grant | with the district's | 403 (404 for an agency not seen) | a closed year's release |
-| officer | 403 | 403 | 403 |
+| role | school | agency | district | contacts and trust |
+|---|---|---|---|---|
+| platform admin | every agency's records | the agency's | every agency's | live |
+| district admin | every agency's (their district's schools) | 403 | every agency's | live |
+| principal | every agency's (their school) | 403 | 403 | 403 |
+| agency admin, SRO supervisor | their agency's records | their agency's | their agency's records there | live |
+| evaluator, agency grant | with the district's | a closed year's release (below) | a release | its release |
+| evaluator, district grant | with the district's | 403 (404 for an agency not seen) | a release | its release |
+| officer | 403 | 403 | 403 | 403 |
 
 Evaluators get a district's outcomes, and each of its schools', over their granted records (the
 equity scope: `equity_scope_for`) as a closed school year's stored release through the disclosure
@@ -23,8 +23,14 @@ it served that year (a partnership overlapping it), released in one table with e
 districts' stored releases over the same records (the agency's count is their sum), so the agency's
 months minus one district's give no hidden count of another district back. A district's evaluator
 gets no agency's outcomes: the agency's records in other districts are not theirs, and the agency's
-records in their district are on the district's page. Contacts and trust stays with the program's
-leaders.
+records in their district are on the district's page.
+
+Contacts and trust of a district (`district_access_for`), over the same records as the district's
+outcomes: the program's leaders get it live, as of today; an evaluator gets it for a closed year,
+computed only from what the district's stored release of that year and the year before shows of each
+school (liaison/insights/released_contacts_trust.py): its positive contacts by whole month, its
+enrollment, each wave's trust index and interval. A school with a hidden month or wave is listed as
+not shown, with the reason, and no live count is read.
 """
 
 from __future__ import annotations
@@ -151,10 +157,25 @@ def outcomes_access_for(
         return RestrictedSchool(district_scope, school)
     if level == AGENCY:
         return _evaluated_agency(user, uuid)
+    return _evaluated_district(user, uuid)
+
+
+def _evaluated_district(user: Any, uuid: UUID | str) -> EquityScope:
     scope = equity_scope_for(user, uuid)
     if not scope.suppressed:  # (a leader would have had the live figures above)
         raise _refuse()
     return scope
+
+
+def district_access_for(user: Any, uuid: UUID | str) -> OutcomesScope | EquityScope:
+    """A district's outcomes access (`outcomes_access_for`), for contacts and trust: the program's
+    leaders' live `OutcomesScope`, or an evaluator's restricted `EquityScope` (a closed year's release)."""
+    try:
+        return district_outcomes_scope(user, uuid)
+    except PermissionDenied:
+        if not _evaluator(user):
+            raise
+    return _evaluated_district(user, uuid)
 
 
 def outcomes_available(user: Any, level: str, uuid: UUID | str) -> bool:

@@ -68,6 +68,16 @@ FIGURES: list[RestrictedFigure] = [
         for name, door in (("insights:outcomes-agency", "page"), ("insights:outcomes-agency", "csv"))
     ),
     RestrictedFigure("api:outcomes_agency", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.agency_table"),
+    # Contacts and trust of a district for its evaluators: computed only from what the district's
+    # stored release of a closed year (and the year before) shows of each school: whole months of
+    # positive contacts, enrollment, each wave's trust index and interval; a school with a hidden month
+    # in its stretches is not shown (liaison/insights/released_contacts_trust.py, attacked in
+    # liaison/insights/tests/test_contacts_trust_evaluator.py).
+    *(
+        RestrictedFigure(name, door, "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table")
+        for name, door in (("insights:contacts-trust", "page"), ("insights:contacts-trust", "csv"))
+    ),
+    RestrictedFigure("api:contacts_trust", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"),
     # A district's published outcomes: the district-wide evaluator's stored release of a closed year,
     # audited beside the public MOU figures of its agencies before it is published
     # (liaison/insights/public_outcomes.py).

@@ -160,7 +160,7 @@ PAGES: tuple[Page, ...] = (
     Page("insights:outcomes-school", "PASDH", ("school",)),
     Page("insights:outcomes-agency", "PASE", ("agency",)),  # the evaluator: their agency's release
     Page("insights:outcomes-district", "PASDE", ("district",)),
-    Page("insights:contacts-trust", "PASD", ("district",)),
+    Page("insights:contacts-trust", "PASDE", ("district",)),  # the evaluator: from the district's release
     # --- the API's documentation ---
     Page("api:openapi-view", "N" + ALL),
 )

@@ -42,10 +42,6 @@ NO_RESTRICTED_FIGURES = {
     "notifications:mark_read",
     "notifications:preferences",
     "notifications:badge",
-    # Contacts-and-trust: evaluators are refused it (403; liaison/insights/outcomes_access.py). The
-    # district's, its schools' and an agency's outcomes are registered.
-    "insights:contacts-trust",
-    "api:contacts_trust",
     "accounts:audit_export",
     "accounts:confirm",
     "accounts:email_confirm",

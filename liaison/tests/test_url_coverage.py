@@ -67,7 +67,7 @@ COVERED = {
     "outcomes-school": "insights/tests/test_outcomes.py",
     "outcomes-agency": "insights/tests/test_outcomes.py",
     "outcomes-district": "insights/tests/test_outcomes.py",
-    "contacts-trust": "insights/tests/test_outcomes.py",
+    "contacts-trust": "insights/tests/test_contacts_trust_evaluator.py",  # (and test_outcomes.py)
     "outcomes-publish": "insights/tests/test_public_outcomes.py",
 }
 

@@ -157,7 +157,7 @@ ALLOWED = {
     "school": {"platform_admin", "agency_admin", "supervisor", "district_admin", "school_admin", "evaluator"},
     "agency": {"platform_admin", "agency_admin", "supervisor", "evaluator"},  # (the evaluator's grant)
     "district": {"platform_admin", "agency_admin", "supervisor", "district_admin", "evaluator"},
-    "trust": {"platform_admin", "agency_admin", "supervisor", "district_admin"},
+    "trust": {"platform_admin", "agency_admin", "supervisor", "district_admin", "evaluator"},  # (the release)
 }
 OUTSIDERS = {"outsider_agency_admin", "outsider_district_admin"}
 
@@ -247,17 +247,11 @@ def test_the_district_pages_stay_within_their_query_budget(
 # --- restricted audiences --------------------------------------------------------------------------------
 
 
-def test_an_evaluator_gets_no_trust_outcomes_and_a_district_evaluator_no_agencys(recorded, page_as, api_as):
-    """Contacts and trust is for the program's leaders (docs/outcomes.md). An agency's outcomes are its
-    evaluators' (test_outcomes_agency_disclosure.py), not a district's evaluator's; a school's are
-    released with its district's (test_outcomes_schools_disclosure.py)."""
+def test_a_district_evaluator_gets_no_agencys_outcomes(recorded, page_as, api_as):
+    """An agency's outcomes are its evaluators' (test_outcomes_agency_disclosure.py), not a district's
+    evaluator's; a school's are released with its district's (test_outcomes_schools_disclosure.py), and
+    so is contacts and trust (test_contacts_trust_evaluator.py)."""
     world = recorded
-    name, uuid = "insights:contacts-trust", world.district.uuid
-    for params in ({}, {"format": "csv"}, {"school_year": "2024-2025", "format": "csv"}):
-        response = page_as("evaluator").get(reverse(name, args=[uuid]), params)
-        assert response.status_code in (403, 404), (name, params)
-        assert b"positive" not in response.content.lower()
-    assert api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{uuid}/trust").status_code in (403, 404)
     evaluator = world.users["evaluator"]
     Membership.objects.filter(user=evaluator).update(agency=None, district=world.district)
     world.users["evaluator"] = type(evaluator).objects.get(pk=evaluator.pk)  # a district's evaluator now
@@ -269,6 +263,20 @@ def test_an_evaluator_gets_no_trust_outcomes_and_a_district_evaluator_no_agencys
     ):
         response = page_as("evaluator").get(reverse(page, args=[uuid]))
         assert b"/insights/outcomes/" not in response.content
+
+
+def test_an_evaluators_contacts_and_trust_is_never_of_the_open_year(recorded, page_as, api_as):
+    """The open year's contacts (recorded above) are never the evaluator's: contacts and trust is a
+    closed year's release (test_contacts_trust_evaluator.py)."""
+    world = recorded
+    url = reverse("insights:contacts-trust", args=[world.district.uuid])
+    for params in ({}, {"school_year": YEAR}):
+        response = page_as("evaluator").get(url, params)
+        assert response.status_code == 200 and response.context["found"].school_year == "2024-2025", params
+        csv_export = page_as("evaluator").get(url, {**params, "format": "csv"})
+        assert csv_export.status_code == 200 and "-2024-2025.csv" in csv_export["Content-Disposition"]
+    api = api_as("evaluator").get(f"/api/v1/insights/outcomes/districts/{world.district.uuid}/trust", school_year=YEAR)
+    assert api.status_code == 400 and "school_year" in api.content.decode()
 
 
 def test_an_evaluator_gets_the_districts_closed_years_only_and_a_link_to_them(recorded, page_as, api_as):
