@@ -10,6 +10,13 @@ mostly positive, about 1.5% enforcement actions). Then it builds the district's 
 leaders, and the evaluators' version, as the background task does (`report_build`: every section from
 the pages' selectors, the HTML, the PDF), and prints the time of each. Target: under 10 s.
 Results: docs/benchmarks.md.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/q19_scale_bench10m \
+        .venv/bin/python scripts/benchmark_report.py --existing --schools 15 390
+
+`--existing` builds the reports of districts already in the database DATABASE_URL names (one that
+`generate_scale` filled, with its 2025-2026 school year): for each number given, the district whose
+count of schools is nearest it.
 """
 
 from __future__ import annotations
@@ -126,7 +133,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=60_000, help="contacts in the school year")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--existing", action="store_true", help="the districts of DATABASE_URL's database")
+    parser.add_argument("--schools", type=int, nargs="*", default=[15], help="--existing: districts of about so many")
     args = parser.parse_args()
+    if args.existing:
+        existing(args.schools, args.repeat)
+        return
     with throwaway_database("bench_report") as environment:
         os.environ.update(environment)
         secret = "benchmark-only-" + "x" * 40
@@ -140,6 +152,28 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+
+
+def existing(sizes: list[int], repeat: int) -> None:
+    secret = "benchmark-only-" + "x" * 40
+    os.environ.update({"SECRET_KEY": secret, "STUDENT_KEY_SECRET": secret + "-students"})
+    os.environ.update({"HTTPS": "false", "DEBUG": "false", "LOG_LEVEL": "WARNING"})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings_test"
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from liaison.directory.models import District
+    from liaison.interactions.models import MonthlyRollup
+
+    districts = list(District.objects.annotate(n=Count("schools")).filter(n__gt=0).order_by("pk"))
+    for size in sizes:
+        district = min(districts, key=lambda d: (abs(d.n - size), d.pk))
+        contacts_there = sum(MonthlyRollup.objects.filter(district=district).values_list("count", flat=True))
+        print(f"{district.name}: {district.n} schools, {contacts_there:,} contacts; load {contacts.load_average()}")
+        build(district, "full", repeat)
+        build(district, "restricted", repeat)
 
 
 if __name__ == "__main__":
