@@ -233,9 +233,12 @@ def test_signing_in_does_not_revoke_tokens(client, world):
 
 
 def test_the_account_page_shows_access_last_use_and_expiry(page_as, world):
-    row, token = api_token_create(user=world.users["officer"], name="phone", access=TokenAccess.READ)
-    me_with(token)
-    page = page_as("officer").get(ACCOUNT).content.decode()
+    # At midday UTC, so that the expiry's day is the same in UTC and at the officer's agency (the page
+    # shows local dates: after midnight UTC, New York is still on the day before).
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 17, 0, tzinfo=datetime.UTC), tick=True):
+        row, token = api_token_create(user=world.users["officer"], name="phone", access=TokenAccess.READ)
+        me_with(token)
+        page = page_as("officer").get(ACCOUNT).content.decode()
     row.refresh_from_db()
     assert "Read only" in page
     assert row.last_used_at is not None and f"{row.last_used_at:%Y}" in page
