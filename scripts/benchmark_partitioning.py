@@ -57,22 +57,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="replays of each request's contacts queries")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the partitioned copy")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to the PostgreSQL database generate_scale filled.")
     scale = _scale_benchmark()
-    os.environ.update(
-        {
-            "SECRET_KEY": "benchmark-only-key-for-a-generated-database-0123456789",
-            "STUDENT_KEY_SECRET": "benchmark-only-student-key-for-a-generated-database",
-            "HTTPS": "false",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-            "DJANGO_SETTINGS_MODULE": "liaison.settings_test",
-        }
-    )
-    import django
-
-    django.setup()
+    scale.setup_generated_database()
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -48,21 +48,7 @@ def main() -> None:
         "databases of different sizes)",
     )
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to the PostgreSQL database generate_scale filled.")
-    os.environ.update(
-        {
-            "SECRET_KEY": "benchmark-only-key-for-a-generated-database-0123456789",
-            "STUDENT_KEY_SECRET": "benchmark-only-student-key-for-a-generated-database",
-            "HTTPS": "false",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-            "DJANGO_SETTINGS_MODULE": "liaison.settings_test",
-        }
-    )
-    import django
-
-    django.setup()
+    setup_generated_database()
     sizes()
     world = logins(args.agency, args.agency_contacts)
     print(
@@ -84,6 +70,26 @@ def main() -> None:
         flag = "" if cpu_p95 < TARGET_MS else "  over target"
         print(f"{name:<58} {median:>10.1f} {p95:>8.1f} {cpu_median:>10.1f} {cpu_p95:>8.1f}{flag}", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+def setup_generated_database() -> None:
+    """Django set up on the PostgreSQL database DATABASE_URL names (one `generate_scale` filled), with
+    benchmark-only secrets, DEBUG off and requests through the test client allowed."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database generate_scale filled.")
+    os.environ.update(
+        {
+            "SECRET_KEY": "benchmark-only-key-for-a-generated-database-0123456789",
+            "STUDENT_KEY_SECRET": "benchmark-only-student-key-for-a-generated-database",
+            "HTTPS": "false",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "liaison.settings_test",
+        }
+    )
+    import django
+
+    django.setup()
 
 
 def sizes() -> None:
