@@ -56,6 +56,11 @@ urlpatterns = [
         public_outcomes.public_school_outcomes,
         name="public_outcomes_school",
     ),
+    path(
+        "public/outcomes/districts/<uuid:uuid>/<str:school_year>/trust/",
+        public_outcomes.public_contacts_trust,
+        name="public_outcomes_contacts_trust",
+    ),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),
     # --- classes, mentoring, presence ---

@@ -17,14 +17,13 @@ from liaison.directory.validators import validate_school_year
 from liaison.lib.api_errors import ERROR_RESPONSES
 from liaison.lib.school_years import school_year_of
 
+from .contacts_trust_outputs import contacts_trust_body
 from .outcome_tables import outcomes_body
 from .outcomes import (
     AGENCY,
     DISTRICT,
     SCHOOL,
-    ContactsStretch,
     OutcomesScope,
-    SchoolChange,
     contacts_and_trust,
     outcomes_timeline,
 )
@@ -220,36 +219,6 @@ class ContactsTrustOut(Schema):
     schools: list[SchoolChangeOut]
 
 
-def _stretch(stretch: ContactsStretch) -> dict[str, Any]:
-    known = stretch.school_days > 0
-    return {
-        "first": stretch.first.isoformat() if known else None,
-        "last": stretch.last.isoformat() if known else None,
-        "school_days": stretch.school_days,
-        "positive": stretch.positive,
-        "enrollment": stretch.enrollment,
-        "per_100": stretch.per_100,
-    }
-
-
-def _school_change(s: SchoolChange) -> dict[str, Any]:
-    return {
-        "school": s.school.uuid,
-        "name": s.school.name,
-        "earlier_wave": s.earlier.wave.uuid,
-        "later_wave": s.later.wave.uuid,
-        "trust_earlier": s.earlier_trust.mean if s.earlier_trust else None,
-        "trust_later": s.later_trust.mean if s.later_trust else None,
-        "trust_change": s.trust_change.difference if s.trust_change else None,
-        "trust_change_low": s.trust_change.low if s.trust_change else None,
-        "trust_change_high": s.trust_change.high if s.trust_change else None,
-        "before": _stretch(s.before),
-        "between": _stretch(s.between),
-        "contacts_change": s.contacts_change,
-        "not_shown": s.not_shown,
-    }
-
-
 @router.get("/outcomes/districts/{uuid}/trust", response={200: ContactsTrustOut, 202: PreparingOut, **ERROR_RESPONSES})
 def contacts_trust(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]) -> Any:
     """Per school with two or more closed survey waves: the trust change beside the change in positive
@@ -266,10 +235,4 @@ def contacts_trust(request: HttpRequest, uuid: UUID, query: Query[OutcomesQuery]
         if not outcomes_release_ready(DISTRICT, uuid, request.user, access, school_year):
             return _preparing(school_year)
         found = released_contacts_and_trust(access, school_year, today)
-    return {
-        "district": uuid,
-        "restricted": found.school_year is not None,
-        "school_year": found.school_year,
-        "caveats": list(found.caveats),
-        "schools": [_school_change(s) for s in found.schools],
-    }
+    return contacts_trust_body(found, uuid)

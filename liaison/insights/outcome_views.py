@@ -19,9 +19,10 @@ from liaison.interactions.vocabulary import POSITIVE_MEANS
 from liaison.lib.csv_export import csv_writer
 
 from . import outcome_charts as charts
+from .contacts_trust_outputs import contacts_trust_csv, contacts_trust_scatter
 from .forms import EquityYearForm
 from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcomes_body
-from .outcomes import AGENCY, DISTRICT, SCHOOL, ContactsAndTrust, OutcomesScope, contacts_and_trust, outcomes_timeline
+from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_access_for, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
 from .public_outcomes import district_for_publishing, public_outcomes_state
@@ -173,81 +174,6 @@ def district_contacts_trust(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "every_agency": access.agency_ids is None,
         "found": found,
         "form": form,
-        "chart": contacts_trust_chart(found),
+        "chart": contacts_trust_scatter(found),
     }
     return render(request, "insights/contacts_trust.html", context)
-
-
-def contacts_trust_chart(found: ContactsAndTrust) -> str:
-    """The scatter: one dot per school plotted (both changes shown), its trust interval a line."""
-    return charts.scatter(
-        f"Change in trust index against change in positive contacts, one dot per school, {found.district_name}",
-        [
-            charts.Point(
-                s.school.name,
-                s.contacts_change,
-                s.trust_change.difference,
-                s.trust_change.low,
-                s.trust_change.high,
-            )
-            for s in found.plotted
-            if s.contacts_change is not None and s.trust_change is not None
-        ],
-        x_title="Change in positive contacts per 100 students per 20 school days",
-        y_title="Change in trust index (points)",
-    )
-
-
-def contacts_trust_csv(found: ContactsAndTrust, uuid: UUID) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    year = f"-{found.school_year}" if found.school_year else ""
-    response["Content-Disposition"] = f'attachment; filename="contacts-and-trust-{uuid}{year}.csv"'
-    writer = csv_writer(response)
-    writer.writerow(CONTACTS_TRUST_COLUMNS)
-    writer.writerows(contacts_trust_rows(found))
-    return response
-
-
-CONTACTS_TRUST_COLUMNS = [
-    "school",
-    "nces_id",
-    "earlier_wave",
-    "later_wave",
-    "trust_earlier",
-    "trust_later",
-    "trust_change",
-    "trust_change_low",
-    "trust_change_high",
-    "contacts_per_100_before",
-    "contacts_per_100_between",
-    "contacts_change",
-    "not_shown",
-]
-
-
-def _n(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def contacts_trust_rows(found: ContactsAndTrust) -> list[list[Any]]:
-    rows = []
-    for s in found.schools:
-        change = s.trust_change
-        rows.append(
-            [
-                s.school.name,
-                s.school.nces_id,
-                s.earlier.wave.title,
-                s.later.wave.title,
-                _n(s.earlier_trust.mean if s.earlier_trust else None),
-                _n(s.later_trust.mean if s.later_trust else None),
-                _n(change.difference if change else None),
-                _n(change.low if change else None),
-                _n(change.high if change else None),
-                _n(s.before.per_100),
-                _n(s.between.per_100),
-                _n(s.contacts_change),
-                s.not_shown,
-            ]
-        )
-    return rows

@@ -34,7 +34,7 @@ from liaison.directory.models import Assignment, Enrollment, School
 from liaison.interactions.models import DailyRollup, EnforcementDetail
 from liaison.interactions.vocabulary import POSITIVE_KINDS, Kind, Role
 from liaison.lib.school_years import school_year_days, school_year_of
-from liaison.programs.models import MentoringMeeting, Session
+from liaison.programs.models import MentoringMeeting, SchoolCalendar, Session
 from liaison.programs.selectors import Consistency, Gap, calendars_for, school_days, schools_consistency
 from liaison.programs.vocabulary import SessionStatus
 from liaison.surveys import scoring
@@ -495,12 +495,22 @@ class ContactsAndTrust:
         return [school for school in self.schools if school.plotted]
 
 
-def school_days_between(school: School, first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The school's school days in [first, last], from the calendars of every school year it spans."""
+Calendars = dict[str, dict[int, SchoolCalendar | None]]  # by school year, then school id (`calendars_for`)
+
+
+def school_days_between(
+    school: School, first: datetime.date, last: datetime.date, calendars: Calendars | None = None
+) -> list[datetime.date]:
+    """The school's school days in [first, last], from the calendars of every school year it spans
+    (`calendars`: those read already, for many schools at once; a year not in it is read here)."""
     days: list[datetime.date] = []
     year = int(school_year_of(first)[:4])
     while datetime.date(year, 7, 1) <= last:
-        calendar = calendars_for([school], f"{year}-{year + 1}")[school.pk]
+        school_year = f"{year}-{year + 1}"
+        if calendars is not None and school_year in calendars:
+            calendar = calendars[school_year].get(school.pk)
+        else:
+            calendar = calendars_for([school], school_year)[school.pk]
         if calendar is not None:
             days += [day for day in school_days(calendar) if first <= day <= last]
         year += 1

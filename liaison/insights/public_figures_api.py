@@ -12,9 +12,11 @@ from ninja import Field, Router, Schema
 
 from liaison.lib.api_errors import ERROR_RESPONSES
 
-from .outcome_api import OutcomesOut
+from .contacts_trust_outputs import contacts_trust_body
+from .outcome_api import ContactsTrustOut, OutcomesOut
 from .public_figures import published_figures
 from .public_outcomes import public_outcomes_body, public_outcomes_get, public_school_body
+from .released_contacts_trust import public_contacts_and_trust
 
 router = Router(tags=["public"], auth=None)
 
@@ -88,3 +90,15 @@ def public_district_outcomes(request: HttpRequest, uuid: UUID, school_year: str)
 def public_school_outcomes(request: HttpRequest, uuid: UUID, school_year: str, school: UUID) -> dict[str, Any]:
     """One school's outcomes, as released with its district's published year."""
     return public_school_body(public_outcomes_get(uuid, school_year), school, timezone.localdate())
+
+
+@router.get(
+    "/public/outcomes/districts/{uuid}/{school_year}/trust",
+    response={200: ContactsTrustOut, **ERROR_RESPONSES},
+)
+def public_contacts_trust(request: HttpRequest, uuid: UUID, school_year: str) -> dict[str, Any]:
+    """Contacts and trust of a district's published year: per school with two closed survey waves, the
+    trust change beside the change in positive contacts, computed only from the published releases of
+    the year and the year before (a school they hide is listed in `not_shown`, without figures)."""
+    found = public_outcomes_get(uuid, school_year)
+    return contacts_trust_body(public_contacts_and_trust(found, timezone.localdate()), uuid)

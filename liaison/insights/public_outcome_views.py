@@ -1,5 +1,5 @@
 """A district's published outcomes (no sign-in): the listing, the district's page and each school's,
-with their CSV; and the form the district's admins publish and withdraw them with
+and contacts and trust, with their CSV; and the form the district's admins publish and withdraw them with
 (liaison/insights/public_outcomes.py)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liaison.directory.validators import validate_school_year
 
+from .contacts_trust_outputs import contacts_trust_csv, contacts_trust_scatter
 from .outcome_views import outcomes_context, outcomes_csv
 from .outcomes import DISTRICT, SCHOOL
 from .public_outcomes import (
@@ -30,6 +31,7 @@ from .public_outcomes import (
     public_outcomes_publish_set,
     public_school_body,
 )
+from .released_contacts_trust import public_contacts_and_trust
 from .report import public_report_refresh
 from .selectors import school_names
 from .tasks import program_report_enqueue, public_outcomes_enqueue
@@ -105,3 +107,23 @@ def public_school_outcomes(request: HttpRequest, uuid: UUID, school_year: str, s
     back = reverse("public_outcomes_district", args=[uuid, school_year])
     context = outcomes_context(body, SCHOOL, today) | {"public": True, "district_link": back, "found": found}
     return render(request, "insights/outcomes.html", context)
+
+
+@require_safe
+def public_contacts_trust(request: HttpRequest, uuid: UUID, school_year: str) -> HttpResponse:
+    """Contacts and trust of a district's published year, computed only from what its published
+    outcomes pages show (liaison/insights/released_contacts_trust.py), with its CSV."""
+    found = public_outcomes_get(uuid, school_year)
+    side_by_side = public_contacts_and_trust(found, timezone.localdate())
+    if request.GET.get("format") == "csv":
+        return contacts_trust_csv(side_by_side, uuid)
+    context = {
+        "uuid": uuid,
+        "name": side_by_side.district_name,
+        "every_agency": True,
+        "found": side_by_side,
+        "chart": contacts_trust_scatter(side_by_side),
+        "public": True,
+        "back": reverse("public_outcomes_district", args=[uuid, school_year]),
+    }
+    return render(request, "insights/contacts_trust.html", context)

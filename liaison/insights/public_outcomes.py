@@ -265,7 +265,8 @@ def public_release_build(district: District, school_year: str, today: datetime.d
     return released_payload(year, years, released, evaluators["trust"], schools_trust)
 
 
-def _public_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+def public_year(scope: EquityScope, school_year: str, today: datetime.date) -> dict[str, Any]:
+    """The public's stored release of one year (a `Stored`, as `restricted_year` is the evaluators')."""
     return public_release(scope.district, school_year, today)
 
 
@@ -372,7 +373,7 @@ def public_outcomes_get(uuid: UUID | str, school_year: str) -> PublicOutcomes:
 def public_outcomes_body(found: PublicOutcomes, today: datetime.date) -> dict[str, Any]:
     """The district's published outcomes (the API's shape): the stored release, as served to a
     district-wide evaluator."""
-    return restricted_outcomes_body(public_scope(found.district), found.school_year, today, stored=_public_year)
+    return restricted_outcomes_body(public_scope(found.district), found.school_year, today, stored=public_year)
 
 
 def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: datetime.date) -> dict[str, Any]:
@@ -383,7 +384,7 @@ def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: da
         raise Http404
     try:
         return restricted_school_body(
-            public_scope(found.district), school, found.school_year, today, stored=_public_year
+            public_scope(found.district), school, found.school_year, today, stored=public_year
         )
     except ValidationError:
         raise Http404 from None

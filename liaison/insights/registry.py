@@ -90,8 +90,26 @@ FIGURES: list[RestrictedFigure] = [
         RestrictedFigure(name, "api", "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table")
         for name in ("api:public_district_outcomes", "api:public_school_outcomes")
     ),
-    # The annual program report: the evaluators' version composes the stored equity and CRDC snapshots
-    # and the published figures; the public version the published figures (liaison/insights/report.py).
+    # Contacts and trust of a district's published year: computed only from what the public's releases
+    # of that year and the year before show (the same computation as the evaluators',
+    # liaison/insights/released_contacts_trust.py; attacked in
+    # liaison/insights/tests/test_contacts_trust_released.py).
+    *(
+        RestrictedFigure(
+            "public_outcomes_contacts_trust",
+            door,
+            "public_outcomes",
+            (PUBLIC,),
+            "insights.public_outcomes.public_audit_table",
+        )
+        for door in ("page", "csv")
+    ),
+    RestrictedFigure(
+        "api:public_contacts_trust", "api", "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table"
+    ),
+    # The annual program report: the evaluators' version composes the stored equity, CRDC and outcomes
+    # releases (with contacts and trust from them) and the published figures; the public version the
+    # published figures and outcomes (liaison/insights/report.py).
     RestrictedFigure("insights:report", "page", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"),
     RestrictedFigure(
         "insights:report_pdf", "pdf", "program_report", (EVALUATOR,), "insights.figures.restricted_bodies"

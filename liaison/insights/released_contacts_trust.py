@@ -24,16 +24,20 @@ from __future__ import annotations
 
 import datetime
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from liaison.directory.models import School
 from liaison.lib.school_years import school_year_days, school_year_of
+from liaison.programs.selectors import calendars_for
 from liaison.surveys import scoring
 from liaison.surveys.models import WaveSchool
 
 from .access import EquityScope
+from .models import PublicOutcomes
 from .outcomes import (
     CAVEATS,
+    Calendars,
     ContactsAndTrust,
     ContactsStretch,
     SchoolChange,
@@ -41,7 +45,8 @@ from .outcomes import (
     school_change,
     school_days_between,
 )
-from .outcomes_release import outcomes_scope_of, restricted_year
+from .outcomes_release import Stored, outcomes_scope_of, restricted_year
+from .public_outcomes import public_scope, public_year
 
 NOT_SHOWN = "Not shown:"
 TRUST_NOT_RELEASED = "a wave had fewer than 10 respondents at the school, so its trust index is not released"
@@ -55,6 +60,12 @@ RELEASED_CAVEAT = (
     "and each wave's trust index with its interval (rounded as released, so a change may differ from "
     "the program's leaders' by a tenth of a point). A school whose months or waves the disclosure "
     "rules hide is listed as not shown, with no dot."
+)
+PUBLIC_CAVEAT = (
+    "These figures are computed only from the district's published outcomes of the year and the year "
+    "before: each school's positive contacts by whole month, its enrollment, and each wave's trust index "
+    "with its interval (rounded as published). A school whose months or waves the disclosure rules hide "
+    "is listed as not shown, with no dot."
 )
 
 
@@ -84,7 +95,11 @@ def _month_end(first_of_month: datetime.date) -> datetime.date:
 
 
 def released_stretch(
-    school: School, months: dict[datetime.date, dict[str, Any]], first: datetime.date, last: datetime.date
+    school: School,
+    months: dict[datetime.date, dict[str, Any]],
+    first: datetime.date,
+    last: datetime.date,
+    calendars: Calendars | None = None,
 ) -> ContactsStretch:
     """The school's positive contacts over the whole months from first's through last's, as released:
     their sum when every month's is shown (None otherwise), the enrollment of the last month's year,
@@ -94,7 +109,7 @@ def released_stretch(
         return ContactsStretch(first, last, 0, None, None)
     start = datetime.date.fromisoformat(f"{found[0]['month']}-01")
     end = _month_end(datetime.date.fromisoformat(f"{found[-1]['month']}-01"))
-    days = school_days_between(school, start, end)
+    days = school_days_between(school, start, end, calendars)
     positives = [month["positive"] for month in found]
     positive = None if None in positives else sum(positives)
     return ContactsStretch(start, end, len(days), positive, found[-1]["enrollment"])
@@ -108,9 +123,11 @@ def _released_months(releases: list[dict[str, Any]], school: School) -> dict[dat
     return months
 
 
-def _last_two_waves(waves: list[dict[str, Any]], school: School) -> tuple[tuple[WaveSchool, WaveSchool], list] | None:
+def _last_two_waves(
+    waves: list[dict[str, Any]], wave_schools: list[WaveSchool]
+) -> tuple[tuple[WaveSchool, WaveSchool], list] | None:
     """The school's last released wave and the one before it of the same survey and audience."""
-    by_uuid = {str(ws.wave.uuid): ws for ws in _wave_schools(school, waves)}
+    by_uuid = {str(ws.wave.uuid): ws for ws in wave_schools}
     found = sorted((w for w in waves if w["wave"] in by_uuid), key=lambda w: (w["closes_on"], w["title"]))
     if not found:
         return None
@@ -126,27 +143,41 @@ def _last_two_waves(waves: list[dict[str, Any]], school: School) -> tuple[tuple[
     return (by_uuid[same[-1]["wave"]], later), [same[-1], found[-1]]
 
 
-def _wave_schools(school: School, waves: list[dict[str, Any]]) -> list[WaveSchool]:
-    return list(
-        WaveSchool.objects.filter(school=school, wave__uuid__in=[w["wave"] for w in waves]).select_related(
-            "wave__instrument"
-        )
-    )
+@dataclass(frozen=True)
+class Preloaded:
+    """What the changes read besides the releases, read once for every school of the district: each
+    school's survey links to the released waves, and the calendars of the two school years."""
+
+    wave_schools: dict[int, list[WaveSchool]]
+    calendars: Calendars
 
 
-def released_school_change(school: School, releases: list[dict[str, Any]]) -> SchoolChange | None:
+def _preload(schools: list[School], releases: list[dict[str, Any]], school_years: list[str]) -> Preloaded:
+    waves = {
+        wave["wave"] for payload in releases for found in payload.get("schools", {}).values() for wave in found["trust"]
+    }
+    wave_schools: dict[int, list[WaveSchool]] = {school.pk: [] for school in schools}
+    for link in WaveSchool.objects.filter(school__in=schools, wave__uuid__in=sorted(waves)).select_related(
+        "wave__instrument"
+    ):
+        wave_schools[link.school_id].append(link)
+    return Preloaded(wave_schools, {year: calendars_for(schools, year) for year in school_years})
+
+
+def released_school_change(school: School, releases: list[dict[str, Any]], loaded: Preloaded) -> SchoolChange | None:
     """One school's change between its last two released waves, from the releases only (the year
-    before first); None when the releases hold no two waves of the same survey and audience."""
+    before first); None when the releases hold no two waves of the same survey and audience.
+    `loaded`: the survey links and calendars, read for the whole district at once."""
     waves = [wave for payload in releases for wave in payload["schools"][str(school.uuid)]["trust"]]
-    pair = _last_two_waves(waves, school)
+    pair = _last_two_waves(waves, loaded.wave_schools[school.pk])
     if pair is None:
         return None
     (earlier, later), (earlier_body, later_body) = pair
     months = _released_months(releases, school)
     year_start = school_year_days(school_year_of(earlier.wave.closes_on))[0]
-    before = released_stretch(school, months, year_start, earlier.wave.closes_on)
+    before = released_stretch(school, months, year_start, earlier.wave.closes_on, loaded.calendars)
     after_close = _month_end(_month_start(earlier.wave.closes_on)) + datetime.timedelta(days=1)
-    between = released_stretch(school, months, after_close, later.wave.closes_on)
+    between = released_stretch(school, months, after_close, later.wave.closes_on, loaded.calendars)
     trust = (released_estimate(earlier_body), released_estimate(later_body))
     reasons = [TRUST_NOT_RELEASED] if None in trust else []
     reasons += [CONTACTS_HIDDEN] if before.positive is None or between.positive is None else []
@@ -154,19 +185,37 @@ def released_school_change(school: School, releases: list[dict[str, Any]]) -> Sc
     return school_change(school, (earlier, later), trust, (before, between), not_shown)
 
 
-def released_contacts_and_trust(scope: EquityScope, school_year: str, today: datetime.date) -> ContactsAndTrust:
+def released_contacts_and_trust(
+    scope: EquityScope,
+    school_year: str,
+    today: datetime.date,
+    *,
+    stored: Stored = restricted_year,
+    caveat: str = RELEASED_CAVEAT,
+) -> ContactsAndTrust:
     """An evaluator's contacts and trust of a district for a closed year: from the stored releases of
     the year and the year before (`restricted_year`, stored by the worker first), each school of the
-    district released with them."""
-    releases = [restricted_year(scope, year, today) for year in (previous_school_year(school_year), school_year)]
-    changes = [
-        released_school_change(school, releases)
+    district released with them. `stored`: the release of one year (the evaluators'; the public's,
+    protected around more pages, is what the public reads of a published year)."""
+    years = [previous_school_year(school_year), school_year]
+    releases = [stored(scope, year, today) for year in years]
+    schools = [
+        school
         for school in outcomes_scope_of(scope).schools
         if all(str(school.uuid) in payload.get("schools", {}) for payload in releases)
     ]
+    loaded = _preload(schools, releases, years)
+    changes = [released_school_change(school, releases, loaded) for school in schools]
     return ContactsAndTrust(
         scope.district.name,
         [change for change in changes if change is not None],
-        (*CAVEATS, RELEASED_CAVEAT),
+        (*CAVEATS, caveat),
         school_year=school_year,
     )
+
+
+def public_contacts_and_trust(found: PublicOutcomes, today: datetime.date) -> ContactsAndTrust:
+    """The public's contacts and trust of a district's published year: computed only from the public's
+    releases of that year and the year before, which its published outcomes pages show."""
+    scope = public_scope(found.district)
+    return released_contacts_and_trust(scope, found.school_year, today, stored=public_year, caveat=PUBLIC_CAVEAT)

@@ -43,13 +43,25 @@ from liaison.surveys.vocabulary import WaveStatus
 
 from . import outcome_charts
 from .access import EquityScope, report_owner_kind
+from .contacts_trust_outputs import contacts_trust_scatter
 from .crdc import KINDS, crdc_counts, school_counts_from_body
 from .figures import CRDC, EQUITY, figure_body
 from .models import ProgramReport
 from .outcome_tables import MEASURES, body_table, measure_table, trust_rows
-from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, agency_schools, contacts_and_trust, outcomes_timeline
+from .outcomes import (
+    AGENCY,
+    DISTRICT,
+    SCHOOL,
+    ContactsAndTrust,
+    OutcomesScope,
+    agency_schools,
+    contacts_and_trust,
+    outcomes_timeline,
+)
+from .outcomes_release import restricted_agency_body, restricted_outcomes_body
 from .public_figures import agreement_public_figures
 from .public_outcomes import public_outcomes_body, public_outcomes_of
+from .released_contacts_trust import public_contacts_and_trust, released_contacts_and_trust
 from .snapshots import school_year_closed
 
 logger = logging.getLogger(__name__)
@@ -378,18 +390,7 @@ def outcomes_section(scope: ReportScope) -> dict[str, Any]:
     if isinstance(scope.owner, District):
         side_by_side = contacts_and_trust(found.name, found.schools, agency_ids=None, as_of=scope.as_of)
         context["contacts_trust"] = side_by_side
-        context["scatter"] = outcome_charts.scatter(
-            f"Change in trust index against change in positive contacts, one dot per school, {found.name}",
-            [
-                outcome_charts.Point(
-                    s.school.name, s.contacts_change, s.trust_change.difference, s.trust_change.low, s.trust_change.high
-                )
-                for s in side_by_side.plotted
-                if s.contacts_change is not None and s.trust_change is not None
-            ],
-            x_title="Change in positive contacts per 100 students per 20 school days",
-            y_title="Change in trust index (points)",
-        )
+        context["scatter"] = contacts_trust_scatter(side_by_side)
     return context
 
 
@@ -404,6 +405,13 @@ def public_outcomes_section(scope: ReportScope) -> dict[str, Any]:
     if found is None:
         return {"body": None}
     body = public_outcomes_body(found, scope.today)
+    side_by_side = public_contacts_and_trust(found, scope.today)
+    return {"body": body, "found": found, "measures": released_measures(body), **_contacts_trust(side_by_side)}
+
+
+def released_measures(body: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
+    """The key measures of a released outcomes body (the API's shape), each with its table (hidden
+    figures marked) and its chart, the year beside the year before."""
     measures = []
     for measure in MEASURES:
         if measure.key not in REPORT_MEASURES:
@@ -416,7 +424,28 @@ def public_outcomes_section(scope: ReportScope) -> dict[str, Any]:
         label = f"{measure.label}, by month, {body['school_year']} beside {body['previous']['school_year']}"
         chart = outcome_charts.line_chart(label, [row.month for row in table.rows] or ["Jul"], series)
         measures.append((measure, table, chart))
-    return {"body": body, "found": found, "measures": measures}
+    return measures
+
+
+def _contacts_trust(found: ContactsAndTrust) -> dict[str, Any]:
+    return {"contacts_trust": found, "scatter": contacts_trust_scatter(found)}
+
+
+def restricted_outcomes_section(scope: ReportScope) -> dict[str, Any]:
+    """Evaluators: a closed year's outcomes exactly as their outcomes pages serve them (each year its
+    stored release through the disclosure rules, the year beside the year before: the agency's for an
+    agency's report, the whole district's for a district's), and for a district, contacts and trust
+    computed from the same releases only (liaison/insights/released_contacts_trust.py)."""
+    if not scope.closed:
+        return {"body": None, "not_closed": True}
+    owner = scope.owner
+    if isinstance(owner, Agency):
+        body = restricted_agency_body(owner, scope.school_year, scope.today)
+        return {"body": body, "measures": released_measures(body), "not_closed": False}
+    access = scope.equity_scope(scope.districts()[0])
+    body = restricted_outcomes_body(access, scope.school_year, scope.today)
+    side_by_side = released_contacts_and_trust(access, scope.school_year, scope.today)
+    return {"body": body, "measures": released_measures(body), "not_closed": False, **_contacts_trust(side_by_side)}
 
 
 SECTIONS: list[Section] = [
@@ -441,6 +470,13 @@ SECTIONS: list[Section] = [
     ),
     Section("trust", "Trust survey results", "insights/report/trust.html", trust_section),
     Section("outcomes", "Outcomes over the year", "insights/report/outcomes.html", outcomes_section, frozenset({FULL})),
+    Section(
+        "restricted_outcomes",
+        "Outcomes over the year",
+        "insights/report/restricted_outcomes.html",
+        restricted_outcomes_section,
+        frozenset({RESTRICTED}),
+    ),
     Section(
         "public_outcomes",
         "Outcomes over the year",

@@ -129,6 +129,7 @@ PAGES: tuple[Page, ...] = (
     Page("public_mous", "N" + ALL),
     Page("public_outcomes", "N" + ALL),
     Page("public_outcomes_district", "N", ("district", "closed_year")),
+    Page("public_outcomes_contacts_trust", "N", ("district", "closed_year")),
     # --- programs ---
     Page("programs:home", STAFF),
     Page("programs:curricula", ALL),

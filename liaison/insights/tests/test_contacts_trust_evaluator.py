@@ -20,6 +20,7 @@ import csv
 import datetime
 import io
 import math
+import re
 
 import pytest
 from django.db import connection
@@ -30,10 +31,12 @@ from django.utils.html import escape
 
 from liaison.accounts.models import Membership
 from liaison.conftest import ROLES
+from liaison.directory import services
+from liaison.directory.models import School
 from liaison.insights.access import equity_scope_for
+from liaison.insights.contacts_trust_outputs import CONTACTS_TRUST_COLUMNS
 from liaison.insights.figures import scope_key
 from liaison.insights.models import FigureSnapshot
-from liaison.insights.outcome_views import CONTACTS_TRUST_COLUMNS
 from liaison.insights.outcomes_release import OUTCOMES
 from liaison.insights.released_contacts_trust import CONTACTS_HIDDEN, TRUST_NOT_RELEASED
 from liaison.insights.tests.test_outcomes_disclosure import PREVIOUS, YEAR, _on, closed_year  # noqa: F401
@@ -55,9 +58,12 @@ OUTSIDERS = {"outsider_agency_admin", "outsider_district_admin"}
 NAME = "insights:contacts-trust"
 
 
-def _closed_wave(world, title: str, closes_on: datetime.date, safeties: tuple[int, int], *, high_each: int = 6) -> Wave:
-    wave = student_wave(world, title=title)
-    for school in (world.elementary, world.high):
+def _closed_wave(
+    world, title: str, closes_on: datetime.date, safeties: tuple[int, int], *, high_each: int = 6, more=()
+) -> Wave:
+    schools = (world.elementary, world.high, *more)
+    wave = student_wave(world, title=title, schools=list(schools))
+    for school in schools:
         for safety in safeties:
             respond(link(wave, school), high_each if school == world.high else 6, {**ANSWERS, "pulse_safety": safety})
     close(world, wave)
@@ -95,6 +101,28 @@ def few_respondents(closed_year):  # noqa: F811
     _high_contacts_and_calendars(world)
     _closed_wave(world, "Fall students", FALL_CLOSE, (8, 6))
     _closed_wave(world, "Spring students", SPRING_CLOSE, (10, 8), high_each=4)
+    return world
+
+
+@pytest.fixture
+def surveyed_wide(closed_year):  # noqa: F811
+    """The same, with four more schools of the district in both waves (no contacts of their own)."""
+    world = closed_year
+    world.more = [
+        services.school_create(
+            actor=world.users["platform_admin"],
+            district=world.district,
+            name=f"Millbrook School {i}",
+            nces_id=f"25000010010{i}",
+            level=School.Level.MIDDLE,
+            lowest_grade=6,
+            highest_grade=8,
+        )
+        for i in range(4)
+    ]
+    _high_contacts_and_calendars(world)
+    _closed_wave(world, "Fall students", FALL_CLOSE, (8, 6), more=world.more)
+    _closed_wave(world, "Spring students", SPRING_CLOSE, (10, 8), more=world.more)
     return world
 
 
@@ -277,6 +305,36 @@ def test_once_released_the_evaluators_figures_read_no_record_or_answer(surveyed,
             assert get().status_code == 200
         read = [q["sql"] for q in queries.captured_queries if any(table in q["sql"] for table in live)]
         assert read == []
+
+
+# Serving a stored release reads each school's survey links and the two years' calendars once for the
+# whole district: a few queries in all, not five per school (a 390-school district would otherwise
+# take some 2,000). The figure is what this test measured with six schools, four of them added to show
+# that more schools cost nothing more.
+SERVED_QUERIES = 15
+
+
+def _from(sql: str) -> str:
+    """The table a query reads first (the navigation's joins to the schools are not the page's)."""
+    found = re.search(r'FROM "(\w+)"', sql)
+    return found.group(1) if found else ""
+
+
+def test_serving_the_release_costs_a_few_queries_whatever_the_number_of_schools(surveyed_wide, api_as, page_as):
+    world = surveyed_wide
+    body = _api(api_as, world)  # stores the release
+    assert len(body["schools"]) == 6 and all(_school(body, school)["not_shown"] == "" for school in world.more)
+    client = page_as("evaluator")
+    client.get(_url(world), {"school_year": YEAR})  # signs in, reads the user's scope once
+    counted = ("insights_", "surveys_", "programs_", "directory_school", "directory_district")
+    for get in (
+        lambda: client.get(_url(world), {"school_year": YEAR}),
+        lambda: client.get(_url(world), {"school_year": YEAR, "format": "csv"}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert get().status_code == 200
+        read = [q["sql"] for q in queries.captured_queries if _from(q["sql"]).startswith(counted)]
+        assert len(read) <= SERVED_QUERIES, "\n".join(read)
 
 
 # --- the attack: a suppressed month ------------------------------------------------------------------------
