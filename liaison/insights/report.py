@@ -181,9 +181,19 @@ def _agreements(scope: ReportScope) -> list[Agreement]:
     return list(Agreement.objects.filter(**owner).select_related("agency", "district").order_by("pk"))
 
 
+# A report names each school and officer, row by row, up to this many; beyond it (a city's district of
+# hundreds of schools) its tables list the rows that most need a council's attention, say how many
+# there are in all, and leave every row to the pages and their CSV, which have them. A 390-school
+# district's report was 111 pages, and 14 s of its 41 s went to laying them out (docs/reports.md).
+LISTED = 40
+
+
 def program_section(scope: ReportScope) -> dict[str, Any]:
     officers = _officers(scope)
     return {
+        "listed": LISTED,
+        "list_schools": len(scope.schools) <= LISTED,
+        "list_officers": len(officers) <= LISTED,
         "schools": scope.schools,
         "districts": scope.districts(),
         "officers": officers,
@@ -199,7 +209,21 @@ def coverage_section(scope: ReportScope) -> dict[str, Any]:
     contacts per 100 students a month, and each school's officers and turnover."""
     consistency = program_selectors.schools_consistency(scope.schools, school_year=scope.school_year, as_of=scope.as_of)
     persistence = program_selectors.schools_persistence(scope.schools, as_of=scope.as_of)
-    return {"rows": list(zip(consistency, persistence, strict=True))}
+    rows = list(zip(consistency, persistence, strict=True))
+    return {
+        "rows": rows,
+        "listed": rows if len(rows) <= LISTED else sorted(rows, key=lambda row: _least_present(row[0]))[:LISTED],
+        "every_week": sum(1 for c, _ in rows if c.has_calendar and c.school_weeks and c.week_share == 1),
+        "without_calendar": sum(1 for c, _ in rows if not c.has_calendar),
+        "without_contact": sum(1 for c, _ in rows if not c.contacts),
+    }
+
+
+def _least_present(found: program_selectors.Consistency) -> tuple[Any, ...]:
+    """The schools a visit missed most first: the smallest share of school weeks with a visit, then the
+    longest gap; a school without a calendar (no weeks to count) after those with one."""
+    share = found.week_share
+    return (not found.has_calendar, 1.0 if share is None else share, -found.longest_gap.days, found.school.name)
 
 
 def activities_section(scope: ReportScope) -> dict[str, Any]:
@@ -217,7 +241,7 @@ def activities_section(scope: ReportScope) -> dict[str, Any]:
     roles = [
         {**row, "share": row["count"] / everything if everything else None, "role": key} for key, row in totals.items()
     ]
-    return {"splits": splits, "roles": roles, "records": everything}
+    return {"splits": splits, "roles": roles, "records": everything, "by_officer": len(splits) <= LISTED}
 
 
 def mou_section(scope: ReportScope) -> dict[str, Any]:
@@ -284,8 +308,30 @@ def crdc_section(scope: ReportScope) -> dict[str, Any]:
             )
             for c in counts
         ]
-        found.append({"district": district, "rows": rows})
+        found.append({"district": district, "rows": rows, **_crdc_listed(counts, rows)})
     return {"districts": found, "kinds": [label for _, _, label in KINDS], "not_closed": False}
+
+
+def _crdc_listed(counts: list[Any], rows: list[Any]) -> dict[str, Any]:
+    """Every school's rows up to `LISTED` schools; beyond, the schools whose count differs from what
+    the school reported, the largest difference first (only differences the audience is shown: a gap
+    computed from a hidden count is None and is never ranked), with how many agree and how many
+    cannot be compared."""
+    if len(rows) <= LISTED:
+        return {"listed": rows, "summary": None}
+    gaps = [[c.gap(kind) for kind, _, _ in KINDS] for c in counts]
+    differ = [i for i, found in enumerate(gaps) if any(gap for gap in found)]
+    differ.sort(key=lambda i: (-max(abs(gap or 0) for gap in gaps[i]), counts[i].school.name))
+    compared = [i for i, found in enumerate(gaps) if all(gap is not None for gap in found)]
+    return {
+        "listed": [rows[i] for i in differ[:LISTED]],
+        "summary": {
+            "schools": len(rows),
+            "differ": len(differ),
+            "agree": sum(1 for i in compared if i not in differ),
+            "not_compared": len(rows) - len(set(compared) | set(differ)),
+        },
+    }
 
 
 def trust_section(scope: ReportScope) -> dict[str, Any]:

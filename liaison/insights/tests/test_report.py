@@ -433,3 +433,58 @@ def test_a_failed_build_says_so_and_can_be_built_again(program, page_as, monkeyp
     assert client.get(reverse("insights:report_pdf", args=[report.uuid])).status_code == 404
     monkeypatch.undo()
     assert build(client, program.agency).status == ProgramReport.Status.DONE
+
+
+# --- a district of hundreds of schools: the rows that need attention, the rest on the pages ----------------
+
+
+def test_beyond_the_listed_limit_the_report_lists_the_rows_that_need_attention(program, page_as, monkeypatch):
+    """With more schools than the report names (here the limit is lowered to 1 for the two schools of
+    the fixture), the coverage table lists the school a visit missed most, the CRDC table the largest
+    difference from what a school reported, the program names no school, and each says how many there
+    are in all; the figures themselves (every school's) are still the pages'."""
+    from liaison.insights.services import school_reported_set
+
+    world = program
+    monkeypatch.setattr(reports, "LISTED", 1)
+    school_reported_set(
+        actor=world.users["district_admin"],
+        school=world.high,
+        school_year=YEAR,
+        referral_instances=3,
+        arrest_instances=0,
+    )
+    school_reported_set(
+        actor=world.users["district_admin"],
+        school=world.elementary,
+        school_year=YEAR,
+        referral_instances=19,
+        arrest_instances=2,
+    )
+    scope = reports.report_scope(world.district, YEAR, "full", TODAY)
+    coverage = reports.coverage_section(scope)
+    assert len(coverage["rows"]) == 2 and len(coverage["listed"]) == 1
+    (least,) = coverage["listed"]
+    assert least == min(coverage["rows"], key=lambda row: reports._least_present(row[0]))
+    assert coverage["without_contact"] == sum(1 for c, _ in coverage["rows"] if not c.contacts)
+    (crdc,) = reports.crdc_section(scope)["districts"]
+    gaps = {c.school: [c.gap(kind) for kind, _, _ in reports.KINDS] for c, _ in crdc["rows"]}
+    largest = max(gaps, key=lambda school: max(abs(gap or 0) for gap in gaps[school]))
+    assert [c.school for c, _ in crdc["listed"]] == [largest]
+    assert crdc["summary"]["schools"] == 2
+    assert crdc["summary"]["differ"] + crdc["summary"]["agree"] + crdc["summary"]["not_compared"] == 2
+    report = build(page_as("district_admin"), world.district, kind="district")
+    assert report.status == ProgramReport.Status.DONE, report.error
+    assert "2 schools, more than this report lists by name (1)" in report.html
+    assert "Across all 2 schools" in report.html and "every school is on the presence page" in report.html
+    assert "every school is on the CRDC page" in report.html
+    coverage_html = report.html.split('id="report-coverage"')[1].split("</section>")[0]
+    assert coverage_html.count("<tr data-school=") == 1 and str(least[0].school.uuid) in coverage_html
+    crdc_html = report.html.split('id="report-crdc"')[1].split("</section>")[0]
+    assert {str(largest.uuid)} == set(re.findall(r'<tr data-school="([^"]+)"', crdc_html))
+    monkeypatch.setattr(reports, "LISTED", 0)
+    activities = reports.activities_section(scope)
+    assert activities["splits"] and activities["by_officer"] is False
+    html = reports.report_render(scope)
+    assert f"{len(activities['splits'])} officer" in html and "records by role are on the presence page" in html
+    assert 'id="report-activities-officers"' not in html
