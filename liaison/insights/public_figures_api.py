@@ -71,7 +71,7 @@ def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     }
 
 
-# --- a district's published outcomes (liaison/insights/public_outcomes.py) --------------------------------
+# --- a district's or an agency's published outcomes (liaison/insights/public_outcomes.py) -------------------
 
 
 @router.get("/public/outcomes/districts/{uuid}/{school_year}", response={200: OutcomesOut, **ERROR_RESPONSES})
@@ -88,3 +88,11 @@ def public_district_outcomes(request: HttpRequest, uuid: UUID, school_year: str)
 def public_school_outcomes(request: HttpRequest, uuid: UUID, school_year: str, school: UUID) -> dict[str, Any]:
     """One school's outcomes, as released with its district's published year."""
     return public_school_body(public_outcomes_get(uuid, school_year), school, timezone.localdate())
+
+
+@router.get("/public/outcomes/agencies/{uuid}/{school_year}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def public_agency_outcomes(request: HttpRequest, uuid: UUID, school_year: str) -> dict[str, Any]:
+    """An agency's outcomes of a closed school year, when its admins published them: the stored release
+    the agency's evaluators get, its records in every district it served (null where suppressed, named
+    in each month's `hidden`)."""
+    return public_outcomes_body(public_outcomes_get(uuid, school_year, owner="agency"), timezone.localdate())
