@@ -44,7 +44,7 @@ urlpatterns = [
     path("public/reports/", public_reports.public_reports, name="public_reports"),
     path("public/reports/<uuid:uuid>/", public_reports.public_report, name="public_report"),
     path("public/reports/<uuid:uuid>.pdf", public_reports.public_report_pdf, name="public_report_pdf"),
-    # --- the public page: a district's published outcomes of a closed school year (no sign-in) ---
+    # --- the public page: a district's or an agency's published outcomes of a closed school year (no sign-in) ---
     path("public/outcomes/", public_outcomes.public_outcomes_index, name="public_outcomes"),
     path(
         "public/outcomes/districts/<uuid:uuid>/<str:school_year>/",
@@ -60,6 +60,11 @@ urlpatterns = [
         "public/outcomes/districts/<uuid:uuid>/<str:school_year>/trust/",
         public_outcomes.public_contacts_trust,
         name="public_outcomes_contacts_trust",
+    ),
+    path(
+        "public/outcomes/agencies/<uuid:uuid>/<str:school_year>/",
+        public_outcomes.public_agency_outcomes,
+        name="public_outcomes_agency",
     ),
     # --- MOUs and reviews ---
     path("mou/", include("liaison.agreements.urls")),

@@ -139,24 +139,42 @@ class ProgramReport(models.Model):
 
 
 class PublicOutcomes(models.Model):
-    """A district's outcomes of a closed school year, published for the public by the district's
-    admins: the stored release a district-wide evaluator gets, served as it is
-    (liaison/insights/public_outcomes.py). Withdrawn, it is kept with `published` off."""
+    """A district's or an agency's outcomes of a closed school year, published for the public by its
+    admins: the stored release a district-wide evaluator (for a district) or an agency's evaluator
+    (for an agency) gets, served as it is (liaison/insights/public_outcomes.py). Exactly one owner is
+    set. Withdrawn, it is kept with `published` off."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    district = models.ForeignKey("directory.District", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "directory.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey("directory.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     school_year = models.CharField(max_length=9, validators=[validate_school_year])
     published = models.BooleanField(default=True)
-    # Publishing is checked in the background (beside the agencies' MOU figures: a minute or more for
-    # a large district); while it runs, `checking`; when it refuses, why.
+    # Publishing is checked in the background (beside the other public figures of the same records: a
+    # minute or more for a large district); while it runs, `checking`; when it refuses, why.
     checking = models.BooleanField(default=False)
     refusal = models.CharField(max_length=300, blank=True, default="")
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(district__isnull=False, agency__isnull=True)
+                | models.Q(district__isnull=True, agency__isnull=False),
+                name="public_outcomes_one_owner",
+            ),
             models.UniqueConstraint(fields=["district", "school_year"], name="public_outcomes_once_per_district_year"),
+            models.UniqueConstraint(
+                fields=["agency", "school_year"],
+                condition=models.Q(agency__isnull=False),
+                name="public_outcomes_once_per_agency_year",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.district}: outcomes {self.school_year} (public)"
+        return f"{self.owner}: outcomes {self.school_year} (public)"
+
+    @property
+    def owner(self) -> Any:
+        return self.district or self.agency

@@ -84,14 +84,7 @@ def agencies_table(
     ties: dict[Any, list[Any]] = {}
     for agency_id in sorted(set(by_agency) | set(acting)):
         own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
-        pages: list[tuple[Prefix, dict[str, Any] | None]] = []
-        for agreement in by_agency.get(agency_id, []):
-            if building is not None and agreement.pk == building.pk:
-                pages.append((None, None))
-            elif (payload := _stored_mou(agreement, school_year)) is not None:
-                pages.append((("mou", agreement.pk), payload))
-        if not pages:  # no page shows this agency's figures of the year
-            pages = [(("agency", agency_id), None)]
+        pages = _pages(agency_id, by_agency.get(agency_id, []), school_year, building)
         first_page = pages[0][0]
         for prefix, payload in pages:
             table = table.merge(_keyed(own, prefix, shown=prefix is None or prefix[0] == "mou"))
@@ -103,6 +96,28 @@ def agencies_table(
         for k in own.cells:
             ties.setdefault(k, []).append(_key(first_page, k))
     return table, already, ties
+
+
+def _pages(
+    agency_id: int, agreements: list[Agreement], school_year: str, building: Agreement | None
+) -> list[tuple[Prefix, dict[str, Any] | None]]:
+    """Where the public reads one agency's figures of the year in a district: each agreement's stored
+    page (its prefix and payload; `building` under the public page's own keys), or, when no page shows
+    them, the agency's never-shown counts (the first is the one the district's counts are tied to)."""
+    pages: list[tuple[Prefix, dict[str, Any] | None]] = []
+    for agreement in agreements:
+        if building is not None and agreement.pk == building.pk:
+            pages.append((None, None))
+        elif (payload := _stored_mou(agreement, school_year)) is not None:
+            pages.append((("mou", agreement.pk), payload))
+    return pages or [(("agency", agency_id), None)]
+
+
+def agency_cell(district: District, school_year: str, agency_id: int, key: Any) -> Any:
+    """An agency's cell of `enforcement_table` (a key such as "referrals") in `agencies_table` of the
+    district: on its first page, the one tied to the district's counts."""
+    agreements = list(Agreement.objects.filter(district=district, agency_id=agency_id).order_by("pk"))
+    return _key(_pages(agency_id, agreements, school_year, None)[0][0], key)
 
 
 def tie_agencies(table: Table, whole_of: Callable[[str], Any], ties: dict[Any, list[Any]]) -> None:

@@ -4,6 +4,7 @@ SVG charts with the same figures in a table beside each, and the figures as CSV.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -25,11 +26,17 @@ from .outcome_tables import CSV_COLUMNS, MEASURES, body_table, csv_rows, outcome
 from .outcomes import AGENCY, DISTRICT, SCHOOL, OutcomesScope, contacts_and_trust, outcomes_timeline
 from .outcomes_access import district_access_for, outcomes_access_for
 from .outcomes_release import restricted_outcomes_body
-from .public_outcomes import district_for_publishing, public_outcomes_state
+from .public_outcomes import agency_for_publishing, district_for_publishing, public_outcomes_state
 from .released_contacts_trust import released_contacts_and_trust
 from .selectors import district_names, school_names
 from .snapshots import school_year_closed
 from .tasks import outcomes_release_ready
+
+# Who publishes each level's outcomes, the form's URL name and the public page's.
+PUBLISHERS: dict[str, tuple[Callable[[Any, Any], Any], str, str]] = {
+    DISTRICT: (district_for_publishing, "insights:outcomes-publish", "public_outcomes_district"),
+    AGENCY: (agency_for_publishing, "insights:outcomes-agency-publish", "public_outcomes_agency"),
+}
 
 
 def _outcomes(request: HttpRequest, level: str, uuid: UUID) -> HttpResponse:
@@ -90,19 +97,22 @@ def outcomes_context(body: dict[str, Any], level: str, today: datetime.date) -> 
 
 
 def _publish_offer(request: HttpRequest, body: dict[str, Any], level: str, today: datetime.date) -> dict[str, Any]:
-    """For the district's admins, on a closed year of the district: publish or withdraw its public outcomes."""
-    if level != DISTRICT or body["restricted"] or not school_year_closed(body["school_year"], today):
+    """For a district's or an agency's admins, on a closed year of theirs: publish or withdraw its
+    public outcomes."""
+    if level not in PUBLISHERS or body["restricted"] or not school_year_closed(body["school_year"], today):
         return {}
+    owner_for_publishing, publish_url, public_url = PUBLISHERS[level]
     try:
-        district = district_for_publishing(request.user, body["uuid"])
+        owner = owner_for_publishing(request.user, body["uuid"])
     except PermissionDenied:
         return {}
-    found = public_outcomes_state(district, body["school_year"])
+    found = public_outcomes_state(owner, body["school_year"])
     return {
         "published": bool(found and found.published),
         "checking": bool(found and found.checking),
         "refusal": found.refusal if found else "",
-        "url": reverse("insights:outcomes-publish", args=[body["uuid"]]),
+        "url": reverse(publish_url, args=[body["uuid"]]),
+        "public_url": reverse(public_url, args=[body["uuid"], body["school_year"]]),
     }
 
 

@@ -581,12 +581,15 @@ class RestrictedAgency:
     agency: Agency
 
 
+def partnerships_in(school_year: str) -> Any:
+    """The partnerships (agency and district) overlapping a school year: who served whom that year."""
+    first, last = school_year_days(school_year)
+    return Partnership.objects.filter(start_date__lte=last).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+
 def agency_districts(agency: Agency, school_year: str) -> list[District]:
     """The districts an agency served in a year (a partnership overlapping it), in a fixed order."""
-    first, last = school_year_days(school_year)
-    partnerships = Partnership.objects.filter(agency=agency, start_date__lte=last).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=first)
-    )
+    partnerships = partnerships_in(school_year).filter(agency=agency)
     return list(District.objects.filter(pk__in=partnerships.values("district_id")).order_by("pk"))
 
 
@@ -705,15 +708,44 @@ def agency_table(
         table = table.merge(_within(found, district.pk))
         already |= {in_district(district.pk, key): state for key, state in shown.items()}
         years.append(year)
-    if years:
-        year = summed_year(school_year, years)
-    else:  # no district that year: no school, no MOU scope, the months only
-        empty = replace(agency_outcomes_scope(agency, districts), level=DISTRICT)
-        year = outcomes_year(empty, school_year, as_of=today)
+    year = _agency_year(agency, districts, years, school_year, today)
     table = table.merge(outcomes_table(year))
     if districts:
         _tie_agency(table, year, districts, already)
     return table, already, year, districts
+
+
+def _agency_year(
+    agency: Agency, districts: list[District], years: list[Year], school_year: str, today: datetime.date
+) -> Year:
+    """The agency's year: its districts' summed, or with no district that year (no school, no MOU
+    scope) the months only."""
+    if years:
+        return summed_year(school_year, years)
+    empty = replace(agency_outcomes_scope(agency, districts), level=DISTRICT)
+    return outcomes_year(empty, school_year, as_of=today)
+
+
+def _unshown(table: Table) -> Table:
+    """The same counts, none of them ever shown (counts about students all the same)."""
+    return Table(dict(table.cells), list(table.relations), set(table.cells), set(table.cells), list(table.bands))
+
+
+def agency_counts_table(agency: Agency, school_year: str, today: datetime.date) -> tuple[Table, list[District]]:
+    """The agency's outcome counts of the year and, under `in_district`, each district's part of them
+    (never shown to the public: sensitive), each agency count tied to the sum of its districts'. No
+    release: what the public reads of an agency's records is checked against it
+    (liaison/insights/public_outcomes.py)."""
+    districts = agency_districts(agency, school_year)
+    scopes = [outcomes_scope_of(agency_district_scope(agency, district)) for district in districts]
+    years = [outcomes_year(scope, school_year, as_of=today) for scope in scopes]
+    year = _agency_year(agency, districts, years, school_year, today)
+    table = outcomes_table(year)
+    for district, district_year in zip(districts, years, strict=True):
+        table = table.merge(_within(_unshown(outcomes_table(district_year)), district.pk))
+    if districts:
+        _tie_agency(table, year, districts, {})
+    return table, districts
 
 
 def build_agency_year(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:

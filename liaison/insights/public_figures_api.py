@@ -73,7 +73,7 @@ def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
     }
 
 
-# --- a district's published outcomes (liaison/insights/public_outcomes.py) --------------------------------
+# --- a district's or an agency's published outcomes (liaison/insights/public_outcomes.py) -------------------
 
 
 @router.get("/public/outcomes/districts/{uuid}/{school_year}", response={200: OutcomesOut, **ERROR_RESPONSES})
@@ -102,3 +102,11 @@ def public_contacts_trust(request: HttpRequest, uuid: UUID, school_year: str) ->
     the year and the year before (a school they hide is listed in `not_shown`, without figures)."""
     found = public_outcomes_get(uuid, school_year)
     return contacts_trust_body(public_contacts_and_trust(found, timezone.localdate()), uuid)
+
+
+@router.get("/public/outcomes/agencies/{uuid}/{school_year}", response={200: OutcomesOut, **ERROR_RESPONSES})
+def public_agency_outcomes(request: HttpRequest, uuid: UUID, school_year: str) -> dict[str, Any]:
+    """An agency's outcomes of a closed school year, when its admins published them: the stored release
+    the agency's evaluators get, its records in every district it served (null where suppressed, named
+    in each month's `hidden`)."""
+    return public_outcomes_body(public_outcomes_get(uuid, school_year, owner="agency"), timezone.localdate())

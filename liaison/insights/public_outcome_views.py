@@ -1,5 +1,6 @@
-"""A district's published outcomes (no sign-in): the listing, the district's page and each school's,
-and contacts and trust, with their CSV; and the form the district's admins publish and withdraw them with
+"""Published outcomes (no sign-in): the listing, a district's page and each school's, contacts and
+trust of a district's year, an agency's page, with their CSV; and the forms the district's and the
+agency's admins publish and withdraw them with
 (liaison/insights/public_outcomes.py)."""
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from liaison.directory.validators import validate_school_year
 
 from .contacts_trust_outputs import contacts_trust_csv, contacts_trust_scatter
 from .outcome_views import outcomes_context, outcomes_csv
-from .outcomes import DISTRICT, SCHOOL
+from .outcomes import AGENCY, DISTRICT, SCHOOL
 from .public_outcomes import (
     CHECKING,
     WITHDRAWN,
+    Owner,
+    agency_for_publishing,
     district_for_publishing,
     public_outcomes_body,
     public_outcomes_get,
@@ -32,9 +35,8 @@ from .public_outcomes import (
     public_school_body,
 )
 from .released_contacts_trust import public_contacts_and_trust
-from .report import public_report_refresh
 from .selectors import school_names
-from .tasks import program_report_enqueue, public_outcomes_enqueue
+from .tasks import public_outcomes_enqueue, public_report_follow
 
 
 @login_required
@@ -42,6 +44,20 @@ from .tasks import program_report_enqueue, public_outcomes_enqueue
 def outcomes_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The district's admins publish (publish=yes) or withdraw (publish=no) a closed year's outcomes."""
     district = district_for_publishing(request.user, uuid)
+    return _publish(request, district, reverse("insights:outcomes-district", args=[uuid]))
+
+
+@login_required
+@require_POST
+def agency_outcomes_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The agency's admins publish (publish=yes) or withdraw (publish=no) a closed year's outcomes."""
+    agency = agency_for_publishing(request.user, uuid)
+    return _publish(request, agency, reverse("insights:outcomes-agency", args=[uuid]))
+
+
+def _publish(request: HttpRequest, owner: Owner, back: str) -> HttpResponse:
+    """Ask for the owner's year to be published (checked in the background) or withdraw it at once, and
+    go back to its outcomes page of that year; the owner's public report of the year follows."""
     school_year = request.POST.get("school_year", "")
     try:
         validate_school_year(school_year)
@@ -52,32 +68,31 @@ def outcomes_publish(request: HttpRequest, uuid: UUID) -> HttpResponse:
     try:
         if publish:
             public_outcomes_publish_request(
-                actor=request.user,
-                district=district,
-                school_year=school_year,
-                today=today,
-                enqueue=public_outcomes_enqueue,
+                actor=request.user, owner=owner, school_year=school_year, today=today, enqueue=public_outcomes_enqueue
             )
         else:
             public_outcomes_publish_set(
-                actor=request.user, district=district, school_year=school_year, published=False, today=today
+                actor=request.user, owner=owner, school_year=school_year, published=False, today=today
             )
     except ValidationError as error:
         for message in error.message_dict.get("school_year", error.messages):
             messages.error(request, message)
     else:
         if not publish:
-            public_report_refresh(
-                actor=request.user, district=district, school_year=school_year, enqueue=program_report_enqueue
-            )
+            public_report_follow(actor=request.user, owner=owner, school_year=school_year)
         done = CHECKING if publish else WITHDRAWN
-        messages.success(request, done.format(year=school_year, district=district.name))
-    return redirect(f"{reverse('insights:outcomes-district', args=[uuid])}?school_year={school_year}")
+        messages.success(request, done.format(year=school_year, owner=owner.name))
+    return redirect(f"{back}?school_year={school_year}")
 
 
 @require_safe
 def public_outcomes_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/public_outcomes_list.html", {"published": public_outcomes_list()})
+    published = public_outcomes_list()
+    context = {
+        "published": [found for found in published if found.district_id],
+        "agencies": [found for found in published if found.agency_id],
+    }
+    return render(request, "insights/public_outcomes_list.html", context)
 
 
 @require_safe
@@ -127,3 +142,15 @@ def public_contacts_trust(request: HttpRequest, uuid: UUID, school_year: str) ->
         "back": reverse("public_outcomes_district", args=[uuid, school_year]),
     }
     return render(request, "insights/contacts_trust.html", context)
+
+
+def public_agency_outcomes(request: HttpRequest, uuid: UUID, school_year: str) -> HttpResponse:
+    """An agency's published outcomes of a closed year: its evaluators' stored release, as on the
+    district's public page."""
+    found = public_outcomes_get(uuid, school_year, owner="agency")
+    today = timezone.localdate()
+    body = public_outcomes_body(found, today)
+    if request.GET.get("format") == "csv":
+        return outcomes_csv(body)
+    context = outcomes_context(body, AGENCY, today) | {"public": True, "found": found}
+    return render(request, "insights/outcomes.html", context)

@@ -22,12 +22,23 @@ published that year (an MOU signed later and dated back into it, or figures publ
 released around the published outcomes and the other agencies' stored figures, fixed as the public
 read them (`district_outcomes_link`): the engine hides what the new page would give away, and when
 what was shown before already pins a small count down, the page shows no enforcement figure at all.
+
+An agency's admins publish its outcomes the same way: the public reads exactly the stored release an
+evaluator with a grant for the agency gets (`outcomes_release.restricted_agency_year`: its months in
+every district it served, released with each district's stored release of its records). Before
+publishing, the engine's audit runs over everything the public then reads together (`public_audit`):
+the agency's months, the published outcomes of each district it served (every agency's records, tied
+to the sum of the agencies' parts), every agreement's public MOU figures, and every other agency's
+published outcomes beside them; the agency's part in each district is never shown. A district's
+publishing check reads the published agencies' outcomes the same way. Publishing is refused when a
+hidden count could be worked out.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -36,10 +47,11 @@ from django.db import transaction
 from django.http import Http404
 
 from liaison.accounts.audit import audit_record
+from liaison.accounts.roles import Role
 from liaison.accounts.scope import user_scope
 from liaison.agreements.models import Agreement
 from liaison.directory import access as directory_access
-from liaison.directory.models import District, School
+from liaison.directory.models import Agency, District, School
 from liaison.directory.validators import validate_school_year
 from liaison.lib.disclosure import Table
 from liaison.lib.disclosure_audit import AuditReport, audit
@@ -50,17 +62,25 @@ from .crdc import crdc_counted
 from .disclosure import release, threshold
 from .figures import CRDC, EQUITY, crdc_already, equity_already, restricted_table, scope_key
 from .models import FigureSnapshot, PublicOutcomes
-from .mou_pages import agencies_table, tie_agencies, tie_equity
+from .mou_pages import MOU_TIES, agencies_table, agency_cell, tie_agencies, tie_equity, tie_sum
 from .outcomes import Year, outcomes_year, previous_school_year
 from .outcomes_release import (
+    ADDITIVE,
     OUTCOMES,
+    agency_counts_table,
+    agency_districts,
+    agency_scope_key,
     cell,
     crdc_tied,
     hidden_outcome_cells,
+    in_district,
     outcomes_scope_of,
     outcomes_table,
+    partnerships_in,
     relate_year,
     released_payload,
+    restricted_agency_body,
+    restricted_agency_year,
     restricted_outcomes_body,
     restricted_school_body,
     restricted_year,
@@ -76,16 +96,23 @@ from .snapshots import check_school_year_closed, snapshot_get_or_build
 
 PUBLIC_OUTCOMES = "public_outcomes"
 NOT_DISTRICT_ADMIN = "A district's outcomes are published for the public by the district's admins."
+NOT_AGENCY_ADMIN = "An agency's outcomes are published for the public by the agency's admins."
 NOT_SAFE_BESIDE_MOUS = (
-    "The {year} outcomes were not published: beside the published MOU figures of the district's agencies, "
-    "a suppressed count could be worked out. They stay for evaluators only."
+    "The {year} outcomes were not published: beside the published MOU figures and outcomes of the district's "
+    "agencies, a suppressed count could be worked out. They stay for evaluators only."
 )
-PUBLISHED = "The {year} outcomes of {district} are public."
+NOT_SAFE_BESIDE_DISTRICTS = (
+    "The {year} outcomes were not published: beside the published outcomes of the districts the agency served "
+    "and the published MOU figures, a suppressed count could be worked out. They stay for evaluators only."
+)
+PUBLISHED = "The {year} outcomes of {owner} are public."
 CHECKING = (
-    "The {year} outcomes of {district} are being checked beside the agencies' published MOU figures; "
+    "The {year} outcomes of {owner} are being checked beside the other published figures of the same records; "
     "they become public when the check passes (a minute or more for a large district). This page says when."
 )
-WITHDRAWN = "The {year} outcomes of {district} are no longer public."
+WITHDRAWN = "The {year} outcomes of {owner} are no longer public."
+
+Owner = District | Agency
 
 
 def public_scope(district: District) -> EquityScope:
@@ -107,51 +134,84 @@ def district_for_publishing(user: Any, uuid: UUID | str) -> District:
     return district
 
 
+def agency_for_publishing(user: Any, uuid: UUID | str) -> Agency:
+    """The agency, for its admins and the platform admin; 404 for one the user does not see, 403 for
+    one they see but do not run."""
+    agency = directory_access.agency_get_for_user(user, uuid)
+    scope = user_scope(user)
+    if not (scope.platform_admin or agency.pk in scope.agencies(Role.AGENCY_ADMIN)):
+        raise PermissionDenied(NOT_AGENCY_ADMIN)
+    return agency
+
+
+def _owned_by(owner: Owner) -> dict[str, Owner]:
+    """The `PublicOutcomes` filter of one owner."""
+    return {"district": owner} if isinstance(owner, District) else {"agency": owner}
+
+
 # --- publishing ----------------------------------------------------------------------------------------
 
 
 def public_outcomes_publish_set(
-    *, actor: Any, district: District, school_year: str, published: bool, today: datetime.date
+    *, actor: Any, owner: Owner, school_year: str, published: bool, today: datetime.date
 ) -> PublicOutcomes | None:
-    """Publish (or withdraw) a closed year's outcomes of the district; audited in the district's log.
+    """Publish (or withdraw) a closed year's outcomes of a district or an agency; audited in its log.
 
     Publishing builds the year's release and the year before's if they are not stored yet (as an
     evaluator's first request would), and refuses (ValidationError naming `school_year`) an open
-    year, or a release from which a hidden count could be worked out beside the agencies' published
-    MOU figures. Withdrawing what was never published does nothing (None)."""
-    found = PublicOutcomes.objects.filter(district=district, school_year=school_year).first()
+    year, or a release from which a hidden count could be worked out beside what the public already
+    reads of the same records (`public_audit`). Withdrawing what was never published does nothing (None)."""
+    found = PublicOutcomes.objects.filter(**_owned_by(owner), school_year=school_year).first()
     if not published:
         if found is None or not found.published:
             return found
         return _set(actor, found, published=False)
     check_school_year_closed(school_year, today)
     for year in (school_year, previous_school_year(school_year)):
-        if _public_stored(district, year):  # released before: are the MOU pages of since safe beside it?
-            if not public_audit(district, year, today).passed:
-                raise ValidationError({"school_year": [NOT_SAFE_BESIDE_MOUS.format(year=year)]})
+        if isinstance(owner, District):
+            _check_district_year(owner, year, today)
         else:
-            public_release(district, year, today)
+            _check_agency_year(owner, year, today)
     if found is None:
-        found = PublicOutcomes(district=district, school_year=school_year, published=False)
+        found = PublicOutcomes(**_owned_by(owner), school_year=school_year, published=False)
     if found.published:
         return found
     return _set(actor, found, published=True)
 
 
+def _check_district_year(district: District, year: str, today: datetime.date) -> None:
+    """A district's year for the public: its release (built if not stored, then protected around the
+    MOU pages), audited again when it was stored before (the MOU pages may have moved since) or when
+    an agency's published outcomes read its records too."""
+    stored_before = _public_stored(district, year)
+    public_release(district, year, today)
+    if stored_before or _published_agencies(year, [district]):
+        if not public_audit(district, year, today).passed:
+            raise ValidationError({"school_year": [NOT_SAFE_BESIDE_MOUS.format(year=year)]})
+
+
+def _check_agency_year(agency: Agency, year: str, today: datetime.date) -> None:
+    """An agency's year for the public: its evaluators' stored release (built if not stored), which
+    was not protected around anything the public reads, so always audited."""
+    restricted_agency_year(agency, year, today)
+    if not public_audit(agency, year, today).passed:
+        raise ValidationError({"school_year": [NOT_SAFE_BESIDE_DISTRICTS.format(year=year)]})
+
+
 def public_outcomes_publish_request(
     *,
-    district: District,
+    owner: Owner,
     school_year: str,
     today: datetime.date,
     enqueue: Callable[[PublicOutcomes, Any], None],
     actor: Any,
 ) -> PublicOutcomes:
     """Ask for a closed year's outcomes to be published: `public_outcomes_publish_checked` runs in the
-    background (`enqueue`), since the check beside the MOU figures takes longer than a request may.
-    Refuses an open year at once (ValidationError naming `school_year`)."""
+    background (`enqueue`), since the check beside the other public figures takes longer than a
+    request may. Refuses an open year at once (ValidationError naming `school_year`)."""
     check_school_year_closed(school_year, today)
     found, _ = PublicOutcomes.objects.get_or_create(
-        district=district, school_year=school_year, defaults={"published": False}
+        **_owned_by(owner), school_year=school_year, defaults={"published": False}
     )
     if found.published or found.checking:
         return found
@@ -165,7 +225,7 @@ def public_outcomes_publish_checked(*, found: PublicOutcomes, actor: Any, today:
     """The background half of publishing: check, then publish or keep the refusal for the page to show."""
     try:
         public_outcomes_publish_set(
-            actor=actor, district=found.district, school_year=found.school_year, published=True, today=today
+            actor=actor, owner=found.owner, school_year=found.school_year, published=True, today=today
         )
     except ValidationError as error:
         why = " ".join(error.message_dict.get("school_year", error.messages))
@@ -184,10 +244,11 @@ def _set(actor: Any, found: PublicOutcomes, *, published: bool) -> PublicOutcome
             actor=actor,
             action="update",
             obj=found,
-            summary=(PUBLISHED if published else WITHDRAWN).format(year=found.school_year, district=found.district),
+            summary=(PUBLISHED if published else WITHDRAWN).format(year=found.school_year, owner=found.owner),
             before={"published": not published},
             after={"published": published, "school_year": found.school_year},
             district_id=found.district_id,
+            agency_id=found.agency_id,
         )
     return found
 
@@ -270,21 +331,6 @@ def public_year(scope: EquityScope, school_year: str, today: datetime.date) -> d
     return public_release(scope.district, school_year, today)
 
 
-def public_audit_table(district: District, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
-    """Everything the public reads about the district's records of a year: the released outcomes of
-    the district and its schools, and each agreement's public figures (stored first, as the public
-    page would store them); and what of it is hidden, the agencies no page shows included."""
-    table, hidden = _outcomes_part(district, school_year, today)
-    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
-        agreement_public_figures(agreement, school_year)
-    agencies, already, ties = agencies_table(district, school_year)
-    table = table.merge(agencies)
-    hidden |= {key for key, shown in already.items() if not shown}
-    tie_agencies(table, lambda name: cell(school_year, "year", name), ties)
-    # A zero is never hidden by the engine; one behind a hidden share is given to the attacker as known.
-    return table, {key for key in hidden if table.cells[key] > 0}
-
-
 def district_outcomes_link(agreement: Agreement, school_year: str) -> Link | None:
     """For an agreement's public figures of a year whose district-wide outcomes were released before
     (to the district's evaluators, and to the public if the district published them: an MOU signed,
@@ -344,25 +390,176 @@ def _district_release(district: District, school_year: str) -> dict[str, Any] | 
     return None
 
 
-def public_audit(district: District, school_year: str, today: datetime.date) -> AuditReport:
+# --- the audit over everything the public reads of the same records ---------------------------------------
+
+# The outcome counts of a district that are the sum of its agencies' parts.
+SUMMED = (*ADDITIVE, "mentees_met")
+
+
+def _of_district(district: int, key: Any) -> tuple[Any, ...]:
+    """A district's cell in the audit's table (its outcomes, its schools', its agencies' MOU pages)."""
+    return ("district", district, key)
+
+
+def _of_agency(agency: int, key: Any) -> tuple[Any, ...]:
+    """An agency's cell in the audit's table (its outcomes, and its part in each district it served)."""
+    return ("agency-outcomes", agency, key)
+
+
+def _shown_in(school_year: str) -> list[str]:
+    """The published years whose pages show this year: itself, and the next (beside which it is shown)."""
+    start = int(school_year[:4]) + 1
+    return [school_year, f"{start}-{start + 1}"]
+
+
+def _published_districts(school_year: str, districts: list[District]) -> set[int]:
+    """Of these districts, those whose outcomes of the year the public reads (published, and stored)."""
+    published = PublicOutcomes.objects.filter(
+        published=True, school_year__in=_shown_in(school_year), district__in=districts
+    ).values_list("district_id", flat=True)
+    return {
+        district.pk for district in districts if district.pk in set(published) and _public_stored(district, school_year)
+    }
+
+
+def _published_agencies(school_year: str, districts: list[District]) -> list[Agency]:
+    """The agencies that served any of these districts in the year and whose outcomes of it the public
+    reads (published, and stored)."""
+    serving = partnerships_in(school_year).filter(district__in=districts).values("agency_id")
+    published = PublicOutcomes.objects.filter(
+        published=True, school_year__in=_shown_in(school_year), agency_id__in=serving
+    ).values("agency_id")
+    stored = FigureSnapshot.objects.filter(figure=OUTCOMES, period=school_year).values_list("scope", flat=True)
+    keys = set(stored)
+    return [a for a in Agency.objects.filter(pk__in=published).order_by("pk") if agency_scope_key(a) in keys]
+
+
+def _read_together(owner: Owner, school_year: str) -> tuple[list[District], set[int], list[Agency]]:
+    """Whose figures of the year the public reads beside the owner's (the owner's counted as read):
+    the districts the published agencies served (their MOU pages; their outcomes when published), and
+    the published agencies that served a published district, until nothing more is linked."""
+    districts: dict[int, District] = {}
+    agencies: dict[int, Agency] = {}
+    public: set[int] = set()
+    if isinstance(owner, District):
+        districts[owner.pk] = owner
+        public.add(owner.pk)
+    else:
+        agencies[owner.pk] = owner
+    while True:
+        for agency in agencies.values():
+            districts |= {d.pk: d for d in agency_districts(agency, school_year) if d.pk not in districts}
+        public |= _published_districts(school_year, list(districts.values()))
+        more = [a for a in _published_agencies(school_year, [districts[pk] for pk in public]) if a.pk not in agencies]
+        if not more:
+            break
+        agencies |= {agency.pk: agency for agency in more}
+    return [districts[pk] for pk in sorted(districts)], public, [agencies[pk] for pk in sorted(agencies)]
+
+
+def _district_part(
+    district: District, school_year: str, today: datetime.date, *, outcomes: bool
+) -> tuple[Table, set[Any]]:
+    """What the public reads of a district's records of a year: every agreement's public figures (stored
+    first, as the public page would store them) and the agencies no page shows, and when `outcomes`,
+    the released outcomes of the district and its schools, tied to the agencies' sum; and what of it
+    is hidden."""
+    for agreement in Agreement.objects.filter(district=district).order_by("pk"):
+        agreement_public_figures(agreement, school_year)
+    table, already, ties = agencies_table(district, school_year)
+    hidden = {key for key, shown in already.items() if not shown}
+    if outcomes:
+        released, released_hidden = _outcomes_part(district, school_year, today)
+        table, hidden = released.merge(table), hidden | released_hidden
+        tie_agencies(table, lambda name: cell(school_year, "year", name), ties)
+    return table, hidden
+
+
+def _agency_part(agency: Agency, school_year: str, today: datetime.date) -> tuple[Table, set[Any], list[District]]:
+    """An agency's published outcomes of a year (its evaluators' stored release) with its part in each
+    district it served (never shown); what of it is hidden; and those districts."""
+    table, served = agency_counts_table(agency, school_year, today)
+    stored = restricted_agency_year(agency, school_year, today)
+    return table, hidden_outcome_cells(stored, school_year) | _never_shown(table), served
+
+
+def _tie_pages(table: Table, agency: Agency, district: District, school_year: str) -> None:
+    """The agency's year in the district is what its MOU page there counts (`MOU_TIES`)."""
+    for name, ours in MOU_TIES:
+        page = _of_district(district.pk, agency_cell(district, school_year, agency.pk, name))
+        if page in table.cells:
+            tie_sum(table, _of_agency(agency.pk, in_district(district.pk, cell(school_year, "year", ours))), [page])
+
+
+def _tie_district(table: Table, district: District, agencies: list[Agency], school_year: str) -> None:
+    """Each outcome count of a published district is the sum of the published agencies' parts in it and
+    the rest (the other agencies' records: never shown; known to be none when no other agency served
+    the district that year and none is left)."""
+    serving = set(partnerships_in(school_year).filter(district=district).values_list("agency_id", flat=True))
+    everyone = serving <= {agency.pk for agency in agencies}
+    mine = [key for key in table.cells if isinstance(key, tuple) and key[:2] == ("district", district.pk)]
+    for key in mine:
+        ours = key[2]
+        if not (isinstance(ours, tuple) and len(ours) == 4 and ours[0] == "outcomes" and ours[3] in SUMMED):
+            continue
+        parts = [_of_agency(agency.pk, in_district(district.pk, ours)) for agency in agencies]
+        if not all(part in table.cells for part in parts):
+            continue
+        rest = table.cells[key] - sum(table.cells[part] for part in parts)
+        if rest < 0:
+            continue
+        if rest or not everyone:
+            parts.append(_of_district(district.pk, ("other agencies", ours)))
+            table.cell(parts[-1], rest, sensitive=True)
+        table.relate(key, parts)
+
+
+def public_audit_table(owner: Owner, school_year: str, today: datetime.date) -> tuple[Table, set[Any]]:
+    """Everything the public reads of the records behind an owner's year, in one table: the released
+    outcomes of each published district (the owner's included) and its schools, each agreement's public
+    figures, each published agency's months (the owner's included) with its never-shown part in each
+    district it served, tied to the districts' counts and to its MOU pages; and what of it is hidden."""
+    districts, public, agencies = _read_together(owner, school_year)
+    table, hidden = Table(), set[Any]()
+    for district in districts:
+        part, part_hidden = _district_part(district, school_year, today, outcomes=district.pk in public)
+        table = table.merge(part.renamed(partial(_of_district, district.pk)))
+        hidden |= {_of_district(district.pk, key) for key in part_hidden}
+    served: dict[int, list[Agency]] = {}
+    for agency in agencies:
+        part, part_hidden, its_districts = _agency_part(agency, school_year, today)
+        table = table.merge(part.renamed(partial(_of_agency, agency.pk)))
+        hidden |= {_of_agency(agency.pk, key) for key in part_hidden}
+        for district in its_districts:
+            _tie_pages(table, agency, district, school_year)
+            served.setdefault(district.pk, []).append(agency)
+    for district in districts:
+        if district.pk in public:
+            _tie_district(table, district, served.get(district.pk, []), school_year)
+    # A zero is never hidden by the engine; one behind a hidden share is given to the attacker as known.
+    return table, {key for key in hidden if table.cells[key] > 0}
+
+
+def public_audit(owner: Owner, school_year: str, today: datetime.date) -> AuditReport:
     """The attacker's computation over everything the public reads of the year (`public_audit_table`)."""
-    table, hidden = public_audit_table(district, school_year, today)
+    table, hidden = public_audit_table(owner, school_year, today)
     return audit(table, hidden, threshold=threshold())
 
 
 # --- what the public reads ------------------------------------------------------------------------------
 
 
-def public_outcomes_get(uuid: UUID | str, school_year: str) -> PublicOutcomes:
-    """A published year of a district's outcomes; 404 for one unpublished, withdrawn or unknown (or
-    no school year at all: nothing that is not one reaches the database)."""
+def public_outcomes_get(uuid: UUID | str, school_year: str, *, owner: str = "district") -> PublicOutcomes:
+    """A published year of a district's (or, `owner` "agency", an agency's) outcomes; 404 for one
+    unpublished, withdrawn or unknown (or no school year at all: nothing that is not one reaches the
+    database)."""
     try:
         validate_school_year(school_year)
     except ValidationError:
         raise Http404 from None
     found = (
-        PublicOutcomes.objects.select_related("district")
-        .filter(district__uuid=uuid, school_year=school_year, published=True)
+        PublicOutcomes.objects.select_related(owner)
+        .filter(**{f"{owner}__uuid": uuid}, school_year=school_year, published=True)
         .first()
     )
     if found is None:
@@ -371,8 +568,11 @@ def public_outcomes_get(uuid: UUID | str, school_year: str) -> PublicOutcomes:
 
 
 def public_outcomes_body(found: PublicOutcomes, today: datetime.date) -> dict[str, Any]:
-    """The district's published outcomes (the API's shape): the stored release, as served to a
-    district-wide evaluator."""
+    """The published outcomes (the API's shape): the stored release, as served to a district-wide
+    evaluator, or for an agency to the agency's evaluators."""
+    if found.agency is not None:
+        return restricted_agency_body(found.agency, found.school_year, today)
+    assert found.district is not None
     return restricted_outcomes_body(public_scope(found.district), found.school_year, today, stored=public_year)
 
 
@@ -380,7 +580,7 @@ def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: da
     """One school's outcomes as released with its district's published year (404 for another
     district's school, or one added after the year was released)."""
     school = School.objects.filter(uuid=school_uuid, district=found.district).first()
-    if school is None:
+    if school is None or found.district is None:
         raise Http404
     try:
         return restricted_school_body(
@@ -391,15 +591,16 @@ def public_school_body(found: PublicOutcomes, school_uuid: UUID | str, today: da
 
 
 def public_outcomes_list() -> list[PublicOutcomes]:
-    published = PublicOutcomes.objects.filter(published=True).select_related("district")
-    return list(published.order_by("district__name", "-school_year"))
+    """Every published year, the districts' first (by name), then the agencies'."""
+    published = PublicOutcomes.objects.filter(published=True).select_related("district", "agency")
+    return list(published.order_by("district__name", "agency__name", "-school_year"))
 
 
-def public_outcomes_state(district: District, school_year: str) -> PublicOutcomes | None:
-    """The district's year as its admins see it: published, being checked, refused (and why) or never asked."""
-    return PublicOutcomes.objects.filter(district=district, school_year=school_year).first()
+def public_outcomes_state(owner: Owner, school_year: str) -> PublicOutcomes | None:
+    """The owner's year as its admins see it: published, being checked, refused (and why) or never asked."""
+    return PublicOutcomes.objects.filter(**_owned_by(owner), school_year=school_year).first()
 
 
-def public_outcomes_of(district: District) -> list[PublicOutcomes]:
-    """A district's published years (links from its public MOU pages and reports)."""
-    return list(PublicOutcomes.objects.filter(district=district, published=True).order_by("-school_year"))
+def public_outcomes_of(owner: Owner) -> list[PublicOutcomes]:
+    """A district's or an agency's published years (links from its public MOU pages and reports)."""
+    return list(PublicOutcomes.objects.filter(**_owned_by(owner), published=True).order_by("-school_year"))

@@ -78,17 +78,18 @@ FIGURES: list[RestrictedFigure] = [
         for name, door in (("insights:contacts-trust", "page"), ("insights:contacts-trust", "csv"))
     ),
     RestrictedFigure("api:contacts_trust", "api", "outcomes", (EVALUATOR,), "insights.outcomes_release.schools_table"),
-    # A district's published outcomes: the district-wide evaluator's stored release of a closed year,
-    # audited beside the public MOU figures of its agencies before it is published
-    # (liaison/insights/public_outcomes.py).
+    # A district's published outcomes: the district-wide evaluator's stored release of a closed year;
+    # an agency's: its evaluators' stored release. Each is audited before it is published beside what
+    # the public already reads of the same records: the public MOU figures, the published outcomes of
+    # the districts and agencies it shares records with (liaison/insights/public_outcomes.py).
     *(
         RestrictedFigure(name, door, "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table")
-        for name in ("public_outcomes_district", "public_outcomes_school")
+        for name in ("public_outcomes_district", "public_outcomes_school", "public_outcomes_agency")
         for door in ("page", "csv")
     ),
     *(
         RestrictedFigure(name, "api", "public_outcomes", (PUBLIC,), "insights.public_outcomes.public_audit_table")
-        for name in ("api:public_district_outcomes", "api:public_school_outcomes")
+        for name in ("api:public_district_outcomes", "api:public_school_outcomes", "api:public_agency_outcomes")
     ),
     # Contacts and trust of a district's published year: computed only from what the public's releases
     # of that year and the year before show (the same computation as the evaluators',

@@ -217,5 +217,6 @@ def released_contacts_and_trust(
 def public_contacts_and_trust(found: PublicOutcomes, today: datetime.date) -> ContactsAndTrust:
     """The public's contacts and trust of a district's published year: computed only from the public's
     releases of that year and the year before, which its published outcomes pages show."""
+    assert found.district is not None, "contacts and trust is a district's"
     scope = public_scope(found.district)
     return released_contacts_and_trust(scope, found.school_year, today, stored=public_year, caveat=PUBLIC_CAVEAT)

@@ -441,18 +441,20 @@ def outcomes_section(scope: ReportScope) -> dict[str, Any]:
 
 
 def public_outcomes_section(scope: ReportScope) -> dict[str, Any]:
-    """A district's published outcomes of the year (the public outcomes page's stored release: the
-    key measures with their charts and tables, hidden figures reading "Suppressed"); nothing when the
-    district has not published them, or for an agency (whose outcomes are not released)."""
+    """A district's or an agency's published outcomes of the year (the public outcomes page's stored
+    release: the key measures with their charts and tables, hidden figures reading "Suppressed");
+    nothing when the owner has not published them (nor for a school, whose outcomes are its district's)."""
     owner = scope.owner
-    if not isinstance(owner, District) or not scope.closed:
+    if not isinstance(owner, District | Agency) or not scope.closed:
         return {"body": None}
     found = next((p for p in public_outcomes_of(owner) if p.school_year == scope.school_year), None)
     if found is None:
         return {"body": None}
     body = public_outcomes_body(found, scope.today)
-    side_by_side = public_contacts_and_trust(found, scope.today)
-    return {"body": body, "found": found, "measures": released_measures(body), **_contacts_trust(side_by_side)}
+    context = {"body": body, "found": found, "measures": released_measures(body)}
+    if found.district is not None:  # contacts and trust compares a district's schools
+        context |= _contacts_trust(public_contacts_and_trust(found, scope.today))
+    return context
 
 
 def released_measures(body: dict[str, Any]) -> list[tuple[Any, Any, Any]]:

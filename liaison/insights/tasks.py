@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from liaison.accounts.models import User
+from liaison.directory.models import District
 
 from . import report
 from .models import ProgramReport, PublicOutcomes
@@ -30,20 +31,31 @@ def program_report_enqueue(found: ProgramReport) -> None:
 
 @task()
 def public_outcomes_check(outcomes_uuid: str, actor_id: int | None) -> bool:
-    """Check a district's year beside the agencies' MOU figures and publish it, or keep the refusal; the
-    district's public report of the year follows."""
-    found = PublicOutcomes.objects.select_related("district").get(uuid=outcomes_uuid)
+    """Check a district's or an agency's year beside what the public already reads of the same records
+    and publish it, or keep the refusal; its public report of the year follows."""
+    found = PublicOutcomes.objects.select_related("district", "agency").get(uuid=outcomes_uuid)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     published = public_outcomes_publish_checked(found=found, actor=actor, today=timezone.localdate())
     if published:
-        report.public_report_refresh(
-            actor=actor, district=found.district, school_year=found.school_year, enqueue=program_report_enqueue
-        )
+        public_report_follow(actor=actor, owner=found.owner, school_year=found.school_year)
     return published
 
 
 def public_outcomes_enqueue(found: PublicOutcomes, actor: Any) -> None:
     public_outcomes_check.enqueue(str(found.uuid), getattr(actor, "pk", None))
+
+
+def public_report_follow(*, actor: Any, owner: Any, school_year: str) -> None:
+    """Build the owner's public report of the year again, if there is one: its outcomes section follows
+    the published outcomes (`report.public_report_refresh` for a district; the same for an agency)."""
+    if isinstance(owner, District):
+        report.public_report_refresh(
+            actor=actor, district=owner, school_year=school_year, enqueue=program_report_enqueue
+        )
+    elif ProgramReport.objects.filter(agency=owner, school_year=school_year, audience=report.PUBLIC).exists():
+        report.report_request(
+            actor=actor, owner=owner, school_year=school_year, audience=report.PUBLIC, enqueue=program_report_enqueue
+        )
 
 
 @task()

@@ -20,6 +20,11 @@ urlpatterns = [
     # --- outcomes: is the program working? ---
     path("outcomes/schools/<uuid:uuid>/", outcome_views.school_outcomes, name="outcomes-school"),
     path("outcomes/agencies/<uuid:uuid>/", outcome_views.agency_outcomes, name="outcomes-agency"),
+    path(
+        "outcomes/agencies/<uuid:uuid>/publish",
+        public_outcome_views.agency_outcomes_publish,
+        name="outcomes-agency-publish",
+    ),
     path("outcomes/districts/<uuid:uuid>/", outcome_views.district_outcomes, name="outcomes-district"),
     path("outcomes/districts/<uuid:uuid>/publish", public_outcome_views.outcomes_publish, name="outcomes-publish"),
     path("outcomes/districts/<uuid:uuid>/trust/", outcome_views.district_contacts_trust, name="contacts-trust"),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from liaison.accounts import mfa
 from liaison.accounts.models import User
 from liaison.accounts.signin_audit import audit_sign_in
-from liaison.directory.models import District
+from liaison.directory.models import Agency, District
 from liaison.insights.jobs import figure_snapshots_build
 from liaison.insights.models import FigureSnapshot, PublicOutcomes
 from liaison.insights.outcomes import previous_school_year
@@ -130,6 +130,7 @@ PAGES: tuple[Page, ...] = (
     Page("public_outcomes", "N" + ALL),
     Page("public_outcomes_district", "N", ("district", "closed_year")),
     Page("public_outcomes_contacts_trust", "N", ("district", "closed_year")),
+    Page("public_outcomes_agency", "N", ("agency", "closed_year")),
     # --- programs ---
     Page("programs:home", STAFF),
     Page("programs:curricula", ALL),
@@ -340,6 +341,10 @@ def demo_world(transactional_db: Any) -> dict[str, Any]:
             payload=restricted_year(scope, year, today),
         )
     PublicOutcomes.objects.create(district=district, school_year=objects["closed_year"], published=True)
+    # The agency's: its evaluators' release, stored by the daily job above (the check is
+    # test_public_agency_outcomes.py's).
+    agency = Agency.objects.get(uuid=objects["agency"])
+    PublicOutcomes.objects.create(agency=agency, school_year=objects["closed_year"], published=True)
     objects["_load_seconds"] = time.monotonic() - started
     return objects
 

@@ -300,8 +300,9 @@ NO_RESTRICTED_FIGURES = {
     "public_mou_pdf",
     "public_mous",
     "public_reports",  # the published reports' titles, no figure
-    "public_outcomes",  # the published outcomes' districts and years, no figure
+    "public_outcomes",  # the published outcomes' districts, agencies and years, no figure
     "insights:outcomes-publish",  # a form that publishes a district's outcomes
+    "insights:outcomes-agency-publish",  # a form that publishes an agency's outcomes
     "insights:report_build",  # a form that asks for a build
     "insights:report_publish",  # a form that publishes the public version
     "insights:report_status",  # the build's progress: no figure

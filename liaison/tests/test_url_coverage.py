@@ -69,6 +69,7 @@ COVERED = {
     "outcomes-district": "insights/tests/test_outcomes.py",
     "contacts-trust": "insights/tests/test_contacts_trust_evaluator.py",  # (and test_outcomes.py)
     "outcomes-publish": "insights/tests/test_public_outcomes.py",
+    "outcomes-agency-publish": "insights/tests/test_public_agency_outcomes.py",
 }
 
 

@@ -426,7 +426,7 @@ def test_the_check_runs_in_the_background_and_the_page_says_so_meanwhile(distric
     district = district_year.district
     found = public_outcomes_publish_request(
         actor=district_year.users["district_admin"],
-        district=district,
+        owner=district,
         school_year=YEAR,
         today=timezone.localdate(),
         enqueue=lambda outcomes, actor: asked.append((outcomes.pk, actor.pk)),
