@@ -47,6 +47,7 @@ from django.db.models import Q
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role as AccountRole
+from liaison.agreements.models import Agreement
 from liaison.directory.models import Agency, District, Partnership, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Band, Release, Table
@@ -82,7 +83,7 @@ from .outcomes import (
     previous_school_year,
     trust_waves,
 )
-from .public_figures import enforcement_counts, enforcement_table, public_already
+from .public_figures import Link, enforcement_counts, enforcement_table, public_already
 from .selectors import equity_counted
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
@@ -747,6 +748,48 @@ def restricted_agency_year(agency: Agency, school_year: str, today: datetime.dat
         district=None,
         build=lambda: build_agency_year(agency, school_year, today),
     )
+
+
+def agency_release_link(agreement: Agreement, school_year: str) -> Link | None:
+    """For an agreement's public figures of a year whose agency's release was stored before (an MOU
+    page first built after it): the agency's months across its districts and each district's stored
+    release (`agency_table`), fixed as the agency's evaluators read them, so that the engine protects
+    the new page around them too. The agency's evaluators read the page: its counts are the agency's
+    counts in that district, and beside the agency's year (the sum of its districts') they must not
+    give another district's hidden count back. None when no such release is stored."""
+    stored = FigureSnapshot.objects.filter(
+        figure=OUTCOMES, scope=agency_scope_key(agreement.agency), period=school_year
+    ).first()
+    if stored is None:
+        return None
+
+    def agency_wide(key: Any) -> Any:  # apart from the page's own district scope, linked in too
+        return ("agency-wide", key)
+
+    def here(key: Any) -> Any:  # the agreement's district in the agency's table
+        return agency_wide(in_district(agreement.district_id, key))
+
+    def link(public: Table) -> tuple[Table, dict[Any, bool]]:
+        day_after = school_year_days(school_year)[1] + datetime.timedelta(days=1)
+        found, already, _, _ = agency_table(agreement.agency, school_year, day_after)
+        already |= agency_already(found, stored.payload, school_year)
+        table = public.merge(found.renamed(agency_wide))
+        own = {key: [key] for key in public.cells}  # the page's counts, each its own "agency"
+        tie_agencies(table, lambda name: here(cell(school_year, "year", name)), own)
+        tie_equity(table, own, whole_of=here)
+        return table, {agency_wide(key): shown for key, shown in already.items()}
+
+    return link
+
+
+def agency_already(table: Table, payload: dict[str, Any], school_year: str) -> dict[Any, bool]:
+    """What a stored agency release showed (True) and hid (False) of the agency's own counts."""
+    hidden = hidden_outcome_cells(payload, school_year)
+    return {
+        key: key not in hidden
+        for key in table.cells
+        if isinstance(key, tuple) and key[0] == "outcomes" and len(key) == 4 and key not in table.unpublished
+    }
 
 
 def restricted_agency_body(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:
