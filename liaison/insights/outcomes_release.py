@@ -815,6 +815,25 @@ def restricted_agency_body(agency: Agency, school_year: str, today: datetime.dat
     }
 
 
+def agency_releases_tied_to(scope: str, period: str) -> list[int]:
+    """The stored agency releases of a period (their pks) built tied to a stored figure of `scope`:
+    the outcomes, equity or CRDC figures of the agency's records in one of its districts
+    (`agency_district_scope`), or the public figures of one of its agreements there
+    (`district_as_released` fixes them all in the agency's table). A rebuilt one leaves them stale."""
+    tied = []
+    for stored in FigureSnapshot.objects.filter(figure=OUTCOMES, period=period, scope__startswith="agency:"):
+        agency = Agency.objects.filter(uuid=stored.scope.removeprefix("agency:")).first()
+        if agency is None:
+            continue
+        districts = list(District.objects.filter(uuid__in=stored.payload["districts"]))
+        scopes = {scope_key(agency_district_scope(agency, district)) for district in districts}
+        agreements = Agreement.objects.filter(agency=agency, district__in=districts)
+        scopes |= {f"agreement:{uuid}" for uuid in agreements.values_list("uuid", flat=True)}
+        if scope in scopes:
+            tied.append(stored.pk)
+    return tied
+
+
 def evaluated_agencies() -> list[Agency]:
     """Every agency with an evaluator (whose releases `outcome_snapshots_build` stores ahead)."""
     agencies = Membership.objects.filter(role=AccountRole.EVALUATOR, agency__isnull=False).values("agency_id")

@@ -1,5 +1,6 @@
 """An agency's evaluators read the agency's outcomes release and the agency's public MOU pages: a page
-first built after the agency's release is protected around it.
+first built after the agency's release is protected around it, and a district's release rebuilt
+after a correction takes the agency's releases built tied to it with it.
 
 The agency is test_outcomes_agency_disclosure's Millbrook Police, serving Millbrook (its year of 38
 enforcement actions, 14 referrals to law enforcement and 13 arrests shown) and Eastbrook (3 arrests
@@ -10,15 +11,23 @@ year (Millbrook's and Eastbrook's summed) and months, its counts must give no hi
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from liaison.agreements import services as agreement_services
 from liaison.agreements.tests.mous import mou_in_force
+from liaison.insights.figures import scope_key
 from liaison.insights.models import FigureSnapshot
 from liaison.insights.outcomes_release import (
+    OUTCOMES,
+    agency_district_scope,
     agency_release_link,
+    agency_scope_key,
     cell,
     in_district,
 )
 from liaison.insights.public_figures import PUBLIC_FIGURES, enforcement_table, public_already
+from liaison.insights.public_outcomes import public_scope
+from liaison.insights.snapshots import snapshot_rebuild
 from liaison.insights.tests.test_outcomes_agency_disclosure import (  # noqa: F401
     PREVIOUS,
     THRESHOLD,
@@ -30,7 +39,9 @@ from liaison.insights.tests.test_outcomes_agency_disclosure import (  # noqa: F4
     closed_year,
     two_districts,
 )
+from liaison.insights.tests.test_outcomes_disclosure import _on
 from liaison.lib.disclosure_audit import audit
+from liaison.operations.scheduler import registered_job
 
 
 def _publish_mou(world):
@@ -102,3 +113,76 @@ def test_the_lp_audit_finds_nothing_derivable_beside_a_late_mou_page(two_distric
     assert east in hidden and table.cells[east] == 3
     report = audit(table, hidden, threshold=THRESHOLD)
     assert report.passed, {key: report.ranges[key] for key in report.unprotected}
+
+
+# --- a district's release rebuilt after a correction ---------------------------------------------------------
+
+
+def _correct_eastbrook(world):
+    """A correction: 15 positive contacts in Eastbrook in January, entered after the year was released,
+    and Eastbrook's release of the agency's records rebuilt (the district's decision)."""
+    _positive(world, world.east_school, 15, _on(1))
+    scope = scope_key(agency_district_scope(world.agency, world.east))
+    return snapshot_rebuild(figure=OUTCOMES, scope=scope, period=YEAR)
+
+
+def _agency_stored(world):
+    stored = FigureSnapshot.objects.filter(figure=OUTCOMES, scope=agency_scope_key(world.agency))
+    return sorted(stored.values_list("period", flat=True))
+
+
+def _run_job():
+    job = registered_job("figure_snapshots_build")
+    assert job is not None
+    return job.func()
+
+
+def test_a_rebuilt_district_release_takes_the_agencys_with_it_and_the_job_builds_both(two_districts, api_as):  # noqa: F811
+    world = two_districts
+    _run_job()
+    assert _month(_get(api_as, f"agencies/{world.agency.uuid}"), "2026-01")["positive"] == 0
+    assert _correct_eastbrook(world) == 2  # Eastbrook's release and the agency's of the year
+    assert _agency_stored(world) == [PREVIOUS]  # the year before was not tied to it
+    assert "restricted" in _run_job()
+    assert _agency_stored(world) == [PREVIOUS, YEAR]
+    eastbrook = _get(api_as, f"districts/{world.east.uuid}")
+    agency = _get(api_as, f"agencies/{world.agency.uuid}")
+    # January follows the corrected district's (Millbrook's is 0): no longer the 0 stored before
+    assert _month(agency, "2026-01")["hidden"] == _month(eastbrook, "2026-01")["hidden"]
+    assert "positive" in _month(agency, "2026-01")["hidden"]
+
+
+def test_after_a_rebuild_the_agencys_page_and_api_ask_the_worker_again(two_districts, api_as, page_as, monkeypatch):  # noqa: F811
+    """Without the daily job: the agency evaluator's next request finds the agency's release missing,
+    asks the worker for it (the page and the API say the figures are being prepared), and is then
+    served the release built around the corrected district's."""
+    from liaison.insights import tasks
+
+    world = two_districts
+    assert _month(_get(api_as, f"agencies/{world.agency.uuid}"), "2026-01")["positive"] == 0
+    _correct_eastbrook(world)
+    prepare, asked = tasks.outcomes_release_prepare, []
+    monkeypatch.setattr(tasks, "outcomes_release_prepare", type("Queue", (), {"enqueue": lambda *a: asked.append(a)}))
+    api = f"/api/v1/insights/outcomes/agencies/{world.agency.uuid}"
+    assert api_as("evaluator").get(api, school_year=YEAR).status_code == 202
+    url = reverse("insights:outcomes-agency", args=[world.agency.uuid])
+    page = page_as("evaluator").get(url, {"school_year": YEAR})
+    assert page.status_code == 202 and "are being prepared" in page.content.decode()
+    assert len(asked) == 1
+    prepare.call(*asked[0])  # what the worker runs
+    assert page_as("evaluator").get(url, {"school_year": YEAR}).status_code == 200
+    assert _month(_get(api_as, f"agencies/{world.agency.uuid}"), "2026-01")["positive"] is None  # was 0
+
+
+def test_a_rebuild_leaves_the_releases_not_built_on_it_alone(two_districts, api_as):  # noqa: F811
+    """A district-wide release (not in the agency's table) rebuilt, and an agency release itself
+    rebuilt, take nothing else with them."""
+    world = two_districts
+    _run_job()
+    _get(api_as, f"districts/{world.district.uuid}", role="district_evaluator")
+    count = FigureSnapshot.objects.count()
+    wide = scope_key(public_scope(world.district))
+    assert snapshot_rebuild(figure=OUTCOMES, scope=wide, period=YEAR) == 1
+    assert _agency_stored(world) == [PREVIOUS, YEAR]
+    assert snapshot_rebuild(figure=OUTCOMES, scope=agency_scope_key(world.agency), period=YEAR) == 1
+    assert FigureSnapshot.objects.count() == count - 2
