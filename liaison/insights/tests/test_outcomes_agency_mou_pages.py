@@ -11,6 +11,7 @@ year (Millbrook's and Eastbrook's summed) and months, its counts must give no hi
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from liaison.agreements import services as agreement_services
@@ -113,6 +114,20 @@ def test_the_lp_audit_finds_nothing_derivable_beside_a_late_mou_page(two_distric
     assert east in hidden and table.cells[east] == 3
     report = audit(table, hidden, threshold=THRESHOLD)
     assert report.passed, {key: report.ranges[key] for key in report.unprotected}
+
+
+@pytest.mark.xfail(strict=True, reason="the page's positive contacts are not in the engine's table (docs/outcomes.md)")
+def test_the_pages_positive_contacts_give_no_hidden_month_back(two_districts, api_as):  # noqa: F811
+    """Found while attacking the late page, and left open: the public page shows the year's positive
+    contacts as they are (officers' work), the outcomes releases hide November's 4 of them; the page's
+    59 beside October's 30 and December's 25 gives the 4 back, whichever was stored first."""
+    world = two_districts
+    agreement = _publish_mou(world)
+    year = _get(api_as, f"districts/{world.district.uuid}")["current"]
+    shown = [month["positive"] for month in year["months"]]
+    assert shown.count(None) == 1 and year["total"]["positive"] is None
+    rest = _page(world, api_as, agreement)["positive_contacts"] - sum(n for n in shown if n is not None)
+    assert rest == 0 or rest >= THRESHOLD, rest
 
 
 # --- a district's release rebuilt after a correction ---------------------------------------------------------
