@@ -692,13 +692,14 @@ def _tie_agency(table: Table, year: Year, districts: list[District], already: di
 
 
 def agency_table(
-    agency: Agency, school_year: str, today: datetime.date
+    agency: Agency, school_year: str, today: datetime.date, *, districts: list[District] | None = None
 ) -> tuple[Table, dict[Any, bool], Year, list[District]]:
     """The agency's months in one table with each district's stored release (its months, its
     schools', the equity and CRDC figures, the public MOU page), the agency's counts tied to the
     districts' (each is their sum); what those releases showed (True) and hid (False); the agency's
-    year and its districts."""
-    districts = agency_districts(agency, school_year)
+    year and its districts (`districts`: those a stored agency release summed, rather than those
+    the agency's partnerships say today)."""
+    districts = agency_districts(agency, school_year) if districts is None else districts
     table, years = Table(), []
     already: dict[Any, bool] = {}
     for district in districts:
@@ -756,11 +757,15 @@ def agency_release_link(agreement: Agreement, school_year: str) -> Link | None:
     release (`agency_table`), fixed as the agency's evaluators read them, so that the engine protects
     the new page around them too. The agency's evaluators read the page: its counts are the agency's
     counts in that district, and beside the agency's year (the sum of its districts') they must not
-    give another district's hidden count back. None when no such release is stored."""
+    give another district's hidden count back. None when no such release is stored, or the stored
+    one did not count the agreement's district (a partnership dated back into the year after it)."""
     stored = FigureSnapshot.objects.filter(
         figure=OUTCOMES, scope=agency_scope_key(agreement.agency), period=school_year
     ).first()
     if stored is None:
+        return None
+    districts = list(District.objects.filter(uuid__in=stored.payload["districts"]).order_by("pk"))
+    if agreement.district_id not in {district.pk for district in districts}:
         return None
 
     def agency_wide(key: Any) -> Any:  # apart from the page's own district scope, linked in too
@@ -771,7 +776,7 @@ def agency_release_link(agreement: Agreement, school_year: str) -> Link | None:
 
     def link(public: Table) -> tuple[Table, dict[Any, bool]]:
         day_after = school_year_days(school_year)[1] + datetime.timedelta(days=1)
-        found, already, _, _ = agency_table(agreement.agency, school_year, day_after)
+        found, already, _, _ = agency_table(agreement.agency, school_year, day_after, districts=districts)
         already |= agency_already(found, stored.payload, school_year)
         table = public.merge(found.renamed(agency_wide))
         own = {key: [key] for key in public.cells}  # the page's counts, each its own "agency"

@@ -96,6 +96,18 @@ def test_a_late_mou_page_is_released_around_the_agencys_release(two_districts, a
     assert not any(key in page.cells for key in already)  # the page's own cells are the engine's to decide
 
 
+def test_no_link_when_the_agencys_release_did_not_count_the_pages_district(two_districts, api_as):  # noqa: F811
+    """The agency's release sums the districts it named when it was stored: a page in another (a
+    partnership dated back into the year after it) holds none of its counts."""
+    world = two_districts
+    agreement = _publish_mou(world)
+    _get(api_as, f"agencies/{world.agency.uuid}")
+    stored = FigureSnapshot.objects.get(figure=OUTCOMES, scope=agency_scope_key(world.agency), period=YEAR)
+    stored.payload["districts"] = [str(world.east.uuid)]  # as if Millbrook's partnership came after it
+    stored.save()
+    assert agency_release_link(agreement, YEAR) is None
+
+
 def test_the_lp_audit_finds_nothing_derivable_beside_a_late_mou_page(two_districts, api_as):  # noqa: F811
     """Everything the agency's evaluator reads after the page was built (the agency's months, each
     district's and its schools', their equity and CRDC figures, and the page's counts in Millbrook's
