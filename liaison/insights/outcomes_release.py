@@ -47,6 +47,7 @@ from django.db.models import Q
 
 from liaison.accounts.models import Membership
 from liaison.accounts.roles import Role as AccountRole
+from liaison.agreements.models import Agreement
 from liaison.directory.models import Agency, District, Partnership, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Band, Release, Table
@@ -82,7 +83,7 @@ from .outcomes import (
     previous_school_year,
     trust_waves,
 )
-from .public_figures import enforcement_counts, enforcement_table, public_already
+from .public_figures import Link, enforcement_counts, enforcement_table, public_already
 from .selectors import equity_counted
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
@@ -694,13 +695,14 @@ def _tie_agency(table: Table, year: Year, districts: list[District], already: di
 
 
 def agency_table(
-    agency: Agency, school_year: str, today: datetime.date
+    agency: Agency, school_year: str, today: datetime.date, *, districts: list[District] | None = None
 ) -> tuple[Table, dict[Any, bool], Year, list[District]]:
     """The agency's months in one table with each district's stored release (its months, its
     schools', the equity and CRDC figures, the public MOU page), the agency's counts tied to the
     districts' (each is their sum); what those releases showed (True) and hid (False); the agency's
-    year and its districts."""
-    districts = agency_districts(agency, school_year)
+    year and its districts (`districts`: those a stored agency release summed, rather than those
+    the agency's partnerships say today)."""
+    districts = agency_districts(agency, school_year) if districts is None else districts
     table, years = Table(), []
     already: dict[Any, bool] = {}
     for district in districts:
@@ -781,6 +783,52 @@ def restricted_agency_year(agency: Agency, school_year: str, today: datetime.dat
     )
 
 
+def agency_release_link(agreement: Agreement, school_year: str) -> Link | None:
+    """For an agreement's public figures of a year whose agency's release was stored before (an MOU
+    page first built after it): the agency's months across its districts and each district's stored
+    release (`agency_table`), fixed as the agency's evaluators read them, so that the engine protects
+    the new page around them too. The agency's evaluators read the page: its counts are the agency's
+    counts in that district, and beside the agency's year (the sum of its districts') they must not
+    give another district's hidden count back. None when no such release is stored, or the stored
+    one did not count the agreement's district (a partnership dated back into the year after it)."""
+    stored = FigureSnapshot.objects.filter(
+        figure=OUTCOMES, scope=agency_scope_key(agreement.agency), period=school_year
+    ).first()
+    if stored is None:
+        return None
+    districts = list(District.objects.filter(uuid__in=stored.payload["districts"]).order_by("pk"))
+    if agreement.district_id not in {district.pk for district in districts}:
+        return None
+
+    def agency_wide(key: Any) -> Any:  # apart from the page's own district scope, linked in too
+        return ("agency-wide", key)
+
+    def here(key: Any) -> Any:  # the agreement's district in the agency's table
+        return agency_wide(in_district(agreement.district_id, key))
+
+    def link(public: Table) -> tuple[Table, dict[Any, bool]]:
+        day_after = school_year_days(school_year)[1] + datetime.timedelta(days=1)
+        found, already, _, _ = agency_table(agreement.agency, school_year, day_after, districts=districts)
+        already |= agency_already(found, stored.payload, school_year)
+        table = public.merge(found.renamed(agency_wide))
+        own = {key: [key] for key in public.cells}  # the page's counts, each its own "agency"
+        tie_agencies(table, lambda name: here(cell(school_year, "year", name)), own)
+        tie_equity(table, own, whole_of=here)
+        return table, {agency_wide(key): shown for key, shown in already.items()}
+
+    return link
+
+
+def agency_already(table: Table, payload: dict[str, Any], school_year: str) -> dict[Any, bool]:
+    """What a stored agency release showed (True) and hid (False) of the agency's own counts."""
+    hidden = hidden_outcome_cells(payload, school_year)
+    return {
+        key: key not in hidden
+        for key in table.cells
+        if isinstance(key, tuple) and key[0] == "outcomes" and len(key) == 4 and key not in table.unpublished
+    }
+
+
 def restricted_agency_body(agency: Agency, school_year: str, today: datetime.date) -> dict[str, Any]:
     """The agency's outcomes body (the API's shape): the closed year beside the year before."""
     current = restricted_agency_year(agency, school_year, today)
@@ -802,6 +850,25 @@ def restricted_agency_body(agency: Agency, school_year: str, today: datetime.dat
         "trust": [*previous["trust"], *current["trust"]],
         "districts": current["districts"],  # (the page's links; not in the API's schema)
     }
+
+
+def agency_releases_tied_to(scope: str, period: str) -> list[int]:
+    """The stored agency releases of a period (their pks) built tied to a stored figure of `scope`:
+    the outcomes, equity or CRDC figures of the agency's records in one of its districts
+    (`agency_district_scope`), or the public figures of one of its agreements there
+    (`district_as_released` fixes them all in the agency's table). A rebuilt one leaves them stale."""
+    tied = []
+    for stored in FigureSnapshot.objects.filter(figure=OUTCOMES, period=period, scope__startswith="agency:"):
+        agency = Agency.objects.filter(uuid=stored.scope.removeprefix("agency:")).first()
+        if agency is None:
+            continue
+        districts = list(District.objects.filter(uuid__in=stored.payload["districts"]))
+        scopes = {scope_key(agency_district_scope(agency, district)) for district in districts}
+        agreements = Agreement.objects.filter(agency=agency, district__in=districts)
+        scopes |= {f"agreement:{uuid}" for uuid in agreements.values_list("uuid", flat=True)}
+        if scope in scopes:
+            tied.append(stored.pk)
+    return tied
 
 
 def evaluated_agencies() -> list[Agency]:

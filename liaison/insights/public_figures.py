@@ -224,10 +224,15 @@ def published_figures(uuid: UUID) -> PublicFigures:
 
 def _stored(agreement: Agreement, schools: list[School], through: datetime.date) -> PublicFigures:
     from .figures import public_link  # the figures module reads this one
-    from .public_outcomes import district_outcomes_link  # (it builds on this module)
+    from .outcomes_release import agency_release_link  # (they build on this module)
+    from .public_outcomes import district_outcomes_link
 
     school_year = school_year_of(through)
-    link = _chained(public_link(agreement, through), district_outcomes_link(agreement, school_year))
+    link = _chained(
+        public_link(agreement, through),
+        district_outcomes_link(agreement, school_year),
+        agency_release_link(agreement, school_year),
+    )
     payload = snapshot_get_or_build(
         figure=PUBLIC_FIGURES,
         scope=f"agreement:{agreement.uuid}",

@@ -59,6 +59,15 @@ def snapshot_get_or_build(
 
 
 def snapshot_rebuild(*, figure: str, scope: str, period: str) -> int:
-    """Forget a stored snapshot (after a correction the district has decided to publish)."""
-    deleted, _ = FigureSnapshot.objects.filter(figure=figure, scope=scope, period=period).delete()
-    return deleted
+    """Forget a stored snapshot (after a correction the district has decided to publish), and every
+    agency release of the period built tied to it: it fixed the old figures in its table, and beside
+    the corrected ones it would no longer be what the engine proved. Each is built again, after the
+    corrected one, on its evaluator's next request (by the background worker) or by the daily figures
+    job. Returns how many snapshots were forgotten."""
+    from .outcomes_release import agency_releases_tied_to  # (it builds on this module)
+
+    with transaction.atomic():
+        tied = agency_releases_tied_to(scope, period)
+        deleted, _ = FigureSnapshot.objects.filter(figure=figure, scope=scope, period=period).delete()
+        followed, _ = FigureSnapshot.objects.filter(pk__in=tied).delete()
+    return deleted + followed
