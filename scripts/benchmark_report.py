@@ -12,7 +12,7 @@ the pages' selectors, the HTML, the PDF), and prints the time of each. Target: u
 Results: docs/benchmarks.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/q19_scale_bench10m \
-        .venv/bin/python scripts/benchmark_report.py --existing --schools 15 390
+        .venv/bin/python scripts/benchmark_report.py --existing --schools 15 390 [--audience full]
 
 `--existing` builds the reports of districts already in the database DATABASE_URL names (one that
 `generate_scale` filled, with its 2025-2026 school year): for each number given, the district whose
@@ -135,9 +135,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--existing", action="store_true", help="the districts of DATABASE_URL's database")
     parser.add_argument("--schools", type=int, nargs="*", default=[15], help="--existing: districts of about so many")
+    parser.add_argument(
+        "--audience",
+        nargs="*",
+        choices=["full", "restricted"],
+        default=["full", "restricted"],
+        help="--existing: whose versions to build (the evaluators' first build also builds their releases)",
+    )
     args = parser.parse_args()
     if args.existing:
-        existing(args.schools, args.repeat)
+        existing(args.schools, args.repeat, args.audience)
         return
     with throwaway_database("bench_report") as environment:
         os.environ.update(environment)
@@ -154,7 +161,7 @@ def main() -> None:
         connections.close_all()
 
 
-def existing(sizes: list[int], repeat: int) -> None:
+def existing(sizes: list[int], repeat: int, audiences: list[str]) -> None:
     secret = "benchmark-only-" + "x" * 40
     os.environ.update({"SECRET_KEY": secret, "STUDENT_KEY_SECRET": secret + "-students"})
     os.environ.update({"HTTPS": "false", "DEBUG": "false", "LOG_LEVEL": "WARNING"})
@@ -172,8 +179,8 @@ def existing(sizes: list[int], repeat: int) -> None:
         district = min(districts, key=lambda d: (abs(d.n - size), d.pk))
         contacts_there = sum(MonthlyRollup.objects.filter(district=district).values_list("count", flat=True))
         print(f"{district.name}: {district.n} schools, {contacts_there:,} contacts; load {contacts.load_average()}")
-        build(district, "full", repeat)
-        build(district, "restricted", repeat)
+        for audience in audiences:
+            build(district, audience, repeat)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from .crdc import KINDS, SchoolCounts, crdc_counted, crdc_counts, crdc_released,
 from .disclosure import release
 from .models import FigureSnapshot
 from .mou_pages import EQUITY_TIES, agencies_table, tie_equity
-from .public_figures import PUBLIC_FIGURES, Link, enforcement_counts, enforcement_table, public_already
+from .public_figures import PUBLIC_FIGURES, Link, page_table, public_already
 from .rows import point_rows, total_shown
 from .selectors import EquityAnalysis, equity_analysis, equity_counted, equity_disclosure_table, equity_released
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
@@ -143,8 +143,7 @@ def restricted_bodies(scope: EquityScope, school_year: str) -> dict[str, dict[st
     if public is not None:
         agreement, payload = public
         first, last = school_year_days(school_year)
-        by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
-        table = _linked(table.merge(enforcement_table(by_type, within)))
+        table = _linked(table.merge(page_table(agreement.agency_id, agreement.district_id, first, last)))
         already = public_already(payload)
     table = _with_mou_pages(table, scope, school_year, already)
     released = release(table, already=already)

@@ -17,17 +17,18 @@ from typing import Any
 
 from liaison.agreements.models import Agreement
 from liaison.directory.models import District
-from liaison.interactions.models import EnforcementDetail
-from liaison.interactions.vocabulary import ActionType
+from liaison.interactions.models import DailyRollup, EnforcementDetail
+from liaison.interactions.vocabulary import POSITIVE_KINDS, ActionType
 from liaison.lib.disclosure import Table
 from liaison.lib.school_years import school_year_days
 
 from .models import FigureSnapshot
-from .public_figures import PUBLIC_FIGURES, enforcement_counts, enforcement_table, public_already
+from .public_figures import PUBLIC_FIGURES, page_table, public_already
 
 # The district's year (ours) is the sum of its agencies' public figures (theirs), where the counts say so.
 MOU_TIES = (
     ("enforcement_total", "enforcement"),
+    ("positive_contacts", "positive"),
     ("referrals", "referrals"),
     (("action", "arrest"), "arrests"),
     ("within_mou", "within"),
@@ -77,13 +78,20 @@ def agencies_table(
     by_agency: dict[int, list[Agreement]] = {}
     for agreement in Agreement.objects.filter(district=district).order_by("pk"):
         by_agency.setdefault(agreement.agency_id, []).append(agreement)
-    acting = EnforcementDetail.objects.filter(
-        interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
-    ).values_list("interaction__agency_id", flat=True)
+    acting = set(
+        EnforcementDetail.objects.filter(
+            interaction__district=district, interaction__occurred_on__range=(first, last), interaction__voided=False
+        ).values_list("interaction__agency_id", flat=True)
+    )
+    acting |= set(  # and every agency with a positive contact there: the district's are their sum too
+        DailyRollup.objects.filter(district=district, day__range=(first, last), kind__in=POSITIVE_KINDS)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
     table, already = Table(), dict[Any, bool]()
     ties: dict[Any, list[Any]] = {}
     for agency_id in sorted(set(by_agency) | set(acting)):
-        own = enforcement_table(*enforcement_counts(agency_id, district.pk, first, last))
+        own = page_table(agency_id, district.pk, first, last)
         pages = _pages(agency_id, by_agency.get(agency_id, []), school_year, building)
         first_page = pages[0][0]
         for prefix, payload in pages:

@@ -83,7 +83,7 @@ from .outcomes import (
     previous_school_year,
     trust_waves,
 )
-from .public_figures import Link, enforcement_counts, enforcement_table, public_already
+from .public_figures import Link, page_table, public_already
 from .selectors import equity_counted
 from .snapshots import check_school_year_closed, last_closed_school_year, snapshot_get_or_build
 
@@ -94,6 +94,7 @@ LINKED: tuple[tuple[Any, str], ...] = (
     (("referral", "total"), "referrals"),
     (("arrest", "total"), "arrests"),
     ("enforcement_total", "enforcement"),
+    ("positive_contacts", "positive"),
     ("within_mou", "within"),
     ("not_within_mou", "judged-not-within"),
 )
@@ -314,9 +315,8 @@ def _with_public(table: Table, scope: EquityScope, school_year: str, already: di
         return table
     agreement, payload = public
     first, last = school_year_days(school_year)
-    by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, last)
     already.update(public_already(payload))
-    return public_linked(table.merge(enforcement_table(by_type, within)))
+    return public_linked(table.merge(page_table(agreement.agency_id, agreement.district_id, first, last)))
 
 
 def _with_mou_pages(table: Table, scope: EquityScope, school_year: str, already: dict[Any, bool]) -> Table:

@@ -1,12 +1,15 @@
 """A program's figures for the public page: one agency serving one district, this school year.
 
-Shown only when the MOU's parties chose to (Agreement.figures_published). Contacts and classes are
-counts of the officers' work, shown as they are. Everything about enforcement concerns students, so
-it passes the disclosure engine (liaison/lib/disclosure.py): the actions by type, their total, the
-referrals (a sum of types) and the arrests are one table, with the actions judged within the MOU and
-the rest as a second split of the total, so that the share within the MOU is shown only when neither
-side is hidden, and positive contacts per action only when the total is shown. Voided records are
-left out. No page here shows a school's enforcement actions apart, a student or an officer.
+Shown only when the MOU's parties chose to (Agreement.figures_published). Classes are counts of the
+officers' work, shown as they are. Everything about enforcement concerns students, so it passes the
+disclosure engine (liaison/lib/disclosure.py): the actions by type, their total, the referrals (a sum
+of types) and the arrests are one table, with the actions judged within the MOU and the rest as a
+second split of the total, so that the share within the MOU is shown only when neither side is
+hidden. Positive contacts are in the same table: the outcomes releases count them month by month as
+counts about students and hide a small month, and a page's year total beside the other months would
+give that month back (so a page's 1 to 9 positive contacts read "Suppressed" too); positive contacts
+per action are shown only when both are. Voided records are left out. No page here shows a school's
+enforcement actions apart, a student or an officer.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class PublicFigures:
     school_year: str
     through: datetime.date
     schools: list[School]
-    positive_contacts: int
+    positive_contacts: int | None  # None: suppressed (1 to 9, or it would give a hidden month back)
     classes_delivered: int
     students_in_classes: int
     enforcement_total: int | None  # None: suppressed (1 to 9)
@@ -76,8 +79,9 @@ class PublicFigures:
     trust: list[SchoolTrust]
 
 
-def enforcement_table(by_type: dict[str, int], within: int) -> Table:
-    """What the public page says about enforcement actions, as the engine sees it."""
+def enforcement_table(by_type: dict[str, int], within: int, positive: int | None = None) -> Table:
+    """What the public page says about enforcement actions (and, given, positive contacts), as the
+    engine sees it."""
     table = Table()
     for action in ActionType.values:
         table.cell(("action", action), by_type.get(action, 0))
@@ -87,8 +91,26 @@ def enforcement_table(by_type: dict[str, int], within: int) -> Table:
     table.cell("not_within_mou", table.cells[total] - within)
     table.relate(total, ["within_mou", "not_within_mou"])
     table.derive("within_mou_percent", total, "within_mou", "not_within_mou")
-    table.derive("contacts_per_action", total)
+    if positive is None:
+        table.derive("contacts_per_action", total)
+    else:
+        table.cell("positive_contacts", positive)
+        table.derive("contacts_per_action", total, "positive_contacts")
     return table
+
+
+def positive_count(agency_id: int, district_id: int, first: datetime.date, last: datetime.date) -> int:
+    """Positive contacts of one agency in one district over a period (the daily rollups)."""
+    contacts = DailyRollup.objects.filter(
+        agency_id=agency_id, district_id=district_id, day__range=(first, last), kind__in=POSITIVE_KINDS
+    )
+    return contacts.aggregate(n=Sum("count"))["n"] or 0
+
+
+def page_table(agency_id: int, district_id: int, first: datetime.date, last: datetime.date) -> Table:
+    """The public page's table of one agency in one district over a period (`enforcement_table`)."""
+    by_type, within = enforcement_counts(agency_id, district_id, first, last)
+    return enforcement_table(by_type, within, positive_count(agency_id, district_id, first, last))
 
 
 def enforcement_counts(
@@ -125,13 +147,12 @@ def public_figures(
     school_year = school_year_of(today)
     first, _ = school_year_days(school_year)
     scope = {"agency_id": agreement.agency_id, "district_id": agreement.district_id}
-    contacts = DailyRollup.objects.filter(day__range=(first, today), kind__in=POSITIVE_KINDS, **scope)
     sessions = Session.objects.filter(status=SessionStatus.DELIVERED, starts_on__range=(first, today), **scope)
     classes = sessions.aggregate(n=Count("*"), students=Sum("attendance"))
     by_type, within = enforcement_counts(agreement.agency_id, agreement.district_id, first, today)
     total = sum(by_type.values())
-    positive = contacts.aggregate(n=Sum("count"))["n"] or 0
-    table = enforcement_table(by_type, within)
+    positive = positive_count(agreement.agency_id, agreement.district_id, first, today)
+    table = enforcement_table(by_type, within, positive)
     already: dict[Any, bool] = {}
     if link is not None:
         table, already = link(table)
@@ -141,7 +162,7 @@ def public_figures(
         school_year=school_year,
         through=today,
         schools=schools,
-        positive_contacts=positive,
+        positive_contacts=released.value("positive_contacts"),
         classes_delivered=classes["n"] or 0,
         students_in_classes=classes["students"] or 0,
         enforcement_total=released.value("enforcement_total"),
@@ -160,6 +181,8 @@ def public_already(payload: dict[str, Any]) -> dict[Any, bool]:
     shown: dict[Any, bool] = {("action", values[a["label"]]): a["count"] is not None for a in payload["by_action"]}
     shown["enforcement_total"] = payload["enforcement_total"] is not None
     shown["referrals"] = payload["referrals"] is not None
+    # a page stored before positive contacts went through the engine showed them, whatever they were
+    shown["positive_contacts"] = payload["positive_contacts"] is not None
     share = payload["within_mou_percent"] is not None
     return shown | {"within_mou": share, "not_within_mou": share}
 

@@ -39,7 +39,9 @@ class PublicFiguresOut(Schema):
     school_year: str
     through: datetime.date
     schools: list[str]
-    positive_contacts: int
+    positive_contacts: int | None = Field(
+        description="Null when suppressed: 1 to 9, or a count that would give a hidden month of the outcomes back."
+    )
     classes_delivered: int
     class_attendance: int
     enforcement_total: int | None
@@ -53,7 +55,8 @@ class PublicFiguresOut(Schema):
 
 @router.get("/public/mous/{uuid}/figures", response={200: PublicFiguresOut, **ERROR_RESPONSES})
 def public_mou_figures(request: HttpRequest, uuid: UUID) -> dict[str, Any]:
-    """The program's figures this school year, when published; enforcement counts of 1 to 9 are null."""
+    """The program's figures this school year, when published; enforcement counts and positive contacts
+    of 1 to 9 are null (and any that would give a hidden count back)."""
     figures = published_figures(uuid)
     return {
         "agreement": figures.agreement.uuid,

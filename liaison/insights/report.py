@@ -653,13 +653,16 @@ def report_request(
 
 
 def public_report_refresh(
-    *, actor: Any, district: District, school_year: str, enqueue: Callable[[ProgramReport], None]
+    *, actor: Any, owner: District | Agency, school_year: str, enqueue: Callable[[ProgramReport], None]
 ) -> ProgramReport | None:
-    """Build a district's public report of the year again, if there is one (its outcomes section
-    follows the district's published outcomes: published or withdrawn, the report says so)."""
-    if not ProgramReport.objects.filter(district=district, school_year=school_year, audience=PUBLIC).exists():
+    """Build a district's or an agency's public report of the year again, if there is one (its outcomes
+    section follows the owner's published outcomes: published or withdrawn, the report says so)."""
+    stored = ProgramReport.objects.filter(
+        **{report_owner_kind(owner): owner}, school_year=school_year, audience=PUBLIC
+    ).exists()
+    if not stored:
         return None
-    return report_request(actor=actor, owner=district, school_year=school_year, audience=PUBLIC, enqueue=enqueue)
+    return report_request(actor=actor, owner=owner, school_year=school_year, audience=PUBLIC, enqueue=enqueue)
 
 
 def report_filename(report: ProgramReport) -> str:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from liaison.accounts.models import User
-from liaison.directory.models import District
 
 from . import report
 from .models import ProgramReport, PublicOutcomes
@@ -47,15 +46,8 @@ def public_outcomes_enqueue(found: PublicOutcomes, actor: Any) -> None:
 
 def public_report_follow(*, actor: Any, owner: Any, school_year: str) -> None:
     """Build the owner's public report of the year again, if there is one: its outcomes section follows
-    the published outcomes (`report.public_report_refresh` for a district; the same for an agency)."""
-    if isinstance(owner, District):
-        report.public_report_refresh(
-            actor=actor, district=owner, school_year=school_year, enqueue=program_report_enqueue
-        )
-    elif ProgramReport.objects.filter(agency=owner, school_year=school_year, audience=report.PUBLIC).exists():
-        report.report_request(
-            actor=actor, owner=owner, school_year=school_year, audience=report.PUBLIC, enqueue=program_report_enqueue
-        )
+    the published outcomes (`report.public_report_refresh`)."""
+    report.public_report_refresh(actor=actor, owner=owner, school_year=school_year, enqueue=program_report_enqueue)
 
 
 @task()

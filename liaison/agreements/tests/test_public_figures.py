@@ -96,6 +96,23 @@ def test_a_small_program_shows_no_enforcement_counts(world, published):
     assert (figures.enforcement_total, figures.within_mou_percent, figures.contacts_per_action) == (None, None, None)
 
 
+def test_a_small_count_of_positive_contacts_is_suppressed_with_what_it_is_part_of(world, published, api_as):
+    """Positive contacts are counted month by month in the outcomes, where a small month is hidden:
+    the page's year is in the engine's table too, so 1 to 9 of them read "Suppressed", and positive
+    contacts per action with them."""
+    for _ in range(4):
+        _record(world)
+    for _ in range(12):
+        _record(world, kind="enforcement", action_type="warning")
+    response = Client().get(figures_url(published))
+    figures = response.context["figures"]
+    assert (figures.positive_contacts, figures.enforcement_total) == (None, 12)
+    assert figures.contacts_per_action is None
+    assert ">4<" not in response.content.decode() and "Suppressed" in response.content.decode()
+    body = api_as("anonymous").get(f"/public/mous/{published.uuid}/figures").json()
+    assert (body["positive_contacts"], body["contacts_per_action"], body["enforcement_total"]) == (None, None, 12)
+
+
 def test_figures_are_only_public_when_chosen(world):
     agreement = mou_in_force(world)
     assert Client().get(figures_url(agreement)).status_code == 404

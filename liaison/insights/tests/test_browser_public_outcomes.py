@@ -30,7 +30,7 @@ def test_the_public_reads_a_districts_published_outcomes_on_a_phone(district_yea
     world = district_year
     public_outcomes_publish_set(
         actor=world.users["district_admin"],
-        district=world.district,
+        owner=world.district,
         school_year=YEAR,
         published=True,
         today=timezone.localdate(),
