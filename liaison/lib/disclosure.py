@@ -185,6 +185,7 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
     hidden = set(small) | {key for key, shown in already.items() if not shown and table.cells.get(key, 0) > 0}
     primary = small | {key for key in table.sensitive if is_small(table.cells[key], threshold)}
     table = _with_fixed(table, already)
+    groups = _group_index(table)
     pending: frozenset[Key] = primary
     while True:
         # Hiding more only widens every range, so a cell once protected stays protected: each
@@ -194,7 +195,7 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
             final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
             return Release(table, frozenset(hidden), primary, final)
         pending = report.unprotected
-        added = {_complement(table, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
+        added = {_complement(table, groups, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
             added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
             if not added:
@@ -230,16 +231,16 @@ def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
     return Table(table.cells, table.relations, table.unpublished, table.sensitive, table.bands, table.derived, fixed)
 
 
-def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:
+def _complement(table: Table, groups: Groups, hidden: set[Key], key: Key) -> Key | None:
     """The cell to hide next for an unprotected one: the smallest shown non-zero cell in the
     relation (or band) where it is least covered; failing that, in those of the hidden cells it
-    is linked to (nearest first)."""
+    is linked to (nearest first). `groups`: the table's `_group_index`."""
     seen, frontier = {key}, [key]
     while frontier:
         best: tuple[int, int, str, Key] | None = None
         linked: list[Key] = []
         for member in frontier:
-            for group in _groups_with(table, member):
+            for group in groups.get(member, ()):
                 unknown = [cell for cell in group if cell in hidden or cell in table.unpublished]
                 linked += [cell for cell in unknown if cell not in seen]
                 for cell in group:
@@ -255,10 +256,20 @@ def _complement(table: Table, hidden: set[Key], key: Key) -> Key | None:
     return None
 
 
-def _groups_with(table: Table, key: Key) -> Iterable[tuple[Key, ...]]:
+Groups = dict[Key, list[tuple[Key, ...]]]
+
+
+def _group_index(table: Table) -> Groups:
+    """Each cell's relations (a total and its parts) and bands, in the table's order: read once per
+    release, where looking them up by scanning every relation for each cell of each complement took
+    most of a fifteen-school district's release (108 s of 150, docs/benchmarks.md)."""
+    index: Groups = {}
     for total, parts in table.relations:
-        if key == total or key in parts:
-            yield (total, *parts)
+        group = (total, *parts)
+        for member in dict.fromkeys(group):
+            index.setdefault(member, []).append(group)
     for band in table.bands:
-        if key in band.terms:
-            yield tuple(band.terms)
+        group = tuple(band.terms)
+        for member in dict.fromkeys(group):
+            index.setdefault(member, []).append(group)
+    return index
