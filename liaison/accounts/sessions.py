@@ -22,6 +22,10 @@ from .models import User
 
 STARTED, SEEN, LOCKED, HELD_POST = "liaison_started", "liaison_seen", "liaison_locked", "liaison_held_post"
 SEEN_RESOLUTION = 60  # seconds: the session is written at most once a minute for activity
+# Sent by what a page loads or polls by itself (the navigation's counts, a progress bar): not the
+# person's activity, so it neither keeps an idle session open nor writes the session. Two such loads
+# at once each wrote it when the minute turned, and on SQLite one of them failed ("table is locked").
+BACKGROUND_HEADER = "X-Liaison-Background"
 
 
 def _now() -> int:
@@ -50,7 +54,8 @@ def session_locked(request: HttpRequest) -> bool:
     if isinstance(seen, int) and now - seen > settings.SESSION_IDLE_MINUTES * 60:
         session[LOCKED] = True
         return True
-    if not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION:
+    background = bool(request.headers.get(BACKGROUND_HEADER))
+    if not background and (not isinstance(seen, int) or now - seen >= SEEN_RESOLUTION):
         session[SEEN] = now
     return False
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.accounts.models import AuditEntry
+from liaison.accounts.sessions import BACKGROUND_HEADER
 from liaison.accounts.tests.test_mfa import code, enrol
 from liaison.conftest import PASSWORD, ROLES
 
@@ -54,6 +55,29 @@ def test_activity_keeps_a_session_open(world, clock):
     for _ in range(6):
         clock.shift(datetime.timedelta(minutes=20))
         assert client.get(ACCOUNT).status_code == 200
+
+
+def test_what_a_page_loads_by_itself_is_not_activity_and_writes_no_session(world, clock):
+    """The navigation's counts load with every page, a progress bar polls: an open tab left alone
+    still locks, and two such loads at once never both write the session (on SQLite one of them
+    failed, "table is locked")."""
+    client = signed_in()
+    badge = reverse("queue_badge")
+    background = {BACKGROUND_HEADER: "1", "HX-Request": "true"}
+    for _ in range(3):
+        clock.shift(datetime.timedelta(minutes=10))
+        response = client.get(badge, headers=background)
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME not in response.cookies  # the session was not written
+    clock.shift(datetime.timedelta(minutes=1))  # 31 minutes since the last thing the person did
+    locked = client.get(ACCOUNT)
+    assert locked.status_code == 302 and locked["Location"].startswith(UNLOCK)
+    # the same load without the header is the person's (a page they opened): it counts
+    client = signed_in()
+    clock.shift(datetime.timedelta(minutes=20))
+    assert settings.SESSION_COOKIE_NAME in client.get(badge, headers={"HX-Request": "true"}).cookies
+    clock.shift(datetime.timedelta(minutes=20))
+    assert client.get(ACCOUNT).status_code == 200
 
 
 def test_with_a_second_factor_unlocking_needs_a_code_too(world, clock):
