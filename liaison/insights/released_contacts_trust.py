@@ -1,4 +1,5 @@
-"""Contacts and trust for restricted audiences (evaluators), read only from their stored release.
+"""Contacts and trust for restricted audiences (evaluators, and the public of a published year), read
+only from the stored release they are shown.
 
 An evaluator's outcomes of a district are a closed school year's stored release through the
 disclosure engine (liaison/insights/outcomes_release.py): the district and each of its schools, month
@@ -16,8 +17,11 @@ computed from what those two releases show and from nothing else about students 
 - school days are the school's calendar's over those months (a calendar counts no one).
 
 So every figure here is computed from figures the same evaluator is already shown: it gives nothing
-new away. The changes themselves, the chart, the table and the CSV are the program's leaders' (the
-same `school_change`, `ContactsStretch` and renderers); only where the figures come from differs.
+new away. The public's (`public_contacts_and_trust`) is the same computation over the public's
+releases of a published year and the year before, which its published pages show. The changes
+themselves, the chart, the table and the CSV are the program's leaders' (the same `school_change`,
+`ContactsStretch` and renderers, liaison/insights/contacts_trust_outputs.py); only where the figures
+come from differs.
 """
 
 from __future__ import annotations
