@@ -191,13 +191,18 @@ class CsvRows:
             return None
 
     def read_chunk(self, size: int, errors: ErrorLog) -> list[tuple[int, list[str]]]:
-        """The next `size` rows (fewer at the end, none after it), their problems logged in `errors`.
+        """The next `size` rows (fewer at the end, none after it), their problems logged in `errors`."""
+        chunk: list[tuple[int, list[str]]] = []
+        self.read_into(chunk, size, errors)
+        return chunk
+
+    def read_into(self, chunk: list[tuple[int, list[str]]], size: int, errors: ErrorLog) -> None:
+        """Add rows to `chunk` until it holds `size` (or the file ends), their problems logged in `errors`.
 
         (The loop reads the csv.reader directly, not through _next: a million rows, a few µs each.)
         """
-        chunk: list[tuple[int, list[str]]] = []
-        if self.ended:
-            return chunk
+        if self.ended or len(chunk) >= size:
+            return
         reader, width = self.reader, self.width
         try:
             for cells in reader:
@@ -208,7 +213,7 @@ class CsvRows:
                     continue
                 chunk.append((start, cells))
                 if len(chunk) >= size:
-                    return chunk
+                    return
         except UnicodeDecodeError:
             errors.add(reader.line_num + 1, "", NOT_UTF8)
         except csv.Error as error:
@@ -216,34 +221,39 @@ class CsvRows:
         except InputTooLarge as error:
             errors.add(error.line, "", str(error))
         self.ended = True
-        return chunk
 
 
 class ChunksAhead:
-    """A file's chunks of rows, the next one read ahead on request (`read_ahead`).
+    """A file's chunks of rows, the next one read ahead a few rows at a time (`read_some`).
 
-    The writer asks for it while the database is still storing the chunk before (import_writers), so
-    that reading the file overlaps the database's work instead of leaving it idle. Problems found in
-    the chunk read ahead join the import's log only when the chunk is taken: until then the chunk
-    before may still be undone, and its problems with it (imports._Run._write_new).
+    The writer asks for rows while the database is storing the chunk before (import_writers), so that
+    reading the file overlaps the database's work instead of leaving it idle: a slice after each block
+    of rows sent, while the server still has rows to store, rather than the whole chunk after the last
+    block, when the server would soon wait for this process. Problems found in the chunk read ahead
+    join the import's log only when the chunk is taken: until then the chunk before may still be
+    undone, and its problems with it (imports._Run._write_new).
     """
 
     def __init__(self, rows: CsvRows, size: int) -> None:
         self.rows = rows
         self.size = size
-        self.ahead: tuple[list[tuple[int, list[str]]], ErrorLog] | None = None
+        self.ahead: list[tuple[int, list[str]]] = []
+        self.problems = ErrorLog()
 
-    def read_ahead(self) -> None:
-        if self.ahead is None:
-            problems = ErrorLog()
-            self.ahead = (self.rows.read_chunk(self.size, problems), problems)
+    def read_some(self, count: int) -> None:
+        """Read up to `count` more rows of the next chunk."""
+        self.rows.read_into(self.ahead, min(self.size, len(self.ahead) + count), self.problems)
+
+    def peek(self) -> tuple[list[tuple[int, list[str]]], bool]:
+        """The next chunk, read whole (the very list iterating will give), and whether reading it found problems."""
+        self.rows.read_into(self.ahead, self.size, self.problems)
+        return self.ahead, bool(self.problems)
 
     def __iter__(self) -> Iterator[list[tuple[int, list[str]]]]:
         while True:
-            self.read_ahead()
-            assert self.ahead is not None
-            chunk, problems = self.ahead
-            self.ahead = None
+            self.rows.read_into(self.ahead, self.size, self.problems)
+            chunk, problems = self.ahead, self.problems
+            self.ahead, self.problems = [], ErrorLog()
             self.rows.errors.extend(problems)
             if not chunk:
                 return
@@ -403,6 +413,20 @@ class RowChecker:
             operator.itemgetter(*detail_cells, *detail_cells) if detail_cells else lambda cells: ()
         )
         self.future = context.now + rules.FUTURE_TOLERANCE
+
+    def needs_lookup(self, chunk: list[tuple[int, list[str]]]) -> bool:
+        """Whether preparing the chunk would query the database (schools not met before)."""
+        nces_at = self.names.index("school_nces_id")
+        return not {cells[nces_at].strip() for _, cells in chunk} <= self.context.schools.keys()
+
+    @contextmanager
+    def logging_to(self, log: ErrorLog) -> Iterator[None]:
+        """Problems found meanwhile go to `log` instead."""
+        before, self.errors = self.errors, log
+        try:
+            yield
+        finally:
+            self.errors = before
 
     def prepare(self, chunk: list[tuple[int, list[str]]], schools: SchoolLookup, stored: UuidLookup | None) -> None:
         """Look up, in one query each, the chunk's schools not met before and its client ids already stored

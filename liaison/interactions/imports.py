@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import gc
 import io
+import itertools
 import logging
 import os
 import time
@@ -62,6 +63,8 @@ COULD_NOT_QUEUE = "The import could not be queued; nothing was stored. Please tr
 RACED = "A record with one of these ids was saved while the import ran; nothing was stored. Import the file again."
 
 CHUNK_ROWS = 25_000
+AHEAD_POLL = 250  # rows of the next chunk checked between two looks at whether the database has answered
+JOIN_SLICE = 1_000  # rollup cells of a written chunk joining the import's tally per block of rows sent
 UPLOAD_FOLDER = "contact-imports"
 PROGRESS_INTERVAL_SECONDS = 0.5
 CHECKING = "Checking and saving rows"
@@ -92,6 +95,19 @@ class _RolledBack(Exception):
 
 
 @dataclass
+class _CheckedAhead:
+    """The first rows of the next chunk, checked while the database stored the chunk before.
+
+    `contacts` holds each row's result in order; checking stops after the first row with a problem,
+    whose problems wait in `log` until the chunk is written (the chunk before may still be undone).
+    """
+
+    chunk: list[tuple[int, list[str]]]
+    contacts: list[NewContact | None] = field(default_factory=list)
+    log: ErrorLog = field(default_factory=ErrorLog)
+
+
+@dataclass
 class _Tally:
     """The written contacts by kind, their first and last day, and their counts for the daily rollups."""
 
@@ -100,42 +116,28 @@ class _Tally:
     last_day: datetime.date | None = None
     cells: RollupCells = field(default_factory=dict)
     enforcement: EnforcementCells = field(default_factory=dict)
-    joined: bool = False  # whether add() has taken these counts into the import's
 
-    def add(self, other: _Tally) -> None:
-        other.joined = True
+    def joining(self, other: _Tally) -> Iterator[bool]:
+        """Add `other`'s counts to these, JOIN_SLICE rollup cells per `next()` (True while some are left)."""
         self.kinds.update(other.kinds)
         for action, n in other.enforcement.items():
             self.enforcement[action] = self.enforcement.get(action, 0) + n
-        for key, values in other.cells.items():
-            cell = self.cells.get(key)
-            if cell is None:
-                self.cells[key] = values
-            else:
-                for at, value in enumerate(values):
-                    cell[at] += value
         days = [day for day in (self.first_day, self.last_day, other.first_day, other.last_day) if day is not None]
         self.first_day, self.last_day = min(days, default=None), max(days, default=None)
-
-    def days(self) -> tuple[datetime.date | None, datetime.date | None]:
-        return self.first_day, self.last_day
-
-    def remove(self, other: _Tally, days: tuple[datetime.date | None, datetime.date | None]) -> None:
-        """Undo `add(other)`, for a chunk rolled back after it was counted; `days` as they were before."""
-        self.kinds -= other.kinds
-        for action, n in other.enforcement.items():
-            if (left := self.enforcement[action] - n) > 0:
-                self.enforcement[action] = left
-            else:
-                del self.enforcement[action]
+        cells, left = self.cells, JOIN_SLICE
         for key, values in other.cells.items():
-            cell = self.cells[key]
-            if cell is values:  # the chunk's own cell, added as it was
-                del self.cells[key]
+            cell = cells.get(key)
+            if cell is None:
+                cells[key] = values
             else:
-                for at, value in enumerate(values):
-                    cell[at] -= value
-        self.first_day, self.last_day = days
+                cell[0] += values[0]
+                cell[1] += values[1]
+                cell[2] += values[2]
+                cell[3] += values[3]
+            left -= 1
+            if left <= 0:
+                yield True
+                left = JOIN_SLICE
 
 
 # --- what rows are checked against --------------------------------------------------------------
@@ -229,6 +231,8 @@ class _Run:
         self.stream = stream
         self.progress = progress
         self.tally = _Tally()
+        self.joining: Iterator[bool] | None = None  # a written chunk's counts, joining the tally
+        self.ahead: _CheckedAhead | None = None  # the next chunk's first rows, checked
         self.phases = Phases()
         self.assume_new = True
 
@@ -242,6 +246,7 @@ class _Run:
                 writer = contact_writer(agency_id=self.agency.pk, now=context.now, phases=self.phases)
                 try:
                     self._pass(checker, writer)
+                    self._join(None)
                     if not self.errors:
                         with self.phases("finish"):
                             writer.finish()
@@ -264,20 +269,30 @@ class _Run:
     def _pass(self, checker: RowChecker, writer: ContactWriter) -> None:
         chunks = ChunksAhead(self.rows, CHUNK_ROWS)
         for chunk in chunks:
-            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk, chunks):
+            ahead, self.ahead = self.ahead, None
+            if ahead is not None and ahead.chunk is not chunk:
+                ahead = None
+            if self.errors or not self.assume_new or not self._write_new(checker, writer, chunk, chunks, ahead):
                 with self.phases("lookups"):
                     checker.prepare(chunk, _schools_by_nces, stored_contacts)
                 if self.errors:
                     for line, cells in chunk:
                         checker.check(line, cells)  # only to report every problem; nothing more is written
                 else:
+                    written = _Tally()
                     with self.phases("write"):
-                        self._write(checker, writer, chunk, chunks, _Tally())
+                        self._write(checker, writer, chunk, chunks, written, None)
+                    self._join(written)
             self.progress(CHECKING, self.stream.done, self.stream.size)
         self.progress(CHECKING, self.stream.size, self.stream.size)
 
     def _write_new(
-        self, checker: RowChecker, writer: ContactWriter, chunk: list[tuple[int, list[str]]], chunks: ChunksAhead
+        self,
+        checker: RowChecker,
+        writer: ContactWriter,
+        chunk: list[tuple[int, list[str]]],
+        chunks: ChunksAhead,
+        ahead: _CheckedAhead | None,
     ) -> bool:
         """Write a chunk as if none of its client ids were stored yet, or write nothing and return False.
 
@@ -287,26 +302,26 @@ class _Run:
         problem (which might be a stored row's, to be skipped unchecked): the caller then looks the ids
         up and checks the chunk again, exactly as before.
         """
-        with self.phases("lookups"):
-            checker.prepare(chunk, _schools_by_nces, None)
-        errors, written, days = self.errors.mark(), writer.mark(), self.tally.days()
+        if ahead is None:  # (checking ahead prepared the chunk already)
+            with self.phases("lookups"):
+                checker.prepare(chunk, _schools_by_nces, None)
+        errors, written = self.errors.mark(), writer.mark()
         counted = _Tally()
         savepoint = transaction.savepoint()
         try:
             with self.phases("write"):
-                self._write(checker, writer, chunk, chunks, counted)
+                self._write(checker, writer, chunk, chunks, counted, ahead)
             undo = bool(self.errors)
         except (IntegrityError, connection.Database.IntegrityError):  # type: ignore[attr-defined]
             undo = True
             self.assume_new = False  # a file imported before: look its ids up from now on
-            if counted.joined:
-                self.tally.remove(counted, days)
         if undo:
             transaction.savepoint_rollback(savepoint)
             self.errors.restore(errors)
             writer.restore(written)
             return False
         transaction.savepoint_commit(savepoint)
+        self._join(counted)
         return True
 
     def _write(
@@ -316,26 +331,67 @@ class _Run:
         chunk: list[tuple[int, list[str]]],
         chunks: ChunksAhead,
         tally: _Tally,
+        ahead: _CheckedAhead | None,
     ) -> None:
-        """Write the chunk's good rows, counting them in `tally`.
+        """Write the chunk's good rows, counting them in `tally`, which joins the import's once written.
 
-        While the database stores the chunk's last rows, the next chunk is read from the file and the
-        chunk's counts join the import's (`tally.joined`: the caller takes them out again if storing
-        the chunk fails)."""
+        After each block of rows sent, while the database stores it, as many rows of the next chunk are
+        read from the file and as many of the last chunk's counts join the import's. Once every row is
+        sent, while the database checks their foreign keys, the next chunk's first rows are checked."""
 
-        def meanwhile() -> None:
-            chunks.read_ahead()
-            if not self.errors:
-                self.tally.add(tally)
+        def meanwhile(sent: int) -> None:
+            chunks.read_some(sent)
+            if self.joining is not None and not next(self.joining, False):
+                self.joining = None
 
-        writer.write(self._good(checker, chunk, tally), meanwhile=meanwhile)
+        def while_storing(done: Callable[[], bool]) -> None:
+            self._check_ahead(checker, chunks, done)
 
-    def _good(self, checker: RowChecker, chunk: list[tuple[int, list[str]]], tally: _Tally) -> Iterator[NewContact]:
+        contacts = self._good(self._checked(checker, chunk, ahead), tally)
+        writer.write(contacts, meanwhile=meanwhile, while_storing=while_storing)
+
+    def _check_ahead(self, checker: RowChecker, chunks: ChunksAhead, done: Callable[[], bool]) -> None:
+        """Check the next chunk's rows until `done()`, unless checking it needs the database or may be wasted."""
+        if self.errors or not self.assume_new:
+            return
+        if self.ahead is None:
+            chunk, problems = chunks.peek()
+            if not chunk or problems or checker.needs_lookup(chunk):
+                return
+            checker.prepare(chunk, _schools_by_nces, None)  # (looks nothing up: needs_lookup said so)
+            self.ahead = _CheckedAhead(chunk)
+        ahead, rows = self.ahead, self.ahead.chunk
+        contacts, at = ahead.contacts, len(ahead.contacts)
+        with checker.logging_to(ahead.log):
+            while at < len(rows) and not ahead.log and not (at % AHEAD_POLL == 0 and done()):
+                contacts.append(checker.check(*rows[at]))
+                at += 1
+
+    def _checked(
+        self, checker: RowChecker, chunk: list[tuple[int, list[str]]], ahead: _CheckedAhead | None
+    ) -> Iterator[NewContact | None]:
+        """Each row of the chunk checked, in order (None: skipped or wrong): first those checked ahead."""
+        start = 0
+        if ahead is not None:
+            yield from ahead.contacts
+            self.errors.extend(ahead.log)  # the last row's, if it had any
+            start = len(ahead.contacts)
+        for line, cells in itertools.islice(chunk, start, None):
+            yield checker.check(line, cells)
+
+    def _join(self, written: _Tally | None) -> None:
+        """Finish joining the last chunk's counts to the import's, and start on `written`'s (a chunk stored:
+        the rest of its counts join while the next chunk is written)."""
+        if self.joining is not None:
+            for _ in self.joining:
+                pass
+        self.joining = None if written is None else self.tally.joining(written)
+
+    def _good(self, checked: Iterable[NewContact | None], tally: _Tally) -> Iterator[NewContact]:
         """The chunk's good rows, as they are checked; none after the first bad row of the file."""
         kinds, rollups, enforcement = tally.kinds, tally.cells, tally.enforcement
         first, last = tally.first_day, tally.last_day
-        for line, cells in chunk:
-            contact = checker.check(line, cells)
+        for contact in checked:
             if contact is not None and not self.errors:
                 values, day = contact.values, contact.occurred_on
                 kind = values["kind"]

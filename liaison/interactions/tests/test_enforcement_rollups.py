@@ -177,9 +177,9 @@ def test_a_failed_import_counts_nothing(world, tmp_path):
     assert not EnforcementRollup.objects.exists()
 
 
-def test_a_chunk_undone_after_it_was_counted_counts_its_actions_once(world, tmp_path, monkeypatch):
-    """A chunk's counts join the import's while the database still stores it; when storing it fails
-    (an id stored before), they are taken out and the chunk is written again without that row."""
+def test_a_chunk_undone_counts_its_actions_once(world, tmp_path, monkeypatch):
+    """A chunk's counts join the import's once it is stored; when storing it fails (an id stored
+    before), the chunk is written again without that row and its actions are counted once."""
     from liaison.interactions import imports
 
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)

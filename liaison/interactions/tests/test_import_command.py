@@ -292,10 +292,10 @@ def test_a_file_longer_than_a_chunk_is_stored_whole(world, tmp_path, monkeypatch
     assert sum(count for count, *_ in rollup_table().values()) == 5
 
 
-def test_a_chunk_undone_after_it_was_counted_leaves_the_rollups_equal_a_rebuild(world, tmp_path, monkeypatch):
-    """The next chunk is read, and a chunk's counts joined, while the database still stores the chunk;
-    when storing it then fails (an id already stored, found at the end of COPY on PostgreSQL), its
-    counts are taken out again and the chunk is looked up and written row by row."""
+def test_a_chunk_undone_leaves_the_rollups_equal_a_rebuild(world, tmp_path, monkeypatch):
+    """The next chunk is read while the database still stores this one; a chunk's counts join the
+    import's only once it is stored. When storing it fails (an id already stored, found at the end of
+    COPY on PostgreSQL), it is looked up and written again without that row, and counted once."""
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
     stored = contact(client_uuid=str(uuid.uuid4()), duration_minutes="10")
     import_file(write_csv(tmp_path, [stored], name="first.csv"), world.agency)
@@ -313,6 +313,34 @@ def test_a_chunk_undone_after_it_was_counted_leaves_the_rollups_equal_a_rebuild(
     assert summary["by_kind"] == {"positive": 2, "safety": 2}
     live = rollup_table()
     assert sum(count for count, *_ in live.values()) == Interaction.objects.count() == 5
+    rollup_rebuild()
+    assert rollup_table() == live
+
+
+def test_counts_joined_a_slice_at_a_time_while_later_chunks_are_written_equal_a_rebuild(world, tmp_path, monkeypatch):
+    """The smallest slices: a row sent per block, a row read ahead and a rollup cell joined after each.
+    Chunks of three, a chunk undone in the middle (a stored id), and every count still equal a rebuild."""
+    from liaison.interactions import import_writers
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(imports, "JOIN_SLICE", 1)
+    monkeypatch.setattr(import_writers.CopyWriter, "BUFFER_ROWS", 1)
+    stored = contact(client_uuid=str(uuid.uuid4()), duration_minutes="10")
+    import_file(write_csv(tmp_path, [stored], name="first.csv"), world.agency)
+    days = [f"2026-03-0{day} 0{hour}:00" for day in (2, 3, 4, 5, 6) for hour in (8, 9)]
+    extras = [{"duration_minutes": "5"}, {"student_count": "3"}] * 5
+    rows = [
+        contact(client_uuid=str(uuid.uuid4()), occurred_at=moment, kind=("safety", "positive")[n % 2], **extra)
+        for n, (moment, extra) in enumerate(zip(days, extras, strict=True))
+    ]
+    rows.insert(7, stored)  # the third chunk: undone, then written without it
+    import_file(write_csv(tmp_path, rows, name="second.csv"), world.agency)
+    summary = last_import().summary
+    assert (summary["added"], summary["skipped"]) == (10, 1)
+    assert (summary["first_day"], summary["last_day"]) == ("2026-03-02", "2026-03-06")
+    assert summary["by_kind"] == {"positive": 5, "safety": 5}
+    live = rollup_table()
+    assert sum(count for count, *_ in live.values()) == Interaction.objects.count() == 11
     rollup_rebuild()
     assert rollup_table() == live
 
