@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from liaison.accounts.audit_chain import audit_last_verification
+from liaison.interactions.partitions import partitions_health
 from liaison.operations.heartbeat import worker_health
 
 # A probe returns its report and whether it is healthy.
@@ -48,6 +49,17 @@ def _audit_chain() -> tuple[dict[str, Any], bool]:
 
 
 health_probe_register("audit_chain", _audit_chain)
+
+
+def _rollup_partitions() -> tuple[dict[str, Any], bool]:
+    """Whether the daily rollups have this school year's and the next one's partitions (docs/scale.md)."""
+    try:
+        return partitions_health()
+    except DatabaseError:
+        return {"status": "unknown"}, False
+
+
+health_probe_register("rollup_partitions", _rollup_partitions)
 
 
 def _worker() -> tuple[dict[str, Any], bool]:

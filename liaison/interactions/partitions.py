@@ -92,6 +92,28 @@ def partitions_ensure(*, through: datetime.date | None = None) -> list[str]:
     return created
 
 
+FIX_MISSING = "run manage.py migrate as the owner role (DATABASE_MIGRATE_URL): it adds the coming school years"
+
+
+def partitions_health(*, today: datetime.date | None = None) -> tuple[dict[str, Any], bool]:
+    """For /healthz: whether this school year and the next have their own partition.
+
+    Every `migrate` adds them two years ahead, but the application's role may not create tables, so a
+    deployment that goes two years without an upgrade would write the coming year's days to the
+    DEFAULT partition: nothing fails, but that year can no longer be detached as one table, and pages
+    reading its days scan every year in the default. Healthy when not partitioned (SQLite)."""
+    if not is_partitioned():
+        return {"status": "not partitioned"}, True
+    this_year = school_year_of(today or datetime.date.today())
+    following = f"{int(this_year[:4]) + 1}-{int(this_year[:4]) + 2}"
+    have = partitions()
+    missing = [year for year in (this_year, following) if year not in have]
+    report: dict[str, Any] = {"status": "missing" if missing else "ok", "through": have[-1] if have else None}
+    if missing:
+        report |= {"missing": missing, "fix": FIX_MISSING}
+    return report, not missing
+
+
 def _grant_as_parent(cursor: Any, name: str) -> None:
     """Give the new partition the privileges the parent table has: reads and writes through the parent
     need none, but a backup (pg_dump as the application's role) reads every partition by name."""

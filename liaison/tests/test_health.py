@@ -106,3 +106,32 @@ def test_health_is_degraded_when_the_audit_chain_failed_to_verify(client, db):
     body = client.get("/healthz").json()
     assert (body["status"], body["audit_chain"]["status"]) == ("degraded", "failed")
     assert client.get("/healthz?strict=1").status_code == 503
+
+
+# --- the daily rollups' school-year partitions (PostgreSQL; liaison/interactions/partitions.py) ------
+
+
+def test_health_says_the_rollup_partitions_are_ready_for_this_school_year_and_the_next(client, db):
+    body = client.get("/healthz").json()
+    if connection.vendor != "postgresql":
+        assert body["rollup_partitions"] == {"status": "not partitioned"}
+        return
+    beat(5)
+    assert body["rollup_partitions"]["status"] == "ok"
+    assert body["rollup_partitions"]["through"] >= str(datetime.date.today().year + 1)
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps the daily rollups in one table")
+def test_health_is_degraded_when_the_coming_school_year_has_no_partition(client, db):
+    """Two years without a migrate: the coming days would go to the default partition."""
+    later = datetime.datetime(datetime.date.today().year + 3, 9, 1, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(later, tick=False):
+        beat(5)
+        response = client.get("/healthz?strict=1")
+    body = response.json()
+    assert response.status_code == 503 and body["status"] == "degraded"
+    this_year = f"{later.year}-{later.year + 1}"
+    assert body["rollup_partitions"]["status"] == "missing"
+    assert body["rollup_partitions"]["missing"] == [this_year, f"{later.year + 1}-{later.year + 2}"]
+    assert "manage.py migrate" in body["rollup_partitions"]["fix"]
