@@ -150,7 +150,7 @@ class _ComponentLP:
         self.index = {key: i for i, key in enumerate(component)}
         unknown = _unknowns(table, hidden)
         shown = {key: float(table.cells[key]) for key in table.cells if key not in unknown}
-        self.system = _System(*_constraints(table, self.index, shown), len(component))
+        self.system = _System(*_constraints(table, self.index, shown), size=len(component))
         self.lower = [1.0 if key in hidden else 0.0 for key in component]
         self.structure: _System | None = None
 
@@ -171,7 +171,7 @@ class _ComponentLP:
             floor = low
             if low > 1 + 1e-6:
                 if self.structure is None:
-                    self.structure = _System(*_structure(self.table, self.index, self.hidden, self.component))
+                    self.structure = _structure(self.table, self.index, self.hidden, self.component)
                 floor = self.structure.bound(position, self.lower, maximise=False)
             found[key] = CellRange(low, high, floor)
             if key in stop and not found[key].protects(threshold):
@@ -199,22 +199,22 @@ class _ComponentLP:
         return settled
 
 
+# A constraint's coefficients by column: the cells a relation or band touches, a handful of thousands.
+Row = dict[int, float]
+
+
 class _System:
     """Equalities and inequalities over a component's cells (and, for the structure, more)."""
 
     def __init__(
-        self,
-        eq_rows: list[list[float]],
-        eq_rhs: list[float],
-        ub_rows: list[list[float]],
-        ub_rhs: list[float],
-        size: int = 0,
+        self, eq_rows: list[Row], eq_rhs: list[float], ub_rows: list[Row], ub_rhs: list[float], *, size: int
     ) -> None:
-        self.width = max([size, *(len(r) for r in eq_rows), *(len(r) for r in ub_rows)])
-        self.a_eq = csr_matrix(np.array([_pad(r, self.width) for r in eq_rows])) if eq_rows else None
+        self.width = size
+        self.a_eq = _matrix(eq_rows, size) if eq_rows else None
         self.b_eq = np.array(eq_rhs) if eq_rows else None
-        self.a_ub = csr_matrix(np.array([_pad(r, self.width) for r in ub_rows])) if ub_rows else None
+        self.a_ub = _matrix(ub_rows, size) if ub_rows else None
         self.b_ub = np.array(ub_rhs) if ub_rows else None
+        self._uncapped: tuple[list[float], list[tuple[float, float | None]]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -229,7 +229,10 @@ class _System:
         return found
 
     def _bounds(self, lower: list[float], caps: Mapping[int, float] | None = None) -> list[tuple[float, float | None]]:
-        caps = caps or {}
+        if not caps:  # most solves: the same bounds, built once per component
+            if self._uncapped is None or self._uncapped[0] is not lower:
+                self._uncapped = (lower, [(lower[i] if i < len(lower) else 0.0, None) for i in range(self.width)])
+            return self._uncapped[1]
         return [(lower[i] if i < len(lower) else 0.0, caps.get(i)) for i in range(self.width)]
 
     def bound(self, position: int, lower: list[float], *, maximise: bool) -> float:
@@ -258,46 +261,58 @@ class _System:
         return found.x if found.status == 0 else None
 
 
+def _matrix(rows: list[Row], width: int) -> csr_matrix:
+    """The rows as a sparse matrix, built from their non-zero coefficients only: a 390-school district's
+    component has thousands of cells and tens of thousands of constraints, and writing out every zero
+    (then finding the non-zeros again) took longer than solving."""
+    columns = np.fromiter((column for row in rows for column in row), dtype=np.int64)
+    values = np.fromiter((value for row in rows for value in row.values()), dtype=float)
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in rows], out=starts[1:])
+    matrix = csr_matrix((values, columns, starts), shape=(len(rows), width))
+    matrix.eliminate_zeros()  # a cell both the total and a part of one relation cancels out
+    matrix.sort_indices()
+    return matrix
+
+
 def _constraints(
     table: Table, index: Mapping[Key, int], shown: Mapping[Key, float]
-) -> tuple[list[list[float]], list[float], list[list[float]], list[float]]:
+) -> tuple[list[Row], list[float], list[Row], list[float]]:
     """Relations and bands over the component's cells, shown cells moved to the right-hand side."""
-    size = len(index)
-    eq_rows: list[list[float]] = []
+    eq_rows: list[Row] = []
     eq_rhs: list[float] = []
     for total, parts in table.relations:
         terms: dict[Key, float] = {total: 1.0}
         for part in parts:
             terms[part] = terms.get(part, 0.0) - 1.0
-        row, rhs, touched = _row(terms, index, shown, size)
+        row, rhs, touched = _row(terms, index, shown)
         if touched:
             eq_rows.append(row)
             eq_rhs.append(rhs)
-    ub_rows: list[list[float]] = []
+    ub_rows: list[Row] = []
     ub_rhs: list[float] = []
     for band in table.bands:
-        row, rhs, touched = _row(band.terms, index, shown, size)
+        row, rhs, touched = _row(band.terms, index, shown)
         if not touched:
             continue
         if band.high is not None:
             ub_rows.append(row)
             ub_rhs.append(band.high + rhs)
         if band.low is not None:
-            ub_rows.append([-v for v in row])
+            ub_rows.append({column: -value for column, value in row.items()})
             ub_rhs.append(-(band.low + rhs))
     return eq_rows, eq_rhs, ub_rows, ub_rhs
 
 
-def _row(
-    terms: Mapping[Key, float], index: Mapping[Key, int], shown: Mapping[Key, float], size: int
-) -> tuple[list[float], float, bool]:
+def _row(terms: Mapping[Key, float], index: Mapping[Key, int], shown: Mapping[Key, float]) -> tuple[Row, float, bool]:
     """Coefficients over the component, and the constant (minus the shown cells' contribution)."""
-    row = [0.0] * size
+    row: Row = {}
     rhs = 0.0
     touched = False
     for key, coefficient in terms.items():
         if key in index:
-            row[index[key]] += coefficient
+            column = index[key]
+            row[column] = row.get(column, 0.0) + coefficient
             touched = True
         elif key in shown:
             rhs -= coefficient * shown[key]
@@ -306,9 +321,7 @@ def _row(
     return row, rhs, touched
 
 
-def _structure(
-    table: Table, index: Mapping[Key, int], hidden: frozenset[Key], component: list[Key]
-) -> tuple[list[list[float]], list[float], list[list[float]], list[float]]:
+def _structure(table: Table, index: Mapping[Key, int], hidden: frozenset[Key], component: list[Key]) -> _System:
     """The constraints an attacker has with no figure but the zeros: shown non-zero cells released,
     and of the bands only those that state structure (students <= actions), not a figure."""
     members = set(component)
@@ -321,11 +334,9 @@ def _structure(
     eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(_structural(table), wide, zeros)
     # the released cells become extra variables (>= 1, as the non-zero figures they are)
     for key in free:
-        row = [0.0] * len(wide)
-        row[wide[key]] = -1.0
-        ub_rows.append(row)
+        ub_rows.append({wide[key]: -1.0})
         ub_rhs.append(-1.0)
-    return eq_rows, eq_rhs, ub_rows, ub_rhs
+    return _System(eq_rows, eq_rhs, ub_rows, ub_rhs, size=len(wide))
 
 
 def _structural(table: Table) -> Table:
@@ -333,7 +344,3 @@ def _structural(table: Table) -> Table:
 
     bands = [band for band in table.bands if band.low in (None, 0) and band.high in (None, 0)]
     return TableType(cells=table.cells, relations=table.relations, unpublished=table.unpublished, bands=bands)
-
-
-def _pad(row: list[float], width: int) -> list[float]:
-    return row + [0.0] * (width - len(row))
