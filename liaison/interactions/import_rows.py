@@ -190,12 +190,6 @@ class CsvRows:
             self.errors.add(error.line, "", str(error))
             return None
 
-    def read_chunk(self, size: int, errors: ErrorLog) -> list[tuple[int, list[str]]]:
-        """The next `size` rows (fewer at the end, none after it), their problems logged in `errors`."""
-        chunk: list[tuple[int, list[str]]] = []
-        self.read_into(chunk, size, errors)
-        return chunk
-
     def read_into(self, chunk: list[tuple[int, list[str]]], size: int, errors: ErrorLog) -> None:
         """Add rows to `chunk` until it holds `size` (or the file ends), their problems logged in `errors`.
 

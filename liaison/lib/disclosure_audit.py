@@ -199,7 +199,7 @@ class _ComponentLP:
         return settled
 
 
-# A constraint's coefficients by column: the cells a relation or band touches, a handful of thousands.
+# A constraint's coefficients by column: only the few cells a relation or band touches, of thousands.
 Row = dict[int, float]
 
 
