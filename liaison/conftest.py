@@ -343,10 +343,26 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+def phone_context(browser: Any, **options: Any) -> Any:
+    """A browser context at a phone's size (375×667), as an officer in a hallway would see it."""
+    return browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True, **options)
+
+
 @pytest.fixture
 def phone_page(browser: Any) -> Any:
-    """A page at a phone's size (375×667), as an officer in a hallway would see it."""
-    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    """A page at a phone's size, with the service worker the app installs."""
+    context = phone_context(browser)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page_without_worker(browser: Any) -> Any:
+    """A phone page whose requests `page.route` always sees. Once the app's service worker controls a
+    page, Chromium may send the page's requests through it, past `page.route` (Playwright documents
+    this), so a test that loses an answer on purpose would sometimes find it delivered."""
+    context = phone_context(browser, service_workers="block")
     page = context.new_page()
     yield page
     context.close()
