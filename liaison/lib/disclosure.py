@@ -195,7 +195,8 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
             final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
             return Release(table, frozenset(hidden), primary, final)
         pending = report.unprotected
-        added = {_complement(table, groups, hidden, key) for key in sorted(report.unprotected, key=repr)} - {None}
+        offers = _Offers(table, hidden)
+        added = {_complement(groups, offers, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
             added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
             if not added:
@@ -231,29 +232,58 @@ def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
     return Table(table.cells, table.relations, table.unpublished, table.sensitive, table.bands, table.derived, fixed)
 
 
-def _complement(table: Table, groups: Groups, hidden: set[Key], key: Key) -> Key | None:
+def _complement(groups: Groups, offers: _Offers, key: Key) -> Key | None:
     """The cell to hide next for an unprotected one: the smallest shown non-zero cell in the
     relation (or band) where it is least covered; failing that, in those of the hidden cells it
     is linked to (nearest first). `groups`: the table's `_group_index`."""
     seen, frontier = {key}, [key]
     while frontier:
-        best: tuple[int, int, str, Key] | None = None
-        linked: list[Key] = []
+        best: Offer | None = None
         for member in frontier:
             for group in groups.get(member, ()):
-                unknown = [cell for cell in group if cell in hidden or cell in table.unpublished]
-                linked += [cell for cell in unknown if cell not in seen]
-                for cell in group:
-                    if cell in unknown or cell == key or table.cells[cell] <= 0 or cell in table.fixed:
-                        continue
-                    choice = (len(unknown), table.cells[cell], repr(cell), cell)
-                    if best is None or choice[:3] < best[:3]:
-                        best = choice
+                choice = offers.of(group)[1]
+                if choice is not None and (best is None or choice[:3] < best[:3]):
+                    best = choice
         if best is not None:
             return best[3]
-        frontier = list(dict.fromkeys(linked))
+        linked = [cell for member in frontier for group in groups.get(member, ()) for cell in offers.of(group)[0]]
+        frontier = [cell for cell in dict.fromkeys(linked) if cell not in seen]
         seen.update(frontier)
     return None
+
+
+# A shown cell a relation offers to hide: (its relation's unknown cells, its value, repr, the cell).
+Offer = tuple[int, int, str, Key]
+
+
+class _Offers:
+    """Each relation's (or band's) unknown cells and the shown cell it offers to hide, while the hidden
+    cells stay as they are: a round of the engine finds the complements of many unprotected cells,
+    which reach the same relations again and again; each is read once a round, where reading it for
+    every complement took a 15-school district's release 66 s of 160 (docs/benchmarks.md)."""
+
+    def __init__(self, table: Table, hidden: set[Key]) -> None:
+        self.table, self.hidden = table, hidden
+        self.found: dict[int, tuple[list[Key], Offer | None]] = {}
+
+    def of(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
+        found = self.found.get(id(group))  # the index's tuples live as long as the release
+        if found is None:
+            found = self.found[id(group)] = self._read(group)
+        return found
+
+    def _read(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
+        table = self.table
+        unknown = [cell for cell in group if cell in self.hidden or cell in table.unpublished]
+        best: Offer | None = None
+        # (the unprotected cell itself is unknown, so it is never offered)
+        for cell in group:
+            if cell in unknown or table.cells[cell] <= 0 or cell in table.fixed:
+                continue
+            choice = (len(unknown), table.cells[cell], repr(cell), cell)
+            if best is None or choice[:3] < best[:3]:
+                best = choice
+        return unknown, best
 
 
 Groups = dict[Key, list[tuple[Key, ...]]]

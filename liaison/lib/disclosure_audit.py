@@ -6,8 +6,8 @@ a shown count fixes its cell (a shown zero included), every relation (a total is
 parts) holds, every band a rounded figure gives (e.g. a percentage rounded to a whole number)
 bounds its linear expression, and a hidden cell is at least 1 because the engine never hides a
 zero (an attacker who knows the policy knows that too). Cells never published at all are only
-known to be at least 0. For each hidden cell, linear programming (SciPy's `linprog`, HiGHS) then
-finds the smallest and the largest value it can take.
+known to be at least 0. For each hidden cell, linear programming (HiGHS) then finds the smallest
+and the largest value it can take.
 
 A cell hidden because it was small (1 to threshold − 1) is **protected** when its range reaches
 the threshold and comes down to the least value the table's structure allows at all (1 for a
@@ -18,7 +18,10 @@ The LP relaxation is used, as τ-ARGUS uses it: its range is never narrower than
 for the tables here (sums with totals), so a pass is not a false comfort for them.
 
 The audit looks only at hidden cells that are connected, through relations and bands, to one
-another; each connected part is solved on its own, which keeps a 50-school district fast.
+another; each connected part is solved on its own, which keeps a 50-school district fast. Each part
+is one HiGHS model, built once: its many solves change only the objective (and a few bounds), and
+each starts from the last one's optimal basis, a warm start that a 390-school district's thousands
+of solves need.
 """
 
 from __future__ import annotations
@@ -26,10 +29,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 if TYPE_CHECKING:
@@ -73,10 +76,10 @@ def audit(
     """The feasible range of every small hidden cell, and which are not protected.
 
     `primary` is the set of cells that must be protected; by default every hidden cell, and every
-    sensitive cell never shown, whose value is 1 to threshold − 1. A protected cell's range is
-    proven only as far as protection needs (a feasible table where it is 1 or less, and one where
-    it reaches the threshold), unless `exact`; an unprotected cell's range is always exact, and so
-    is every range with `exact`.
+    sensitive cell never shown, whose value is 1 to threshold − 1. A range is proven only as far as
+    protection needs (a feasible table where the cell is 1 or less, and one where it reaches the
+    threshold: the range may stop there) and is exact within those bounds, so the side on which an
+    unprotected cell fails is exact; with `exact`, every range is exact.
 
     `first_failure`: stop at the first cell found unprotected (the report then names that one only,
     and has not been given every range): for a caller that only needs to know whether it passes."""
@@ -210,55 +213,152 @@ class _System:
         self, eq_rows: list[Row], eq_rhs: list[float], ub_rows: list[Row], ub_rhs: list[float], *, size: int
     ) -> None:
         self.width = size
-        self.a_eq = _matrix(eq_rows, size) if eq_rows else None
-        self.b_eq = np.array(eq_rhs) if eq_rows else None
-        self.a_ub = _matrix(ub_rows, size) if ub_rows else None
-        self.b_ub = np.array(ub_rhs) if ub_rows else None
-        self._uncapped: tuple[list[float], list[tuple[float, float | None]]] | None = None
+        self.eq_rows, self.eq_rhs, self.ub_rows, self.ub_rhs = eq_rows, eq_rhs, ub_rows, ub_rhs
+        self._model: _Model | None = None
 
     @property
     def empty(self) -> bool:
-        return self.a_eq is None and self.a_ub is None
+        return not self.eq_rows and not self.ub_rows
 
-    def _solve(self, objective: np.ndarray, bounds: list[tuple[float, float | None]]) -> Any:
-        found = linprog(
-            objective, A_eq=self.a_eq, b_eq=self.b_eq, A_ub=self.a_ub, b_ub=self.b_ub, bounds=bounds, method="highs"
-        )
-        if found.status == 2:
+    def _solve(self, objective: Row, lower: list[float], caps: Mapping[int, float] | None = None) -> _Solved:
+        if self._model is None:
+            self._model = _Model(self)
+        solved = self._model.solve(objective, lower, caps or {})
+        if solved.status == INFEASIBLE:
             raise ValueError("The shown figures contradict one another: no table fits them.")
-        return found
-
-    def _bounds(self, lower: list[float], caps: Mapping[int, float] | None = None) -> list[tuple[float, float | None]]:
-        if not caps:  # most solves: the same bounds, built once per component
-            if self._uncapped is None or self._uncapped[0] is not lower:
-                self._uncapped = (lower, [(lower[i] if i < len(lower) else 0.0, None) for i in range(self.width)])
-            return self._uncapped[1]
-        return [(lower[i] if i < len(lower) else 0.0, caps.get(i)) for i in range(self.width)]
+        return solved
 
     def bound(self, position: int, lower: list[float], *, maximise: bool) -> float:
         """The least (or greatest) value the cell can take; math.inf when nothing bounds it."""
         if self.empty:
             return math.inf if maximise else lower[position]
-        objective = np.zeros(self.width)
-        objective[position] = -1.0 if maximise else 1.0
-        found = self._solve(objective, self._bounds(lower))
-        if found.status == 3:
+        found = self._solve({position: -1.0 if maximise else 1.0}, lower)
+        if found.status == UNBOUNDED:
             return math.inf
-        return float(-found.fun if maximise else found.fun)
+        if found.status != OPTIMAL:
+            raise RuntimeError("HiGHS could not bound a hidden cell: the audit cannot say it is protected.")
+        return -found.value if maximise else found.value
 
     def solve_sum(
         self, positions: list[int], lower: list[float], *, maximise: bool, cap: float | None
     ) -> np.ndarray | None:
         """A feasible table that makes these cells' sum as large (each capped) or as small as can be."""
-        objective = np.zeros(self.width)
-        objective[positions] = -1.0 if maximise else 1.0
         if self.empty:
             values = np.array([lower[i] if i < len(lower) else 0.0 for i in range(self.width)], dtype=float)
             if maximise and cap is not None:
                 values[positions] = cap
             return values
-        found = self._solve(objective, self._bounds(lower, dict.fromkeys(positions, cap) if cap else None))
-        return found.x if found.status == 0 else None
+        objective = dict.fromkeys(positions, -1.0 if maximise else 1.0)
+        found = self._solve(objective, lower, dict.fromkeys(positions, cap) if cap else None)
+        return found.x if found.status == OPTIMAL else None
+
+
+OPTIMAL, INFEASIBLE, UNBOUNDED, UNKNOWN = "optimal", "infeasible", "unbounded", "unknown"
+
+
+@dataclass(frozen=True)
+class _Solved:
+    status: str
+    value: float = math.nan  # the objective's optimum
+    x: np.ndarray | None = None  # a table that reaches it
+
+
+class _Quiet(highspy.Highs):
+    """HiGHS without its callbacks: the audit uses none, and setting them up prints the solver's
+    banner on the process's standard output, which a command's output must not carry."""
+
+    def enableCallbacks(self) -> None:
+        pass
+
+
+class _Model:
+    """A `_System` as one HiGHS model. Each solve sets a new objective (and caps a few cells' upper
+    bounds), then solves from the previous solve's optimal basis: the constraints never change, so
+    that basis stays feasible and only a few pivots are needed, where a solve from scratch (SciPy's
+    `linprog`) presolves and factorises the whole programme every time."""
+
+    def __init__(self, system: _System) -> None:
+        self.highs = _Quiet()
+        self.highs.setOptionValue("output_flag", False)
+        self.lower: list[float] | None = None
+        self.cost: Row = {}
+        self.highs.passModel(_lp(system))
+        self.width = system.width
+
+    def solve(self, objective: Row, lower: list[float], caps: Mapping[int, float]) -> _Solved:
+        self._set_lower(lower)
+        self._set_cost(objective)
+        if caps:
+            self._set_upper(caps, lower)
+        try:
+            solved = self._run()
+            if solved.status == UNKNOWN:  # a basis HiGHS could not go on from: solve afresh
+                self.highs.clearSolver()
+                solved = self._run()
+        finally:
+            if caps:
+                self._set_upper(dict.fromkeys(caps, highspy.kHighsInf), lower)
+        return solved
+
+    def _run(self) -> _Solved:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = float(self.highs.getInfo().objective_function_value)
+            return _Solved(OPTIMAL, value, np.asarray(self.highs.getSolution().col_value, dtype=float))
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return _Solved(INFEASIBLE)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return _Solved(UNBOUNDED)
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve saw one or the other without saying which; the simplex method says which
+            self.highs.setOptionValue("presolve", "off")
+            try:
+                return self._run()
+            finally:
+                self.highs.setOptionValue("presolve", "choose")
+        return _Solved(UNKNOWN)
+
+    def _set_cost(self, objective: Row) -> None:
+        changed = {**dict.fromkeys(self.cost, 0.0), **objective}
+        columns = np.fromiter(changed, dtype=np.int32, count=len(changed))
+        self.highs.changeColsCost(len(changed), columns, np.fromiter(changed.values(), dtype=float))
+        self.cost = objective
+
+    def _set_lower(self, lower: list[float]) -> None:
+        if lower is self.lower:
+            return
+        columns = np.arange(self.width, dtype=np.int32)
+        floors = np.array([lower[i] if i < len(lower) else 0.0 for i in range(self.width)], dtype=float)
+        self.highs.changeColsBounds(self.width, columns, floors, np.full(self.width, highspy.kHighsInf))
+        self.lower = lower
+
+    def _set_upper(self, caps: Mapping[int, float], lower: list[float]) -> None:
+        columns = np.fromiter(caps, dtype=np.int32, count=len(caps))
+        floors = np.array([lower[i] if i < len(lower) else 0.0 for i in caps], dtype=float)
+        self.highs.changeColsBounds(len(caps), columns, floors, np.fromiter(caps.values(), dtype=float))
+
+
+def _lp(system: _System) -> highspy.HighsLp:
+    """The system's rows as a HiGHS programme: equalities (lower = upper), then the bands' upper
+    bounds; no objective and no column bounds yet (each solve sets its own)."""
+    rows = system.eq_rows + system.ub_rows
+    matrix = _matrix(rows, system.width)
+    lp = highspy.HighsLp()
+    lp.num_col_ = system.width
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = np.zeros(system.width)
+    lp.col_lower_ = np.zeros(system.width)
+    lp.col_upper_ = np.full(system.width, highspy.kHighsInf)
+    lp.row_lower_ = np.array([*system.eq_rhs, *([-highspy.kHighsInf] * len(system.ub_rows))], dtype=float)
+    lp.row_upper_ = np.array([*system.eq_rhs, *system.ub_rhs], dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = system.width
+    lp.a_matrix_.num_row_ = len(rows)
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    return lp
 
 
 def _matrix(rows: list[Row], width: int) -> csr_matrix:

@@ -223,3 +223,54 @@ def test_a_renamed_table_is_the_same_table_under_other_keys():
     both = protect(table.merge(renamed))
     assert both.value(("district-wide", "white")) is None and both.value("white") is None
     assert audit(both.table, both.hidden, threshold=10).passed
+
+
+def _from_scratch(table: Table, hidden: frozenset, key, *, maximise: bool) -> float:
+    """The cell's bound by an LP built and solved afresh (SciPy's linprog), with nothing carried
+    over from any other solve: what the audit's warm-started model must agree with."""
+    from scipy.optimize import linprog
+
+    unknown = sorted(hidden, key=repr)
+    column = {cell: i for i, cell in enumerate(unknown)}
+    equalities, values = [], []
+    for total, parts in table.relations:
+        row, rhs = [0.0] * len(unknown), 0.0
+        for cell, sign in ((total, 1.0), *((part, -1.0) for part in parts)):
+            if cell in column:
+                row[column[cell]] += sign
+            else:
+                rhs -= sign * table.cells[cell]
+        if any(row):
+            equalities.append(row)
+            values.append(rhs)
+    objective = [0.0] * len(unknown)
+    objective[column[key]] = -1.0 if maximise else 1.0
+    found = linprog(objective, A_eq=equalities, b_eq=values, bounds=[(1, None)] * len(unknown), method="highs")
+    return -found.fun if maximise else found.fun
+
+
+@BOUNDED
+@given(
+    st.lists(st.lists(counts, min_size=3, max_size=5), min_size=3, max_size=5).filter(
+        lambda r: len({len(x) for x in r}) == 1
+    )
+)
+def test_every_exact_range_from_the_warm_started_model_equals_a_solve_from_scratch(rows):
+    """The audit keeps one model per connected part and changes only its objective (and a few caps)
+    between solves; a cost or a cap left over from an earlier solve would shift a later range."""
+    table = two_way(rows)
+    hidden = frozenset(key for key, value in table.cells.items() if isinstance(key[0], int) and value > 0)
+    if not hidden:
+        return
+    exact = audit(table, hidden, threshold=10, exact=True)
+    for key in hidden:
+        found = exact.ranges[key]
+        assert found.low == pytest.approx(_from_scratch(table, hidden, key, maximise=False), abs=1e-6)
+        assert found.high == pytest.approx(_from_scratch(table, hidden, key, maximise=True), abs=1e-6)
+    # Without `exact`, the model first caps cells at the threshold to screen many at once: a range
+    # is then proven up to the threshold (and down to 1), and exact within them; the caps must not
+    # stay on for the solves that follow.
+    screened = audit(table, hidden, threshold=10)
+    for key, found in screened.ranges.items():
+        assert min(found.high, 10) == pytest.approx(min(exact.ranges[key].high, 10), abs=1e-6)
+        assert max(found.low, 1) == pytest.approx(max(exact.ranges[key].low, 1), abs=1e-6)
