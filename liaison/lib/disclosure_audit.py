@@ -271,6 +271,9 @@ class _Quiet(highspy.Highs):
         pass
 
 
+PRIMAL_SIMPLEX = 4  # HiGHS's `simplex_strategy` value for the primal simplex method
+
+
 class _Model:
     """A `_System` as one HiGHS model. Each solve sets a new objective (and caps a few cells' upper
     bounds), then solves from the previous solve's optimal basis: the constraints never change, so
@@ -280,6 +283,10 @@ class _Model:
     def __init__(self, system: _System) -> None:
         self.highs = _Quiet()
         self.highs.setOptionValue("output_flag", False)
+        # Between solves the constraints stay and only the objective changes, so the last optimal basis
+        # is still feasible: where the primal simplex method starts. HiGHS's default (dual simplex) took
+        # three times as long over a 15-school district's release (docs/benchmarks.md).
+        self.highs.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         self.lower: list[float] | None = None
         self.cost: Row = {}
         self.highs.passModel(_lp(system))
