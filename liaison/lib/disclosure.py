@@ -195,8 +195,8 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
             final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
             return Release(table, frozenset(hidden), primary, final)
         pending = report.unprotected
-        offers = _Offers(table, hidden)
-        added = {_complement(groups, offers, key) for key in sorted(report.unprotected, key=repr)} - {None}
+        offers = _Offers(table, hidden, groups)
+        added = {_complement(offers, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
             added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
             if not added:
@@ -232,21 +232,20 @@ def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
     return Table(table.cells, table.relations, table.unpublished, table.sensitive, table.bands, table.derived, fixed)
 
 
-def _complement(groups: Groups, offers: _Offers, key: Key) -> Key | None:
+def _complement(offers: _Offers, key: Key) -> Key | None:
     """The cell to hide next for an unprotected one: the smallest shown non-zero cell in the
     relation (or band) where it is least covered; failing that, in those of the hidden cells it
-    is linked to (nearest first). `groups`: the table's `_group_index`."""
+    is linked to (nearest first)."""
     seen, frontier = {key}, [key]
     while frontier:
         best: Offer | None = None
         for member in frontier:
-            for group in groups.get(member, ()):
-                choice = offers.of(group)[1]
-                if choice is not None and (best is None or choice[:3] < best[:3]):
-                    best = choice
+            choice = offers.best(member)
+            if choice is not None and (best is None or choice[:3] < best[:3]):
+                best = choice
         if best is not None:
             return best[3]
-        linked = [cell for member in frontier for group in groups.get(member, ()) for cell in offers.of(group)[0]]
+        linked = (cell for member in frontier for cell in offers.linked(member))
         frontier = [cell for cell in dict.fromkeys(linked) if cell not in seen]
         seen.update(frontier)
     return None
@@ -259,14 +258,38 @@ Offer = tuple[int, int, str, Key]
 class _Offers:
     """Each relation's (or band's) unknown cells and the shown cell it offers to hide, while the hidden
     cells stay as they are: a round of the engine finds the complements of many unprotected cells,
-    which reach the same relations again and again; each is read once a round, where reading it for
-    every complement took a 15-school district's release 66 s of 160 (docs/benchmarks.md)."""
+    which reach the same cells and relations again and again; each relation, and each cell's
+    relations together, is read once a round, where reading them for every complement took a
+    15-school district's release 66 s of 160 (docs/benchmarks.md)."""
 
-    def __init__(self, table: Table, hidden: set[Key]) -> None:
-        self.table, self.hidden = table, hidden
+    def __init__(self, table: Table, hidden: set[Key], groups: Groups) -> None:
+        """`groups`: the table's `_group_index`."""
+        self.table, self.hidden, self.groups = table, hidden, groups
         self.found: dict[int, tuple[list[Key], Offer | None]] = {}
+        self.members: dict[Key, tuple[list[Key], Offer | None]] = {}
 
-    def of(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
+    def best(self, member: Key) -> Offer | None:
+        """The best cell any of the member's relations offers (the first of the best, in their order)."""
+        return self._member(member)[1]
+
+    def linked(self, member: Key) -> list[Key]:
+        """The unknown cells of the member's relations, in their order."""
+        return self._member(member)[0]
+
+    def _member(self, member: Key) -> tuple[list[Key], Offer | None]:
+        found = self.members.get(member)
+        if found is None:
+            linked: dict[Key, None] = {}
+            best: Offer | None = None
+            for group in self.groups.get(member, ()):
+                unknown, choice = self._of(group)
+                linked.update(dict.fromkeys(unknown))
+                if choice is not None and (best is None or choice[:3] < best[:3]):
+                    best = choice
+            found = self.members[member] = (list(linked), best)
+        return found
+
+    def _of(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
         found = self.found.get(id(group))  # the index's tuples live as long as the release
         if found is None:
             found = self.found[id(group)] = self._read(group)
