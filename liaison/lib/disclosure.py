@@ -235,19 +235,15 @@ def _with_fixed(table: Table, already: Mapping[Key, bool]) -> Table:
 def _complement(offers: _Offers, key: Key) -> Key | None:
     """The cell to hide next for an unprotected one: the smallest shown non-zero cell in the
     relation (or band) where it is least covered; failing that, in those of the hidden cells it
-    is linked to (nearest first)."""
-    seen, frontier = {key}, [key]
+    is linked to (nearest first). Two offers that tie are the same cell (an offer names its cell),
+    so the order the cells are visited in does not matter."""
+    seen, frontier = {key}, {key}
     while frontier:
-        best: Offer | None = None
-        for member in frontier:
-            choice = offers.best(member)
-            if choice is not None and (best is None or choice[:3] < best[:3]):
-                best = choice
-        if best is not None:
-            return best[3]
-        linked = (cell for member in frontier for cell in offers.linked(member))
-        frontier = [cell for cell in dict.fromkeys(linked) if cell not in seen]
-        seen.update(frontier)
+        offered = [choice for member in frontier if (choice := offers.best(member)) is not None]
+        if offered:
+            return min(offered, key=lambda choice: choice[:3])[3]
+        frontier = set().union(*(offers.linked(member) for member in frontier)) - seen
+        seen |= frontier
     return None
 
 
@@ -266,27 +262,27 @@ class _Offers:
         """`groups`: the table's `_group_index`."""
         self.table, self.hidden, self.groups = table, hidden, groups
         self.found: dict[int, tuple[list[Key], Offer | None]] = {}
-        self.members: dict[Key, tuple[list[Key], Offer | None]] = {}
+        self.members: dict[Key, tuple[frozenset[Key], Offer | None]] = {}
 
     def best(self, member: Key) -> Offer | None:
-        """The best cell any of the member's relations offers (the first of the best, in their order)."""
+        """The best cell any of the member's relations offers."""
         return self._member(member)[1]
 
-    def linked(self, member: Key) -> list[Key]:
-        """The unknown cells of the member's relations, in their order."""
+    def linked(self, member: Key) -> frozenset[Key]:
+        """The unknown cells of the member's relations."""
         return self._member(member)[0]
 
-    def _member(self, member: Key) -> tuple[list[Key], Offer | None]:
+    def _member(self, member: Key) -> tuple[frozenset[Key], Offer | None]:
         found = self.members.get(member)
         if found is None:
-            linked: dict[Key, None] = {}
+            linked: set[Key] = set()
             best: Offer | None = None
             for group in self.groups.get(member, ()):
                 unknown, choice = self._of(group)
-                linked.update(dict.fromkeys(unknown))
+                linked.update(unknown)
                 if choice is not None and (best is None or choice[:3] < best[:3]):
                     best = choice
-            found = self.members[member] = (list(linked), best)
+            found = self.members[member] = (frozenset(linked), best)
         return found
 
     def _of(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
