@@ -27,8 +27,8 @@ of solves need.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import highspy
@@ -36,7 +36,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 if TYPE_CHECKING:
-    from .disclosure import Table
+    from .disclosure import Band, Table
 
 Key = Hashable
 
@@ -90,10 +90,11 @@ def audit(
     targets = (set(hidden) | set(primary)) if exact else set(primary)
     ranges: dict[Key, CellRange] = {}
     stop = frozenset(primary) if first_failure else frozenset()
-    for component in _components(table, hidden, targets):
-        wanted = [key for key in component if key in targets]
+    shown = _shown(table, hidden)
+    for part in _components(table, hidden, targets):
+        wanted = [key for key in part.cells if key in targets]
         if wanted:
-            ranges.update(_ComponentLP(table, hidden, component).ranges(wanted, threshold, exact=exact, stop=stop))
+            ranges.update(_ComponentLP(table, hidden, part, shown).ranges(wanted, threshold, exact=exact, stop=stop))
             if any(key in stop and not ranges[key].protects(threshold) for key in wanted if key in ranges):
                 break
     unprotected = frozenset(key for key in primary if key in ranges and not ranges[key].protects(threshold))
@@ -105,9 +106,9 @@ def linked_unknowns(table: Table, hidden: Iterable[Key], key: Key) -> frozenset[
     one another: `key`'s connected part, which the audit solves on its own. Showing `key` (or hiding
     it) changes the linear programme of this part only; every other part's ranges stay as they were."""
     hidden = frozenset(hidden)
-    for component in _components(table, hidden, [key]):
-        if key in component:
-            return frozenset(component)
+    for part in _components(table, hidden, [key]):
+        if key in part.cells:
+            return frozenset(part.cells)
     return frozenset({key})
 
 
@@ -115,8 +116,25 @@ def _unknowns(table: Table, hidden: frozenset[Key]) -> set[Key]:
     return set(hidden) | set(table.unpublished)
 
 
-def _components(table: Table, hidden: frozenset[Key], targets: Iterable[Key] = ()) -> list[list[Key]]:
-    """Groups of unknown cells linked by a relation or a band (shown cells are constants)."""
+@dataclass
+class _Part:
+    """A connected part of the unknown cells, with the relations and bands that touch it (in the
+    table's order): each relation or band with an unknown cell touches exactly one part."""
+
+    cells: list[Key]
+    relations: list[tuple[Key, Sequence[Key]]] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+
+
+def _shown(table: Table, hidden: frozenset[Key]) -> dict[Key, float]:
+    unknown = _unknowns(table, hidden)
+    return {key: float(value) for key, value in table.cells.items() if key not in unknown}
+
+
+def _components(table: Table, hidden: frozenset[Key], targets: Iterable[Key] = ()) -> list[_Part]:
+    """Groups of unknown cells linked by a relation or a band (shown cells are constants), each with
+    its relations and bands: a part's programme is built from its own, not by reading every relation
+    of the table for every part (a 390-school district has thousands of parts)."""
     unknown = _unknowns(table, hidden)
     parent: dict[Key, Key] = {key: key for key in unknown}
 
@@ -134,7 +152,27 @@ def _components(table: Table, hidden: frozenset[Key], targets: Iterable[Key] = (
     for key in unknown:
         groups.setdefault(find(key), []).append(key)
     wanted = hidden | frozenset(targets)
-    return [members for members in groups.values() if any(key in wanted for key in members)]
+    parts = {root: _Part(members) for root, members in groups.items() if any(key in wanted for key in members)}
+    for total, summed in table.relations:
+        part = _part_of(parts, find, unknown, (total, *summed))
+        if part is not None:
+            part.relations.append((total, summed))
+    for band in table.bands:
+        part = _part_of(parts, find, unknown, band.terms)
+        if part is not None:
+            part.bands.append(band)
+    return list(parts.values())
+
+
+def _part_of(
+    parts: Mapping[Key, _Part], find: Callable[[Key], Key], unknown: set[Key], cells: Iterable[Key]
+) -> _Part | None:
+    """The part a relation's (or band's) unknown cells belong to; None when it has none, or its part
+    has no cell the audit wants."""
+    for key in cells:
+        if key in unknown:
+            return parts.get(find(key))
+    return None
 
 
 def _linear_groups(table: Table) -> Iterable[tuple[Key, ...]]:
@@ -148,12 +186,12 @@ class _ComponentLP:
     """One connected part of the unknown cells, as a linear programme built once and solved for
     many objectives."""
 
-    def __init__(self, table: Table, hidden: frozenset[Key], component: list[Key]) -> None:
+    def __init__(self, table: Table, hidden: frozenset[Key], part: _Part, shown: Mapping[Key, float]) -> None:
+        """`shown`: every shown cell's value (`_shown`), the same for every part of one audit."""
+        component = part.cells
         self.table, self.hidden, self.component = table, hidden, component
         self.index = {key: i for i, key in enumerate(component)}
-        unknown = _unknowns(table, hidden)
-        shown = {key: float(table.cells[key]) for key in table.cells if key not in unknown}
-        self.system = _System(*_constraints(table, self.index, shown), size=len(component))
+        self.system = _System(*_constraints(part.relations, part.bands, self.index, shown), size=len(component))
         self.lower = [1.0 if key in hidden else 0.0 for key in component]
         self.structure: _System | None = None
 
@@ -383,12 +421,15 @@ def _matrix(rows: list[Row], width: int) -> csr_matrix:
 
 
 def _constraints(
-    table: Table, index: Mapping[Key, int], shown: Mapping[Key, float]
+    relations: Iterable[tuple[Key, Iterable[Key]]],
+    bands: Iterable[Band],
+    index: Mapping[Key, int],
+    shown: Mapping[Key, float],
 ) -> tuple[list[Row], list[float], list[Row], list[float]]:
     """Relations and bands over the component's cells, shown cells moved to the right-hand side."""
     eq_rows: list[Row] = []
     eq_rhs: list[float] = []
-    for total, parts in table.relations:
+    for total, parts in relations:
         terms: dict[Key, float] = {total: 1.0}
         for part in parts:
             terms[part] = terms.get(part, 0.0) - 1.0
@@ -398,7 +439,7 @@ def _constraints(
             eq_rhs.append(rhs)
     ub_rows: list[Row] = []
     ub_rhs: list[float] = []
-    for band in table.bands:
+    for band in bands:
         row, rhs, touched = _row(band.terms, index, shown)
         if not touched:
             continue
@@ -438,7 +479,8 @@ def _structure(table: Table, index: Mapping[Key, int], hidden: frozenset[Key], c
     wide = dict(index)
     for key in free:
         wide.setdefault(key, len(wide))
-    eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(_structural(table), wide, zeros)
+    structural = _structural(table)
+    eq_rows, eq_rhs, ub_rows, ub_rhs = _constraints(structural.relations, structural.bands, wide, zeros)
     # the released cells become extra variables (>= 1, as the non-zero figures they are)
     for key in free:
         ub_rows.append({wide[key]: -1.0})
