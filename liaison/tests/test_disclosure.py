@@ -4,10 +4,14 @@ programme cannot pin a small hidden count; and the audit catches a table that gi
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from liaison.lib.disclosure import THRESHOLD_TOO_LOW, Table, protect
 from liaison.lib.disclosure_audit import audit
@@ -228,8 +232,6 @@ def test_a_renamed_table_is_the_same_table_under_other_keys():
 def _from_scratch(table: Table, hidden: frozenset, key, *, maximise: bool) -> float:
     """The cell's bound by an LP built and solved afresh (SciPy's linprog), with nothing carried
     over from any other solve: what the audit's warm-started model must agree with."""
-    from scipy.optimize import linprog
-
     unknown = sorted(hidden, key=repr)
     column = {cell: i for i, cell in enumerate(unknown)}
     equalities, values = [], []
@@ -259,7 +261,9 @@ def test_every_exact_range_from_the_warm_started_model_equals_a_solve_from_scrat
     """The audit keeps one model per connected part and changes only its objective (and a few caps)
     between solves; a cost or a cap left over from an earlier solve would shift a later range."""
     table = two_way(rows)
-    hidden = frozenset(key for key, value in table.cells.items() if isinstance(key[0], int) and value > 0)
+    hidden = frozenset(
+        key for key, value in table.cells.items() if isinstance(key, tuple) and isinstance(key[0], int) and value > 0
+    )
     if not hidden:
         return
     exact = audit(table, hidden, threshold=10, exact=True)
@@ -271,6 +275,25 @@ def test_every_exact_range_from_the_warm_started_model_equals_a_solve_from_scrat
     # is then proven up to the threshold (and down to 1), and exact within them; the caps must not
     # stay on for the solves that follow.
     screened = audit(table, hidden, threshold=10)
-    for key, found in screened.ranges.items():
-        assert min(found.high, 10) == pytest.approx(min(exact.ranges[key].high, 10), abs=1e-6)
-        assert max(found.low, 1) == pytest.approx(max(exact.ranges[key].low, 1), abs=1e-6)
+    for cell, found in screened.ranges.items():
+        assert min(found.high, 10) == pytest.approx(min(exact.ranges[cell].high, 10), abs=1e-6)
+        assert max(found.low, 1) == pytest.approx(max(exact.ranges[cell].low, 1), abs=1e-6)
+
+
+def test_the_solver_prints_nothing_on_a_commands_standard_output():
+    """HiGHS prints a banner the first time a model is made in a process, on the process's own
+    standard output (not Python's): a command writing a CSV there would carry it. A fresh process,
+    so that no earlier test has made a model already."""
+    script = (
+        "from liaison.lib.disclosure import Table\n"
+        "from liaison.lib.disclosure_audit import audit\n"
+        "t = Table()\n"
+        "[t.cell(('group', i), v) for i, v in enumerate([3, 40, 12])]\n"
+        "t.total('all', [('group', i) for i in range(3)])\n"
+        "assert audit(t, {('group', 0), ('group', 2)}, threshold=10).passed\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True, cwd=root
+    )
+    assert done.stdout == ""
