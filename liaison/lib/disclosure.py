@@ -247,7 +247,8 @@ def _complement(offers: _Offers, key: Key) -> Key | None:
     return None
 
 
-# A shown cell a relation offers to hide: (its relation's unknown cells, its value, repr, the cell).
+# A shown cell a relation offers to hide: (how many unknown cells the relation has, the cell's value,
+# its repr, the cell).
 Offer = tuple[int, int, str, Key]
 
 

@@ -347,6 +347,13 @@ class _Model:
 
     def _run(self) -> _Solved:
         self.highs.run()
+        if self.highs.getModelStatus() == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # presolve saw one or the other without saying which; the simplex method alone says which
+            self.highs.setOptionValue("presolve", "off")
+            try:
+                self.highs.run()
+            finally:
+                self.highs.setOptionValue("presolve", "choose")
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             value = float(self.highs.getInfo().objective_function_value)
@@ -355,13 +362,6 @@ class _Model:
             return _Solved(INFEASIBLE)
         if status == highspy.HighsModelStatus.kUnbounded:
             return _Solved(UNBOUNDED)
-        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            # presolve saw one or the other without saying which; the simplex method says which
-            self.highs.setOptionValue("presolve", "off")
-            try:
-                return self._run()
-            finally:
-                self.highs.setOptionValue("presolve", "choose")
         return _Solved(UNKNOWN)
 
     def _set_cost(self, objective: Row) -> None:
