@@ -186,8 +186,11 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
     primary = small | {key for key in table.sensitive if is_small(table.cells[key], threshold)}
     table = _with_fixed(table, already)
     groups = _group_index(table)
+    hideable = frozenset(hidden) | {key for key in published if table.cells[key] > 0 and key not in already}
     pending: frozenset[Key] = primary
+    rounds = 0
     while True:
+        rounds += 1
         # Hiding more only widens every range, so a cell once protected stays protected: each
         # round audits only the cells the last one could still pin down.
         report = audit(table, hidden, threshold=threshold, primary=pending)
@@ -195,13 +198,28 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
             final = audit(table, hidden, threshold=threshold, primary=primary) if pending != primary else report
             return Release(table, frozenset(hidden), primary, final)
         pending = report.unprotected
+        if rounds == HOPELESS_CHECK_ROUND and not _protectable(table, hideable, pending, threshold):
+            raise CannotProtect("The table cannot be protected (given what was shown before).")
         offers = _Offers(table, hidden, groups)
         added = {_complement(offers, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
-            added = {key for key in published if table.cells[key] > 0 and key not in already} - hidden
+            added = set(hideable - hidden)
             if not added:
                 raise CannotProtect("The table cannot be protected (given what was shown before).")
         hidden |= added
+
+
+# After this many rounds without a pass, the engine asks once whether hiding every cell it may hide
+# would protect the cells still pinned down. When figures shown before already give a count away, no
+# choice of complements can help, and the rounds would go on adding a few complements each until none
+# was left: a hundred rounds for a 15-school district, thousands for a city's (docs/benchmarks.md).
+HOPELESS_CHECK_ROUND = 2
+
+
+def _protectable(table: Table, hideable: frozenset[Key], pending: frozenset[Key], threshold: int) -> bool:
+    """Whether the pending cells would be protected with every cell the engine may hide hidden: if not,
+    no smaller choice protects them either (hiding more only widens ranges)."""
+    return audit(table, hideable, threshold=threshold, primary=pending, first_failure=True).passed
 
 
 class CannotProtect(RuntimeError):

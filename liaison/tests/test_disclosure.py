@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from liaison.lib.disclosure import THRESHOLD_TOO_LOW, Table, protect
+from liaison.lib.disclosure import (
+    HOPELESS_CHECK_ROUND,
+    THRESHOLD_TOO_LOW,
+    CannotProtect,
+    Table,
+    protect,
+    protect_or_hide_all,
+)
 from liaison.lib.disclosure_audit import audit
 
 BOUNDED = settings(
@@ -193,6 +200,56 @@ def test_whatever_was_shown_before_the_release_passes_the_audit(values, data):
         return  # the earlier release itself gave too much away: nothing can be shown now
     assert release.report.passed
     assert all(release.is_hidden(key) != shown for key, shown in before.items())
+
+
+def _pinned_by_an_earlier_total(rows: int) -> tuple[Table, dict]:
+    """A two-column table whose first row (3 and 7) had its total, 10, shown before: each of the two is
+    then at most 9 whatever else is hidden. The other rows (large counts) tie the columns together,
+    so each round finds more complements to try, one row at a time."""
+    table = two_way([[3, 7], *([20 + i, 30 + i] for i in range(rows))])
+    return table, {("row", 0): True}
+
+
+def test_a_count_that_earlier_figures_give_away_ends_the_rounds_at_once(monkeypatch):
+    """No choice of complements protects it: the engine finds that out after two rounds, with one audit
+    of everything it may hide, not after one round per row until nothing is left to hide."""
+    from liaison.lib import disclosure
+
+    table, before = _pinned_by_an_earlier_total(rows=40)
+    audits = []
+    real = disclosure.audit
+    monkeypatch.setattr(disclosure, "audit", lambda *a, **k: audits.append(k) or real(*a, **k))
+    with pytest.raises(CannotProtect):
+        protect(table, already=before)
+    assert len(audits) == HOPELESS_CHECK_ROUND + 1
+    release = protect_or_hide_all(table, already=before)  # what is released instead: every count hidden
+    assert release.value(("row", 0)) == 10
+    assert release.report.unprotected == {(0, 0), (0, 1)}
+    assert all(release.value(key) is None for key, value in table.cells.items() if key != ("row", 0) and value)
+
+
+@BOUNDED
+@given(st.lists(st.lists(counts, min_size=2, max_size=4), min_size=2, max_size=4), st.data())
+def test_the_engine_gives_up_exactly_when_hiding_everything_would_not_protect(rows, data):
+    """Giving up early changes no release: the engine gives up when, and only when, hiding every cell it
+    may hide leaves a small count pinned down."""
+    width = min(len(row) for row in rows)
+    table = two_way([row[:width] for row in rows])
+    large = sorted((key for key, value in table.cells.items() if value >= 10), key=repr)
+    before = (
+        {key: data.draw(st.booleans()) for key in data.draw(st.lists(st.sampled_from(large), unique=True))}
+        if large
+        else {}
+    )
+    hideable = {key for key, value in table.cells.items() if value > 0 and not before.get(key)}
+    small = {key for key, value in table.cells.items() if 0 < value < 10}
+    hopeless = not audit(table, hideable, threshold=10, primary=small).passed
+    try:
+        release = protect(table, already=before)
+    except CannotProtect:
+        assert hopeless
+        return
+    assert not hopeless and release.report.passed
 
 
 def test_the_children_left_over_between_two_shown_counts_are_protected_too():
