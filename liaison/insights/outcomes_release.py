@@ -51,7 +51,7 @@ from liaison.agreements.models import Agreement
 from liaison.directory.models import Agency, District, Partnership, School
 from liaison.interactions.vocabulary import Role
 from liaison.lib.disclosure import Band, Release, Table
-from liaison.lib.disclosure_audit import AuditReport, audit, linked_unknowns
+from liaison.lib.disclosure_audit import AuditReport, ShowingTrials
 from liaison.lib.school_years import school_year_days
 
 from .access import EquityScope
@@ -248,18 +248,18 @@ def shown_again(released: Release, threshold: int, already: dict[Any, bool]) -> 
         and key not in released.primary
     ]
     ranges = dict(released.report.ranges)
+    # Showing the key changes only the linear programme of the hidden cells linked to it: the audit
+    # of that part is the whole table's audit, every other part's ranges staying as they are.
+    trials = ShowingTrials(released.table, hidden, threshold, released.primary, known=released.report.ranges)
     for key in candidates:
         if key in already or key not in hidden:
             continue
-        # Showing the key changes only the linear programme of the hidden cells linked to it: the
-        # audit of that part is the whole table's audit, every other part's ranges staying as they are.
-        part = linked_unknowns(released.table, hidden, key)
-        trial = audit(
-            released.table, hidden - {key}, threshold=threshold, primary=released.primary & part, first_failure=True
-        )
+        trial = trials.show_if_safe(key)
         if trial.passed:
             hidden.discard(key)
-            ranges = {cell: found for cell, found in ranges.items() if cell not in part} | trial.ranges
+            ranges = {
+                cell: found for cell, found in ranges.items() if cell != key and cell not in trial.ranges
+            } | trial.ranges
     report = AuditReport(ranges, frozenset(), threshold)
     return Release(released.table, frozenset(hidden), released.primary, report)
 

@@ -21,7 +21,7 @@ from liaison.lib.disclosure import (
     protect,
     protect_or_hide_all,
 )
-from liaison.lib.disclosure_audit import audit
+from liaison.lib.disclosure_audit import ShowingTrials, audit
 
 BOUNDED = settings(
     max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -335,6 +335,55 @@ def test_every_exact_range_from_the_warm_started_model_equals_a_solve_from_scrat
     for cell, found in screened.ranges.items():
         assert min(found.high, 10) == pytest.approx(min(exact.ranges[cell].high, 10), abs=1e-6)
         assert max(found.low, 1) == pytest.approx(max(exact.ranges[cell].low, 1), abs=1e-6)
+
+
+@BOUNDED
+@given(
+    st.lists(st.lists(counts, min_size=3, max_size=4), min_size=3, max_size=4).filter(
+        lambda r: len({len(x) for x in r}) == 1
+    ),
+    st.data(),
+)
+def test_trying_hidden_cells_back_one_by_one_agrees_with_a_fresh_audit_each_time(rows, data):
+    """`ShowingTrials` holds each tried cell at its value in one model per part, where a fresh audit
+    builds the part again without it: the verdicts, and so what is shown again, must be the same.
+    The hidden cells include totals (a total of two non-zero parts can never be below 2: the verdict
+    then turns on that structural floor, found for the piece the part splits into)."""
+    table = two_way(rows)
+    table.at_most((0, 0), (1, 0))  # a band that states structure
+    if table.cells[(0, 0)] > table.cells[(1, 0)]:
+        return
+    release = protect(table)
+    extra = [key for key, value in table.cells.items() if value > 0 and key not in release.hidden]
+    hidden = set(release.hidden) | set(data.draw(st.lists(st.sampled_from(extra), unique=True)) if extra else [])
+    trials = ShowingTrials(table, hidden, 10, release.primary)
+    for key in sorted(hidden - release.primary, key=repr):
+        expected = audit(table, hidden - {key}, threshold=10, primary=release.primary).passed
+        assert trials.show_if_safe(key).passed == expected, key
+        if expected:
+            hidden.discard(key)
+    assert trials.hidden == hidden
+    assert audit(table, hidden, threshold=10).passed
+
+
+def test_a_count_given_away_before_fails_every_trial_linked_to_it_without_a_solve(monkeypatch):
+    """Showing a cell only narrows every range: a count the release's own audit found below the
+    threshold stays below it, so trying back a cell linked to it fails, as a fresh audit says, with
+    no programme solved."""
+    from liaison.lib import disclosure_audit
+
+    table, before = _pinned_by_an_earlier_total(rows=4)
+    release = protect_or_hide_all(table, already=before)
+    assert release.report.unprotected == {(0, 0), (0, 1)}
+    trials = ShowingTrials(table, release.hidden, 10, release.primary, known=release.report.ranges)
+    monkeypatch.setattr(disclosure_audit._Model, "solve", lambda *a: pytest.fail("a programme was solved"))
+    for key in sorted(release.hidden - release.primary, key=repr):
+        trial = trials.show_if_safe(key)
+        assert not trial.passed and trial.unprotected <= {(0, 0), (0, 1)}
+        monkeypatch.undo()
+        assert not audit(table, release.hidden - {key}, threshold=10, primary=release.primary).passed
+        monkeypatch.setattr(disclosure_audit._Model, "solve", lambda *a: pytest.fail("a programme was solved"))
+    assert trials.hidden == set(release.hidden)
 
 
 def test_the_solver_prints_nothing_on_a_commands_standard_output():
