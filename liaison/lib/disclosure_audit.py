@@ -48,7 +48,8 @@ class CellRange:
 
     low: float
     high: float  # math.inf: no upper bound
-    floor: float  # the least value the table's structure allows, whatever is shown
+    floor: float  # the least value the table's structure allows, whatever is shown (found where it decides:
+    # a range reaching the threshold from above 1; elsewhere the low end)
 
     def protects(self, threshold: int) -> bool:
         return self.high >= threshold - 1e-6 and self.low <= max(1.0, self.floor) + 1e-6
@@ -319,23 +320,38 @@ class _ComponentLP:
         stop: frozenset[Key],
         floor_of: Callable[[Key], float],
     ) -> dict[Key, CellRange]:
-        """`ranges`, with each cell's structural floor (asked only of a cell whose least value is above
-        1) found by `floor_of`."""
+        """`ranges`, with each cell's structural floor (asked only of a cell whose range reaches the
+        threshold and whose least value is above 1: elsewhere it decides nothing) found by `floor_of`.
+
+        A cell that is the only unknown of a relation (a shown total less the shown parts) is worked out
+        exactly, with nothing solved: the first round of a 160-school district's release has thousands."""
+        pinned = self.system.pinned()
+        found = {}
+        for key in wanted:
+            value = pinned.get(self.index[key])
+            if value is not None:
+                found[key] = self._range(key, value, value, threshold, floor_of)
+                if key in stop and not found[key].protects(threshold):
+                    return found
+        rest = [key for key in wanted if key not in found]
         lows: dict[Key, float] = {}
         highs: dict[Key, float] = {}
         if not exact:
-            highs = self._screen(wanted, threshold, maximise=True)
-            lows = self._screen(wanted, threshold, maximise=False)
-        found = {}
-        for key in wanted:
+            highs = self._screen(rest, threshold, maximise=True)
+            lows = self._screen(rest, threshold, maximise=False)
+        for key in rest:
             position = self.index[key]
             low = lows[key] if key in lows else self.system.bound(position, self.lower, maximise=False)
             high = highs[key] if key in highs else self.system.bound(position, self.lower, maximise=True)
-            floor = floor_of(key) if low > 1 + 1e-6 else low
-            found[key] = CellRange(low, high, floor)
+            found[key] = self._range(key, low, high, threshold, floor_of)
             if key in stop and not found[key].protects(threshold):
                 break
         return found
+
+    @staticmethod
+    def _range(key: Key, low: float, high: float, threshold: int, floor_of: Callable[[Key], float]) -> CellRange:
+        needs_floor = low > 1 + 1e-6 and high >= threshold - 1e-6
+        return CellRange(low, high, floor_of(key) if needs_floor else low)
 
     def fix(self, key: Key, value: float | None) -> None:
         """Hold a cell of the part at a value, as if it were shown (None: unknown again)."""
@@ -375,10 +391,22 @@ class _System:
         self.width = size
         self.eq_rows, self.eq_rhs, self.ub_rows, self.ub_rhs = eq_rows, eq_rhs, ub_rows, ub_rhs
         self._model: _Model | None = None
+        self._pinned: dict[int, float] | None = None
 
     @property
     def empty(self) -> bool:
         return not self.eq_rows and not self.ub_rows
+
+    def pinned(self) -> dict[int, float]:
+        """The columns an equality alone fixes (the only unknown of a relation), with their values."""
+        if self._pinned is None:
+            self._pinned = {}
+            for row, rhs in zip(self.eq_rows, self.eq_rhs, strict=True):
+                terms = [(column, weight) for column, weight in row.items() if weight != 0]
+                if len(terms) == 1:
+                    column, weight = terms[0]
+                    self._pinned[column] = rhs / weight
+        return self._pinned
 
     def fix(self, position: int, value: float | None) -> None:
         """Hold a column at a value for the solves that follow (None: free again)."""
