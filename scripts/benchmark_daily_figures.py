@@ -1,0 +1,117 @@
+"""Time a state's whole daily figures job (`liaison.insights.jobs.figure_snapshots_build`) in a database
+`manage.py generate_scale` filled, with an evaluator in every district (and, with `--state-evaluator`,
+one for the whole state): the equity and CRDC snapshots of every scope, the state view's, the outcomes
+releases of the closed year and the year before, then the public figures. Wall clock and CPU per step,
+and the slowest districts' outcomes releases.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/q19_state \
+        .venv/bin/python scripts/benchmark_daily_figures.py --fresh --state-evaluator MA
+
+It writes: one evaluator account per district (and for the state), made once, and the snapshots the
+job stores. `--fresh` first deletes every stored figure snapshot, so that the job builds them all, as
+on the first night after a school year closes: for a benchmark database only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings_test")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+
+from liaison.accounts.models import Membership, User  # noqa: E402
+from liaison.accounts.roles import Role  # noqa: E402
+from liaison.directory.models import District  # noqa: E402
+from liaison.insights import outcomes_release  # noqa: E402
+from liaison.insights.figures import snapshots_build  # noqa: E402
+from liaison.insights.models import FigureSnapshot  # noqa: E402
+from liaison.insights.public_figures import public_snapshots_build  # noqa: E402
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def _timed(label: str, work: Callable[[], Any]) -> Any:
+    wall, cpu = time.monotonic(), _cpu()
+    result = work()
+    print(f"{label}: {time.monotonic() - wall:.1f} s wall, {_cpu() - cpu:.1f} s CPU ({result} built)", flush=True)
+    return result
+
+
+def _evaluators(state: str | None) -> None:
+    """One evaluator per district without one (and one for the state), with unusable passwords."""
+    unusable = make_password(None)
+    have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list("district_id", flat=True))
+    missing = [district for district in District.objects.order_by("pk") if district.pk not in have]
+    users = User.objects.bulk_create(
+        User(username=f"bench_evaluator_{district.pk}", password=unusable) for district in missing
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, role=Role.EVALUATOR, district=district)
+        for user, district in zip(users, missing, strict=True)
+    )
+    if state and not Membership.objects.filter(role=Role.EVALUATOR, state=state).exists():
+        user = User.objects.create(username=f"bench_evaluator_{state}", password=unusable)
+        Membership.objects.create(user=user, role=Role.EVALUATOR, state=state)
+    print(f"{len(missing)} district evaluator(s) added", flush=True)
+
+
+def _timing_each_release() -> list[tuple[float, str, str]]:
+    """Record how long each scope's year took (`restricted_year`), to name the slowest."""
+    times: list[tuple[float, str, str]] = []
+    real = outcomes_release.restricted_year
+
+    def timed(scope: Any, school_year: str, today: datetime.date) -> Any:
+        started = time.monotonic()
+        try:
+            return real(scope, school_year, today)
+        finally:
+            times.append((time.monotonic() - started, scope.district.name, school_year))
+
+    outcomes_release.restricted_year = timed  # type: ignore[assignment]
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--today", default="2026-08-15", help="the day the job runs (2025-2026 is then closed)")
+    parser.add_argument("--state-evaluator", metavar="STATE", help="add a state-wide evaluator of this state")
+    parser.add_argument("--fresh", action="store_true", help="delete every stored figure snapshot first")
+    args = parser.parse_args()
+    today = datetime.date.fromisoformat(args.today)
+    _evaluators(args.state_evaluator)
+    if args.fresh:
+        deleted, _ = FigureSnapshot.objects.all().delete()
+        print(f"{deleted} stored snapshot(s) deleted", flush=True)
+    districts = District.objects.count()
+    schools = sum(district.schools.count() for district in District.objects.all())
+    print(f"{districts} districts, {schools} schools", flush=True)
+    releases = _timing_each_release()
+    wall, cpu = time.monotonic(), _cpu()
+    _timed("equity and CRDC snapshots, and the state view's", lambda: snapshots_build(today))
+    _timed("outcomes releases", lambda: outcomes_release.outcome_snapshots_build(today))
+    _timed("public figures", public_snapshots_build)
+    print(f"the whole job: {time.monotonic() - wall:.1f} s wall, {_cpu() - cpu:.1f} s CPU", flush=True)
+    print("slowest outcomes releases (s, district, school year):")
+    for seconds, name, year in sorted(releases, reverse=True)[:8]:
+        print(f"  {seconds:7.1f}  {name}  {year}")
+
+
+if __name__ == "__main__":
+    main()
