@@ -1,15 +1,20 @@
 """Time a state's whole daily figures job (`liaison.insights.jobs.figure_snapshots_build`) in a database
-`manage.py generate_scale` filled, with an evaluator in every district (and, with `--state-evaluator`,
-one for the whole state): the equity and CRDC snapshots of every scope, the state view's, the outcomes
-releases of the closed year and the year before, then the public figures. Wall clock and CPU per step,
-and the slowest districts' outcomes releases.
+`manage.py generate_scale` filled, with an evaluator in every district (with `--state-evaluator`, one
+for the whole state; with `--agency-evaluators`, one in every agency too): the equity and CRDC
+snapshots of every scope, the state view's, the outcomes releases of the closed year and the year
+before, then the public figures. Wall clock and CPU per step, and the slowest outcomes releases.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/q19_state \
         .venv/bin/python scripts/benchmark_daily_figures.py --fresh --state-evaluator MA
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/q19_state \
+        .venv/bin/python scripts/benchmark_daily_figures.py --agency-evaluators
 
-It writes: one evaluator account per district (and for the state), made once, and the snapshots the
-job stores. `--fresh` first deletes every stored figure snapshot, so that the job builds them all, as
-on the first night after a school year closes: for a benchmark database only.
+The second run, after the first, builds what agency evaluators add to the job: each agency's
+figures about each district it serves, then each agency's release across its districts.
+
+It writes: one evaluator account per district (and for the state, and each agency), made once, and
+the snapshots the job stores. `--fresh` first deletes every stored figure snapshot, so that the job
+builds them all, as on the first night after a school year closes: for a benchmark database only.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from liaison.accounts.models import Membership, User  # noqa: E402
 from liaison.accounts.roles import Role  # noqa: E402
-from liaison.directory.models import District  # noqa: E402
+from liaison.directory.models import Agency, District  # noqa: E402
 from liaison.insights import outcomes_release  # noqa: E402
 from liaison.insights.figures import snapshots_build  # noqa: E402
 from liaison.insights.models import FigureSnapshot  # noqa: E402
@@ -54,8 +59,9 @@ def _timed(label: str, work: Callable[[], Any]) -> Any:
     return result
 
 
-def _evaluators(state: str | None) -> None:
-    """One evaluator per district without one (and one for the state), with unusable passwords."""
+def _evaluators(state: str | None, agencies: bool) -> None:
+    """One evaluator per district without one (and one for the state, and per agency), with unusable
+    passwords."""
     unusable = make_password(None)
     have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list("district_id", flat=True))
     missing = [district for district in District.objects.order_by("pk") if district.pk not in have]
@@ -70,21 +76,42 @@ def _evaluators(state: str | None) -> None:
         user = User.objects.create(username=f"bench_evaluator_{state}", password=unusable)
         Membership.objects.create(user=user, role=Role.EVALUATOR, state=state)
     print(f"{len(missing)} district evaluator(s) added", flush=True)
+    if agencies:
+        have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list("agency_id", flat=True))
+        without = [agency for agency in Agency.objects.order_by("pk") if agency.pk not in have]
+        users = User.objects.bulk_create(
+            User(username=f"bench_agency_evaluator_{agency.pk}", password=unusable) for agency in without
+        )
+        Membership.objects.bulk_create(
+            Membership(user=user, role=Role.EVALUATOR, agency=agency)
+            for user, agency in zip(users, without, strict=True)
+        )
+        print(f"{len(without)} agency evaluator(s) added", flush=True)
 
 
 def _timing_each_release() -> list[tuple[float, str, str]]:
-    """Record how long each scope's year took (`restricted_year`), to name the slowest."""
+    """Record how long each scope's year took (`restricted_year`, and `restricted_agency_year` for an
+    agency across its districts), to name the slowest."""
     times: list[tuple[float, str, str]] = []
-    real = outcomes_release.restricted_year
+    district_year, agency_year = outcomes_release.restricted_year, outcomes_release.restricted_agency_year
 
     def timed(scope: Any, school_year: str, today: datetime.date) -> Any:
         started = time.monotonic()
         try:
-            return real(scope, school_year, today)
+            return district_year(scope, school_year, today)
         finally:
-            times.append((time.monotonic() - started, scope.district.name, school_year))
+            whose = "" if scope.agency_ids is None else " (one agency's records)"
+            times.append((time.monotonic() - started, f"{scope.district.name}{whose}", school_year))
+
+    def timed_agency(agency: Any, school_year: str, today: datetime.date) -> Any:
+        started = time.monotonic()
+        try:
+            return agency_year(agency, school_year, today)
+        finally:
+            times.append((time.monotonic() - started, f"{agency.name}, across its districts", school_year))
 
     outcomes_release.restricted_year = timed  # type: ignore[assignment]
+    outcomes_release.restricted_agency_year = timed_agency  # type: ignore[assignment]
     return times
 
 
@@ -92,10 +119,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--today", default="2026-08-15", help="the day the job runs (2025-2026 is then closed)")
     parser.add_argument("--state-evaluator", metavar="STATE", help="add a state-wide evaluator of this state")
+    parser.add_argument("--agency-evaluators", action="store_true", help="add an evaluator to every agency")
     parser.add_argument("--fresh", action="store_true", help="delete every stored figure snapshot first")
     args = parser.parse_args()
     today = datetime.date.fromisoformat(args.today)
-    _evaluators(args.state_evaluator)
+    _evaluators(args.state_evaluator, args.agency_evaluators)
     if args.fresh:
         deleted, _ = FigureSnapshot.objects.all().delete()
         print(f"{deleted} stored snapshot(s) deleted", flush=True)
