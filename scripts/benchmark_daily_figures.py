@@ -63,55 +63,47 @@ def _evaluators(state: str | None, agencies: bool) -> None:
     """One evaluator per district without one (and one for the state, and per agency), with unusable
     passwords."""
     unusable = make_password(None)
-    have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list("district_id", flat=True))
-    missing = [district for district in District.objects.order_by("pk") if district.pk not in have]
-    users = User.objects.bulk_create(
-        User(username=f"bench_evaluator_{district.pk}", password=unusable) for district in missing
-    )
-    Membership.objects.bulk_create(
-        Membership(user=user, role=Role.EVALUATOR, district=district)
-        for user, district in zip(users, missing, strict=True)
-    )
+    print(f"{_evaluator_each(District, 'district', 'bench_evaluator', unusable)} district evaluator(s) added")
     if state and not Membership.objects.filter(role=Role.EVALUATOR, state=state).exists():
         user = User.objects.create(username=f"bench_evaluator_{state}", password=unusable)
         Membership.objects.create(user=user, role=Role.EVALUATOR, state=state)
-    print(f"{len(missing)} district evaluator(s) added", flush=True)
     if agencies:
-        have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list("agency_id", flat=True))
-        without = [agency for agency in Agency.objects.order_by("pk") if agency.pk not in have]
-        users = User.objects.bulk_create(
-            User(username=f"bench_agency_evaluator_{agency.pk}", password=unusable) for agency in without
-        )
-        Membership.objects.bulk_create(
-            Membership(user=user, role=Role.EVALUATOR, agency=agency)
-            for user, agency in zip(users, without, strict=True)
-        )
-        print(f"{len(without)} agency evaluator(s) added", flush=True)
+        print(f"{_evaluator_each(Agency, 'agency', 'bench_agency_evaluator', unusable)} agency evaluator(s) added")
+
+
+def _evaluator_each(model: Any, field: str, prefix: str, password: str) -> int:
+    """An evaluator for each district (or agency) without one; how many were added."""
+    have = set(Membership.objects.filter(role=Role.EVALUATOR).values_list(f"{field}_id", flat=True))
+    missing = [owner for owner in model.objects.order_by("pk") if owner.pk not in have]
+    users = User.objects.bulk_create(User(username=f"{prefix}_{owner.pk}", password=password) for owner in missing)
+    Membership.objects.bulk_create(
+        Membership(user=user, role=Role.EVALUATOR, **{field: owner}) for user, owner in zip(users, missing, strict=True)
+    )
+    return len(missing)
 
 
 def _timing_each_release() -> list[tuple[float, str, str]]:
     """Record how long each scope's year took (`restricted_year`, and `restricted_agency_year` for an
     agency across its districts), to name the slowest."""
     times: list[tuple[float, str, str]] = []
-    district_year, agency_year = outcomes_release.restricted_year, outcomes_release.restricted_agency_year
 
-    def timed(scope: Any, school_year: str, today: datetime.date) -> Any:
-        started = time.monotonic()
-        try:
-            return district_year(scope, school_year, today)
-        finally:
-            whose = "" if scope.agency_ids is None else " (one agency's records)"
-            times.append((time.monotonic() - started, f"{scope.district.name}{whose}", school_year))
+    def timing(name: str, whose: Callable[[Any], str]) -> None:
+        real = getattr(outcomes_release, name)
 
-    def timed_agency(agency: Any, school_year: str, today: datetime.date) -> Any:
-        started = time.monotonic()
-        try:
-            return agency_year(agency, school_year, today)
-        finally:
-            times.append((time.monotonic() - started, f"{agency.name}, across its districts", school_year))
+        def timed(scope: Any, school_year: str, today: datetime.date) -> Any:
+            started = time.monotonic()
+            try:
+                return real(scope, school_year, today)
+            finally:
+                times.append((time.monotonic() - started, whose(scope), school_year))
 
-    outcomes_release.restricted_year = timed  # type: ignore[assignment]
-    outcomes_release.restricted_agency_year = timed_agency  # type: ignore[assignment]
+        setattr(outcomes_release, name, timed)
+
+    timing(
+        "restricted_year",
+        lambda scope: scope.district.name + ("" if scope.agency_ids is None else " (one agency's records)"),
+    )
+    timing("restricted_agency_year", lambda agency: f"{agency.name}, across its districts")
     return times
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .disclosure_audit import AuditReport, audit
+from .disclosure_audit import AuditReport, Touching, audit
 
 Key = Hashable
 MIN_THRESHOLD = 10  # never lower: Washington's courts, and our DOMAIN, suppress 1 to 9
@@ -185,7 +185,7 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
     hidden = set(small) | {key for key, shown in already.items() if not shown and table.cells.get(key, 0) > 0}
     primary = small | {key for key in table.sensitive if is_small(table.cells[key], threshold)}
     table = _with_fixed(table, already)
-    groups = _group_index(table)
+    near = Touching(table)
     hideable = frozenset(hidden) | {key for key in published if table.cells[key] > 0 and key not in already}
     pending: frozenset[Key] = primary
     rounds = 0
@@ -200,7 +200,7 @@ def protect(table: Table, *, threshold: int = MIN_THRESHOLD, already: Mapping[Ke
         pending = report.unprotected
         if rounds == HOPELESS_CHECK_ROUND and not _protectable(table, hideable, pending, threshold):
             raise CannotProtect("The table cannot be protected (given what was shown before).")
-        offers = _Offers(table, hidden, groups)
+        offers = _Offers(table, hidden, near)
         added = {_complement(offers, key) for key in sorted(report.unprotected, key=repr)} - {None}
         if not added:  # nothing sensible left to add: hide every non-zero figure that may still be
             added = set(hideable - hidden)
@@ -277,9 +277,9 @@ class _Offers:
     relations together, is read once a round, where reading them for every complement took a
     15-school district's release 66 s of 160 (docs/benchmarks.md)."""
 
-    def __init__(self, table: Table, hidden: set[Key], groups: Groups) -> None:
-        """`groups`: the table's `_group_index`."""
-        self.table, self.hidden, self.groups = table, hidden, groups
+    def __init__(self, table: Table, hidden: set[Key], near: Touching) -> None:
+        """`near`: the table's relations and bands by cell."""
+        self.table, self.hidden, self.near = table, hidden, near
         self.found: dict[int, tuple[list[Key], Offer | None]] = {}
         self.members: dict[Key, tuple[frozenset[Key], Offer | None]] = {}
 
@@ -296,18 +296,18 @@ class _Offers:
         if found is None:
             linked: set[Key] = set()
             best: Offer | None = None
-            for group in self.groups.get(member, ()):
-                unknown, choice = self._of(group)
+            for position, group in self.near.of(member):
+                unknown, choice = self._of(position, group)
                 linked.update(unknown)
                 if choice is not None and (best is None or choice[:3] < best[:3]):
                     best = choice
             found = self.members[member] = (frozenset(linked), best)
         return found
 
-    def _of(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
-        found = self.found.get(id(group))  # the index's tuples live as long as the release
+    def _of(self, position: int, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
+        found = self.found.get(position)
         if found is None:
-            found = self.found[id(group)] = self._read(group)
+            found = self.found[position] = self._read(group)
         return found
 
     def _read(self, group: tuple[Key, ...]) -> tuple[list[Key], Offer | None]:
@@ -322,22 +322,3 @@ class _Offers:
             if best is None or choice[:3] < best[:3]:
                 best = choice
         return unknown, best
-
-
-Groups = dict[Key, list[tuple[Key, ...]]]
-
-
-def _group_index(table: Table) -> Groups:
-    """Each cell's relations (a total and its parts) and bands, in the table's order: read once per
-    release, where looking them up by scanning every relation for each cell of each complement took
-    most of a fifteen-school district's release (108 s of 150, docs/benchmarks.md)."""
-    index: Groups = {}
-    for total, parts in table.relations:
-        group = (total, *parts)
-        for member in dict.fromkeys(group):
-            index.setdefault(member, []).append(group)
-    for band in table.bands:
-        group = tuple(band.terms)
-        for member in dict.fromkeys(group):
-            index.setdefault(member, []).append(group)
-    return index

@@ -93,7 +93,7 @@ def audit(
     ranges: dict[Key, CellRange] = {}
     stop = frozenset(primary) if first_failure else frozenset()
     shown = _shown(table, hidden)
-    near = functools.cache(lambda: _Touching(table))  # read once, when a first part needs its structure
+    near = functools.cache(lambda: Touching(table))  # read once, when a first part needs its structure
     for part in _components(table, hidden, targets):
         wanted = [key for key in part.cells if key in targets]
         if wanted:
@@ -133,7 +133,7 @@ class ShowingTrials:
         self.table, self.threshold, self.primary = table, threshold, frozenset(primary)
         self.hidden = set(hidden)
         self.capped = {cell: found for cell, found in (known or {}).items() if found.high < threshold - 1e-6}
-        self.near = _Touching(table)
+        self.near = Touching(table)
         start = frozenset(self.hidden)
         shown = _shown(table, start)
         self.parts = {key: part for part in _components(table, start) for key in part.cells}
@@ -195,12 +195,12 @@ class ShowingTrials:
     def _linked(self, key: Key, *, shown: Key | None = None) -> set[Key]:
         """The unknown cells linked to `key`, through relations and bands, to one another, as the cells
         are hidden now (with `shown` shown): `key`'s connected part, which the audit solves on its own."""
-        unpublished, groups = self.table.unpublished, self.near.groups
+        unpublished = self.table.unpublished
         seen, frontier = {key}, [key]
         while frontier:
             member = frontier.pop()
-            for position in self.near.by_cell.get(member, ()):
-                for other in groups[position]:
+            for _, keys in self.near.of(member):
+                for other in keys:
                     if other not in seen and other != shown and (other in self.hidden or other in unpublished):
                         seen.add(other)
                         frontier.append(other)
@@ -287,10 +287,10 @@ class _ComponentLP:
         hidden: frozenset[Key],
         part: _Part,
         shown: Mapping[Key, float],
-        near: Callable[[], _Touching],
+        near: Callable[[], Touching],
     ) -> None:
         """`shown`: every shown cell's value (`_shown`), the same for every part of one audit; `near`:
-        the table's relations and bands by cell (`_Touching`), the same for every part too."""
+        the table's relations and bands by cell (`Touching`), the same for every part too."""
         self.near = near
         component = part.cells
         self.table, self.hidden, self.component = table, hidden, component
@@ -642,7 +642,7 @@ def _row(terms: Mapping[Key, float], index: Mapping[Key, int], shown: Mapping[Ke
     return row, rhs, touched
 
 
-def _structure(table: Table, index: Mapping[Key, int], component: list[Key], near: _Touching) -> _System:
+def _structure(table: Table, index: Mapping[Key, int], component: list[Key], near: Touching) -> _System:
     """The constraints an attacker has with no figure but the zeros: shown non-zero cells released,
     and of the bands only those that state structure (students <= actions), not a figure.
 
@@ -669,8 +669,10 @@ def _structure(table: Table, index: Mapping[Key, int], component: list[Key], nea
     return _System(eq_rows, eq_rhs, ub_rows, ub_rhs, size=len(wide))
 
 
-class _Touching:
-    """Each cell's relations and bands, in the table's order."""
+class Touching:
+    """Each cell's relations and bands, in the table's order: read once per release (the engine's
+    complement search) or per audit, where looking them up by scanning every relation for each cell
+    took most of a fifteen-school district's release (108 s of 150, docs/benchmarks.md)."""
 
     def __init__(self, table: Table) -> None:
         self.relations, self.bands = table.relations, table.bands
@@ -679,6 +681,11 @@ class _Touching:
         for position, keys in enumerate(self.groups):
             for key in dict.fromkeys(keys):
                 self.by_cell.setdefault(key, []).append(position)
+
+    def of(self, cell: Key) -> Iterable[tuple[int, tuple[Key, ...]]]:
+        """The cell's relations and bands, each as its position and its cells."""
+        for position in self.by_cell.get(cell, ()):
+            yield position, self.groups[position]
 
     def around(self, cells: Iterable[Key]) -> tuple[list[tuple[Key, tuple[Key, ...]]], list[Band]]:
         """The relations and the bands with any of these cells."""
