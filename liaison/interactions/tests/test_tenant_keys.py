@@ -11,7 +11,16 @@ from django.db import IntegrityError, connection, models, transaction
 
 from liaison.agreements.models import Evaluation, Review
 from liaison.directory.models import Agency
-from liaison.interactions.models import Amendment, EnforcementDetail, Interaction, InteractionImport
+from liaison.interactions.models import (
+    Amendment,
+    DailyRollup,
+    EnforcementDetail,
+    EnforcementRollup,
+    Interaction,
+    InteractionImport,
+    MonthlyRollup,
+    OfficerMonthRollup,
+)
 from liaison.programs.models import (
     MenteeEnforcementNotice,
     MentoringMeeting,
@@ -58,6 +67,24 @@ def test_the_primary_key_leads_with_the_agency_and_id_stays_unique(db: None, mod
     constraints = _constraints(model).values()
     assert [c["columns"] for c in constraints if c["primary_key"]] == [["agency_id", "id"]]
     assert ["id"] in [c["columns"] for c in constraints if c["unique"] and not c["primary_key"]]
+
+
+@pytest.mark.parametrize(
+    ("model", "key"),
+    [
+        (DailyRollup, ["agency_id", "id", "day"]),
+        (MonthlyRollup, ["agency_id", "id"]),
+        (OfficerMonthRollup, ["agency_id", "id"]),
+        (EnforcementRollup, ["agency_id", "id"]),
+    ],
+    ids=lambda m: getattr(m, "__name__", ""),
+)
+def test_a_rollups_primary_key_leads_with_the_agency_and_adds_no_index(
+    db: None, model: type[models.Model], key: list[str]
+) -> None:
+    constraints = _constraints(model).values()
+    assert [c["columns"] for c in constraints if c["primary_key"]] == [key]
+    assert ["id"] not in [c["columns"] for c in constraints if c["unique"]]
 
 
 @pytest.mark.parametrize("model", DEPENDENTS, ids=lambda m: m.__name__)
