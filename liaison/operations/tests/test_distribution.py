@@ -12,6 +12,7 @@ from liaison.operations import distribution
 from liaison.operations.distribution import (
     DISTRIBUTED,
     INTO_DISTRIBUTED,
+    INTO_LOCAL,
     LOCAL,
     MISSING_COLUMN,
     NOT_THROUGH_COLUMN,
@@ -101,6 +102,17 @@ def test_a_distributed_table_without_the_agency_is_listed(db: None, monkeypatch:
     listed = {b for b in _listed() if b[0] == "agreements_reviewcomment"}
     assert ("agreements_reviewcomment", "", MISSING_COLUMN.format(column="agency_id")) in listed
     assert ("agreements_reviewcomment", "PRIMARY KEY (id)", UNIQUE) in listed
+
+
+@postgresql
+def test_a_table_kept_local_that_others_point_at_is_listed(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(distribution, "LOCAL", LOCAL | {"directory_district"})
+    listed = {(b.table, b.definition) for b in distribution_blockers() if b.reason == INTO_LOCAL}
+    assert (
+        "directory_school",
+        "FOREIGN KEY (district_id) REFERENCES directory_district(id) DEFERRABLE INITIALLY DEFERRED",
+    ) in listed
+    assert all("REFERENCES directory_district(" in definition for _, definition in listed)
 
 
 @postgresql
