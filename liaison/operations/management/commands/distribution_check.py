@@ -30,10 +30,11 @@ class Command(BaseCommand):
         if not blockers:
             self.stdout.write(READY)
             return
-        self.stdout.write(BLOCKED.format(count=len(blockers), tables=len({b.table for b in blockers})))
+        blocked = BLOCKED.format(count=len(blockers), tables=len({b.table for b in blockers}))
+        self.stdout.write(blocked)
         for table, rows in groupby(blockers, key=lambda b: b.table):
             self.stdout.write(f"  {table}")
             for blocker in rows:
                 self.stdout.write(f"    {blocker.constraint or '(table)'}: {blocker.definition} ({blocker.reason})")
         if strict:
-            raise CommandError(BLOCKED.format(count=len(blockers), tables=len({b.table for b in blockers})).rstrip(":"))
+            raise CommandError(blocked.rstrip(":"))
